@@ -1,0 +1,47 @@
+export * from './semconv';
+export type { Alert, AlertKind, AlertSubject, CallRecord, ControlId, Severity } from './types';
+export { CONTROL_IDS } from './types';
+export { Redactor, DEFAULT_REDACTION_RULES, type RedactionRule } from './redaction';
+export { toBoundedJson } from './truncate';
+export {
+  resolveContentPolicy,
+  CAPTURE_CONTENT_ENV,
+  DEFAULT_MAX_CONTENT_LENGTH,
+  type ContentCaptureOptions,
+  type ContentPolicy,
+  type InputMessage,
+  type MessagePart,
+  type OutputMessage,
+} from './content';
+export {
+  setContentDefaults,
+  reportInternalError,
+  onInternalError,
+  internalErrorCount,
+  safely,
+  type InternalErrorEvent,
+} from './registry';
+export { WardenError, WardenConfigError, UnsupportedClientError, PolicyDeniedError } from './errors';
+export {
+  getActiveAgent,
+  setActiveAgent,
+  withAgent,
+  toAgentIdentity,
+  resolveAgent,
+  type AgentIdentity,
+} from './agent-context';
+export { setToolGuard, getToolGuard, type ToolGuard, type ToolCallCheck, type ToolGuardDecision } from './guard';
+export {
+  ModelCallSpan,
+  startModelCallSpan,
+  errorTypeOf,
+  agentAttributes,
+  type ModelCallStart,
+  type ModelRequestParams,
+  type ModelResponse,
+  type ModelUsage,
+  type RequestedToolCall,
+  type StreamOutcome,
+} from './model-call-span';
+export { StreamWatch, DEFAULT_STREAM_IDLE_TIMEOUT_MS, type StreamWatchHooks, type StreamWatchOptions } from './stream-watch';
+export { wardenTracer, WARDEN_VERSION } from './tracer';

@@ -1,0 +1,277 @@
+import {
+  context,
+  metrics,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  type Attributes,
+  type Context,
+  type Histogram,
+  type Span,
+  type Tracer,
+} from '@opentelemetry/api';
+import type { AgentIdentity } from './agent-context';
+import type { ContentPolicy, InputMessage, MessagePart, OutputMessage } from './content';
+import { safely } from './registry';
+import * as A from './semconv';
+
+export interface ModelRequestParams {
+  maxTokens?: number;
+  temperature?: number;
+  topP?: number;
+  topK?: number;
+  frequencyPenalty?: number;
+  presencePenalty?: number;
+  stopSequences?: string[];
+  seed?: number;
+  choiceCount?: number;
+  encodingFormats?: string[];
+  outputType?: string;
+}
+
+export interface ModelCallStart {
+  operation: string;
+  provider: string;
+  requestModel?: string;
+  serverAddress?: string;
+  serverPort?: number;
+  request?: ModelRequestParams;
+  agent?: AgentIdentity;
+  streaming?: boolean;
+  /** Parent context; defaults to the active one. */
+  parentContext?: Context;
+}
+
+export interface ModelUsage {
+  inputTokens?: number;
+  outputTokens?: number;
+  cacheReadInputTokens?: number;
+  cacheCreationInputTokens?: number;
+}
+
+export interface RequestedToolCall {
+  id?: string;
+  name: string;
+  arguments?: unknown;
+}
+
+export interface ModelResponse {
+  id?: string;
+  model?: string;
+  finishReasons?: string[];
+  usage?: ModelUsage;
+  toolCalls?: RequestedToolCall[];
+  outputMessages?: OutputMessage[];
+  /** Characters of generated text (recorded always: it is a size, not content). */
+  outputLength?: number;
+  refusal?: boolean;
+  embeddingDimensions?: number;
+}
+
+export type StreamOutcome = 'completed' | 'broken' | 'aborted' | 'error' | 'abandoned';
+
+let tokenUsage: Histogram | undefined;
+let operationDuration: Histogram | undefined;
+let meterProviderSeen: unknown;
+
+function instruments(): { tokenUsage: Histogram; operationDuration: Histogram } {
+  // Re-create instruments if the global MeterProvider changed (monitor() set one later).
+  const provider = metrics.getMeterProvider();
+  if (!tokenUsage || !operationDuration || provider !== meterProviderSeen) {
+    meterProviderSeen = provider;
+    const meter = metrics.getMeter('@warden/core');
+    tokenUsage = meter.createHistogram(A.METRIC_GEN_AI_CLIENT_TOKEN_USAGE, {
+      description: 'Number of input and output tokens used.',
+      unit: '{token}',
+      advice: { explicitBucketBoundaries: A.TOKEN_USAGE_BUCKETS },
+    });
+    operationDuration = meter.createHistogram(A.METRIC_GEN_AI_CLIENT_OPERATION_DURATION, {
+      description: 'GenAI operation duration.',
+      unit: 's',
+      advice: { explicitBucketBoundaries: A.OPERATION_DURATION_BUCKETS },
+    });
+  }
+  return { tokenUsage, operationDuration };
+}
+
+/** A low-cardinality error.type: the error's class name, or _OTHER. */
+export function errorTypeOf(err: unknown): string {
+  if (err && typeof err === 'object') {
+    const name = (err as Error).name;
+    const ctor = (err as object).constructor?.name;
+    if (name && name !== 'Error') return name;
+    if (ctor && ctor !== 'Object' && ctor !== 'Error') return ctor;
+    if (name) return name;
+  }
+  return '_OTHER';
+}
+
+export function agentAttributes(agent: AgentIdentity | undefined): Attributes {
+  if (!agent) return {};
+  const attrs: Attributes = { [A.ATTR_GEN_AI_AGENT_NAME]: agent.name };
+  if (agent.id) attrs[A.ATTR_GEN_AI_AGENT_ID] = agent.id;
+  if (agent.version) attrs[A.ATTR_GEN_AI_AGENT_VERSION] = agent.version;
+  if (agent.conversationId) attrs[A.ATTR_GEN_AI_CONVERSATION_ID] = agent.conversationId;
+  if (agent.promptVersion) attrs[A.ATTR_WARDEN_PROMPT_VERSION] = agent.promptVersion;
+  return attrs;
+}
+
+function finite(n: unknown): n is number {
+  return typeof n === 'number' && Number.isFinite(n);
+}
+
+/**
+ * The span of one model call, shared by every wrapper: named `{operation} {model}`, kind
+ * CLIENT, GenAI attributes, ended exactly once. Every method is safe to call in any order
+ * and never throws into the host app.
+ */
+export class ModelCallSpan {
+  readonly span: Span;
+  private readonly startedAt = performance.now();
+  private firstChunkAt: number | undefined;
+  private ended = false;
+  private usage: ModelUsage | undefined;
+  private responseModel: string | undefined;
+  private errorType: string | undefined;
+  private readonly baseMetricAttrs: Attributes;
+
+  constructor(
+    tracer: Tracer,
+    readonly start: ModelCallStart,
+    readonly content: ContentPolicy,
+  ) {
+    const r = start.request ?? {};
+    const attrs: Attributes = {
+      [A.ATTR_GEN_AI_OPERATION_NAME]: start.operation,
+      [A.ATTR_GEN_AI_PROVIDER_NAME]: start.provider,
+      ...agentAttributes(start.agent),
+    };
+    if (start.requestModel) attrs[A.ATTR_GEN_AI_REQUEST_MODEL] = start.requestModel;
+    if (start.serverAddress) attrs[A.ATTR_SERVER_ADDRESS] = start.serverAddress;
+    if (finite(start.serverPort)) attrs[A.ATTR_SERVER_PORT] = start.serverPort;
+    if (start.streaming) attrs[A.ATTR_WARDEN_STREAM] = true;
+    if (finite(r.maxTokens)) attrs[A.ATTR_GEN_AI_REQUEST_MAX_TOKENS] = r.maxTokens;
+    if (finite(r.temperature)) attrs[A.ATTR_GEN_AI_REQUEST_TEMPERATURE] = r.temperature;
+    if (finite(r.topP)) attrs[A.ATTR_GEN_AI_REQUEST_TOP_P] = r.topP;
+    if (finite(r.topK)) attrs[A.ATTR_GEN_AI_REQUEST_TOP_K] = r.topK;
+    if (finite(r.frequencyPenalty)) attrs[A.ATTR_GEN_AI_REQUEST_FREQUENCY_PENALTY] = r.frequencyPenalty;
+    if (finite(r.presencePenalty)) attrs[A.ATTR_GEN_AI_REQUEST_PRESENCE_PENALTY] = r.presencePenalty;
+    if (finite(r.seed)) attrs[A.ATTR_GEN_AI_REQUEST_SEED] = r.seed;
+    if (finite(r.choiceCount) && r.choiceCount !== 1) attrs[A.ATTR_GEN_AI_REQUEST_CHOICE_COUNT] = r.choiceCount;
+    if (r.stopSequences?.length) attrs[A.ATTR_GEN_AI_REQUEST_STOP_SEQUENCES] = r.stopSequences;
+    if (r.encodingFormats?.length) attrs[A.ATTR_GEN_AI_REQUEST_ENCODING_FORMATS] = r.encodingFormats;
+    if (r.outputType) attrs[A.ATTR_GEN_AI_OUTPUT_TYPE] = r.outputType;
+    attrs[A.ATTR_WARDEN_CONTENT_CAPTURED] = content.enabled;
+
+    const name = start.requestModel ? `${start.operation} ${start.requestModel}` : start.operation;
+    this.span = tracer.startSpan(name, { kind: SpanKind.CLIENT, attributes: attrs }, start.parentContext ?? context.active());
+    this.baseMetricAttrs = {
+      [A.ATTR_GEN_AI_OPERATION_NAME]: start.operation,
+      [A.ATTR_GEN_AI_PROVIDER_NAME]: start.provider,
+      ...(start.requestModel ? { [A.ATTR_GEN_AI_REQUEST_MODEL]: start.requestModel } : {}),
+    };
+  }
+
+  get isEnded(): boolean {
+    return this.ended;
+  }
+
+  /** The parent context with this span active, for work done on behalf of the call. */
+  context(): Context {
+    return trace.setSpan(this.start.parentContext ?? context.active(), this.span);
+  }
+
+  /** Content attributes of the request; recorded only when capture is on. */
+  recordInput(input: { messages?: InputMessage[]; systemInstructions?: MessagePart[]; toolDefinitions?: unknown[] }): void {
+    if (!this.content.enabled || this.ended) return;
+    safely('core.recordInput', () => {
+      if (input.messages?.length) this.setIfDefined(A.ATTR_GEN_AI_INPUT_MESSAGES, this.content.serialize(input.messages));
+      if (input.systemInstructions?.length)
+        this.setIfDefined(A.ATTR_GEN_AI_SYSTEM_INSTRUCTIONS, this.content.serialize(input.systemInstructions));
+      if (input.toolDefinitions?.length)
+        this.setIfDefined(A.ATTR_GEN_AI_TOOL_DEFINITIONS, this.content.serialize(input.toolDefinitions));
+    });
+  }
+
+  recordFirstChunk(): void {
+    if (this.firstChunkAt !== undefined || this.ended) return;
+    this.firstChunkAt = performance.now();
+    this.span.setAttribute(A.ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK, (this.firstChunkAt - this.startedAt) / 1000);
+  }
+
+  recordResponse(res: ModelResponse): void {
+    if (this.ended) return;
+    safely('core.recordResponse', () => {
+      const s = this.span;
+      if (res.id) s.setAttribute(A.ATTR_GEN_AI_RESPONSE_ID, res.id);
+      if (res.model) {
+        s.setAttribute(A.ATTR_GEN_AI_RESPONSE_MODEL, res.model);
+        this.responseModel = res.model;
+      }
+      const reasons = res.finishReasons?.filter((r) => typeof r === 'string' && r.length > 0);
+      if (reasons?.length) s.setAttribute(A.ATTR_GEN_AI_RESPONSE_FINISH_REASONS, reasons);
+      const u = res.usage;
+      if (u) {
+        this.usage = u;
+        if (finite(u.inputTokens)) s.setAttribute(A.ATTR_GEN_AI_USAGE_INPUT_TOKENS, u.inputTokens);
+        if (finite(u.outputTokens)) s.setAttribute(A.ATTR_GEN_AI_USAGE_OUTPUT_TOKENS, u.outputTokens);
+        if (finite(u.cacheReadInputTokens)) s.setAttribute(A.ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS, u.cacheReadInputTokens);
+        if (finite(u.cacheCreationInputTokens))
+          s.setAttribute(A.ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS, u.cacheCreationInputTokens);
+      }
+      if (res.toolCalls) {
+        // Names are not content: always recorded, so the analyzer sees tool use.
+        s.setAttribute(A.ATTR_WARDEN_TOOL_CALLS_NAMES, res.toolCalls.map((t) => String(t.name)));
+        s.setAttribute(A.ATTR_WARDEN_TOOL_CALLS_COUNT, res.toolCalls.length);
+      }
+      if (finite(res.outputLength)) s.setAttribute(A.ATTR_WARDEN_OUTPUT_LENGTH, res.outputLength);
+      if (res.refusal) s.setAttribute(A.ATTR_WARDEN_REFUSAL, true);
+      if (finite(res.embeddingDimensions)) s.setAttribute(A.ATTR_GEN_AI_EMBEDDINGS_DIMENSION_COUNT, res.embeddingDimensions);
+      if (this.content.enabled && res.outputMessages?.length)
+        this.setIfDefined(A.ATTR_GEN_AI_OUTPUT_MESSAGES, this.content.serialize(res.outputMessages));
+    });
+  }
+
+  recordError(err: unknown): void {
+    if (this.ended) return;
+    safely('core.recordError', () => {
+      this.errorType = errorTypeOf(err);
+      this.span.setAttribute(A.ATTR_ERROR_TYPE, this.errorType);
+      const message = err instanceof Error ? err.message : String(err);
+      this.span.setStatus({ code: SpanStatusCode.ERROR, message });
+      if (err instanceof Error) this.span.recordException(err);
+    });
+  }
+
+  /** Ends the span once; later calls do nothing. */
+  end(outcome?: StreamOutcome): void {
+    if (this.ended) return;
+    this.ended = true;
+    safely('core.endSpan', () => {
+      if (outcome) this.span.setAttribute(A.ATTR_WARDEN_STREAM_OUTCOME, outcome);
+      this.recordMetrics();
+      this.span.end();
+    });
+  }
+
+  private recordMetrics(): void {
+    const { tokenUsage, operationDuration } = instruments();
+    const attrs: Attributes = { ...this.baseMetricAttrs };
+    if (this.responseModel) attrs[A.ATTR_GEN_AI_RESPONSE_MODEL] = this.responseModel;
+    if (this.start.serverAddress) attrs[A.ATTR_SERVER_ADDRESS] = this.start.serverAddress;
+    const durationAttrs = this.errorType ? { ...attrs, [A.ATTR_ERROR_TYPE]: this.errorType } : attrs;
+    operationDuration.record((performance.now() - this.startedAt) / 1000, durationAttrs);
+    const u = this.usage;
+    if (u && finite(u.inputTokens)) tokenUsage.record(u.inputTokens, { ...attrs, [A.ATTR_GEN_AI_TOKEN_TYPE]: 'input' });
+    if (u && finite(u.outputTokens)) tokenUsage.record(u.outputTokens, { ...attrs, [A.ATTR_GEN_AI_TOKEN_TYPE]: 'output' });
+  }
+
+  private setIfDefined(key: string, value: string | undefined): void {
+    if (value !== undefined) this.span.setAttribute(key, value);
+  }
+}
+
+/** Start a model-call span (see ModelCallSpan). */
+export function startModelCallSpan(tracer: Tracer, start: ModelCallStart, content: ContentPolicy): ModelCallSpan {
+  return new ModelCallSpan(tracer, start, content);
+}
