@@ -45,3 +45,14 @@ export {
 } from './model-call-span';
 export { StreamWatch, DEFAULT_STREAM_IDLE_TIMEOUT_MS, type StreamWatchHooks, type StreamWatchOptions } from './stream-watch';
 export { wardenTracer, WARDEN_VERSION } from './tracer';
+export {
+  publishWardenEvent,
+  onWardenEvent,
+  publishAlert,
+  newAlertId,
+  type WardenEvent,
+  type McpScanEvidence,
+  type McpPinEvidence,
+  type PolicyDecisionEvidence,
+  type AlertEvidence,
+} from './events';
