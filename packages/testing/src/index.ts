@@ -1,0 +1,4 @@
+export { startFakeLlmServer, type FakeLlmServer } from './fake-llm-server';
+export { fillerText, type FakeBehaviour, type FakeReply, type FakeRequest } from './fake-reply';
+export { createTestTracing, type TestTracing } from './test-tracing';
+export { startOtlpReceiver, type OtlpReceiver, type ReceivedExport } from './otlp-receiver';
