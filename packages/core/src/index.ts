@@ -56,3 +56,16 @@ export {
   type PolicyDecisionEvidence,
   type AlertEvidence,
 } from './events';
+export {
+  traceAgent,
+  traceTool,
+  injectAgentContext,
+  extractAgentContext,
+  getRemoteCallerAgent,
+  BAGGAGE_WARDEN_AGENT_NAME,
+  BAGGAGE_WARDEN_AGENT_ID,
+  BAGGAGE_WARDEN_AGENT_VERSION,
+  BAGGAGE_WARDEN_CONVERSATION_ID,
+  type TraceAgentOptions,
+  type TraceToolOptions,
+} from './agent-span';

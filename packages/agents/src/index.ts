@@ -1,0 +1,2 @@
+// The public surface of @warden/agents: re-exports only.
+export {};

@@ -1,0 +1,385 @@
+import {
+  context,
+  createContextKey,
+  propagation,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  type Attributes,
+  type Context,
+  type Span,
+} from '@opentelemetry/api';
+import { getActiveAgent, resolveAgent, setActiveAgent, type AgentIdentity } from './agent-context';
+import { resolveContentPolicy, type ContentCaptureOptions } from './content';
+import { getToolGuard, type ToolGuardDecision } from './guard';
+import { errorTypeOf } from './model-call-span';
+import { reportInternalError, safely } from './registry';
+import * as A from './semconv';
+import { StreamWatch, type StreamWatchOptions } from './stream-watch';
+import type { StreamOutcome } from './model-call-span';
+import { wardenTracer } from './tracer';
+
+/** W3C baggage keys carrying the calling agent's identity to an agent in another process. */
+export const BAGGAGE_WARDEN_AGENT_NAME = 'warden.agent.name';
+export const BAGGAGE_WARDEN_AGENT_ID = 'warden.agent.id';
+export const BAGGAGE_WARDEN_AGENT_VERSION = 'warden.agent.version';
+export const BAGGAGE_WARDEN_CONVERSATION_ID = 'warden.conversation.id';
+
+const TRACER_SCOPE = '@warden/core';
+// The caller identity that arrived over the wire: kept apart from the active agent so that
+// code running in the callee before its own traceAgent is not attributed to the caller.
+const REMOTE_CALLER_KEY = createContextKey('warden.remote_caller_agent');
+
+export interface TraceAgentOptions<A extends unknown[] = unknown[]> extends StreamWatchOptions {
+  id?: string;
+  version?: string;
+  description?: string;
+  promptVersion?: string;
+  /** The conversation this invocation belongs to; a function reads it from the call's arguments. Defaults to the caller's. */
+  conversationId?: string | ((...args: A) => string | undefined);
+  /** Span kind; INTERNAL in process, SERVER by default when the parent span came over the wire. */
+  spanKind?: SpanKind;
+}
+
+export interface TraceToolOptions<A extends unknown[] = unknown[]> extends ContentCaptureOptions, StreamWatchOptions {
+  /** gen_ai.tool.type: function (default), extension or datastore. */
+  type?: string;
+  description?: string;
+  /** The model's tool-call id; a function reads it from the call's arguments. */
+  callId?: string | ((...args: A) => string | undefined);
+  /** The MCP server that provides this tool, when it is one; policies check it. */
+  mcpServer?: string;
+  /** Agent to attribute the call to when no agent is active in context. */
+  agent?: string | AgentIdentity;
+}
+
+type AsyncIterableObject = object & { [Symbol.asyncIterator](): AsyncIterator<unknown> };
+
+function isAsyncIterable(v: unknown): v is AsyncIterableObject {
+  return (
+    (typeof v === 'object' || typeof v === 'function') &&
+    v !== null &&
+    typeof (v as Partial<AsyncIterableObject>)[Symbol.asyncIterator] === 'function'
+  );
+}
+
+function recordFailure(span: Span, err: unknown): void {
+  safely('core.agentSpan.recordError', () => {
+    span.setAttribute(A.ATTR_ERROR_TYPE, errorTypeOf(err));
+    span.setStatus({ code: SpanStatusCode.ERROR, message: err instanceof Error ? err.message : String(err) });
+    if (err instanceof Error) span.recordException(err);
+  });
+}
+
+function endSpan(span: Span, outcome?: StreamOutcome): void {
+  safely('core.agentSpan.end', () => {
+    if (outcome) span.setAttribute(A.ATTR_WARDEN_STREAM_OUTCOME, outcome);
+    span.end();
+  });
+}
+
+/**
+ * Makes every pull of `stream` run inside `ctx` (so work done lazily by a generator keeps
+ * the agent identity and span parentage) and calls `onEnd` once when it ends. The same
+ * object is returned to the app: its own iterator methods are shadowed, nothing else.
+ */
+function bindStream(
+  stream: AsyncIterableObject,
+  ctx: Context,
+  options: StreamWatchOptions,
+  onEnd: (outcome: StreamOutcome, error?: unknown) => void,
+): boolean {
+  const watch = new StreamWatch<unknown>({ onChunk: () => undefined, onEnd }, options);
+  const source = stream as AsyncIterableObject & Partial<AsyncIterator<unknown>>;
+  const getIterator = source[Symbol.asyncIterator];
+  const bound = (it: AsyncIterator<unknown>, next: AsyncIterator<unknown>['next'], ret?: AsyncIterator<unknown>['return'], thr?: AsyncIterator<unknown>['throw']) =>
+    watch.wrap({
+      next: (...args: [] | [unknown]) => context.with(ctx, () => next.apply(it, args)),
+      return: ret ? (value?: unknown) => context.with(ctx, () => ret.call(it, value)) : undefined,
+      throw: thr ? (err?: unknown) => context.with(ctx, () => thr.call(it, err)) : undefined,
+    } as AsyncIterator<unknown>);
+  try {
+    if (typeof source.next === 'function') {
+      // A generator object iterates itself: shadow next/return/throw so direct calls are seen too.
+      const wrapped = bound(source as AsyncIterator<unknown>, source.next, source.return, source.throw);
+      Object.defineProperties(source, {
+        next: { value: wrapped.next, configurable: true, writable: true },
+        return: { value: wrapped.return, configurable: true, writable: true },
+        throw: { value: wrapped.throw, configurable: true, writable: true },
+        [Symbol.asyncIterator]: { value: () => source, configurable: true, writable: true },
+      });
+    } else {
+      Object.defineProperty(source, Symbol.asyncIterator, {
+        value: () => {
+          const it = context.with(ctx, () => getIterator.call(source));
+          return bound(it, it.next, it.return, it.throw);
+        },
+        configurable: true,
+        writable: true,
+      });
+    }
+    watch.watchOwner(stream);
+    return true;
+  } catch (e) {
+    // A frozen or exotic stream cannot be watched: end the span now rather than leak it.
+    reportInternalError('core.agentSpan.bindStream', e);
+    watch.finish('completed');
+    return false;
+  }
+}
+
+/**
+ * Ends `span` when `result` settles (or, for a stream, when it is consumed) and returns
+ * `result` itself: the same value, the same promise, the same stream object.
+ */
+function settle<R>(
+  result: R,
+  span: Span,
+  ctx: Context,
+  options: StreamWatchOptions,
+  onValue: (value: unknown) => void,
+): R {
+  const finishValue = (value: unknown): void => {
+    if (isAsyncIterable(value)) {
+      bindStream(value, ctx, options, (outcome, error) => {
+        if (outcome === 'error' || outcome === 'aborted') recordFailure(span, error);
+        endSpan(span, outcome);
+      });
+      return;
+    }
+    safely('core.agentSpan.onValue', () => onValue(value));
+    endSpan(span);
+  };
+  // Only real promises: calling then() on a lazy thenable (a query builder) would run it twice.
+  if (result instanceof Promise) {
+    result.then(finishValue, (err: unknown) => {
+      recordFailure(span, err);
+      endSpan(span);
+    });
+    return result;
+  }
+  finishValue(result);
+  return result;
+}
+
+function pick<A extends unknown[]>(v: string | ((...args: A) => string | undefined) | undefined, args: A): string | undefined {
+  if (typeof v !== 'function') return v;
+  return safely('core.agentSpan.option', () => v(...args));
+}
+
+/**
+ * Wraps an agent: each call is an `invoke_agent {name}` span whose identity is the active
+ * agent inside `fn` (through await, timers and streams), so model and tool calls made
+ * inside carry it without passing it. Called inside another agent (in process, or under a
+ * context from `extractAgentContext`), the span records the caller's identity too.
+ * Returns/throws exactly what `fn` does, synchronously when `fn` is synchronous.
+ */
+export function traceAgent<A extends unknown[], R>(
+  name: string,
+  fn: (...args: A) => R,
+  opts: TraceAgentOptions<A> = {},
+): (...args: A) => R {
+  return function tracedAgent(this: unknown, ...args: A): R {
+    let span: Span | undefined;
+    let ctx: Context | undefined;
+    try {
+      const parent = context.active();
+      const caller = getActiveAgent(parent) ?? (parent.getValue(REMOTE_CALLER_KEY) as AgentIdentity | undefined);
+      const identity: AgentIdentity = { name };
+      if (opts.id) identity.id = opts.id;
+      if (opts.version) identity.version = opts.version;
+      if (opts.description) identity.description = opts.description;
+      if (opts.promptVersion) identity.promptVersion = opts.promptVersion;
+      const conversationId = pick(opts.conversationId, args) ?? caller?.conversationId;
+      if (conversationId) identity.conversationId = conversationId;
+      const attrs: Attributes = { [A.ATTR_GEN_AI_OPERATION_NAME]: A.GEN_AI_OPERATION.INVOKE_AGENT, [A.ATTR_GEN_AI_AGENT_NAME]: name };
+      if (identity.id) attrs[A.ATTR_GEN_AI_AGENT_ID] = identity.id;
+      if (identity.version) attrs[A.ATTR_GEN_AI_AGENT_VERSION] = identity.version;
+      if (identity.description) attrs[A.ATTR_GEN_AI_AGENT_DESCRIPTION] = identity.description;
+      if (identity.promptVersion) attrs[A.ATTR_WARDEN_PROMPT_VERSION] = identity.promptVersion;
+      if (conversationId) attrs[A.ATTR_GEN_AI_CONVERSATION_ID] = conversationId;
+      if (caller) {
+        attrs[A.ATTR_WARDEN_CALLER_AGENT_NAME] = caller.name;
+        if (caller.id) attrs[A.ATTR_WARDEN_CALLER_AGENT_ID] = caller.id;
+      }
+      const remoteParent = trace.getSpanContext(parent)?.isRemote === true;
+      const kind = opts.spanKind ?? (remoteParent ? SpanKind.SERVER : SpanKind.INTERNAL);
+      span = wardenTracer(TRACER_SCOPE).startSpan(`${A.GEN_AI_OPERATION.INVOKE_AGENT} ${name}`, { kind, attributes: attrs }, parent);
+      ctx = setActiveAgent(trace.setSpan(parent, span), identity);
+    } catch (e) {
+      reportInternalError('core.traceAgent.start', e);
+    }
+    if (!span || !ctx) return fn.apply(this, args);
+    const s = span;
+    let result: R;
+    try {
+      result = context.with(ctx, () => fn.apply(this, args));
+    } catch (err) {
+      recordFailure(s, err);
+      endSpan(s);
+      throw err;
+    }
+    return settle(result, s, ctx, opts, () => undefined);
+  };
+}
+
+function toolArguments(args: unknown[]): unknown {
+  return args.length === 1 ? args[0] : args;
+}
+
+function recordDecision(span: Span, decision: ToolGuardDecision): void {
+  safely('core.traceTool.decision', () => {
+    span.setAttribute(A.ATTR_WARDEN_POLICY_DECISION, decision.error ? 'deny' : decision.allowed ? 'allow' : 'audit_deny');
+    if (decision.rule) span.setAttribute(A.ATTR_WARDEN_POLICY_RULE, decision.rule);
+  });
+}
+
+/**
+ * Wraps a tool: each call is an `execute_tool {name}` span attributed to the active agent.
+ * Before `fn` runs, the installed ToolGuard (policies) checks the call; a decision carrying
+ * an `error` (enforce mode) is thrown instead of running `fn`. The traced tool is always
+ * async because that check may wait for a human approval; it resolves/rejects with exactly
+ * what `fn` returns/throws (a returned stream is the same object, watched until consumed).
+ * Arguments (the single argument, or the argument list) and the result are recorded only
+ * when content capture is on.
+ */
+export function traceTool<A extends unknown[], R>(
+  name: string,
+  fn: (...args: A) => R,
+  opts: TraceToolOptions<A> = {},
+): (...args: A) => Promise<Awaited<R>> {
+  return async function tracedTool(this: unknown, ...args: A): Promise<Awaited<R>> {
+    let span: Span | undefined;
+    let ctx: Context | undefined;
+    let agent: AgentIdentity | undefined;
+    let callId: string | undefined;
+    const content = safely('core.traceTool.content', () => resolveContentPolicy(opts));
+    try {
+      const parent = context.active();
+      agent = resolveAgent(opts.agent);
+      callId = pick(opts.callId, args);
+      const attrs: Attributes = {
+        [A.ATTR_GEN_AI_OPERATION_NAME]: A.GEN_AI_OPERATION.EXECUTE_TOOL,
+        [A.ATTR_GEN_AI_TOOL_NAME]: name,
+        [A.ATTR_GEN_AI_TOOL_TYPE]: opts.type ?? 'function',
+      };
+      if (callId) attrs[A.ATTR_GEN_AI_TOOL_CALL_ID] = callId;
+      if (opts.description) attrs[A.ATTR_GEN_AI_TOOL_DESCRIPTION] = opts.description;
+      if (opts.mcpServer) attrs[A.ATTR_WARDEN_MCP_SERVER] = opts.mcpServer;
+      if (agent) {
+        attrs[A.ATTR_GEN_AI_AGENT_NAME] = agent.name;
+        if (agent.id) attrs[A.ATTR_GEN_AI_AGENT_ID] = agent.id;
+        if (agent.version) attrs[A.ATTR_GEN_AI_AGENT_VERSION] = agent.version;
+        if (agent.conversationId) attrs[A.ATTR_GEN_AI_CONVERSATION_ID] = agent.conversationId;
+      }
+      attrs[A.ATTR_WARDEN_CONTENT_CAPTURED] = content?.enabled ?? false;
+      if (content?.enabled) {
+        const serialized = content.serialize(toolArguments(args));
+        if (serialized !== undefined) attrs[A.ATTR_GEN_AI_TOOL_CALL_ARGUMENTS] = serialized;
+      }
+      span = wardenTracer(TRACER_SCOPE).startSpan(`${A.GEN_AI_OPERATION.EXECUTE_TOOL} ${name}`, { kind: SpanKind.INTERNAL, attributes: attrs }, parent);
+      ctx = trace.setSpan(parent, span);
+    } catch (e) {
+      reportInternalError('core.traceTool.start', e);
+    }
+    if (!span || !ctx) return (await fn.apply(this, args)) as Awaited<R>;
+    const s = span;
+    const c = ctx;
+
+    const guard = getToolGuard();
+    if (guard) {
+      let decision: ToolGuardDecision | undefined;
+      try {
+        decision = await context.with(c, () =>
+          guard.check({
+            tool: name,
+            agent,
+            arguments: toolArguments(args),
+            source: 'traceTool',
+            mcpServer: opts.mcpServer,
+            callId,
+            traceId: s.spanContext().traceId,
+          }),
+        );
+      } catch (e) {
+        // A broken guard is Warden's failure: report it and let the tool run.
+        reportInternalError('core.traceTool.guard', e);
+      }
+      if (decision) {
+        recordDecision(s, decision);
+        if (decision.error) {
+          recordFailure(s, decision.error);
+          endSpan(s);
+          throw decision.error;
+        }
+      }
+    }
+
+    let value: Awaited<R>;
+    try {
+      value = await context.with(c, () => fn.apply(this, args));
+    } catch (err) {
+      recordFailure(s, err);
+      endSpan(s);
+      throw err;
+    }
+    const recordResult = (v: unknown): void => {
+      if (content?.enabled && v !== undefined) {
+        const serialized = content.serialize(v);
+        if (serialized !== undefined) s.setAttribute(A.ATTR_GEN_AI_TOOL_CALL_RESULT, serialized);
+      }
+    };
+    return settle(value, s, c, opts, recordResult);
+  };
+}
+
+/**
+ * Writes the active trace context and the active agent's identity (W3C baggage) into
+ * outgoing HTTP headers, with the globally registered propagator (monitor() registers
+ * W3C trace context + baggage). Call it where one agent calls another over HTTP.
+ */
+export function injectAgentContext<H extends Record<string, unknown>>(headers: H, ctx: Context = context.active()): H {
+  safely('core.injectAgentContext', () => {
+    const agent = getActiveAgent(ctx);
+    let out = ctx;
+    if (agent) {
+      let baggage = propagation.getBaggage(ctx) ?? propagation.createBaggage();
+      baggage = baggage.setEntry(BAGGAGE_WARDEN_AGENT_NAME, { value: agent.name });
+      if (agent.id) baggage = baggage.setEntry(BAGGAGE_WARDEN_AGENT_ID, { value: agent.id });
+      if (agent.version) baggage = baggage.setEntry(BAGGAGE_WARDEN_AGENT_VERSION, { value: agent.version });
+      if (agent.conversationId) baggage = baggage.setEntry(BAGGAGE_WARDEN_CONVERSATION_ID, { value: agent.conversationId });
+      out = propagation.setBaggage(ctx, baggage);
+    }
+    propagation.inject(out, headers);
+  });
+  return headers;
+}
+
+/**
+ * Reads trace context and the calling agent's identity from incoming HTTP headers. Run the
+ * callee agent under the returned context (`context.with(ctx, () => agent(...))`): its
+ * invoke_agent span is a child of the caller's span and records the caller's identity.
+ */
+export function extractAgentContext(headers: Record<string, unknown>, ctx: Context = context.active()): Context {
+  return (
+    safely('core.extractAgentContext', () => {
+      const extracted = propagation.extract(ctx, headers);
+      const baggage = propagation.getBaggage(extracted);
+      const name = baggage?.getEntry(BAGGAGE_WARDEN_AGENT_NAME)?.value;
+      if (!name) return extracted;
+      const caller: AgentIdentity = { name };
+      const id = baggage?.getEntry(BAGGAGE_WARDEN_AGENT_ID)?.value;
+      const version = baggage?.getEntry(BAGGAGE_WARDEN_AGENT_VERSION)?.value;
+      const conversationId = baggage?.getEntry(BAGGAGE_WARDEN_CONVERSATION_ID)?.value;
+      if (id) caller.id = id;
+      if (version) caller.version = version;
+      if (conversationId) caller.conversationId = conversationId;
+      return extracted.setValue(REMOTE_CALLER_KEY, caller);
+    }) ?? ctx
+  );
+}
+
+/** The calling agent's identity that arrived over the wire, if any. */
+export function getRemoteCallerAgent(ctx: Context = context.active()): AgentIdentity | undefined {
+  return ctx.getValue(REMOTE_CALLER_KEY) as AgentIdentity | undefined;
+}
