@@ -124,6 +124,13 @@ export const ATTR_WARDEN_MCP_SERVER = 'warden.mcp.server';
 export const ATTR_WARDEN_CONTENT_CAPTURED = 'warden.content.captured';
 export const ATTR_WARDEN_POLICY_DECISION = 'warden.policy.decision';
 export const ATTR_WARDEN_POLICY_RULE = 'warden.policy.rule';
+/** Which Warden integration recorded a span when a framework records its own too: 'ai-sdk' | 'langchain'. */
+export const ATTR_WARDEN_SOURCE = 'warden.source';
+/**
+ * Set (true) on another instrumentation's span (e.g. the AI SDK's ai.generateText.doGenerate
+ * or ai.toolCall) when a Warden span nested under it records the same call: count the child only.
+ */
+export const ATTR_WARDEN_SUPERSEDED = 'warden.superseded';
 
 // GenAI client metrics (semantic conventions) and their advised bucket boundaries.
 export const METRIC_GEN_AI_CLIENT_TOKEN_USAGE = 'gen_ai.client.token.usage';
