@@ -1,0 +1,96 @@
+import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
+import type { MetricReader } from '@opentelemetry/sdk-metrics';
+import { z } from 'zod';
+
+const spanExporter = z.custom<SpanExporter>(
+  (v) => typeof v === 'object' && v !== null && typeof (v as SpanExporter).export === 'function' && typeof (v as SpanExporter).shutdown === 'function',
+  { message: "expected 'otlp' | 'console' | 'memory' | 'none' or a SpanExporter (an object with export() and shutdown())" },
+);
+
+const metricReader = z.custom<MetricReader>(
+  (v) => typeof v === 'object' && v !== null && typeof (v as MetricReader).collect === 'function' && typeof (v as MetricReader).shutdown === 'function',
+  { message: "expected 'otlp' | 'none' or a MetricReader" },
+);
+
+const regexList = z.array(z.instanceof(RegExp, { message: 'expected a RegExp' }));
+
+export const otlpOptionsSchema = z
+  .object({
+    /** Base endpoint, e.g. http://collector:4318 (the signal path is appended). Default: OTEL_EXPORTER_OTLP_ENDPOINT. */
+    endpoint: z.url({ message: 'expected a URL such as http://localhost:4318' }).optional(),
+    /** Default: OTEL_EXPORTER_OTLP_PROTOCOL, else http/protobuf. */
+    protocol: z.enum(['http/json', 'http/protobuf']).optional(),
+    headers: z.record(z.string(), z.string()).optional(),
+    timeoutMillis: z.number().int().positive().optional(),
+  })
+  .strict();
+
+export const monitorOptionsSchema = z
+  .object({
+    /** service.name; default OTEL_SERVICE_NAME, else unknown_service:node. */
+    serviceName: z.string().min(1, 'expected a non-empty string').optional(),
+    serviceVersion: z.string().optional(),
+    /** Where spans go. Default: OTEL_TRACES_EXPORTER, else 'otlp'. */
+    exporter: z.union([z.enum(['otlp', 'console', 'memory', 'none']), spanExporter], {
+      message: "expected 'otlp' | 'console' | 'memory' | 'none' or a SpanExporter",
+    }).optional(),
+    otlp: otlpOptionsSchema.optional(),
+    /** GenAI client metrics. Default: OTLP when spans go over OTLP, else none. */
+    metrics: z.union([z.enum(['otlp', 'none']), metricReader]).optional(),
+    /** Record prompts and completions (redacted). Default: OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT, else off. */
+    captureContent: z.boolean().optional(),
+    redactPatterns: regexList.optional(),
+    maxContentLength: z.number().int().min(64, 'expected at least 64').optional(),
+    /** Analyzer options, or false to turn the analyzer off. */
+    analyzer: z.union([z.literal(false), z.record(z.string(), z.unknown())]).optional(),
+    /** Least-privilege policies per agent, or the path of a JSON/YAML file of them. */
+    policies: z.union([z.array(z.record(z.string(), z.unknown())), z.string().min(1)]).optional(),
+    /** Append-only, hash-chained audit log: a file path or a writable stream. */
+    auditLog: z
+      .union([
+        z.string().min(1),
+        z.custom<NodeJS.WritableStream>((v) => typeof (v as NodeJS.WritableStream | undefined)?.write === 'function', {
+          message: 'expected a file path or a writable stream',
+        }),
+      ])
+      .optional(),
+    /** Also write spans as OTLP/JSON lines to this file (rotating), for `warden report`. */
+    traceFile: z
+      .union([
+        z.string().min(1),
+        z.object({ path: z.string().min(1), maxBytes: z.number().int().positive().optional(), maxFiles: z.number().int().positive().optional() }).strict(),
+      ])
+      .optional(),
+    /** Register as the global tracer/meter provider. Default true (false when one is already registered). */
+    registerGlobal: z.boolean().optional(),
+    /** Upper bound for flush() and shutdown(), even when the collector is down. Default 5000. */
+    shutdownTimeoutMs: z.number().int().positive().optional(),
+  })
+  .strict();
+
+export type MonitorOptions = z.input<typeof monitorOptionsSchema>;
+export type ParsedMonitorOptions = z.output<typeof monitorOptionsSchema>;
+
+export const wrapOptionsSchema = z
+  .object({
+    agent: z
+      .union([
+        z.string().min(1),
+        z.object({
+          name: z.string().min(1),
+          id: z.string().optional(),
+          version: z.string().optional(),
+          description: z.string().optional(),
+          conversationId: z.string().optional(),
+          promptVersion: z.string().optional(),
+        }),
+      ])
+      .optional(),
+    captureContent: z.boolean().optional(),
+    redactPatterns: regexList.optional(),
+    maxContentLength: z.number().int().min(64).optional(),
+    streamIdleTimeoutMs: z.number().int().nonnegative().optional(),
+  })
+  .passthrough();
+
+export type WrapOptions = z.input<typeof wrapOptionsSchema>;
