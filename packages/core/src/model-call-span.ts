@@ -120,6 +120,11 @@ function finite(n: unknown): n is number {
   return typeof n === 'number' && Number.isFinite(n);
 }
 
+/** Counts (tokens, lengths) are finite and not negative; anything else is not recorded. */
+function count(n: unknown): n is number {
+  return finite(n) && n >= 0;
+}
+
 /**
  * The span of one model call, shared by every wrapper: named `{operation} {model}`, kind
  * CLIENT, GenAI attributes, ended exactly once. Every method is safe to call in any order
@@ -213,10 +218,10 @@ export class ModelCallSpan {
       const u = res.usage;
       if (u) {
         this.usage = u;
-        if (finite(u.inputTokens)) s.setAttribute(A.ATTR_GEN_AI_USAGE_INPUT_TOKENS, u.inputTokens);
-        if (finite(u.outputTokens)) s.setAttribute(A.ATTR_GEN_AI_USAGE_OUTPUT_TOKENS, u.outputTokens);
-        if (finite(u.cacheReadInputTokens)) s.setAttribute(A.ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS, u.cacheReadInputTokens);
-        if (finite(u.cacheCreationInputTokens))
+        if (count(u.inputTokens)) s.setAttribute(A.ATTR_GEN_AI_USAGE_INPUT_TOKENS, u.inputTokens);
+        if (count(u.outputTokens)) s.setAttribute(A.ATTR_GEN_AI_USAGE_OUTPUT_TOKENS, u.outputTokens);
+        if (count(u.cacheReadInputTokens)) s.setAttribute(A.ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS, u.cacheReadInputTokens);
+        if (count(u.cacheCreationInputTokens))
           s.setAttribute(A.ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS, u.cacheCreationInputTokens);
       }
       if (res.toolCalls) {
@@ -224,9 +229,9 @@ export class ModelCallSpan {
         s.setAttribute(A.ATTR_WARDEN_TOOL_CALLS_NAMES, res.toolCalls.map((t) => String(t.name)));
         s.setAttribute(A.ATTR_WARDEN_TOOL_CALLS_COUNT, res.toolCalls.length);
       }
-      if (finite(res.outputLength)) s.setAttribute(A.ATTR_WARDEN_OUTPUT_LENGTH, res.outputLength);
+      if (count(res.outputLength)) s.setAttribute(A.ATTR_WARDEN_OUTPUT_LENGTH, res.outputLength);
       if (res.refusal) s.setAttribute(A.ATTR_WARDEN_REFUSAL, true);
-      if (finite(res.embeddingDimensions)) s.setAttribute(A.ATTR_GEN_AI_EMBEDDINGS_DIMENSION_COUNT, res.embeddingDimensions);
+      if (count(res.embeddingDimensions)) s.setAttribute(A.ATTR_GEN_AI_EMBEDDINGS_DIMENSION_COUNT, res.embeddingDimensions);
       if (this.content.enabled && res.outputMessages?.length)
         this.setIfDefined(A.ATTR_GEN_AI_OUTPUT_MESSAGES, this.content.serialize(res.outputMessages));
     });
@@ -262,8 +267,8 @@ export class ModelCallSpan {
     const durationAttrs = this.errorType ? { ...attrs, [A.ATTR_ERROR_TYPE]: this.errorType } : attrs;
     operationDuration.record((performance.now() - this.startedAt) / 1000, durationAttrs);
     const u = this.usage;
-    if (u && finite(u.inputTokens)) tokenUsage.record(u.inputTokens, { ...attrs, [A.ATTR_GEN_AI_TOKEN_TYPE]: 'input' });
-    if (u && finite(u.outputTokens)) tokenUsage.record(u.outputTokens, { ...attrs, [A.ATTR_GEN_AI_TOKEN_TYPE]: 'output' });
+    if (u && count(u.inputTokens)) tokenUsage.record(u.inputTokens, { ...attrs, [A.ATTR_GEN_AI_TOKEN_TYPE]: 'input' });
+    if (u && count(u.outputTokens)) tokenUsage.record(u.outputTokens, { ...attrs, [A.ATTR_GEN_AI_TOKEN_TYPE]: 'output' });
   }
 
   private setIfDefined(key: string, value: string | undefined): void {

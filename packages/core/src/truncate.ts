@@ -82,10 +82,20 @@ export function toBoundedJson(value: unknown, maxLength: number): string {
   // Still too long: too many items. Keep a prefix of the (top-level) array.
   const capped = capStrings(clean, 64);
   if (Array.isArray(capped)) {
-    for (let keep = capped.length - 1; keep >= 0; keep--) {
-      json = JSON.stringify([...capped.slice(0, keep), `…[${capped.length - keep} items truncated]`]);
-      if (json.length <= maxLength) return json;
+    const withPrefix = (keep: number) => JSON.stringify([...capped.slice(0, keep), `…[${capped.length - keep} items truncated]`]);
+    // Binary-search the longest prefix that fits (a linear scan is quadratic on big arrays).
+    let lo = 0;
+    let hi = capped.length - 1;
+    let fit: string | undefined;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      json = withPrefix(mid);
+      if (json.length <= maxLength) {
+        fit = json;
+        lo = mid + 1;
+      } else hi = mid - 1;
     }
+    if (fit !== undefined) return fit;
   }
   return JSON.stringify(`…[truncated ${JSON.stringify(clean).length} chars]`);
 }
