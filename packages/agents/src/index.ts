@@ -1,2 +1,15 @@
 // The public surface of @warden/agents: re-exports only.
-export {};
+export {
+  policySchema,
+  policiesSchema,
+  argRuleSchema,
+  parsePolicies,
+  loadPolicies,
+  type Policy,
+  type PolicyInput,
+  type ArgRule,
+  type ArgumentSchema,
+  type ApprovalHook,
+  type ApprovalRequest,
+} from './policy';
+export { createPolicyGuard, type PolicyGuard, type PolicyGuardOptions, type PolicyGuardStats, type PolicyRule } from './policy-guard';
