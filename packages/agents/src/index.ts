@@ -13,3 +13,19 @@ export {
   type ApprovalRequest,
 } from './policy';
 export { createPolicyGuard, type PolicyGuard, type PolicyGuardOptions, type PolicyGuardStats, type PolicyRule } from './policy-guard';
+export {
+  AuditLog,
+  AuditLogSpanProcessor,
+  verifyAuditLog,
+  verifyAuditLogText,
+  auditEntryHash,
+  auditFieldsOfSpan,
+  canonicalJson,
+  AUDIT_GENESIS_HASH,
+  type AuditEntry,
+  type AuditLogOptions,
+  type AuditHashOptions,
+  type AuditVerification,
+  type VerifyAuditLogOptions,
+} from './audit-log';
+export type { FinishedSpan, WardenSpanProcessor } from './finished-span';
