@@ -1,1 +1,1 @@
-export {};
+export { wrapOpenAI, isOpenAIClient, type WrapOpenAIOptions } from './wrap-openai';
