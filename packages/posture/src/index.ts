@@ -1,1 +1,48 @@
-export {};
+export {
+  PostureLedger,
+  LedgerSpanProcessor,
+  DEFAULT_MODEL_HOSTS,
+  UNNAMED_MCP_SERVER,
+  controlsForKind,
+  type PostureLedgerOptions,
+  type PostureSpan,
+  type LedgerSnapshot,
+  type McpServerFact,
+  type AlertSummary,
+  type DecisionCounts,
+} from './ledger';
+export {
+  PostureConfigSchema,
+  PolicyFactSchema,
+  DetectorFactSchema,
+  AuditLogFactSchema,
+  parsePostureConfig,
+  type PostureConfig,
+  type PolicyFact,
+  type DetectorFact,
+  type AuditLogFact,
+} from './config';
+export {
+  assessPosture,
+  assessRuntimeMonitoring,
+  assessAgentAudit,
+  assessLeastPrivilege,
+  assessDriftAlerts,
+  assessMcpOnboarding,
+  answerSelfAssessment,
+  maturityLevel,
+  COVERAGE_TARGET,
+  CONTROL_TITLES,
+  SELF_ASSESSMENT_QUESTIONS,
+  type Posture,
+  type ControlAssessment,
+  type ControlStatus,
+  type SelfAssessmentAnswer,
+} from './posture';
+export { CONTROL_REFERENCES, FRAMEWORK_EDITIONS, LEVEL4_REFERENCES, REFERENCES_DISCLAIMER, type ControlReferences, type FrameworkEdition } from './references';
+export { buildEvidenceReport, EvidenceReportSchema, REPORT_SCHEMA_ID, LEVEL_NAMES, type EvidenceReport } from './evidence-report';
+export { renderMarkdown, parseMarkdownReport, MarkdownReportStructureSchema, REPORT_SECTIONS, type MarkdownSection } from './markdown-report';
+export { renderHtml, escapeHtml, alertsChartSvg } from './html-report';
+export { renderReport, type ReportFormat, type RenderReportOptions } from './report';
+export { AlertTimeline, ALERT_KINDS, type AlertTimelineSnapshot, type AlertTimelineBucket } from './alert-timeline';
+export type { InventoryItem } from './inventory';
