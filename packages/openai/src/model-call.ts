@@ -20,7 +20,7 @@ import {
   type ModelResponse,
 } from '@warden/core';
 import { observeApiPromise } from './api-promise';
-import { watchSdkStream } from './sdk-stream';
+import { watchSdkStream, type SdkStreamHooks } from './sdk-stream';
 
 /** What a wrapped client was configured with, resolved once in the wrap call. */
 export interface WrapperSettings {
@@ -80,6 +80,25 @@ function startCall(settings: WrapperSettings, plan: ModelCallPlan): ModelCallSpa
 }
 
 /**
+ * Hooks for a watched stream. Built outside the closure that sees the stream object, so the
+ * hooks (held until the stream ends) never keep a dropped stream alive.
+ */
+function streamHooks(where: string, call: ModelCallSpan, accumulator: StreamAccumulator, capture: boolean): SdkStreamHooks<unknown> {
+  return {
+    onChunk(chunk) {
+      call.recordFirstChunk();
+      accumulator.add(chunk);
+    },
+    onEnd(outcome, error) {
+      // Whatever arrived before the end is still a fact about the call.
+      safely(`${where}.recordStream`, () => record(call, withoutContent(accumulator.result(), capture)));
+      if (error !== undefined) call.recordError(error);
+      call.end(outcome);
+    },
+  };
+}
+
+/**
  * Runs `invoke` (the original SDK method) inside a model-call span and returns exactly what
  * it returns or throws. Warden's own failures are reported, never thrown.
  */
@@ -105,26 +124,8 @@ export function traceModelCall<R>(settings: WrapperSettings, makePlan: () => Mod
     result,
     {
       onData(data) {
-        if (plan.stream) {
-          const accumulator = plan.stream(capture);
-          const watching = watchSdkStream(
-            data,
-            {
-              onChunk(chunk) {
-                call.recordFirstChunk();
-                accumulator.add(chunk);
-              },
-              onEnd(outcome, error) {
-                // Whatever arrived before the end is still a fact about the call.
-                safely(`${where}.recordStream`, () => record(call, withoutContent(accumulator.result(), capture)));
-                if (error !== undefined) call.recordError(error);
-                call.end(outcome);
-              },
-            },
-            { idleTimeoutMs: settings.streamIdleTimeoutMs },
-          );
-          if (watching) return;
-        }
+        if (plan.stream && watchSdkStream(data, streamHooks(where, call, plan.stream(capture), capture), { idleTimeoutMs: settings.streamIdleTimeoutMs }))
+          return;
         safely(`${where}.recordResponse`, () => record(call, withoutContent(plan.response(data, capture), capture)));
         call.end();
       },
