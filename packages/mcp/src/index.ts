@@ -1,4 +1,10 @@
+export { wrapMcpClient, isMcpClient, getMcpOnboarding, describeTransport, type WrapMcpClientOptions } from './wrap-mcp-client';
 export { scanServerDefinition, maxSeverity } from './scanner';
 export type { Finding, ServerDefinition, ToolDefinition, PromptDefinition, ResourceDefinition, TransportDescription } from './scanner';
 export { SCAN_RULES, SEVERITY_RANK, atLeast, type ScanRule, type ScanRuleKey } from './scan-rules';
 export { REF as FRAMEWORK_REFERENCES, type FrameworkReference } from './references';
+export { listServerDefinition, type OnboardingMode, type ServerLister } from './onboarding';
+export { MemoryPinStore, JsonFilePinStore, DEFAULT_PIN_FILE, type PinStore, type PinnedTool } from './pin-store';
+export { toolSignatureHash, canonicalJson } from './signature';
+export { approveToolChange } from './server-registry';
+export { McpServerBlockedError, McpToolChangedError } from './errors';

@@ -161,7 +161,7 @@ const SECRET_NOUN =
   '(?:api[\\s_-]?keys?|access[\\s_-]?tokens?|auth(?:entication)?[\\s_-]?tokens?|secrets?|passwords?|credentials?|private[\\s_-]?keys?|session[\\s_-]?(?:cookies?|tokens?)|cookies|bearer[\\s_-]?tokens?|ssh[\\s_-]?keys?|environment\\s+variables|env\\s+vars)';
 const CREDENTIAL_HARVEST = [
   new RegExp(
-    `\\b(?:read|include|pass|send|provide|attach|append|add|put|copy|insert|forward|upload|collect|extract|gather|retrieve|dump|paste|share|submit|give)\\b[^.\\n]{0,40}?\\b(?:your|the\\s+user'?s|all(?:\\s+the)?|any|every|the\\s+contents?\\s+of(?:\\s+the)?|stored|saved|local)\\s+(?:\\w+\\s+){0,2}?${SECRET_NOUN}\\b`,
+    `\\b(?:read|include|pass|send|provide|attach|append|add|put|copy|insert|forward|upload|collect|extract|gather|retrieve|dump|paste|share|submit|give)\\b(?:[^.\\n]|\\.(?=\\w)){0,60}?\\b(?:your|the\\s+user'?s|all(?:\\s+the)?|any|every|the\\s+contents?\\s+of(?:\\s+the)?|stored|saved|local)\\s+(?:\\w+\\s+){0,2}?${SECRET_NOUN}\\b`,
     'i',
   ),
 ];

@@ -1,0 +1,392 @@
+/**
+ * wrapMcpClient: the same SDK `Client`, patched so every request is a span (MCP semantic
+ * conventions), `traceparent` travels in `params._meta`, tool calls pass the policy guard
+ * and the onboarding gate, and the server is scanned and pinned when it connects.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import {
+  context,
+  propagation,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  type Attributes,
+  type Span,
+  type TracerProvider,
+} from '@opentelemetry/api';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import {
+  agentAttributes,
+  ATTR_ERROR_TYPE,
+  ATTR_GEN_AI_OPERATION_NAME,
+  ATTR_GEN_AI_PROMPT_NAME,
+  ATTR_GEN_AI_TOOL_CALL_ARGUMENTS,
+  ATTR_GEN_AI_TOOL_CALL_ID,
+  ATTR_GEN_AI_TOOL_CALL_RESULT,
+  ATTR_GEN_AI_TOOL_NAME,
+  ATTR_GEN_AI_TOOL_TYPE,
+  ATTR_JSONRPC_REQUEST_ID,
+  ATTR_MCP_METHOD_NAME,
+  ATTR_MCP_PROTOCOL_VERSION,
+  ATTR_MCP_RESOURCE_URI,
+  ATTR_MCP_SESSION_ID,
+  ATTR_NETWORK_TRANSPORT,
+  ATTR_SERVER_ADDRESS,
+  ATTR_SERVER_PORT,
+  ATTR_WARDEN_CONTENT_CAPTURED,
+  ATTR_WARDEN_MCP_SERVER,
+  ATTR_WARDEN_POLICY_DECISION,
+  ATTR_WARDEN_POLICY_RULE,
+  errorTypeOf,
+  GEN_AI_OPERATION,
+  getToolGuard,
+  resolveAgent,
+  resolveContentPolicy,
+  safely,
+  WardenConfigError,
+  WARDEN_VERSION,
+  type AgentIdentity,
+  type ContentCaptureOptions,
+  type Severity,
+} from '@warden/core';
+import { z } from 'zod';
+import { ServerOnboarding, type OnboardingMode, type ServerLister } from './onboarding';
+import { DEFAULT_PIN_FILE, JsonFilePinStore, type PinStore } from './pin-store';
+import type { Finding, ToolDefinition, TransportDescription } from './scanner';
+
+export interface WrapMcpClientOptions extends ContentCaptureOptions {
+  /** Default agent identity for spans and policy checks (the active agent in context wins). */
+  agent?: string | AgentIdentity;
+  /** Display name of the server; defaults to the name the server reports at initialize. */
+  serverName?: string;
+  /** Pin key; defaults to command + args (stdio) or the URL (HTTP). */
+  serverIdentity?: string;
+  /** What a scan finding at or above `failOn` does: record only, alert, or alert and refuse tool calls. Default 'warn'. */
+  onboarding?: OnboardingMode;
+  /** Severity at which findings count. Default 'high'. */
+  failOn?: Severity;
+  /** Where signatures are pinned: a store, a JSON file path, or false for no pinning. Default `.warden/mcp-pins.json`. */
+  pins?: PinStore | string | false;
+  /** Timeout of each listing request of the onboarding scan. Default 10 000 ms. */
+  scanTimeoutMs?: number;
+  /** Tracer provider to record with; defaults to the global one. */
+  tracerProvider?: TracerProvider;
+}
+
+const severitySchema = z.enum(['low', 'medium', 'high', 'critical']);
+const optionsSchema = z.object({
+  agent: z.union([z.string().min(1), z.object({ name: z.string().min(1) }).passthrough()]).optional(),
+  serverName: z.string().min(1).optional(),
+  serverIdentity: z.string().min(1).optional(),
+  onboarding: z.enum(['allow', 'warn', 'block']).optional(),
+  failOn: severitySchema.optional(),
+  pins: z
+    .union([
+      z.literal(false),
+      z.string().min(1),
+      z.custom<PinStore>((v) => typeof v === 'object' && v !== null && typeof (v as PinStore).load === 'function' && typeof (v as PinStore).save === 'function', {
+        message: 'expected a PinStore (load and save functions), a file path or false',
+      }),
+    ])
+    .optional(),
+  scanTimeoutMs: z.number().int().positive().optional(),
+  captureContent: z.boolean().optional(),
+  maxContentLength: z.number().int().positive().optional(),
+});
+
+function validate(opts: WrapMcpClientOptions): void {
+  const { tracerProvider: _tp, redactPatterns: _rp, ...rest } = opts;
+  const parsed = optionsSchema.safeParse(rest);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+    throw new WardenConfigError(`Invalid wrapMcpClient options: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, issues);
+  }
+}
+
+const WRAPPED = Symbol.for('warden.mcp.wrapped');
+const internalCall = new AsyncLocalStorage<boolean>();
+
+type RequestFn = (request: { method: string; params?: Record<string, unknown> }, ...rest: unknown[]) => Promise<unknown>;
+
+interface TransportLike {
+  sessionId?: string;
+  _serverParams?: { command?: string; args?: string[] };
+  _url?: URL;
+  _requestInit?: { headers?: unknown };
+  _authProvider?: unknown;
+}
+
+/** The parts of the SDK client the wrapper patches or reads (some are internal, hence optional). */
+interface PatchableClient extends ServerLister {
+  request: RequestFn;
+  connect(transport: TransportLike, ...rest: unknown[]): Promise<void>;
+  close(): Promise<void>;
+  getServerVersion(): { name?: string; version?: string } | undefined;
+  transport?: TransportLike;
+  _onnotification?: (notification: { method: string }) => void;
+  _requestMessageId?: number;
+  [WRAPPED]?: true;
+}
+
+/** Duck-type check for an MCP SDK `Client` (used by `wrap()`). */
+export function isMcpClient(x: unknown): x is Client {
+  if (typeof x !== 'object' || x === null) return false;
+  const c = x as Record<string, unknown>;
+  return ['callTool', 'listTools', 'connect', 'request', 'getServerVersion', 'setNotificationHandler'].every((k) => typeof c[k] === 'function');
+}
+
+function hasAuthorization(headers: unknown): boolean {
+  if (!headers) return false;
+  if (typeof Headers !== 'undefined' && headers instanceof Headers) return headers.has('authorization');
+  if (Array.isArray(headers)) return headers.some((h) => Array.isArray(h) && String(h[0]).toLowerCase() === 'authorization');
+  return Object.keys(headers as object).some((k) => k.toLowerCase() === 'authorization');
+}
+
+export function describeTransport(t: TransportLike | undefined): { description: TransportDescription; identity?: string; network?: string; address?: string; port?: number } {
+  if (t?._serverParams?.command) {
+    const args = t._serverParams.args ?? [];
+    return { description: { type: 'stdio', command: t._serverParams.command, args }, identity: [t._serverParams.command, ...args].join(' '), network: 'pipe' };
+  }
+  if (t?._url instanceof URL) {
+    const url = t._url;
+    const port = url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80;
+    return {
+      description: { type: 'http', url: url.href, authenticated: Boolean(t._authProvider) || hasAuthorization(t._requestInit?.headers) },
+      identity: url.href,
+      network: 'tcp',
+      address: url.hostname,
+      port,
+    };
+  }
+  return { description: { type: 'other' } };
+}
+
+function traceparentFor(span: Span): Record<string, string> {
+  const carrier: Record<string, string> = {};
+  propagation.inject(trace.setSpan(context.active(), span), carrier);
+  const sc = span.spanContext();
+  // No global propagator configured: still hand the server a W3C traceparent so it can join.
+  if (!carrier.traceparent && trace.isSpanContextValid(sc)) {
+    carrier.traceparent = `00-${sc.traceId}-${sc.spanId}-0${(sc.traceFlags & 1).toString(16)}`;
+  }
+  return carrier;
+}
+
+function spanName(method: string, params: Record<string, unknown> | undefined): string {
+  if (method === 'tools/call') return `${GEN_AI_OPERATION.EXECUTE_TOOL} ${String(params?.name ?? '')}`.trim();
+  if (method === 'prompts/get' && typeof params?.name === 'string') return `${method} ${params.name}`;
+  return method;
+}
+
+function errorType(err: unknown): string {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'number' ? String(code) : errorTypeOf(err);
+}
+
+/**
+ * Trace, scan and guard an MCP SDK `Client`. Returns the same instance (still an
+ * `instanceof Client`); call it before or after `connect()`.
+ */
+export function wrapMcpClient<T extends Client>(client: T, opts: WrapMcpClientOptions = {}): T {
+  validate(opts);
+  const c = client as unknown as PatchableClient;
+  if (c[WRAPPED]) return client;
+
+  const content = resolveContentPolicy(opts);
+  const tracer = () => (opts.tracerProvider ?? trace.getTracerProvider()).getTracer('@warden/mcp', WARDEN_VERSION);
+  const pins: PinStore | undefined =
+    opts.pins === false ? undefined : typeof opts.pins === 'string' ? new JsonFilePinStore(opts.pins) : (opts.pins ?? new JsonFilePinStore(DEFAULT_PIN_FILE));
+  const defaultAgent = typeof opts.agent === 'string' ? opts.agent : opts.agent?.name;
+
+  const originalRequest = c.request.bind(c);
+  const originalConnect = c.connect.bind(c);
+  const originalClose = c.close.bind(c);
+
+  let session: ServerOnboarding | undefined;
+  let transportInfo = describeTransport(c.transport);
+  let protocolVersion: string | undefined;
+
+  const lister: ServerLister = {
+    listTools: (p, o) => internalCall.run(true, () => c.listTools(p, o)),
+    listPrompts: (p, o) => internalCall.run(true, () => c.listPrompts(p, o)),
+    listResources: (p, o) => internalCall.run(true, () => c.listResources(p, o)),
+    getServerCapabilities: () => c.getServerCapabilities(),
+    getInstructions: () => (typeof c.getInstructions === 'function' ? c.getInstructions() : undefined),
+  };
+
+  const ensureSession = (): ServerOnboarding | undefined =>
+    safely('mcp.session', () => {
+      if (session) return session;
+      if (!c.transport) return undefined;
+      transportInfo = describeTransport(c.transport);
+      const info = c.getServerVersion();
+      const name = opts.serverName ?? info?.name ?? transportInfo.identity ?? 'mcp-server';
+      const identity = opts.serverIdentity ?? transportInfo.identity ?? `${info?.name ?? 'mcp-server'}@${info?.version ?? '0'}`;
+      session = new ServerOnboarding({
+        identity,
+        name,
+        transport: transportInfo.description,
+        mode: opts.onboarding ?? 'warn',
+        failOn: opts.failOn ?? 'high',
+        pins,
+        agent: defaultAgent,
+        scanTimeoutMs: opts.scanTimeoutMs ?? 10_000,
+      });
+      return session;
+    });
+
+  const baseAttributes = (method: string): Attributes => {
+    const attrs: Attributes = { [ATTR_MCP_METHOD_NAME]: method };
+    if (transportInfo.network) attrs[ATTR_NETWORK_TRANSPORT] = transportInfo.network;
+    if (transportInfo.address) attrs[ATTR_SERVER_ADDRESS] = transportInfo.address;
+    if (transportInfo.port) attrs[ATTR_SERVER_PORT] = transportInfo.port;
+    const sessionId = c.transport?.sessionId;
+    if (sessionId) attrs[ATTR_MCP_SESSION_ID] = sessionId;
+    if (protocolVersion) attrs[ATTR_MCP_PROTOCOL_VERSION] = protocolVersion;
+    if (session) attrs[ATTR_WARDEN_MCP_SERVER] = session.name;
+    return attrs;
+  };
+
+  const tracedRequest: RequestFn = async (request, ...rest) => {
+    const method = request?.method;
+    const params = request?.params;
+    const isToolCall = method === 'tools/call';
+    const toolName = isToolCall && typeof params?.name === 'string' ? params.name : undefined;
+    const agent = resolveAgent(opts.agent);
+    const span = safely('mcp.startSpan', () => {
+      const attrs: Attributes = { ...baseAttributes(method), ...agentAttributes(agent) };
+      if (isToolCall) {
+        attrs[ATTR_GEN_AI_OPERATION_NAME] = GEN_AI_OPERATION.EXECUTE_TOOL;
+        if (toolName) attrs[ATTR_GEN_AI_TOOL_NAME] = toolName;
+        attrs[ATTR_GEN_AI_TOOL_TYPE] = 'extension';
+        const callId = (params?._meta as Record<string, unknown> | undefined)?.toolCallId;
+        if (typeof callId === 'string') attrs[ATTR_GEN_AI_TOOL_CALL_ID] = callId;
+        if (content.enabled) {
+          const args = content.serialize(params?.arguments ?? {});
+          if (args !== undefined) attrs[ATTR_GEN_AI_TOOL_CALL_ARGUMENTS] = args;
+          attrs[ATTR_WARDEN_CONTENT_CAPTURED] = true;
+        }
+      }
+      if (method === 'prompts/get' && typeof params?.name === 'string') attrs[ATTR_GEN_AI_PROMPT_NAME] = params.name;
+      if (method === 'resources/read' && typeof params?.uri === 'string') attrs[ATTR_MCP_RESOURCE_URI] = params.uri;
+      return tracer().startSpan(spanName(method, params), { kind: SpanKind.CLIENT, attributes: attrs });
+    });
+    const fail = (err: unknown, type = errorType(err)) =>
+      safely('mcp.recordError', () => {
+        if (!span) return;
+        span.setAttribute(ATTR_ERROR_TYPE, type);
+        span.setStatus({ code: SpanStatusCode.ERROR, message: err instanceof Error ? err.message : String(err) });
+        span.end();
+      });
+
+    // Warden's own checks before a tool runs: onboarding gate, then the policy guard.
+    if (isToolCall && toolName && !internalCall.getStore()) {
+      try {
+        const s = ensureSession();
+        if (s) {
+          await s.onboard(lister);
+          await s.gate(toolName);
+        }
+        const guard = getToolGuard();
+        if (guard) {
+          const decision = await guard.check({ tool: toolName, agent, arguments: params?.arguments, source: 'mcp', mcpServer: s?.name, traceId: span?.spanContext().traceId });
+          safely('mcp.policyAttrs', () => {
+            span?.setAttribute(ATTR_WARDEN_POLICY_DECISION, decision.allowed ? 'allow' : 'deny');
+            if (decision.rule) span?.setAttribute(ATTR_WARDEN_POLICY_RULE, decision.rule);
+          });
+          if (decision.error) throw decision.error;
+        }
+      } catch (e) {
+        fail(e);
+        throw e;
+      }
+    }
+
+    let sent = request;
+    const carrier = span ? safely('mcp.inject', () => traceparentFor(span)) : undefined;
+    if (carrier && Object.keys(carrier).length > 0) {
+      const meta = (params?._meta as Record<string, unknown> | undefined) ?? {};
+      sent = { ...request, params: { ...params, _meta: { ...meta, ...carrier } } };
+    }
+
+    let result: unknown;
+    try {
+      const pendingResult = span ? context.with(trace.setSpan(context.active(), span), () => originalRequest(sent, ...rest)) : originalRequest(sent, ...rest);
+      safely('mcp.requestId', () => {
+        const next = c._requestMessageId;
+        if (span && typeof next === 'number') span.setAttribute(ATTR_JSONRPC_REQUEST_ID, String(next - 1));
+      });
+      result = await pendingResult;
+    } catch (e) {
+      fail(e);
+      throw e;
+    }
+
+    safely('mcp.recordResult', () => {
+      const r = result as Record<string, unknown> | undefined;
+      if (method === 'initialize' && typeof r?.protocolVersion === 'string') protocolVersion = r.protocolVersion;
+      if (isToolCall && r) {
+        if (content.enabled) {
+          const out = content.serialize(r.structuredContent ?? r.content);
+          if (out !== undefined) span?.setAttribute(ATTR_GEN_AI_TOOL_CALL_RESULT, out);
+        }
+        if (r.isError === true) {
+          span?.setAttribute(ATTR_ERROR_TYPE, 'tool_error');
+          span?.setStatus({ code: SpanStatusCode.ERROR, message: 'tool returned isError' });
+        }
+      }
+      // The app listed tools itself: a silent signature change is a rug pull too.
+      if (method === 'tools/list' && !internalCall.getStore() && r && Array.isArray(r.tools) && !r.nextCursor && !params?.cursor) {
+        const s = ensureSession();
+        const tools = r.tools as ToolDefinition[];
+        if (s && s.differs(tools)) void s.refreshTools(lister, tools);
+      }
+      span?.end();
+    });
+    return result;
+  };
+
+  const tracedConnect = async (transport: TransportLike, ...rest: unknown[]): Promise<void> => {
+    session?.close();
+    session = undefined;
+    protocolVersion = undefined;
+    transportInfo = describeTransport(transport);
+    await originalConnect(transport, ...rest);
+    const s = ensureSession();
+    if (s) await s.onboard(lister);
+  };
+
+  const tracedClose = async (): Promise<void> => {
+    safely('mcp.close', () => session?.close());
+    return originalClose();
+  };
+
+  const originalOnNotification = c._onnotification;
+  if (typeof originalOnNotification === 'function') {
+    c._onnotification = function (this: PatchableClient, notification: { method: string }) {
+      safely('mcp.notification', () => {
+        if (notification?.method === 'notifications/tools/list_changed') {
+          const s = ensureSession();
+          if (s) void s.refreshTools(lister);
+        }
+      });
+      return originalOnNotification.call(this, notification);
+    };
+  }
+
+  c.request = tracedRequest;
+  c.connect = tracedConnect;
+  c.close = tracedClose;
+  Object.defineProperty(c, WRAPPED, { value: true, enumerable: false });
+  Object.defineProperty(c, MCP_STATE, { value: { session: () => session }, enumerable: false });
+  return client;
+}
+
+const MCP_STATE = Symbol.for('warden.mcp.state');
+
+/** The onboarding result of a wrapped client's current connection, or undefined before connect. */
+export function getMcpOnboarding(client: Client): { server: string; identity: string; decision: OnboardingMode; findings: readonly Finding[] } | undefined {
+  const state = (client as unknown as Record<symbol, { session: () => ServerOnboarding | undefined } | undefined>)[MCP_STATE];
+  const s = state?.session();
+  return s ? { server: s.name, identity: s.identity, decision: s.decision, findings: s.scanFindings } : undefined;
+}
