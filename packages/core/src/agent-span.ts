@@ -11,7 +11,7 @@ import {
 } from '@opentelemetry/api';
 import { getActiveAgent, resolveAgent, setActiveAgent, type AgentIdentity } from './agent-context';
 import { resolveContentPolicy, type ContentCaptureOptions } from './content';
-import { getToolGuard, type ToolGuardDecision } from './guard';
+import { getToolGuard, type ToolCallCheck, type ToolGuardDecision } from './guard';
 import { errorTypeOf } from './model-call-span';
 import { reportInternalError, safely } from './registry';
 import * as A from './semconv';
@@ -51,6 +51,8 @@ export interface TraceToolOptions<A extends unknown[] = unknown[]> extends Conte
   mcpServer?: string;
   /** Agent to attribute the call to when no agent is active in context. */
   agent?: string | AgentIdentity;
+  /** Who traces the call, as the ToolGuard sees it; a framework integration also stamps it as warden.source. */
+  source?: ToolCallCheck['source'];
 }
 
 type AsyncIterableObject = object & { [Symbol.asyncIterator](): AsyncIterator<unknown> };
@@ -266,6 +268,7 @@ export function traceTool<A extends unknown[], R>(
       if (callId) attrs[A.ATTR_GEN_AI_TOOL_CALL_ID] = callId;
       if (opts.description) attrs[A.ATTR_GEN_AI_TOOL_DESCRIPTION] = opts.description;
       if (opts.mcpServer) attrs[A.ATTR_WARDEN_MCP_SERVER] = opts.mcpServer;
+      if (opts.source && opts.source !== 'traceTool') attrs[A.ATTR_WARDEN_SOURCE] = opts.source;
       if (agent) {
         attrs[A.ATTR_GEN_AI_AGENT_NAME] = agent.name;
         if (agent.id) attrs[A.ATTR_GEN_AI_AGENT_ID] = agent.id;
@@ -295,7 +298,7 @@ export function traceTool<A extends unknown[], R>(
             tool: name,
             agent,
             arguments: toolArguments(args),
-            source: 'traceTool',
+            source: opts.source ?? 'traceTool',
             mcpServer: opts.mcpServer,
             callId,
             traceId: s.spanContext().traceId,
