@@ -1,0 +1,80 @@
+/**
+ * Design effect of a categorical stream: how much runs of the same category (bursty tool
+ * use) inflate the variance of window counts over the independent case. Estimated in
+ * warm-up (and on, up to DISPERSION_MAX_RECORDS) from agreement beyond chance at lags 1..L:
+ * phi = 1 + 2 * sum_j r_j, with r_j = (P(same at lag j) - sum p^2) / (1 - sum p^2).
+ */
+
+export const DISPERSION_LAGS = 32;
+/** Records after which the estimate is frozen (it keeps the per-record cost of a warm group low). */
+export const DISPERSION_MAX_RECORDS = 10_000;
+const MAX_CATEGORIES = 64;
+/** Categories that also get their own autocorrelation (per-tool design effects). */
+const MAX_CATEGORIES_WITH_LAGS = 16;
+const MAX_DESIGN_EFFECT = 25;
+
+export interface DispersionState {
+  ring: string[];
+  seen: number;
+  same: number[];
+  counts: [string, number][];
+  /** Per category: how often it repeated at each lag. */
+  sameBy: [string, number[]][];
+}
+
+export function newDispersionState(): DispersionState {
+  return { ring: [], seen: 0, same: new Array(DISPERSION_LAGS).fill(0), counts: [], sameBy: [] };
+}
+
+export function observeDispersion(s: DispersionState, category: string): void {
+  if (s.seen >= DISPERSION_MAX_RECORDS) return;
+  const ring = s.ring;
+  let own = s.sameBy.find((e) => e[0] === category)?.[1];
+  if (!own && s.sameBy.length < MAX_CATEGORIES_WITH_LAGS) s.sameBy.push([category, (own = new Array(DISPERSION_LAGS).fill(0))]);
+  // ring[(seen - j) % L] is the category j records ago.
+  for (let j = 1; j <= Math.min(DISPERSION_LAGS, s.seen); j++) {
+    if (ring[(s.seen - j) % DISPERSION_LAGS] === category) {
+      s.same[j - 1]++;
+      if (own) own[j - 1]++;
+    }
+  }
+  ring[s.seen % DISPERSION_LAGS] = category;
+  s.seen++;
+  const entry = s.counts.find((e) => e[0] === category);
+  if (entry) entry[1]++;
+  else if (s.counts.length < MAX_CATEGORIES) s.counts.push([category, 1]);
+}
+
+export function designEffect(s: DispersionState): number {
+  if (s.seen < 2) return 1;
+  let sumSq = 0;
+  for (const [, n] of s.counts) sumSq += (n / s.seen) ** 2;
+  if (sumSq >= 1) return 1;
+  let phi = 1;
+  for (let j = 1; j <= DISPERSION_LAGS; j++) {
+    const pairs = s.seen - j;
+    if (pairs < 10) break;
+    const r = (s.same[j - 1] / pairs - sumSq) / (1 - sumSq);
+    phi += 2 * r;
+  }
+  return Math.min(MAX_DESIGN_EFFECT, Math.max(1, phi));
+}
+
+/**
+ * Design effect of one category's indicator (its count per window): 1 + 2 * sum_j rho_j with
+ * rho_j = (P(category at t and at t-j) - p^2) / (p (1 - p)). Categories beyond the first 16 get 1.
+ */
+export function categoryDesignEffect(s: DispersionState, category: string): number {
+  const own = s.sameBy.find((e) => e[0] === category)?.[1];
+  const n = s.counts.find((e) => e[0] === category)?.[1] ?? 0;
+  if (!own || n < 2 || s.seen < 2) return 1;
+  const p = n / s.seen;
+  if (p >= 1) return 1;
+  let phi = 1;
+  for (let j = 1; j <= DISPERSION_LAGS; j++) {
+    const pairs = s.seen - j;
+    if (pairs < 10) break;
+    phi += (2 * (own[j - 1] / pairs - p * p)) / (p * (1 - p));
+  }
+  return Math.min(MAX_DESIGN_EFFECT, Math.max(1, phi));
+}

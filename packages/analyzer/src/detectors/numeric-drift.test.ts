@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { cusumThreshold, ksThreshold } from '../calibration';
+import { logNormal, normal, poisson, prng } from '../synthetic-streams';
+import { ksDistance, newNumericDriftState, observeNumeric, type NumericDriftParams } from './numeric-drift';
+
+// The analyzer's defaults: 19 group detectors share a 10^6 target.
+const ARL = 19e6;
+const params: NumericDriftParams = {
+  baselineSize: 200,
+  warmup: 200,
+  window: 200,
+  reference: 0.5,
+  cusumThreshold: cusumThreshold(0.5, ARL, 200),
+  ksThreshold: ksThreshold(200 / ARL, 200, 200),
+};
+
+type Gen = (rand: () => number, scale: number) => number;
+const generators: Record<string, Gen> = {
+  normal: (r, s) => 100 * s + 30 * normal(r),
+  lognormal: (r, s) => logNormal(r, 210 * s, 0.8),
+  poisson: (r, s) => poisson(r, 6 * s),
+  heavyTail: (r, s) => s * 50 * Math.pow(1 - r(), -1 / 1.5),
+};
+
+function alarmsOver(gen: Gen, seed: number, records: number): number {
+  const rand = prng(seed);
+  const s = newNumericDriftState(params);
+  let alarms = 0;
+  for (let i = 0; i < records; i++) if (observeNumeric(s, params, gen(rand, 1))) alarms++;
+  return alarms;
+}
+
+function delayAfterShift(gen: Gen, seed: number, scale: number): { cusum: number; ks: number } {
+  const rand = prng(seed);
+  const s = newNumericDriftState(params);
+  for (let i = 0; i < 1000; i++) observeNumeric(s, params, gen(rand, 1));
+  const out = { cusum: Infinity, ks: Infinity };
+  for (let i = 1; i <= 2000; i++) {
+    for (const v of observeNumeric(s, params, gen(rand, scale)) ?? []) {
+      if (v.statistic === 'cusum' && out.cusum === Infinity) out.cusum = i;
+      if (v.statistic === 'ks' && out.ks === Infinity) out.ks = i;
+    }
+  }
+  return out;
+}
+
+describe('numeric drift', () => {
+  for (const [name, gen] of Object.entries(generators)) {
+    it(`stays silent on 60k stationary ${name} values (3 baselines)`, () => {
+      let alarms = 0;
+      for (const seed of [1, 2, 3]) alarms += alarmsOver(gen, seed, 20_000);
+      expect(alarms).toBe(0);
+    });
+  }
+
+  it('detects +100% mean output tokens (log-normal) within tens of records, and the KS window too', () => {
+    const d = delayAfterShift(generators.lognormal, 5, 2);
+    expect(d.cusum).toBeLessThan(60);
+    expect(d.ks).toBeLessThanOrEqual(400);
+  });
+
+  it('detects a drop and +50% shifts on normal and Poisson data', () => {
+    expect(delayAfterShift(generators.normal, 6, 1.5).cusum).toBeLessThan(40);
+    expect(delayAfterShift(generators.poisson, 7, 1.5).cusum).toBeLessThan(150);
+    expect(delayAfterShift(generators.lognormal, 8, 0.5).cusum).toBeLessThan(80);
+  });
+
+  it('reports direction, and KS distance is 0 for identical samples and 1 for disjoint ones', () => {
+    const a = Float32Array.from([1, 2, 3, 4]);
+    expect(ksDistance(a, 4, Float32Array.from([4, 3, 2, 1])).distance).toBe(0);
+    expect(ksDistance(a, 4, Float32Array.from([10, 11, 12, 13]))).toEqual({ distance: 1, direction: 'up' });
+    expect(ksDistance(a, 4, Float32Array.from([-3, -2, -1, 0]))).toEqual({ distance: 1, direction: 'down' });
+  });
+
+  it('a constant baseline does not alarm on one odd value', () => {
+    const s = newNumericDriftState(params);
+    for (let i = 0; i < 200; i++) observeNumeric(s, params, 0);
+    expect(observeNumeric(s, params, 5)).toBeUndefined();
+    let fired = false;
+    for (let i = 0; i < 50 && !fired; i++) fired = observeNumeric(s, params, 5) !== undefined;
+    expect(fired).toBe(true);
+  });
+});

@@ -1,0 +1,110 @@
+/**
+ * Bernoulli CUSUM for the rate of an event (errors, refusals, finish_reason=length,
+ * content-filter stops, one tool's share of calls): log-likelihood ratio of rate p1 = r*p0
+ * against the baseline rate p0. A rare event's rate is poorly known after a short warm-up,
+ * so p0 keeps learning while the test is in control (counts halved past 100k).
+ */
+
+export interface RateCusumParams {
+  warmup: number;
+  /** Rate ratio the test is tuned to detect (3 = a 3x spike). */
+  ratio: number;
+  threshold: number;
+}
+
+
+
+export interface RateCusumState {
+  n: number;
+  hits: number;
+  p0: number;
+  llrHit: number;
+  llrMiss: number;
+  s: number;
+  /** Records and hits since the CUSUM was last at zero (the change-point estimate). */
+  run: number;
+  runHits: number;
+  sinceRefresh: number;
+  /** Recent trace ids of positive records, for alert evidence. */
+  traceIds: string[];
+}
+
+export interface RateVerdict {
+  score: number;
+  threshold: number;
+  baselineRate: number;
+  currentRate: number;
+  span: number;
+  traceIds: string[];
+}
+
+export function newRateCusumState(): RateCusumState {
+  return { n: 0, hits: 0, p0: 0, llrHit: 0, llrMiss: 0, s: 0, run: 0, runHits: 0, sinceRefresh: 0, traceIds: [] };
+}
+
+function refresh(s: RateCusumState, p: RateCusumParams, dispersion = 1): void {
+  // Jeffreys-style estimate: never 0, so a first event after a clean warm-up is scored, not infinite.
+  const p0 = Math.min(0.5, (s.hits + 0.5) / (s.n + 1));
+  const p1 = Math.min(0.99, p.ratio * p0);
+  s.p0 = p0;
+  // Quasi-likelihood: bursty hits carry less evidence each than independent ones.
+  s.llrHit = Math.log(p1 / p0) / dispersion;
+  s.llrMiss = Math.log((1 - p1) / (1 - p0)) / dispersion;
+  s.sinceRefresh = 0;
+}
+
+export function observeRate(
+  s: RateCusumState,
+  p: RateCusumParams,
+  hit: boolean,
+  traceId: string,
+  alarmed: boolean,
+  dispersion = 1,
+): RateVerdict | undefined {
+  if (hit) {
+    s.traceIds.push(traceId);
+    if (s.traceIds.length > 5) s.traceIds.shift();
+  }
+  const learning = s.n < p.warmup;
+  if (learning || (!alarmed && s.s < p.threshold / 2)) {
+    // Learn in warm-up, then only while the evidence of a change is under half the threshold.
+    s.n++;
+    if (hit) s.hits++;
+    if (s.n > 100_000) {
+      s.n /= 2;
+      s.hits /= 2;
+    }
+  }
+  if (learning) {
+    if (s.n >= p.warmup) refresh(s, p, dispersion);
+    return undefined;
+  }
+  if (++s.sinceRefresh >= 64) refresh(s, p, dispersion);
+  s.s = Math.max(0, s.s + (hit ? s.llrHit : s.llrMiss));
+  if (s.s === 0) {
+    s.run = 0;
+    s.runHits = 0;
+  } else {
+    s.run++;
+    if (hit) s.runHits++;
+  }
+  if (s.s > p.threshold) {
+    const v: RateVerdict = {
+      score: s.s,
+      threshold: p.threshold,
+      baselineRate: s.p0,
+      currentRate: s.runHits / Math.max(1, s.run),
+      span: s.run,
+      traceIds: s.traceIds.slice(),
+    };
+    s.s = 0;
+    s.run = 0;
+    s.runHits = 0;
+    return v;
+  }
+  return undefined;
+}
+
+export function rateIsQuiet(s: RateCusumState, p: RateCusumParams): boolean {
+  return s.s < p.threshold / 4;
+}

@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import { WardenConfigError } from '@warden/core';
+
+/** Options of `new Analyzer(options)`; every field has a calibrated or documented default. */
+export const analyzerOptionsSchema = z
+  .object({
+    /** Service name used when a record has none. */
+    service: z.string().min(1).optional(),
+    /** Most groups (service·agent·operation·model·tool) tracked at once; the least recently seen is evicted. */
+    maxGroups: z.number().int().min(1).max(1_000_000).default(2000),
+    /** Records a group (and each feature) learns from before its baseline is fixed. */
+    warmup: z.number().int().min(20).max(1_000_000).default(200),
+    /** Calibration target: expected records between false alarms per group on stationary behaviour. */
+    recordsBetweenFalseAlarms: z.number().min(1000).max(1e15).default(1_000_000),
+    /** Records without a new crossing (and the statistic back near zero) before an alert is `resolved`. */
+    cooldown: z.number().int().min(1).max(10_000_000).default(1000),
+    /** Size of the recent window compared with the baseline (KS and G-tests run once per window). */
+    window: z.number().int().min(20).max(10_000).default(200),
+    /** Capacity of the baseline sample per numeric feature (a reservoir when warmup is larger). */
+    baselineSize: z.number().int().min(20).max(10_000).default(512),
+    /** Tools followed per agent for rate spikes and sequences. */
+    trackedTools: z.number().int().min(1).max(64).default(16),
+    /** Distinct tool names remembered per agent (bounds memory against unbounded tool names). */
+    maxToolsPerAgent: z.number().int().min(1).max(10_000).default(256),
+    /** Tools each agent may use, by agent name: any other tool is reported at once, even during warm-up. */
+    allowedTools: z.record(z.string(), z.array(z.string())).optional(),
+  })
+  .strict();
+
+export type AnalyzerOptions = z.input<typeof analyzerOptionsSchema>;
+export type ResolvedAnalyzerOptions = z.output<typeof analyzerOptionsSchema>;
+
+/** Validate options; the error names each bad field, what was expected and what came. */
+export function parseAnalyzerOptions(options: unknown): ResolvedAnalyzerOptions {
+  const result = analyzerOptionsSchema.safeParse(options ?? {});
+  if (result.success) return result.data;
+  const issues = result.error.issues.map((i) => ({ path: i.path.map(String).join('.') || '(options)', message: i.message }));
+  throw new WardenConfigError(`Invalid analyzer options: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, issues);
+}
