@@ -29,3 +29,14 @@ export {
   type VerifyAuditLogOptions,
 } from './audit-log';
 export type { FinishedSpan, WardenSpanProcessor } from './finished-span';
+export {
+  MultiTurnRiskScorer,
+  RISK_SIGNAL_WEIGHTS,
+  contentSignals,
+  type RiskSignal,
+  type TurnObservation,
+  type ToolObservation,
+  type MultiTurnRiskOptions,
+  type RiskAssessment,
+} from './multi-turn-risk';
+export { MultiTurnRiskSpanProcessor, newTurnContent, type MultiTurnRiskSpanProcessorOptions } from './multi-turn-span-processor';

@@ -1,0 +1,316 @@
+import { newAlertId, type Alert } from '@warden/core';
+
+/** Cheap per-turn signals; the weight is what one occurrence adds to the turn's score. */
+export const RISK_SIGNAL_WEIGHTS = {
+  /** "ignore your previous instructions", "developer mode", "from now on you..." */
+  instruction_override: 0.7,
+  /** zero-width, bidi-override or Unicode tag characters in text */
+  hidden_unicode: 0.7,
+  /** "pretend you are", "stay in character", "hypothetically" */
+  roleplay: 0.3,
+  /** asks for keys, passwords, credentials, the system prompt */
+  secret_request: 0.35,
+  /** the next input after a refusal says much the same thing again */
+  refusal_rephrase: 0.5,
+  /** override phrasing or hidden characters inside a tool result (indirect injection) */
+  tool_result_injection: 0.7,
+  /** the model refused or the provider filtered (finish reason content_filter) */
+  refusal: 0.25,
+  /** a policy denied (or, in audit mode, would have denied) a tool call */
+  policy_denial: 0.4,
+  /** a side-effecting tool (send, write, exec, pay...) right after a refusal or an injected tool result */
+  risky_tool_sequence: 0.6,
+  /** three or more failing tool calls in one turn: probing */
+  tool_error_burst: 0.3,
+} as const;
+export type RiskSignal = keyof typeof RISK_SIGNAL_WEIGHTS;
+
+/** One model turn of a conversation. Content fields are present only when content was captured. */
+export interface TurnObservation {
+  conversationId: string;
+  /** Milliseconds since the epoch (from the span, not the clock). */
+  time: number;
+  agent?: string;
+  traceId?: string;
+  /** The new user input of this turn. */
+  input?: string;
+  /** The model's text output. */
+  output?: string;
+  /** Tool results fed back to the model in this turn. */
+  toolResults?: string[];
+  finishReasons?: string[];
+  refusal?: boolean;
+}
+
+/** One tool execution inside the current turn of a conversation. */
+export interface ToolObservation {
+  conversationId: string;
+  time: number;
+  tool: string;
+  agent?: string;
+  traceId?: string;
+  error?: boolean;
+  policyDenied?: boolean;
+  /** The tool's result, when content was captured. */
+  result?: string;
+}
+
+export interface MultiTurnRiskOptions {
+  /** Conversation score at which `multi_turn` fires. Default 1.5 (README: about 2% of generated benign conversations cross it). */
+  threshold?: number;
+  /** Share of the score kept from one turn to the next. Default 0.8. */
+  decayPerTurn?: number;
+  /** The score also halves every this many ms of idle time. Default 30 minutes. */
+  halfLifeMs?: number;
+  /** Cap on what one turn (with its tool calls) adds: below the threshold, so no single turn fires alone. Default 1.0. */
+  maxTurnScore?: number;
+  /** Conversations tracked at once; the least recently seen is forgotten. Default 10 000. */
+  maxConversations?: number;
+  /** Each repeat of the same signal in a conversation counts this much of the one before. Default 0.6. */
+  repeatFactor?: number;
+}
+
+export interface RiskAssessment {
+  conversationId: string;
+  /** What this observation added (after the per-turn cap). */
+  added: number;
+  /** The conversation's decayed score after it. */
+  score: number;
+  signals: RiskSignal[];
+  turns: number;
+  /** Set on the observation that first takes the conversation across the threshold. */
+  alert?: Alert;
+}
+
+interface ConversationRisk {
+  score: number;
+  lastTime: number;
+  turns: number;
+  turnAdded: number;
+  alerted: boolean;
+  lastTurnRefused: boolean;
+  /** The turn before the current one was refused: its tools may be the rephrased request. */
+  prevTurnRefused: boolean;
+  /** Words of the last input, to see a refusal being rephrased. */
+  lastInputWords: Set<string> | undefined;
+  injectedResultInTurn: boolean;
+  toolErrorsInTurn: number;
+  agent: string | undefined;
+  traceIds: string[];
+  signalCounts: Partial<Record<RiskSignal, number>>;
+}
+
+const OVERRIDE = [
+  /\b(ignore|disregard|forget|override|bypass)\b[^.?!\n]{0,40}?\b(previous|prior|above|earlier|all|any|your|system|safety)\b[^.?!\n]{0,24}?\b(instructions?|rules|guidelines|prompts?|directions|restrictions|guardrails|polic(?:y|ies)|filters?)\b/i,
+  /\b(you are now (?:in )?(?:dan|developer|god|jailbreak|unrestricted|unfiltered)|developer mode|jailbreak|do anything now|no longer bound by|without any (?:restrictions|filters|rules)|new system prompt|new instructions:)/i,
+];
+// Zero-width and bidi controls and Unicode tags; ZWJ (U+200D) is left out: emoji sequences use it.
+const HIDDEN = /[\u200B\u200C\u200E\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069]|(?<!^)\uFEFF|[\u{E0000}-\u{E007F}]/u;
+const ROLEPLAY =
+  /\b(pretend (?:to be|you(?:'re| are))|let'?s play a game|role-?play|stay in character|hypothetically|imagine (?:that )?you (?:are|were|have no)|you are (?:now )?an? (?:evil|unfiltered|uncensored|unrestricted)|for a (?:story|novel|screenplay)|in this fictional)/i;
+const SECRET =
+  /\b(api[ _-]?keys?|secret[ _-]?keys?|access[ _-]?tokens?|private[ _-]?keys?|passwords?|credentials?|ssh[ _-]?keys?|\.env\b|environment variables|system prompt|your (?:hidden |initial )?(?:instructions|prompt)|auth(?:orization)? tokens?)\b/i;
+const REFUSAL_TEXT = /^\s*(?:i'?m sorry,? but|sorry,? (?:but )?i can(?:'|no)t|i can(?:'|no)t (?:help|assist|do|provide|share)|i cannot (?:help|assist|do|provide|share)|i won'?t (?:help|be able)|i am unable to|i'?m not able to)/i;
+const SIDE_EFFECT_TOOL = /(send|email|mail|post|upload|write|delete|remove|exec|shell|run|transfer|pay|deploy|publish)/i;
+
+function words(text: string): Set<string> {
+  const out = new Set<string>();
+  for (const w of text.toLowerCase().split(/[^\p{L}\p{N}]+/u)) {
+    if (w.length > 2) out.add(w);
+    if (out.size >= 64) break;
+  }
+  return out;
+}
+
+function jaccard(a: Set<string>, b: Set<string>): number {
+  if (a.size === 0 || b.size === 0) return 0;
+  let both = 0;
+  for (const w of a) if (b.has(w)) both++;
+  return both / (a.size + b.size - both);
+}
+
+const isOverride = (text: string) => OVERRIDE.some((r) => r.test(text));
+
+/** The content signals of one text (input or tool result). */
+export function contentSignals(text: string): RiskSignal[] {
+  const out: RiskSignal[] = [];
+  if (isOverride(text)) out.push('instruction_override');
+  if (HIDDEN.test(text)) out.push('hidden_unicode');
+  if (ROLEPLAY.test(text)) out.push('roleplay');
+  if (SECRET.test(text)) out.push('secret_request');
+  return out;
+}
+
+/**
+ * Multi-turn risk per conversation: each turn's cheap signals add to a score that decays
+ * per turn and with idle time; a `multi_turn` alert fires once when the conversation as a
+ * whole crosses the threshold. One turn adds at most `maxTurnScore` (< threshold), so it
+ * takes several suspicious turns — an escalation — to fire. Pure: time comes in the
+ * observations; memory is bounded by `maxConversations`.
+ */
+export class MultiTurnRiskScorer {
+  readonly threshold: number;
+  private readonly decayPerTurn: number;
+  private readonly halfLifeMs: number;
+  private readonly maxTurnScore: number;
+  private readonly maxConversations: number;
+  private readonly repeatFactor: number;
+  private readonly conversations = new Map<string, ConversationRisk>();
+
+  constructor(options: MultiTurnRiskOptions = {}) {
+    this.threshold = options.threshold ?? 1.5;
+    this.decayPerTurn = options.decayPerTurn ?? 0.8;
+    this.halfLifeMs = options.halfLifeMs ?? 30 * 60_000;
+    this.maxTurnScore = options.maxTurnScore ?? 1.0;
+    this.maxConversations = options.maxConversations ?? 10_000;
+    this.repeatFactor = options.repeatFactor ?? 0.6;
+  }
+
+  get trackedConversations(): number {
+    return this.conversations.size;
+  }
+
+  /** The current (decayed to `time`) score of a conversation, 0 if unknown. */
+  scoreOf(conversationId: string, time?: number): number {
+    const c = this.conversations.get(conversationId);
+    if (!c) return 0;
+    return time === undefined ? c.score : c.score * this.idleFactor(time - c.lastTime);
+  }
+
+  /** What a conversation has accumulated so far: turns and how often each signal was seen. */
+  signalsOf(conversationId: string): { turns: number; counts: Partial<Record<RiskSignal, number>> } | undefined {
+    const c = this.conversations.get(conversationId);
+    return c ? { turns: c.turns, counts: { ...c.signalCounts } } : undefined;
+  }
+
+  private idleFactor(ms: number): number {
+    return ms > 0 ? Math.pow(0.5, ms / this.halfLifeMs) : 1;
+  }
+
+  private state(id: string, time: number): ConversationRisk {
+    let c = this.conversations.get(id);
+    if (c) {
+      this.conversations.delete(id); // re-insert: Map order is the LRU order
+    } else {
+      c = {
+        score: 0,
+        lastTime: time,
+        turns: 0,
+        turnAdded: 0,
+        alerted: false,
+        lastTurnRefused: false,
+        prevTurnRefused: false,
+        lastInputWords: undefined,
+        injectedResultInTurn: false,
+        toolErrorsInTurn: 0,
+        agent: undefined,
+        traceIds: [],
+        signalCounts: {},
+      };
+      if (this.conversations.size >= this.maxConversations) {
+        const oldest = this.conversations.keys().next().value;
+        if (oldest !== undefined) this.conversations.delete(oldest);
+      }
+    }
+    this.conversations.set(id, c);
+    return c;
+  }
+
+  private add(c: ConversationRisk, id: string, signals: RiskSignal[], time: number, traceId: string | undefined): RiskAssessment {
+    let raw = 0;
+    for (const s of signals) {
+      // Diminishing returns per kind: escalation shows as several tactics, a benign topic as one repeated.
+      const seen = c.signalCounts[s] ?? 0;
+      raw += RISK_SIGNAL_WEIGHTS[s] * Math.pow(this.repeatFactor, seen);
+      c.signalCounts[s] = seen + 1;
+    }
+    const added = Math.max(0, Math.min(raw, this.maxTurnScore - c.turnAdded));
+    c.turnAdded += added;
+    c.score += added;
+    if (added > 0 && traceId && !c.traceIds.includes(traceId)) {
+      c.traceIds.push(traceId);
+      if (c.traceIds.length > 5) c.traceIds.shift();
+    }
+    const out: RiskAssessment = { conversationId: id, added, score: c.score, signals, turns: c.turns };
+    if (!c.alerted && c.score >= this.threshold) {
+      c.alerted = true;
+      out.alert = this.alertFor(id, c, time);
+    }
+    return out;
+  }
+
+  /** A model turn: decays the score, then adds this turn's signals. */
+  observeTurn(turn: TurnObservation): RiskAssessment {
+    const c = this.state(turn.conversationId, turn.time);
+    c.score *= this.decayPerTurn * this.idleFactor(turn.time - c.lastTime);
+    c.lastTime = Math.max(c.lastTime, turn.time);
+    c.turns++;
+    c.turnAdded = 0;
+    c.injectedResultInTurn = false;
+    c.toolErrorsInTurn = 0;
+    if (turn.agent) c.agent = turn.agent;
+    const signals = new Set<RiskSignal>();
+    if (turn.input) {
+      for (const s of contentSignals(turn.input)) signals.add(s);
+      const w = words(turn.input);
+      if (c.lastTurnRefused && c.lastInputWords && jaccard(w, c.lastInputWords) >= 0.25) signals.add('refusal_rephrase');
+      c.lastInputWords = w;
+    }
+    for (const r of turn.toolResults ?? []) {
+      if (isOverride(r) || HIDDEN.test(r)) {
+        signals.add('tool_result_injection');
+        c.injectedResultInTurn = true;
+      }
+    }
+    const refused =
+      turn.refusal === true ||
+      (turn.finishReasons ?? []).some((f) => f === 'content_filter' || f === 'refusal') ||
+      (turn.output !== undefined && REFUSAL_TEXT.test(turn.output));
+    if (refused) signals.add('refusal');
+    c.prevTurnRefused = c.lastTurnRefused;
+    c.lastTurnRefused = refused;
+    return this.add(c, turn.conversationId, [...signals], turn.time, turn.traceId);
+  }
+
+  /** A tool execution in the current turn: adds without decaying. */
+  observeTool(tool: ToolObservation): RiskAssessment {
+    const c = this.state(tool.conversationId, tool.time);
+    c.lastTime = Math.max(c.lastTime, tool.time);
+    if (tool.agent) c.agent = tool.agent;
+    const signals: RiskSignal[] = [];
+    if (tool.policyDenied) signals.push('policy_denial');
+    if (tool.error) {
+      c.toolErrorsInTurn++;
+      if (c.toolErrorsInTurn === 3) signals.push('tool_error_burst');
+    }
+    if (SIDE_EFFECT_TOOL.test(tool.tool) && (c.injectedResultInTurn || c.lastTurnRefused || c.prevTurnRefused)) signals.push('risky_tool_sequence');
+    if (tool.result && (isOverride(tool.result) || HIDDEN.test(tool.result))) {
+      signals.push('tool_result_injection');
+      c.injectedResultInTurn = true;
+    }
+    return this.add(c, tool.conversationId, signals, tool.time, tool.traceId);
+  }
+
+  private alertFor(id: string, c: ConversationRisk, time: number): Alert {
+    const top = Object.entries(c.signalCounts)
+      .sort((a, b) => b[1] - a[1])
+      .map(([s]) => s)
+      .slice(0, 4);
+    const alert: Alert = {
+      id: newAlertId(time),
+      kind: 'multi_turn',
+      severity: 'high',
+      detector: 'multi_turn.risk',
+      subject: { conversationId: id },
+      message: `Conversation ${id} escalated over ${c.turns} turns (${top.join(', ')}); its combined risk crossed the threshold though no single turn could.`,
+      score: Math.round(c.score * 1000) / 1000,
+      threshold: this.threshold,
+      current: { turns: c.turns, ...(c.signalCounts as Record<string, number>) },
+      traceIds: [...c.traceIds],
+      controls: ['L3.drift-alerts', 'L3.runtime-monitoring'],
+      time: new Date(time).toISOString(),
+    };
+    if (c.agent) alert.subject.agent = c.agent;
+    return alert;
+  }
+}
