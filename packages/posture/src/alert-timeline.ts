@@ -44,11 +44,12 @@ export class AlertTimeline {
   add(kind: AlertKind, time: number): void {
     if (!Number.isFinite(time)) return;
     if (this.origin === undefined) this.origin = Math.floor(time / this.bucketMs) * this.bucketMs;
-    // Alerts older than the origin (replayed out of order) land in the first bucket.
-    let index = Math.max(0, Math.floor((time - this.origin) / this.bucketMs));
+    // An alert older than the origin (traces replayed out of order) moves the origin back.
+    if (time < this.origin) this.rebase(time);
+    let index = Math.floor((time - this.origin) / this.bucketMs);
     while (index >= this.maxBuckets) {
       this.coarsen();
-      index = Math.max(0, Math.floor((time - this.origin) / this.bucketMs));
+      index = Math.floor((time - this.origin) / this.bucketMs);
     }
     let counts = this.buckets.get(index);
     if (!counts) {
@@ -56,6 +57,17 @@ export class AlertTimeline {
       this.buckets.set(index, counts);
     }
     counts[kind] = (counts[kind] ?? 0) + 1;
+  }
+
+  private rebase(time: number): void {
+    const origin = this.origin as number;
+    const newOrigin = Math.floor(time / this.bucketMs) * this.bucketMs;
+    const shift = Math.round((origin - newOrigin) / this.bucketMs);
+    const moved = [...this.buckets.entries()].map(([i, c]) => [i + shift, c] as const);
+    this.buckets.clear();
+    for (const [i, c] of moved) this.buckets.set(i, c);
+    this.origin = newOrigin;
+    while (Math.max(-1, ...this.buckets.keys()) >= this.maxBuckets) this.coarsen();
   }
 
   private coarsen(): void {

@@ -6,7 +6,7 @@
 import { ALERT_KINDS } from './alert-timeline';
 import type { EvidenceReport } from './evidence-report';
 import type { InventoryItem } from './inventory';
-import { formatRate, REPORT_SECTIONS } from './markdown-report';
+import { formatDuration, formatRate, REPORT_SECTIONS } from './markdown-report';
 
 export function escapeHtml(value: unknown): string {
   return String(value ?? '')
@@ -42,7 +42,8 @@ th,td{border:1px solid var(--line);padding:6px 8px;text-align:left;vertical-alig
 th{background:var(--panel);font-weight:600}
 td.num{text-align:right;font-variant-numeric:tabular-nums}
 .level{display:flex;gap:20px;align-items:center;background:var(--panel);border:1px solid var(--line);border-radius:8px;padding:16px 20px}
-.level .n{font-size:44px;font-weight:700;line-height:1}
+.level .n{font-size:44px;font-weight:700;line-height:1;white-space:nowrap}
+td:has(.badge){white-space:nowrap}
 .level .name{font-size:18px;font-weight:600}
 .badge{display:inline-block;padding:1px 8px;border-radius:10px;font-size:13px;font-weight:600;color:#fff}
 .badge.met{background:var(--met)}.badge.partial{background:var(--partial)}.badge.not_met{background:var(--notmet)}
@@ -195,12 +196,12 @@ export function renderHtml(r: EvidenceReport): string {
   section(
     'Alerts',
     `<p>${e(r.alerts.total)} alert(s) in the period; ${r.alerts.subscribers === undefined ? 'the number of alert subscribers is unknown' : `${e(r.alerts.subscribers)} subscriber(s) receive them`}.</p>` +
-      `<figure>${alertsChartSvg(r)}<figcaption class="refs">Alerts per ${e(Math.round(r.alerts.timeline.bucketMs / 60000))}-minute bucket, stacked by kind.</figcaption></figure>` +
+      `<figure>${alertsChartSvg(r)}<figcaption class="refs">Alerts per ${e(formatDuration(r.alerts.timeline.bucketMs))} bucket (UTC), stacked by kind.</figcaption></figure>` +
       (r.alerts.recent.length
         ? `<h3>Most recent alerts</h3>` +
           table(
             ['Time (UTC)', 'Kind', 'Severity', 'Detector', 'Message'],
-            r.alerts.recent.map((a) => [e(a.time), e(a.kind), e(a.severity), e(a.detector), e(a.message)]),
+            [...r.alerts.recent].reverse().map((a) => [e(a.time), e(a.kind), e(a.severity), e(a.detector), e(a.message)]),
           )
         : ''),
   );

@@ -46,3 +46,12 @@ export { renderHtml, escapeHtml, alertsChartSvg } from './html-report';
 export { renderReport, type ReportFormat, type RenderReportOptions } from './report';
 export { AlertTimeline, ALERT_KINDS, type AlertTimelineSnapshot, type AlertTimelineBucket } from './alert-timeline';
 export type { InventoryItem } from './inventory';
+export { FileSpanExporter, FileSpanExporterOptionsSchema, type FileSpanExporterOptions } from './file-span-exporter';
+export {
+  readOtlpJsonTraces,
+  ledgerFromTraces,
+  listTraceFiles,
+  spanFromOtlpJson,
+  OtlpJsonSpanSchema,
+  type OtlpReadStats,
+} from './otlp-json-reader';

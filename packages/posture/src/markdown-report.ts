@@ -59,6 +59,14 @@ export function formatRate(expected: number | undefined): string {
   return `1 per ${Math.round(expected).toLocaleString('en-US')} records`;
 }
 
+/** A bucket width a person reads: "1 min", "16 min", "4.3 h", "2.7 d". */
+export function formatDuration(ms: number): string {
+  const min = ms / 60_000;
+  if (min < 60) return `${Math.round(min)} min`;
+  if (min < 60 * 48) return `${Number((min / 60).toFixed(1))} h`;
+  return `${Number((min / 1440).toFixed(1))} d`;
+}
+
 export function renderMarkdown(r: EvidenceReport): string {
   const out: string[] = [];
   const push = (...s: string[]): void => {
@@ -125,7 +133,7 @@ export function renderMarkdown(r: EvidenceReport): string {
   push(table(['Kind', 'Alerts'], ALERT_KINDS.map((k) => [k, r.alerts.byKind[k]])), '');
   const tl = r.alerts.timeline;
   if (tl.buckets.length) {
-    push(`Alerts over time (buckets of ${Math.round(tl.bucketMs / 60000)} min):`, '');
+    push(`Alerts over time (buckets of ${formatDuration(tl.bucketMs)}, UTC):`, '');
     push(
       table(
         ['Bucket start (UTC)', ...ALERT_KINDS],
@@ -136,7 +144,7 @@ export function renderMarkdown(r: EvidenceReport): string {
   }
   if (r.alerts.recent.length) {
     push('Most recent alerts:', '');
-    push(table(['Time (UTC)', 'Kind', 'Severity', 'Detector', 'Message'], r.alerts.recent.map((a) => [a.time, a.kind, a.severity, a.detector, a.message])), '');
+    push(table(['Time (UTC)', 'Kind', 'Severity', 'Detector', 'Message'], [...r.alerts.recent].reverse().map((a) => [a.time, a.kind, a.severity, a.detector, a.message])), '');
   }
 
   push('## Detectors', '');
