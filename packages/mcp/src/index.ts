@@ -8,3 +8,14 @@ export { MemoryPinStore, JsonFilePinStore, DEFAULT_PIN_FILE, type PinStore, type
 export { toolSignatureHash, canonicalJson } from './signature';
 export { approveToolChange } from './server-registry';
 export { McpServerBlockedError, McpToolChangedError } from './errors';
+export {
+  parseMcpConfig,
+  scanMcpConfig,
+  mcpConfigSchema,
+  type McpConfig,
+  type McpServerEntry,
+  type ConfigScanReport,
+  type ConfigScanOptions,
+  type ScannedServer,
+} from './config-scan';
+export { toSarif, SARIF_SCHEMA, type SarifLog } from './sarif';

@@ -344,6 +344,7 @@ function shadowingMatches(text: string, ownTools: ReadonlySet<string>, others: R
   }
   const patterns = [
     /\b(?:when(?:ever)?|if)\s+(?:the\s+)?(?:user\s+|you\s+|an?\s+agent\s+)?(?:uses?|calls?|calling|using|invok\w+|runs?)\s+(?:the\s+)?[`'"]?([A-Za-z][\w.-]{2,})[`'"]?\s+tool/i,
+    /\b(?:when(?:ever)?|if|after|before)\s+(?:the\s+)?[`'"]?([A-Za-z][\w.-]{2,})[`'"]?\s+tool\s+is\s+(?:used|called|invoked|run)/i,
     /\b(?:instead\s+of|rather\s+than|replaces?|overrides?|supersedes?|shadows?|takes?\s+precedence\s+over)\s+(?:the\s+)?[`'"]?([A-Za-z][\w.-]{2,})[`'"]?\s+(?:tool|function|command)/i,
   ];
   for (const re of patterns) {

@@ -1,0 +1,59 @@
+import { fileURLToPath } from 'node:url';
+import { WardenConfigError } from '@warden/core';
+import { describe, expect, it } from 'vitest';
+import { startHttpFixture } from './__fixtures__/server.mjs';
+import { parseMcpConfig, scanMcpConfig } from './config-scan';
+import { SCAN_RULES } from './scan-rules';
+
+const SERVER = fileURLToPath(new URL('./__fixtures__/server.mjs', import.meta.url));
+
+describe('parseMcpConfig', () => {
+  it('accepts stdio and http entries and names the bad field otherwise', () => {
+    expect(parseMcpConfig({ mcpServers: { a: { command: 'node', args: ['x'] }, b: { type: 'http', url: 'https://x.example/mcp' } } }).mcpServers.a).toEqual({
+      command: 'node',
+      args: ['x'],
+    });
+    const err = (() => {
+      try {
+        parseMcpConfig({ mcpServers: { git: { args: ['x'] } } });
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(WardenConfigError.isInstance(err)).toBe(true);
+    expect((err as Error).message).toContain('mcpServers.git');
+    expect(() => parseMcpConfig({ servers: {} })).toThrow(/mcpServers/);
+  });
+});
+
+describe('scanMcpConfig', () => {
+  it('scans stdio and http servers, reports one that fails to start, and finds cross-server shadowing', async () => {
+    const http = await startHttpFixture({ name: 'remote' });
+    try {
+      const report = await scanMcpConfig(
+        {
+          mcpServers: {
+            mail: { command: process.execPath, args: [SERVER, '--name', 'mail'] },
+            dates: { command: process.execPath, args: [SERVER, '--variant', 'shadowing'] },
+            remote: { type: 'http', url: http.url },
+            broken: { command: process.execPath, args: ['-e', 'console.error("boom: missing API_KEY"); process.exit(3)'] },
+          },
+        },
+        { timeoutMs: 10_000 },
+      );
+      const byName = Object.fromEntries(report.servers.map((s) => [s.name, s]));
+      expect(byName.mail).toMatchObject({ status: 'scanned', transport: 'stdio', tools: 4, prompts: 1, resources: 1 });
+      expect(byName.remote).toMatchObject({ status: 'scanned', transport: 'http', target: http.url, tools: 4 });
+      expect(byName.broken.status).toBe('error');
+      expect(byName.broken.error).toContain('boom: missing API_KEY');
+      // "send_email" is not a tool of "mail" here, so shadowing is found by its wording alone.
+      expect(report.findings.find((f) => f.server === 'dates' && f.tool === 'format_date')).toMatchObject({ ruleId: SCAN_RULES.toolShadowing.id, severity: 'high' });
+      // The three fixture servers share tool names: each name collision is a medium shadowing finding, nothing else.
+      const benign = report.findings.filter((f) => f.server === 'mail' || f.server === 'remote');
+      expect(benign.length).toBeGreaterThan(0);
+      expect(benign.every((f) => f.ruleId === SCAN_RULES.toolShadowing.id && f.severity === 'medium' && f.location.endsWith('.name'))).toBe(true);
+    } finally {
+      await http.close();
+    }
+  });
+});

@@ -1,0 +1,157 @@
+/**
+ * Scan every server of an `mcpServers` configuration (the format desktop and IDE clients
+ * use): start or connect to each, list what it offers, scan it. A server that fails to
+ * start or answer is reported and the others are still scanned.
+ */
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
+import { getDefaultEnvironment, StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { WardenConfigError, WARDEN_VERSION } from '@warden/core';
+import { z } from 'zod';
+import { listServerDefinition, type ServerLister } from './onboarding';
+import { scanServerDefinition, type Finding, type ServerDefinition, type TransportDescription } from './scanner';
+
+const stdioEntry = z.object({
+  type: z.literal('stdio').optional(),
+  command: z.string().min(1),
+  args: z.array(z.string()).optional(),
+  env: z.record(z.string(), z.string()).optional(),
+  cwd: z.string().optional(),
+});
+const httpEntry = z.object({
+  type: z.enum(['http', 'streamable-http', 'streamableHttp', 'sse']).optional(),
+  url: z.string().url(),
+  headers: z.record(z.string(), z.string()).optional(),
+});
+export const mcpConfigSchema = z.object({
+  mcpServers: z.record(z.string(), z.union([stdioEntry, httpEntry], { error: 'expected { command, args?, env? } or { url, type?, headers? }' })),
+});
+export type McpConfig = z.infer<typeof mcpConfigSchema>;
+export type McpServerEntry = McpConfig['mcpServers'][string];
+
+/** Validate a parsed config file; the error names the bad field (`mcpServers.git.command`). */
+export function parseMcpConfig(value: unknown): McpConfig {
+  const parsed = mcpConfigSchema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const issues = parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+  throw new WardenConfigError(`Invalid MCP configuration: ${issues.map((i) => `${i.path || '(root)'}: ${i.message}`).join('; ')}`, issues);
+}
+
+export interface ScannedServer {
+  name: string;
+  transport: 'stdio' | 'http' | 'sse';
+  /** Command line or URL. */
+  target: string;
+  status: 'scanned' | 'error';
+  error?: string;
+  tools: number;
+  prompts: number;
+  resources: number;
+  durationMs: number;
+}
+
+export interface ConfigScanReport {
+  servers: ScannedServer[];
+  findings: Finding[];
+}
+
+export interface ConfigScanOptions {
+  /** Per server: connect and list within this many milliseconds. Default 15 000. */
+  timeoutMs?: number;
+}
+
+function hasAuthorization(headers: Record<string, string> | undefined): boolean {
+  return Object.keys(headers ?? {}).some((k) => k.toLowerCase() === 'authorization');
+}
+
+interface Connected {
+  definition: Omit<ServerDefinition, 'server' | 'transport' | 'otherServerTools'>;
+  transport: TransportDescription;
+}
+
+async function inspect(name: string, entry: McpServerEntry, timeoutMs: number, onTarget: (t: ScannedServer['transport'], target: string) => void): Promise<Connected> {
+  const client = new Client({ name: 'warden-scan', version: WARDEN_VERSION });
+  let transport: StdioClientTransport | StreamableHTTPClientTransport | SSEClientTransport;
+  let description: TransportDescription;
+  let stderr = '';
+  if ('command' in entry) {
+    const stdio = new StdioClientTransport({
+      command: entry.command,
+      args: entry.args ?? [],
+      env: { ...getDefaultEnvironment(), ...entry.env },
+      cwd: entry.cwd,
+      stderr: 'pipe',
+    });
+    stdio.stderr?.on('data', (chunk: Buffer) => {
+      if (stderr.length < 2_000) stderr += chunk.toString('utf8');
+    });
+    transport = stdio;
+    description = { type: 'stdio', command: entry.command, args: entry.args ?? [] };
+    onTarget('stdio', [entry.command, ...(entry.args ?? [])].join(' '));
+  } else {
+    const url = new URL(entry.url);
+    const requestInit = entry.headers ? { headers: entry.headers } : undefined;
+    transport = entry.type === 'sse' ? new SSEClientTransport(url, { requestInit }) : new StreamableHTTPClientTransport(url, { requestInit });
+    description = { type: 'http', url: url.href, authenticated: hasAuthorization(entry.headers) };
+    onTarget(entry.type === 'sse' ? 'sse' : 'http', url.href);
+  }
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+  });
+  try {
+    const work = (async () => {
+      await client.connect(transport, { timeout: timeoutMs });
+      return listServerDefinition(client as unknown as ServerLister, timeoutMs);
+    })();
+    work.catch(() => undefined);
+    const definition = await Promise.race([work, deadline]);
+    return { definition, transport: description };
+  } catch (e) {
+    const reason = e instanceof Error ? e.message : String(e);
+    const detail = stderr.trim().split('\n').slice(-1)[0];
+    throw new Error(detail ? `${reason} (stderr: ${detail.slice(0, 200)})` : reason);
+  } finally {
+    clearTimeout(timer);
+    await client.close().catch(() => undefined);
+  }
+}
+
+/** Connect to every configured server, scan each, and scan for shadowing across them. */
+export async function scanMcpConfig(config: McpConfig, options: ConfigScanOptions = {}): Promise<ConfigScanReport> {
+  const timeoutMs = options.timeoutMs ?? 15_000;
+  const names = Object.keys(config.mcpServers);
+  const results = await Promise.all(
+    names.map(async (name) => {
+      const server: ScannedServer = { name, transport: 'stdio', target: '', status: 'scanned', tools: 0, prompts: 0, resources: 0, durationMs: 0 };
+      const started = performance.now();
+      try {
+        const connected = await inspect(name, config.mcpServers[name], timeoutMs, (t, target) => {
+          server.transport = t;
+          server.target = target;
+        });
+        server.tools = connected.definition.tools?.length ?? 0;
+        server.prompts = connected.definition.prompts?.length ?? 0;
+        server.resources = connected.definition.resources?.length ?? 0;
+        return { server, connected };
+      } catch (e) {
+        server.status = 'error';
+        server.error = e instanceof Error ? e.message : String(e);
+        return { server, connected: undefined };
+      } finally {
+        server.durationMs = Math.round(performance.now() - started);
+      }
+    }),
+  );
+  const toolsByServer: Record<string, string[]> = {};
+  for (const r of results) if (r.connected) toolsByServer[r.server.name] = (r.connected.definition.tools ?? []).map((t) => t.name);
+  const findings: Finding[] = [];
+  for (const r of results) {
+    if (!r.connected) continue;
+    findings.push(
+      ...scanServerDefinition({ ...r.connected.definition, server: r.server.name, transport: r.connected.transport, otherServerTools: toolsByServer }),
+    );
+  }
+  return { servers: results.map((r) => r.server), findings };
+}
