@@ -3,7 +3,9 @@ import * as A from '@warden/core';
 import { createTestTracing, type TestTracing } from '@warden/testing';
 import OpenAI from 'openai';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { both, errorShape, startTwinClients, type TwinClients } from './twin-clients';
+import { startFixtureServer, type FixtureServer } from './fixture-server';
+import { both, drain, errorShape, startTwinClients, type TwinClients } from './twin-clients';
+import { wrapOpenAI } from './wrap-openai';
 
 const CONTENT_ATTRS = [A.ATTR_GEN_AI_INPUT_MESSAGES, A.ATTR_GEN_AI_OUTPUT_MESSAGES, A.ATTR_GEN_AI_SYSTEM_INSTRUCTIONS, A.ATTR_GEN_AI_TOOL_DEFINITIONS];
 
@@ -143,7 +145,6 @@ describe('chat.completions.create (plain)', () => {
 
   it('records a connection failure with the error the SDK throws', async () => {
     const unreachable = new OpenAI({ apiKey: 'k', baseURL: 'http://127.0.0.1:9/v1', maxRetries: 0 });
-    const { wrapOpenAI } = await import('./wrap-openai');
     const bareUnreachable = new OpenAI({ apiKey: 'k', baseURL: 'http://127.0.0.1:9/v1', maxRetries: 0 });
     wrapOpenAI(unreachable);
     const call = (c: OpenAI) => c.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'x' }] });
@@ -225,7 +226,6 @@ describe('chat.completions.create content capture', () => {
   });
 
   it('turns on by OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT=true when the option is unset', async () => {
-    const { wrapOpenAI } = await import('./wrap-openai');
     const client = wrapOpenAI(new OpenAI({ apiKey: 'k', baseURL: twins.wrappedServer.openaiBaseURL, maxRetries: 0 }));
     twins.setBehaviour(() => ({ text: 'hello' }));
     const params = { model: 'm', messages: [{ role: 'user' as const, content: 'hi there' }] };
@@ -251,5 +251,80 @@ describe('chat.completions.create content capture', () => {
     const input = JSON.parse(raw) as { parts: { content: string }[] }[];
     expect(input[0]!.parts[0]!.content).toBe(unicode);
     expect(input[1]!.parts[0]!.content.length).toBeLessThan(huge.length);
+  });
+});
+
+describe('chat.completions.create on recorded odd shapes', () => {
+  let tracing: TestTracing;
+  let fixtures: FixtureServer;
+  let bare: OpenAI;
+  let wrapped: OpenAI;
+  beforeAll(async () => {
+    tracing = createTestTracing();
+    fixtures = await startFixtureServer();
+    bare = new OpenAI({ apiKey: 'k', baseURL: fixtures.url, maxRetries: 0 });
+    wrapped = wrapOpenAI(new OpenAI({ apiKey: 'k', baseURL: fixtures.url, maxRetries: 0 }), { captureContent: true });
+  });
+  afterEach(() => tracing.reset());
+  afterAll(async () => {
+    await fixtures.close();
+    await tracing.shutdown();
+  });
+  const plain = { model: 'gpt-4o-mini', messages: [{ role: 'user' as const, content: 'hi' }] };
+  const streamed = { ...plain, stream: true as const, stream_options: { include_usage: true } };
+
+  it('empty choices: same result, no finish reasons, usage kept', async () => {
+    fixtures.use('chat-empty-choices.json');
+    expect(await wrapped.chat.completions.create(plain)).toEqual(await bare.chat.completions.create(plain));
+    const attrs = tracing.spans()[0]!.attributes;
+    expect(attrs[A.ATTR_GEN_AI_RESPONSE_FINISH_REASONS]).toBeUndefined();
+    expect(attrs[A.ATTR_GEN_AI_USAGE_INPUT_TOKENS]).toBe(12);
+    expect(attrs[A.ATTR_WARDEN_OUTPUT_LENGTH]).toBe(0);
+    expect(attrs[A.ATTR_GEN_AI_OUTPUT_MESSAGES]).toBeUndefined();
+  });
+
+  it('null content and no usage: same result, no usage attributes, finish reason kept', async () => {
+    fixtures.use('chat-null-content-no-usage.json');
+    expect(await wrapped.chat.completions.create(plain)).toEqual(await bare.chat.completions.create(plain));
+    const attrs = tracing.spans()[0]!.attributes;
+    expect(attrs[A.ATTR_GEN_AI_USAGE_INPUT_TOKENS]).toBeUndefined();
+    expect(attrs[A.ATTR_GEN_AI_RESPONSE_FINISH_REASONS]).toEqual(['content_filter']);
+    expect(JSON.parse(attrs[A.ATTR_GEN_AI_OUTPUT_MESSAGES] as string)).toEqual([{ role: 'assistant', parts: [], finish_reason: 'content_filter' }]);
+  });
+
+  it('two choices and cached prompt tokens: every finish reason and the cache-read count', async () => {
+    fixtures.use('chat-cached-usage.json');
+    expect(await wrapped.chat.completions.create({ ...plain, n: 2 })).toEqual(await bare.chat.completions.create({ ...plain, n: 2 }));
+    const attrs = tracing.spans()[0]!.attributes;
+    expect(attrs[A.ATTR_GEN_AI_REQUEST_CHOICE_COUNT]).toBe(2);
+    expect(attrs[A.ATTR_GEN_AI_RESPONSE_FINISH_REASONS]).toEqual(['stop', 'length']);
+    expect(attrs[A.ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS]).toBe(1920);
+    expect(attrs[A.ATTR_WARDEN_OUTPUT_LENGTH]).toBe('Hi!'.length + 'Hello!'.length);
+  });
+
+  it('a usage-only final chunk with empty choices, and unicode deltas', async () => {
+    fixtures.use('chat-usage-only.chunks.txt');
+    const b = await drain(await bare.chat.completions.create(streamed));
+    const w = await drain(await wrapped.chat.completions.create(streamed));
+    expect(w).toEqual(b);
+    const attrs = tracing.spans()[0]!.attributes;
+    expect(attrs[A.ATTR_GEN_AI_USAGE_INPUT_TOKENS]).toBe(9);
+    expect(attrs[A.ATTR_GEN_AI_USAGE_OUTPUT_TOKENS]).toBe(3);
+    expect(attrs[A.ATTR_GEN_AI_RESPONSE_FINISH_REASONS]).toEqual(['stop']);
+    expect(attrs[A.ATTR_WARDEN_OUTPUT_LENGTH]).toBe('Hé 👋'.length);
+    expect(JSON.parse(attrs[A.ATTR_GEN_AI_OUTPUT_MESSAGES] as string)).toEqual([
+      { role: 'assistant', parts: [{ type: 'text', content: 'Hé 👋' }], finish_reason: 'stop' },
+    ]);
+  });
+
+  it('a stream with no chunks at all completes with an empty record', async () => {
+    fixtures.use('chat-empty.chunks.txt');
+    const b = await drain(await bare.chat.completions.create(streamed));
+    const w = await drain(await wrapped.chat.completions.create(streamed));
+    expect(w).toEqual(b);
+    expect(w.chunks).toEqual([]);
+    const attrs = tracing.spans()[0]!.attributes;
+    expect(attrs[A.ATTR_WARDEN_STREAM_OUTCOME]).toBe('completed');
+    expect(attrs[A.ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK]).toBeUndefined();
   });
 });

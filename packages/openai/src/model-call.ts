@@ -51,6 +51,10 @@ export interface ModelCallPlan {
   stream?: (captureContent: boolean) => StreamAccumulator;
 }
 
+/**
+ * Records the response. The span gets tool-call names only (arguments reach it solely inside
+ * captured output messages); the in-process tool guard also sees the arguments.
+ */
 function record(call: ModelCallSpan, response: ModelResponse): void {
   call.recordResponse(response);
   const guard = getToolGuard();
@@ -58,12 +62,6 @@ function record(call: ModelCallSpan, response: ModelResponse): void {
   const traceId = call.span.spanContext().traceId;
   for (const t of response.toolCalls)
     guard.observeRequested({ tool: t.name, agent: call.start.agent, arguments: t.arguments, source: 'model', callId: t.id, traceId });
-}
-
-/** Strips tool-call arguments unless content is captured (names are recorded always). */
-export function withoutContent(response: ModelResponse, captureContent: boolean): ModelResponse {
-  if (captureContent || !response.toolCalls) return response;
-  return { ...response, toolCalls: response.toolCalls.map(({ id, name }) => ({ id, name })) };
 }
 
 function startCall(settings: WrapperSettings, plan: ModelCallPlan): ModelCallSpan {
@@ -91,7 +89,7 @@ function streamHooks(where: string, call: ModelCallSpan, accumulator: StreamAccu
     },
     onEnd(outcome, error) {
       // Whatever arrived before the end is still a fact about the call.
-      safely(`${where}.recordStream`, () => record(call, withoutContent(accumulator.result(), capture)));
+      safely(`${where}.recordStream`, () => record(call, accumulator.result()));
       if (error !== undefined) call.recordError(error);
       call.end(outcome);
     },
@@ -126,7 +124,7 @@ export function traceModelCall<R>(settings: WrapperSettings, makePlan: () => Mod
       onData(data) {
         if (plan.stream && watchSdkStream(data, streamHooks(where, call, plan.stream(capture), capture), { idleTimeoutMs: settings.streamIdleTimeoutMs }))
           return;
-        safely(`${where}.recordResponse`, () => record(call, withoutContent(plan.response(data, capture), capture)));
+        safely(`${where}.recordResponse`, () => record(call, plan.response(data, capture)));
         call.end();
       },
       onError(error) {
