@@ -40,3 +40,10 @@ export {
   type RiskAssessment,
 } from './multi-turn-risk';
 export { MultiTurnRiskSpanProcessor, newTurnContent, type MultiTurnRiskSpanProcessorOptions } from './multi-turn-span-processor';
+export {
+  AgentGraphMonitor,
+  AgentGraphSpanProcessor,
+  type AgentGraphOptions,
+  type AgentGraphSpanProcessorOptions,
+  type HandoffObservation,
+} from './agent-graph';
