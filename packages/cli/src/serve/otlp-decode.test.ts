@@ -87,8 +87,8 @@ afterEach(() => {
 describe('decodeTraceRequest', () => {
   const exporters = [
     ['http/protobuf', (url: string) => new OtlpProtoExporter({ url })],
-    ['http/protobuf+gzip', (url: string) => // The legacy config types compression as a string enum this package does not re-export.
-    new OtlpProtoExporter({ url, compression: 'gzip' as never })],
+    // The legacy config types compression as a string enum this package does not re-export.
+    ['http/protobuf+gzip', (url: string) => new OtlpProtoExporter({ url, compression: 'gzip' as never })],
     ['http/json', (url: string) => new OtlpHttpJsonExporter({ url })],
   ] as const;
 

@@ -4,7 +4,7 @@
  * objects share field names and differ only in how ids, int64s and bytes are written.
  */
 import { ATTR_SERVICE_NAME } from '@warden/core';
-import { ExportTraceServiceRequestType, ExportTraceServiceResponseType } from './otlp-schema';
+import { ExportTraceServiceRequestType, ExportTraceServiceResponseType, RpcStatusType } from './otlp-schema';
 import { OtlpSpan, type OtlpAttributes, type OtlpAttributeValue, type OtlpSpanEvent } from './otlp-span';
 
 export type OtlpEncoding = 'protobuf' | 'json';
@@ -280,4 +280,10 @@ export function decodeTraceResponse(body: Buffer, encoding: OtlpEncoding): Parti
   ) as { partialSuccess?: { rejectedSpans?: number | string; errorMessage?: string } };
   if (!o.partialSuccess) return undefined;
   return { rejectedSpans: Number(o.partialSuccess.rejectedSpans ?? 0), errorMessage: o.partialSuccess.errorMessage ?? '' };
+}
+
+/** The body of a failure response (google.rpc.Status), in the request's encoding. */
+export function encodeRpcStatus(encoding: OtlpEncoding, code: number, message: string): Buffer {
+  if (encoding === 'json') return Buffer.from(JSON.stringify({ code, message }));
+  return Buffer.from(RpcStatusType.encode(RpcStatusType.create({ code, message })).finish());
 }

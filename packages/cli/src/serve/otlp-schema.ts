@@ -107,6 +107,8 @@ export const OTLP_TRACE_DESCRIPTOR = {
         },
         // SpanKind and StatusCode are enums on the wire (varints); read as int32 so unknown
         // values survive decoding instead of failing it.
+        // google.rpc.Status: the body of an OTLP/HTTP failure response.
+        RpcStatus: { fields: { code: { type: 'int32', id: 1 }, message: { type: 'string', id: 2 } } },
         Status: { fields: { message: { type: 'string', id: 2 }, code: { type: 'int32', id: 3 } } },
       },
     },
@@ -117,3 +119,4 @@ const root = protobuf.Root.fromJSON(OTLP_TRACE_DESCRIPTOR as unknown as protobuf
 
 export const ExportTraceServiceRequestType = root.lookupType('otlp.ExportTraceServiceRequest');
 export const ExportTraceServiceResponseType = root.lookupType('otlp.ExportTraceServiceResponse');
+export const RpcStatusType = root.lookupType('otlp.RpcStatus');

@@ -4,8 +4,10 @@
  */
 export type HrTime = [number, number];
 
-export type OtlpAttributeValue = string | number | boolean | Array<string | number | boolean | null>;
-export type OtlpAttributes = Record<string, OtlpAttributeValue>;
+import type { Attributes, AttributeValue } from '@opentelemetry/api';
+
+export type OtlpAttributeValue = AttributeValue;
+export type OtlpAttributes = Attributes;
 
 export interface OtlpSpanContext {
   traceId: string;

@@ -1,0 +1,139 @@
+/** `warden serve [flags]`: runs startServe() until SIGTERM/SIGINT, then drains and exits 0. */
+import { parseArgs } from 'node:util';
+import { WardenConfigError } from '@warden/core';
+import { startServe } from './serve';
+import type { ServeOptionsInput } from './serve-options';
+
+export interface ServeCommandIo {
+  stdout: { write(text: string): unknown };
+  stderr: { write(text: string): unknown };
+}
+
+export const SERVE_USAGE = `Usage: warden serve [flags]
+
+Receives OTLP/HTTP traces (POST /v1/traces, protobuf or JSON, gzip) and runs the Warden
+analyzer over every GenAI span, grouped by service, agent, model and tool.
+
+  --port <n>                 listen port (default 4318; 0 = any free port)
+  --host <addr>              listen address (default 127.0.0.1)
+  --forward <url>            forward every request unchanged to this OTLP/HTTP endpoint;
+                             alerts go there too, as OTLP logs (/v1/logs)
+  --alerts-otlp <url>        send alerts as OTLP logs to this OTLP/HTTP endpoint instead
+  --webhook <url>            POST each alert as JSON (retried with backoff)
+  --alerts-file <path>       append each alert to this JSONL file
+  --state <path>             analyzer snapshot: restored at start, written periodically and on exit
+  --snapshot-interval <s>    seconds between snapshots (default 60)
+  --max-queue <n>            GenAI spans waiting for the analyzer before answering 429 (default 20000)
+  --max-body <bytes>         largest request body, e.g. 8388608 or 8mb (default 8mb)
+  --analyzer <json>          Analyzer options as JSON, e.g. '{"warmup":500}'
+
+Pages: /  (live view), /alerts, /alerts/stream (SSE), /metrics (Prometheus), /healthz
+`;
+
+function integer(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value)) throw new WardenConfigError(`--${flag}: expected a whole number, got "${value}"`);
+  return Number(value);
+}
+
+function bytes(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const m = /^(\d+)\s*(b|kb|kib|k|mb|mib|m|gb|gib|g)?$/i.exec(value.trim());
+  if (!m) throw new WardenConfigError(`--${flag}: expected a size such as 8388608 or 8mb, got "${value}"`);
+  const unit = (m[2] ?? 'b').toLowerCase()[0];
+  return Number(m[1]) * (unit === 'k' ? 1024 : unit === 'm' ? 1024 ** 2 : unit === 'g' ? 1024 ** 3 : 1);
+}
+
+export function parseServeArgs(argv: string[]): ServeOptionsInput | 'help' {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    allowPositionals: false,
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      forward: { type: 'string' },
+      webhook: { type: 'string' },
+      'alerts-otlp': { type: 'string' },
+      'alerts-file': { type: 'string' },
+      state: { type: 'string' },
+      'snapshot-interval': { type: 'string' },
+      'max-queue': { type: 'string' },
+      'max-body': { type: 'string' },
+      analyzer: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) return 'help';
+  let analyzer: Record<string, unknown> | undefined;
+  if (values.analyzer !== undefined) {
+    try {
+      analyzer = JSON.parse(values.analyzer) as Record<string, unknown>;
+    } catch {
+      throw new WardenConfigError(`--analyzer: expected a JSON object, got "${values.analyzer}"`);
+    }
+  }
+  const snapshotSeconds = integer('snapshot-interval', values['snapshot-interval']);
+  const options: ServeOptionsInput = {
+    port: integer('port', values.port),
+    host: values.host,
+    forward: values.forward,
+    webhook: values.webhook,
+    alertsOtlp: values['alerts-otlp'],
+    alertsFile: values['alerts-file'],
+    state: values.state,
+    snapshotIntervalMs: snapshotSeconds === undefined ? undefined : snapshotSeconds * 1000,
+    maxQueue: integer('max-queue', values['max-queue']),
+    maxBodyBytes: bytes('max-body', values['max-body']),
+    analyzer,
+  };
+  // Flags not given keep the schema's defaults.
+  return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as ServeOptionsInput;
+}
+
+export async function runServeCommand(argv: string[], io: ServeCommandIo): Promise<number> {
+  let options: ServeOptionsInput | 'help';
+  try {
+    options = parseServeArgs(argv);
+  } catch (e) {
+    io.stderr.write(`warden serve: ${(e as Error).message}\n\n${SERVE_USAGE}`);
+    return 2;
+  }
+  if (options === 'help') {
+    io.stdout.write(SERVE_USAGE);
+    return 0;
+  }
+  let handle;
+  try {
+    handle = await startServe(options);
+  } catch (e) {
+    io.stderr.write(`warden serve: ${(e as Error).message}\n`);
+    return WardenConfigError.isInstance(e) ? 2 : 1;
+  }
+  io.stdout.write(`warden serve: listening on ${handle.url} (OTLP/HTTP ${handle.url}/v1/traces)\n`);
+  const running = handle;
+  return new Promise<number>((resolve) => {
+    let stopping = false;
+    const stop = (signal: NodeJS.Signals): void => {
+      if (stopping) return;
+      stopping = true;
+      io.stdout.write(`warden serve: ${signal}: draining\n`);
+      running.close().then(
+        () => {
+          io.stdout.write(
+            `warden serve: stopped (received ${running.metrics.spansReceived}, analyzed ${running.metrics.spansAnalyzed} spans)\n`,
+          );
+          process.off('SIGTERM', stop);
+          process.off('SIGINT', stop);
+          resolve(0);
+        },
+        (e: unknown) => {
+          io.stderr.write(`warden serve: shutdown failed: ${(e as Error).message}\n`);
+          resolve(1);
+        },
+      );
+    };
+    process.on('SIGTERM', stop);
+    process.on('SIGINT', stop);
+  });
+}

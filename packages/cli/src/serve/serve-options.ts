@@ -1,0 +1,49 @@
+/** Options of `warden serve` / startServe(), validated once at the boundary. */
+import { z } from 'zod';
+import { WardenConfigError } from '@warden/core';
+
+export const ServeOptionsSchema = z.object({
+  /** 0 picks a free port (tests, bench). */
+  port: z.number().int().min(0).max(65535).default(4318),
+  host: z.string().min(1).default('127.0.0.1'),
+  /** Downstream OTLP/HTTP base URL (e.g. http://collector:4318); /v1/traces and /v1/logs are appended. */
+  forward: z.url().optional(),
+  /** OTLP/HTTP base URL for alerts as OTLP logs, when they should go elsewhere than --forward (or without it). */
+  alertsOtlp: z.url().optional(),
+  webhook: z.url().optional(),
+  alertsFile: z.string().min(1).optional(),
+  /** Analyzer snapshot file: restored at start, written periodically and on shutdown. */
+  state: z.string().min(1).optional(),
+  snapshotIntervalMs: z.number().int().positive().default(60_000),
+  /** GenAI records waiting for the analyzer before requests are answered 429. */
+  maxQueue: z.number().int().positive().default(20_000),
+  /** Largest request body, compressed or not. */
+  maxBodyBytes: z.number().int().positive().default(8 * 1024 * 1024),
+  /** Seconds the sender is told to wait when the queue is full. */
+  retryAfterSeconds: z.number().int().min(1).max(3600).default(1),
+  recentAlerts: z.number().int().positive().max(10_000).default(200),
+  maxSseClients: z.number().int().positive().default(100),
+  maxForwardsInFlight: z.number().int().positive().default(64),
+  webhookMaxQueue: z.number().int().positive().default(1_000),
+  webhookMaxAttempts: z.number().int().positive().max(20).default(5),
+  webhookInitialBackoffMs: z.number().int().positive().default(500),
+  webhookMaxBackoffMs: z.number().int().positive().default(30_000),
+  /** Timeout of each outbound HTTP call (webhook, forward, logs). */
+  outboundTimeoutMs: z.number().int().positive().default(10_000),
+  /** How long shutdown waits for pending webhook deliveries. */
+  shutdownFlushMs: z.number().int().min(0).default(5_000),
+  /** Options for the Analyzer (validated by the analyzer itself). */
+  analyzer: z.record(z.string(), z.unknown()).optional(),
+});
+
+export type ServeOptionsInput = z.input<typeof ServeOptionsSchema>;
+export type ServeOptions = z.output<typeof ServeOptionsSchema>;
+
+export function parseServeOptions(input: ServeOptionsInput): ServeOptions {
+  const parsed = ServeOptionsSchema.safeParse(input);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => ({ path: i.path.join('.') || '(options)', message: i.message }));
+    throw new WardenConfigError(`serve options: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, issues);
+  }
+  return parsed.data;
+}
