@@ -104,6 +104,19 @@ describe('FileSpanExporter and readOtlpJsonTraces', () => {
     expect(await exportAll(exporter, [spans.slice(0, 1)])).toEqual([1]);
   });
 
+  it('refuses batches beyond its queued-bytes bound instead of growing memory', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'warden-queue-'));
+    const exporter = new FileSpanExporter({ path: join(dir, 't.jsonl'), maxQueuedBytes: 4096 });
+    const spans = makeSpans(40);
+    const codes = await exportAll(exporter, spans.map((s) => [s]));
+    await exporter.shutdown();
+    const written = codes.filter((c) => c === 0).length;
+    expect(written).toBeGreaterThan(0);
+    expect(written).toBeLessThan(40);
+    expect(exporter.stats).toMatchObject({ spans: written, dropped: 40 - written });
+    expect(readFileSync(join(dir, 't.jsonl'), 'utf8').trimEnd().split('\n')).toHaveLength(written);
+  });
+
   it('skips malformed lines and spans, counting them', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'warden-bad-'));
     const good = { traceId: 'a'.repeat(32), spanId: 'b'.repeat(16), name: 'x', startTimeUnixNano: '1700000000000000000', endTimeUnixNano: '1700000000500000000' };

@@ -24,8 +24,8 @@ export const FileSpanExporterOptionsSchema = z.object({
   maxFileBytes: z.number().int().min(1024).default(16 * 1024 * 1024),
   /** Files kept, the current one included. Default 5 (at most 80 MiB with the default size). */
   maxFiles: z.number().int().min(1).max(1000).default(5),
-  /** Export batches waiting to be written before new ones are refused. Default 64. */
-  maxQueuedBatches: z.number().int().min(1).default(64),
+  /** Serialised bytes waiting to be written before new batches are refused (memory bound). Default 8 MiB. */
+  maxQueuedBytes: z.number().int().min(1024).default(8 * 1024 * 1024),
 });
 export type FileSpanExporterOptions = z.input<typeof FileSpanExporterOptionsSchema>;
 
@@ -33,7 +33,7 @@ export class FileSpanExporter implements SpanExporter {
   private readonly options: z.infer<typeof FileSpanExporterOptionsSchema>;
   private size = 0;
   private tail: Promise<void> = Promise.resolve();
-  private queued = 0;
+  private queuedBytes = 0;
   private stopped = false;
   /** Lines and bytes written, and batches refused (queue full or write failure). */
   readonly stats = { batches: 0, spans: 0, bytes: 0, rotations: 0, dropped: 0 };
@@ -66,11 +66,6 @@ export class FileSpanExporter implements SpanExporter {
       resultCallback({ code: SUCCESS });
       return;
     }
-    if (this.queued >= this.options.maxQueuedBatches) {
-      this.stats.dropped += spans.length;
-      resultCallback({ code: FAILED, error: new Error('FileSpanExporter queue is full') });
-      return;
-    }
     let line: Buffer;
     try {
       const body = JsonTraceSerializer.serializeRequest(spans);
@@ -81,7 +76,13 @@ export class FileSpanExporter implements SpanExporter {
       resultCallback({ code: FAILED, error: e as Error });
       return;
     }
-    this.queued++;
+    // A batch is always accepted when nothing is queued, so one oversized batch cannot wedge the exporter.
+    if (this.queuedBytes > 0 && this.queuedBytes + line.length > this.options.maxQueuedBytes) {
+      this.stats.dropped += spans.length;
+      resultCallback({ code: FAILED, error: new Error('FileSpanExporter queue is full') });
+      return;
+    }
+    this.queuedBytes += line.length;
     this.tail = this.tail.then(async () => {
       try {
         if (this.size > 0 && this.size + line.length > this.options.maxFileBytes) await this.rotate();
@@ -96,7 +97,7 @@ export class FileSpanExporter implements SpanExporter {
         reportInternalError('posture.fileSpanExporter.write', e);
         resultCallback({ code: FAILED, error: e as Error });
       } finally {
-        this.queued--;
+        this.queuedBytes -= line.length;
       }
     });
   }
