@@ -686,14 +686,14 @@ export class Analyzer extends EventEmitter<AnalyzerEvents> {
     const n = agent.tools.records;
     let alert: Alert | undefined;
     if (v.type === 'new_tool' || v.type === 'too_many_tools') {
-      // One alert per tool, ever: the tool is learned as it is reported.
+      // The tool is learned as it is reported; a burst of new tools is one change (cool-down per agent).
       const message =
         v.type === 'too_many_tools'
           ? `${who} used tool ${v.tool} after ${v.knownCount} distinct tools; further new tools of this agent are not reported`
           : v.allowed
             ? `${who} called tool ${v.tool}, never seen for this agent in ${n - 1} earlier calls (${v.knownCount} known tools)`
             : `${who} called tool ${v.tool}, which is not in its allowed tools`;
-      alert = this.raise(null, n, alerts, {
+      alert = this.raise(agent.alarms, n, alerts, {
         kind: 'tool_anomaly',
         severity: 'high',
         detector: 'tool.new_tool',
@@ -744,21 +744,21 @@ export class Analyzer extends EventEmitter<AnalyzerEvents> {
 
   /** Raise an alert unless this detector already has an active alarm (one alert per change). */
   private raise(
-    alarms: Record<string, ActiveAlarm> | null,
+    alarms: Record<string, ActiveAlarm>,
     at: number,
     alerts: Alert[],
     a: Omit<Alert, 'id'> & { alarmKey?: string },
   ): Alert | undefined {
     const { alarmKey, ...fields } = a;
     const key = alarmKey ?? a.detector;
-    const active = alarms?.[key];
+    const active = alarms[key];
     if (active) {
       active.lastCross = at;
       return undefined;
     }
     this.alertCounter++;
     const alert: Alert = { id: `alrt_${(Date.parse(a.time) || 0).toString(36)}_${this.alertCounter.toString(36)}`, ...fields };
-    if (alarms) alarms[key] = { alertId: alert.id, kind: alert.kind, subject: alert.subject, raisedAt: at, lastCross: at, message: alert.message };
+    alarms[key] = { alertId: alert.id, kind: alert.kind, subject: alert.subject, raisedAt: at, lastCross: at, message: alert.message };
     alerts.push(alert);
     this.countAlert(alert);
     this.safeEmit('alert', alert);

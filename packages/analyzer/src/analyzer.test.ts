@@ -1,0 +1,222 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { metrics } from '@opentelemetry/api';
+import { AggregationTemporality, MeterProvider, MetricReader, type CollectionResult } from '@opentelemetry/sdk-metrics';
+import { METRIC_WARDEN_ALERTS, WardenConfigError, onInternalError, type Alert, type CallRecord } from '@warden/core';
+import { Analyzer, type AlertResolved, type ConfigChange } from './analyzer';
+import { DEFAULT_STREAM, RecordStream, type StreamSpec } from './synthetic-streams';
+
+function feed(a: Analyzer, s: RecordStream, n: number): Alert[] {
+  const out: Alert[] = [];
+  for (let i = 0; i < n; i++) out.push(...a.observe(s.next()));
+  return out;
+}
+
+function stream(over: Partial<StreamSpec> = {}): RecordStream {
+  return new RecordStream({ ...DEFAULT_STREAM, ...over });
+}
+
+class TestReader extends MetricReader {
+  protected onForceFlush(): Promise<void> {
+    return Promise.resolve();
+  }
+  protected onShutdown(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+afterEach(() => metrics.disable());
+
+describe('Analyzer', () => {
+  it('stays silent on stationary streams: log-normal, normal, Poisson, bursty tool mixes', () => {
+    const specs: Partial<StreamSpec>[] = [
+      { distribution: 'lognormal', seed: 1 },
+      { distribution: 'normal', seed: 2 },
+      { distribution: 'poisson', seed: 3, meanOutputTokens: 12 },
+      { distribution: 'lognormal', seed: 4, burstiness: 0.8 },
+    ];
+    for (const spec of specs) expect(feed(new Analyzer(), stream(spec), 25_000)).toEqual([]);
+  });
+
+  it('raises one drift alert per change, with evidence, events and the metric; resolves when behaviour returns', async () => {
+    const reader = new TestReader({ aggregationTemporalitySelector: () => AggregationTemporality.CUMULATIVE });
+    metrics.setGlobalMeterProvider(new MeterProvider({ readers: [reader] }));
+    const a = new Analyzer({ cooldown: 400 });
+    const events: string[] = [];
+    const resolved: AlertResolved[] = [];
+    a.on('alert', (al) => events.push(`alert ${al.detector}`));
+    a.on('alert:drift', (al) => events.push(`drift ${al.detector}`));
+    a.on('resolved', (r) => resolved.push(r));
+    const s = stream({ seed: 9 });
+    expect(feed(a, s, 2000)).toEqual([]);
+    s.spec = { ...s.spec, meanOutputTokens: 420 };
+    const alerts = feed(a, s, 3000);
+    const tokens = alerts.filter((x) => x.detector === 'numeric_drift.output_tokens');
+    expect(tokens).toHaveLength(1);
+    const alert = tokens[0];
+    expect(alert).toMatchObject({
+      kind: 'drift',
+      subject: { service: 'shop', agent: 'support-bot', model: 'gpt-4o-mini', feature: 'output_tokens' },
+      controls: ['L3.drift-alerts', 'L3.runtime-monitoring'],
+    });
+    expect(alert.message).toMatch(/^output tokens of agent support-bot on gpt-4o-mini rose from median \d+ to \d+ over the last \d+ calls$/);
+    expect(alert.score).toBeGreaterThan(alert.threshold);
+    expect(alert.current!.median).toBeGreaterThan(1.5 * alert.baseline!.median);
+    expect(alert.traceIds.length).toBeGreaterThan(0);
+    expect(alert.traceIds.length).toBeLessThanOrEqual(5);
+    // Time comes from the record, not the clock.
+    expect(Date.parse(alert.time)).toBeGreaterThan(Date.parse('2026-01-01T00:00:00Z'));
+    expect(Date.parse(alert.time)).toBeLessThan(Date.parse('2026-01-02T00:00:00Z'));
+    expect(events).toContain('alert numeric_drift.output_tokens');
+    expect(events).toContain('drift numeric_drift.output_tokens');
+    // Latency and output length move with tokens; nothing else should.
+    for (const x of alerts) expect(x.detector).toMatch(/^numeric_drift\.(output_tokens|output_length|latency)(\.ks)?$/);
+
+    const { resourceMetrics } = (await reader.collect()) as CollectionResult;
+    const metric = resourceMetrics.scopeMetrics.flatMap((m) => m.metrics).find((m) => m.descriptor.name === METRIC_WARDEN_ALERTS);
+    const points = metric!.dataPoints as { attributes: Record<string, unknown>; value: number }[];
+    expect(points.reduce((n, p) => n + p.value, 0)).toBe(alerts.length);
+    expect(points.find((p) => p.attributes.detector === 'numeric_drift.output_tokens')?.attributes).toMatchObject({ kind: 'drift', severity: expect.any(String) });
+
+    s.spec = { ...s.spec, meanOutputTokens: 210 };
+    expect(feed(a, s, 3000)).toEqual([]);
+    expect(resolved.map((r) => r.detector)).toContain('numeric_drift.output_tokens');
+    expect(resolved.find((r) => r.detector === 'numeric_drift.output_tokens')?.alertId).toBe(alert.id);
+  });
+
+  it('alerts on error-rate and truncation spikes, a new tool, and a tool-rate spike', () => {
+    const a = new Analyzer();
+    const kinds: string[] = [];
+    a.on('alert:tool_anomaly', (al) => kinds.push(al.detector));
+    const s = stream({ seed: 12 });
+    feed(a, s, 3000);
+    s.spec = { ...s.spec, errorRate: 0.06 };
+    expect(feed(a, s, 1500).map((x) => x.detector)).toContain('rate_cusum.error');
+    s.spec = { ...s.spec, errorRate: 0.01, lengthRate: 0.1 };
+    expect(feed(a, s, 1500).map((x) => x.detector)).toContain('rate_cusum.finish_length');
+    s.spec = { ...s.spec, lengthRate: 0.02, tools: [...s.spec.tools, 'send_email'], toolWeights: [6, 3, 1, 1] };
+    const afterNewTool = feed(a, s, 300);
+    const newTool = afterNewTool.find((x) => x.detector === 'tool.new_tool')!;
+    expect(newTool).toMatchObject({ kind: 'tool_anomaly', severity: 'high', subject: { agent: 'support-bot', tool: 'send_email' } });
+    expect(newTool.message).toContain('send_email');
+    expect(kinds).toContain('tool.new_tool');
+    s.spec = { ...s.spec, tools: ['search', 'lookup_order', 'refund'], toolWeights: [6, 3, 6] };
+    const spike = feed(a, s, 3000).find((x) => x.detector === 'tool.rate_spike');
+    expect(spike?.subject.tool).toBe('refund');
+  });
+
+  it('learns per group, evicts the least recently seen past maxGroups, and summarises groups', () => {
+    const a = new Analyzer({ maxGroups: 3, warmup: 50 });
+    for (const agent of ['a1', 'a2', 'a3', 'a4']) feed(a, stream({ agent, seed: agent.length }), agent === 'a4' ? 10 : 60);
+    const groups = a.groups();
+    expect(groups.map((g) => g.key.agent).sort()).toEqual(['a2', 'a3', 'a4']);
+    const a2 = groups.find((g) => g.key.agent === 'a2')!;
+    expect(a2).toMatchObject({ state: 'warm', count: 60, warmupRemaining: 0, key: { operation: 'chat', model: 'gpt-4o-mini', service: 'shop' } });
+    expect(a2.features.output_tokens.baseline.n).toBe(50);
+    expect(a2.features.output_tokens.baseline.p50).toBeLessThan(a2.features.output_tokens.baseline.p90);
+    expect(a2.features.output_tokens.recent?.n).toBe(10);
+    expect(Object.keys(a2.tools).length).toBeGreaterThan(0);
+    expect(groups.find((g) => g.key.agent === 'a4')).toMatchObject({ state: 'learning', warmupRemaining: 40 });
+  });
+
+  it('a new model or prompt version starts a new baseline with a config_change event, not a drift alert', () => {
+    const a = new Analyzer();
+    const changes: ConfigChange[] = [];
+    a.on('config_change', (c) => changes.push(c));
+    const s = stream({ seed: 21 });
+    feed(a, s, 1000);
+    const next = (r: CallRecord): CallRecord => ({ ...r, promptVersion: 'v2', outputTokens: (r.outputTokens ?? 0) * 2 });
+    const alerts: Alert[] = [];
+    for (let i = 0; i < 1000; i++) alerts.push(...a.observe(next(s.next())));
+    expect(alerts).toEqual([]);
+    expect(changes).toHaveLength(1);
+    expect(changes[0]).toMatchObject({ reason: 'prompt_version', to: 'v2', subject: { agent: 'support-bot' } });
+    s.spec = { ...s.spec, model: 'gpt-4.1' };
+    feed(a, s, 10);
+    expect(changes[1]).toMatchObject({ reason: 'model', from: 'gpt-4o-mini', to: 'gpt-4.1' });
+  });
+
+  it('snapshot -> JSON -> restore continues without relearning or re-alerting', () => {
+    const a = new Analyzer();
+    const s = stream({ seed: 31 });
+    feed(a, s, 1500);
+    s.spec = { ...s.spec, meanOutputTokens: 500 };
+    expect(feed(a, s, 500).some((x) => x.detector === 'numeric_drift.output_tokens')).toBe(true);
+    const json = JSON.stringify(a.snapshot());
+    const b = Analyzer.restore(JSON.parse(json));
+    expect(b.groups()[0]).toMatchObject({ state: 'warm', count: 2000 });
+    expect(b.groups()[0].activeAlerts.length).toBeGreaterThan(0);
+    // Still shifted: the active alarm carries over, so no second alert.
+    expect(feed(b, s, 1000).filter((x) => x.detector.startsWith('numeric_drift.output_tokens'))).toEqual([]);
+    // A fresh analyzer would have to learn again: it is silent only because it is still learning.
+    expect(new Analyzer().groups()).toEqual([]);
+    expect(() => Analyzer.restore({ version: 2 } as never)).toThrow(WardenConfigError);
+  });
+
+  it('validates options with errors that name the field', () => {
+    expect(() => new Analyzer({ warmup: 5 })).toThrow(/warmup/);
+    expect(() => new Analyzer({ maxGroups: -1 })).toThrow(/maxGroups/);
+    expect(() => new Analyzer({ allowedTools: { bot: [3 as unknown as string] } })).toThrow(/allowedTools\.bot\.0/);
+    expect(() => new Analyzer({ bogus: 1 } as never)).toThrow(/bogus/);
+    expect(() => new Analyzer({ recordsBetweenFalseAlarms: 'many' as unknown as number })).toThrow(WardenConfigError);
+  });
+
+  it('describe() lists every detector with its calibrated threshold and false-alarm figure', () => {
+    const d = new Analyzer().describe();
+    const ids = d.map((x) => x.detector);
+    for (const id of ['numeric_drift.output_tokens', 'numeric_drift.latency.ks', 'rate_cusum.error', 'categorical.finish_reason', 'tool.new_tool', 'tool.rate_spike', 'tool.sequence']) {
+      expect(ids).toContain(id);
+    }
+    for (const x of d.filter((y) => y.scope === 'group')) {
+      expect(x.threshold).toBeGreaterThan(0);
+      expect(x.expectedRecordsBetweenFalseAlarms).toBe(19_000_000);
+    }
+    // A longer target gives higher thresholds.
+    const strict = new Analyzer({ recordsBetweenFalseAlarms: 1e9 }).describe();
+    expect(strict[0].threshold).toBeGreaterThan(d[0].threshold);
+  });
+
+  it('never throws on bad input, and a throwing listener is reported, not propagated', () => {
+    const a = new Analyzer({ warmup: 20 });
+    const errors: string[] = [];
+    const off = onInternalError((e) => errors.push(e.where));
+    const odd = [
+      null,
+      {},
+      { operation: 'chat', toolCalls: null, finishReasons: 'stop', latencyMs: NaN, time: NaN },
+      { operation: 'chat', toolCalls: ['🔧'.repeat(1000)], latencyMs: -1, outputTokens: Infinity, inputTokens: 1e300, agent: '\u0000\uffff', time: 1e20 },
+      { operation: 7, agent: { name: 'x' }, toolCalls: [null, 3, 'ok'], finishReasons: [null], traceId: 5, time: 'yesterday' },
+    ] as unknown as CallRecord[];
+    for (let i = 0; i < 100; i++) for (const r of odd) expect(a.observe(r)).toEqual(expect.any(Array));
+    a.on('alert', () => {
+      throw new Error('subscriber bug');
+    });
+    const s = stream({ seed: 41 });
+    feed(a, s, 500);
+    s.spec = { ...s.spec, tools: ['brand_new_tool'], toolWeights: [1] };
+    const alerts = feed(a, s, 50);
+    off();
+    expect(alerts.some((x) => x.detector === 'tool.new_tool')).toBe(true);
+    expect(errors).toContain('analyzer.listener.alert');
+  });
+
+  it('memory stays bounded with 10^5 distinct tool names and groups', () => {
+    const a = new Analyzer({ maxGroups: 500, warmup: 20 });
+    let alerts = 0;
+    for (let i = 0; i < 100_000; i++) {
+      alerts += a.observe({
+        time: 1_767_225_600_000 + i,
+        traceId: `t${i}`,
+        spanId: `s${i}`,
+        operation: 'execute_tool',
+        agent: 'agent',
+        tool: `tool-${i}-ü`,
+        toolCalls: [],
+        latencyMs: 10,
+        finishReasons: [],
+      }).length;
+    }
+    expect(a.groups().length).toBe(500);
+    expect(alerts).toBeLessThanOrEqual(2);
+    expect(JSON.stringify(a.snapshot()).length).toBeLessThan(20_000_000);
+  });
+});
