@@ -161,3 +161,32 @@ describe('FileSpanExporter and readOtlpJsonTraces', () => {
     expect(replay.posture().controls['L3.mcp-onboarding'].status).toBe('not_met');
   });
 });
+
+describe('OTLP/JSON attribute decoding', () => {
+  it('keeps well-typed values and drops malformed ones', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'warden-attrs-'));
+    const span = {
+      traceId: 'a'.repeat(32),
+      spanId: 'b'.repeat(16),
+      name: 'x',
+      startTimeUnixNano: '1700000000000000000',
+      endTimeUnixNano: '1700000000500000000',
+      attributes: [
+        { key: 's', value: { stringValue: 'é😀' } },
+        { key: 'i', value: { intValue: '42' } },
+        { key: 'd', value: { doubleValue: 1.5 } },
+        { key: 'b', value: { boolValue: true } },
+        { key: 'a', value: { arrayValue: { values: [{ stringValue: 'x' }, { intValue: 2 }, { boolValue: 'no' }] } } },
+        { key: 'm', value: { kvlistValue: { values: [{ key: 'k', value: { stringValue: 'v' } }] } } },
+        { key: 'bad-string', value: { stringValue: 7 } },
+        { key: 'bad-int', value: { intValue: 'many' } },
+        { key: 'empty', value: {} },
+        { key: 'null', value: null },
+      ],
+    };
+    writeFileSync(join(dir, 't.jsonl'), `${JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: [span] }] }] })}\n`);
+    const read = [];
+    for await (const s of readOtlpJsonTraces(dir)) read.push(s);
+    expect(read[0].attributes).toEqual({ s: 'é😀', i: 42, d: 1.5, b: true, a: ['x', 2], m: '{"k":"v"}' });
+  });
+});
