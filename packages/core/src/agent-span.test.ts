@@ -159,6 +159,19 @@ describe('traceAgent and traceTool', () => {
     expect(spanNamed('invoke_agent counter').attributes[A.ATTR_WARDEN_STREAM_OUTCOME]).toBe('broken');
   });
 
+  it('watches other async iterables (a Node stream) until consumed, keeping the object', async () => {
+    const { Readable } = await import('node:stream');
+    let made: InstanceType<typeof Readable> | undefined;
+    const agent = traceAgent('streamer', () => (made = Readable.from(['a', 'b'])));
+    const stream = agent();
+    expect(stream).toBe(made);
+    expect(exporter.getFinishedSpans().some((s) => s.name === 'invoke_agent streamer')).toBe(false);
+    const got: string[] = [];
+    for await (const chunk of stream) got.push(String(chunk));
+    expect(got).toEqual(['a', 'b']);
+    expect(spanNamed('invoke_agent streamer').attributes[A.ATTR_WARDEN_STREAM_OUTCOME]).toBe('completed');
+  });
+
   it('records tool arguments and result only with content capture, redacted', async () => {
     const off = traceTool('plain', (args: { q: string }) => `ok ${args.q}`);
     const on = traceTool('captured', (args: { q: string; key: string }) => ({ answer: args.q }), { captureContent: true, description: 'd' });

@@ -101,7 +101,7 @@ function bindStream(
       throw: thr ? (err?: unknown) => context.with(ctx, () => thr.call(it, err)) : undefined,
     } as AsyncIterator<unknown>);
   try {
-    if (typeof source.next === 'function') {
+    if (Object.prototype.toString.call(source) === '[object AsyncGenerator]' && typeof source.next === 'function') {
       // A generator object iterates itself: shadow next/return/throw so direct calls are seen too.
       const wrapped = bound(source as AsyncIterator<unknown>, source.next, source.return, source.throw);
       Object.defineProperties(source, {
