@@ -65,6 +65,11 @@ function hasAuthorization(headers: Record<string, string> | undefined): boolean 
   return Object.keys(headers ?? {}).some((k) => k.toLowerCase() === 'authorization');
 }
 
+function describeEntry(entry: McpServerEntry): TransportDescription {
+  if ('command' in entry) return { type: 'stdio', command: entry.command, args: entry.args ?? [] };
+  return { type: 'http', url: entry.url, authenticated: hasAuthorization(entry.headers) };
+}
+
 interface Connected {
   definition: Omit<ServerDefinition, 'server' | 'transport' | 'otherServerTools'>;
   transport: TransportDescription;
@@ -87,13 +92,13 @@ async function inspect(name: string, entry: McpServerEntry, timeoutMs: number, o
       if (stderr.length < 2_000) stderr += chunk.toString('utf8');
     });
     transport = stdio;
-    description = { type: 'stdio', command: entry.command, args: entry.args ?? [] };
+    description = describeEntry(entry);
     onTarget('stdio', [entry.command, ...(entry.args ?? [])].join(' '));
   } else {
     const url = new URL(entry.url);
     const requestInit = entry.headers ? { headers: entry.headers } : undefined;
     transport = entry.type === 'sse' ? new SSEClientTransport(url, { requestInit }) : new StreamableHTTPClientTransport(url, { requestInit });
-    description = { type: 'http', url: url.href, authenticated: hasAuthorization(entry.headers) };
+    description = describeEntry(entry);
     onTarget(entry.type === 'sse' ? 'sse' : 'http', url.href);
   }
   let timer: NodeJS.Timeout | undefined;
@@ -109,7 +114,8 @@ async function inspect(name: string, entry: McpServerEntry, timeoutMs: number, o
     const definition = await Promise.race([work, deadline]);
     return { definition, transport: description };
   } catch (e) {
-    const reason = e instanceof Error ? e.message : String(e);
+    const cause = (e as { cause?: { code?: string; message?: string } } | undefined)?.cause;
+    const reason = `${e instanceof Error ? e.message : String(e)}${cause ? ` (${cause.code ?? cause.message})` : ''}`;
     const detail = stderr.trim().split('\n').slice(-1)[0];
     throw new Error(detail ? `${reason} (stderr: ${detail.slice(0, 200)})` : reason);
   } finally {
@@ -134,11 +140,11 @@ export async function scanMcpConfig(config: McpConfig, options: ConfigScanOption
         server.tools = connected.definition.tools?.length ?? 0;
         server.prompts = connected.definition.prompts?.length ?? 0;
         server.resources = connected.definition.resources?.length ?? 0;
-        return { server, connected };
+        return { server, connected, transport: connected.transport };
       } catch (e) {
         server.status = 'error';
         server.error = e instanceof Error ? e.message : String(e);
-        return { server, connected: undefined };
+        return { server, connected: undefined, transport: describeEntry(config.mcpServers[name]) };
       } finally {
         server.durationMs = Math.round(performance.now() - started);
       }
@@ -148,10 +154,8 @@ export async function scanMcpConfig(config: McpConfig, options: ConfigScanOption
   for (const r of results) if (r.connected) toolsByServer[r.server.name] = (r.connected.definition.tools ?? []).map((t) => t.name);
   const findings: Finding[] = [];
   for (const r of results) {
-    if (!r.connected) continue;
-    findings.push(
-      ...scanServerDefinition({ ...r.connected.definition, server: r.server.name, transport: r.connected.transport, otherServerTools: toolsByServer }),
-    );
+    // Transport findings need no answer from the server, so an unreachable one still gets them.
+    findings.push(...scanServerDefinition({ ...r.connected?.definition, server: r.server.name, transport: r.transport, otherServerTools: toolsByServer }));
   }
   return { servers: results.map((r) => r.server), findings };
 }

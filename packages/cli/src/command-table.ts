@@ -1,0 +1,26 @@
+/**
+ * The `warden` commands. Adding one is one file in src/commands/ exporting `run` and one
+ * line here; modules load lazily so a command's dependencies cost nothing to the others.
+ */
+
+/** Where a command writes: process streams from the bin, buffers in tests. */
+export interface CommandIO {
+  stdout: { write(chunk: string): unknown };
+  stderr: { write(chunk: string): unknown };
+  cwd?: string;
+}
+
+export interface CommandModule {
+  /** Runs the command with the arguments after its name; resolves to the exit code. */
+  run(argv: string[], io: CommandIO): Promise<number>;
+}
+
+export interface CommandEntry {
+  /** One line for `warden --help`. */
+  summary: string;
+  load(): Promise<CommandModule>;
+}
+
+export const COMMANDS: Record<string, CommandEntry> = {
+  scan: { summary: 'Scan the MCP servers of an mcpServers config file before onboarding them', load: () => import('./commands/scan') },
+};

@@ -1,0 +1,124 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { SCAN_RULES } from '@warden/mcp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHttpFixture } from '../../../mcp/src/__fixtures__/server.mjs';
+import { run } from './scan';
+
+const SERVER = fileURLToPath(new URL('../../../mcp/src/__fixtures__/server.mjs', import.meta.url));
+
+function buffers() {
+  let out = '';
+  let err = '';
+  return {
+    io: { stdout: { write: (s: string) => (out += s) }, stderr: { write: (s: string) => (err += s) } },
+    out: () => out,
+    err: () => err,
+  };
+}
+
+let dir: string;
+let http: Awaited<ReturnType<typeof startHttpFixture>>;
+let mixed: string;
+let clean: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'warden-scan-'));
+  http = await startHttpFixture({ name: 'remote' });
+  mixed = join(dir, 'mcp.json');
+  await writeFile(
+    mixed,
+    JSON.stringify(
+      {
+        mcpServers: {
+          files: { command: process.execPath, args: [SERVER, '--name', 'files'] },
+          poisoned: { command: process.execPath, args: [SERVER, '--variant', 'hidden-tag'] },
+          remote: { type: 'http', url: http.url },
+          broken: { command: join(dir, 'no-such-server') },
+        },
+      },
+      null,
+      2,
+    ),
+  );
+  clean = join(dir, 'clean.json');
+  await writeFile(clean, JSON.stringify({ mcpServers: { files: { command: process.execPath, args: [SERVER] } } }));
+});
+afterAll(async () => {
+  await http.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('warden scan', () => {
+  it('prints a table, names the server that failed to start, and exits 1 on findings at or above --fail-on', async () => {
+    const b = buffers();
+    const code = await run([mixed, '--timeout', '10000'], { ...b.io, cwd: dir });
+    expect(code).toBe(1);
+    const text = b.out();
+    expect(text).toContain('Scanned 3 of 4 MCP server(s) in mcp.json');
+    expect(text).toMatch(/broken\s+stdio\s+-\s+-\s+-\s+0\s+FAILED: .*ENOENT/);
+    expect(text).toMatch(/files\s+stdio\s+4\s+1\s+1\s+\d+\s+ok/);
+    expect(text).toMatch(/remote\s+http\s+4/);
+    expect(text).toMatch(new RegExp(`high\\s+${SCAN_RULES.hiddenInstructionTag.id}\\s+poisoned\\s+format_date`));
+  });
+
+  it('--json prints servers and findings with server, tool, rule id, severity, message, evidence and references', async () => {
+    const b = buffers();
+    const code = await run([mixed, '--json'], { ...b.io, cwd: dir });
+    expect(code).toBe(1);
+    const report = JSON.parse(b.out()) as { servers: { name: string; status: string; error?: string }[]; findings: Record<string, unknown>[] };
+    expect(report.servers.map((s) => [s.name, s.status])).toEqual([
+      ['files', 'scanned'],
+      ['poisoned', 'scanned'],
+      ['remote', 'scanned'],
+      ['broken', 'error'],
+    ]);
+    const tag = report.findings.find((f) => f.ruleId === SCAN_RULES.hiddenInstructionTag.id)!;
+    expect(tag).toMatchObject({ server: 'poisoned', tool: 'format_date', severity: 'high' });
+    expect(typeof tag.message).toBe('string');
+    expect(tag.evidence).toContain('<IMPORTANT>');
+    expect(tag.references).toEqual(expect.arrayContaining([expect.objectContaining({ id: 'LLM01' })]));
+    expect(b.err()).toContain('server "broken" could not be scanned');
+  });
+
+  it('--sarif prints a SARIF 2.1.0 log whose results point at the server in the config file', async () => {
+    const b = buffers();
+    expect(await run([mixed, '--sarif', '--fail-on', 'critical'], { ...b.io, cwd: dir })).toBe(3);
+    const sarif = JSON.parse(b.out());
+    expect(sarif.version).toBe('2.1.0');
+    expect(sarif.$schema).toMatch(/sarif-2\.1\.0/);
+    const run0 = sarif.runs[0];
+    const ruleIds = run0.tool.driver.rules.map((r: { id: string }) => r.id);
+    expect(ruleIds).toEqual(Object.values(SCAN_RULES).map((r) => r.id));
+    expect(run0.results.length).toBeGreaterThan(0);
+    for (const r of run0.results) {
+      expect(ruleIds[r.ruleIndex]).toBe(r.ruleId);
+      expect(['error', 'warning', 'note']).toContain(r.level);
+      expect(typeof r.message.text).toBe('string');
+      expect(r.locations[0].physicalLocation.artifactLocation.uri).toBe('mcp.json');
+    }
+    const tag = run0.results.find((r: { ruleId: string }) => r.ruleId === SCAN_RULES.hiddenInstructionTag.id);
+    expect(tag.level).toBe('error');
+    const configText = await readFile(mixed, 'utf8');
+    const poisonedLine = configText.split('\n').findIndex((l) => l.includes('"poisoned":')) + 1;
+    expect(tag.locations[0].physicalLocation.region.startLine).toBe(poisonedLine);
+    expect(run0.invocations[0].executionSuccessful).toBe(false);
+  });
+
+  it('exits 0 on a clean config and 2 on usage or config errors', async () => {
+    const ok = buffers();
+    expect(await run([clean], { ...ok.io, cwd: dir })).toBe(0);
+    expect(ok.out()).toContain('No finding at or above high.');
+
+    const bad = buffers();
+    await writeFile(join(dir, 'bad.json'), JSON.stringify({ mcpServers: { x: { args: [] } } }));
+    expect(await run(['bad.json'], { ...bad.io, cwd: dir })).toBe(2);
+    expect(bad.err()).toContain('mcpServers.x');
+
+    const usage = buffers();
+    expect(await run([clean, '--fail-on', 'severe'], usage.io)).toBe(2);
+    expect(usage.err()).toContain('--fail-on must be');
+  });
+});

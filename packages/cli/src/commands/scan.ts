@@ -1,0 +1,129 @@
+/**
+ * `warden scan <config.json>`: start or connect to every server of an `mcpServers` config,
+ * scan what each advertises, print a table, JSON or SARIF, and exit non-zero on risk.
+ */
+import { readFile } from 'node:fs/promises';
+import { relative, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { atLeast, parseMcpConfig, scanMcpConfig, SEVERITY_RANK, toSarif, type ConfigScanReport, type Finding } from '@warden/mcp';
+import { WardenConfigError, type Severity } from '@warden/core';
+import type { CommandIO } from '../command-table';
+
+export const SCAN_USAGE = `Usage: warden scan <config.json> [--json | --sarif] [--fail-on low|medium|high|critical] [--timeout ms]
+
+Starts or connects to each server of an MCP configuration ({ "mcpServers": { ... } }, as used
+by desktop and IDE clients), lists its tools, prompts, resources and instructions, and scans
+them in process: hidden instructions, invisible unicode, encoded payloads, secrets and
+sensitive paths, exfiltration links, shadowing of other servers' tools, insecure transport.
+
+  --json             print { servers, findings } as JSON
+  --sarif            print SARIF 2.1.0 (for code-scanning dashboards)
+  --fail-on <sev>    exit 1 when a finding is at or above this severity (default: high)
+  --timeout <ms>     per server, to start and answer (default: 15000)
+
+Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or config error,
+3 a server could not be scanned (and no finding at or above --fail-on).
+`;
+
+const SEVERITIES: readonly Severity[] = ['low', 'medium', 'high', 'critical'];
+
+function pad(cells: string[][]): string {
+  const widths = cells[0].map((_, i) => Math.max(...cells.map((r) => r[i].length)));
+  return cells.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join('  ')).join('\n');
+}
+
+function cut(s: string, n: number): string {
+  return s.length > n ? `${s.slice(0, n - 1)}…` : s;
+}
+
+export function formatTable(report: ConfigScanReport, configName: string, failOn: Severity): string {
+  const scanned = report.servers.filter((s) => s.status === 'scanned').length;
+  const out: string[] = [`Scanned ${scanned} of ${report.servers.length} MCP server(s) in ${configName}`, ''];
+  const count = (name: string) => report.findings.filter((f) => f.server === name).length;
+  out.push(
+    pad([
+      ['SERVER', 'TRANSPORT', 'TOOLS', 'PROMPTS', 'RESOURCES', 'FINDINGS', 'STATUS'],
+      ...report.servers.map((s) =>
+        s.status === 'scanned'
+          ? [s.name, s.transport, String(s.tools), String(s.prompts), String(s.resources), String(count(s.name)), `ok (${s.durationMs} ms)`]
+          : [s.name, s.transport, '-', '-', '-', String(count(s.name)), `FAILED: ${cut(s.error ?? 'unknown error', 160)}`],
+      ),
+    ]),
+  );
+  if (report.findings.length > 0) {
+    const sorted = [...report.findings].sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] || (a.server ?? '').localeCompare(b.server ?? ''));
+    out.push(
+      '',
+      pad([
+        ['SEVERITY', 'RULE', 'SERVER', 'TOOL', 'MESSAGE'],
+        ...sorted.map((f: Finding) => [f.severity, f.ruleId, f.server ?? '', f.tool ?? f.prompt ?? f.resource ?? '-', cut(f.message, 140)]),
+      ]),
+    );
+  }
+  const over = report.findings.filter((f) => atLeast(f.severity, failOn)).length;
+  out.push('', over > 0 ? `${over} finding(s) at or above ${failOn}.` : `No finding at or above ${failOn}.`);
+  return out.join('\n') + '\n';
+}
+
+export async function run(argv: string[], io: CommandIO): Promise<number> {
+  let values: { json?: boolean; sarif?: boolean; 'fail-on'?: string; timeout?: string; help?: boolean };
+  let positionals: string[];
+  try {
+    ({ values, positionals } = parseArgs({
+      args: argv,
+      options: {
+        json: { type: 'boolean' },
+        sarif: { type: 'boolean' },
+        'fail-on': { type: 'string' },
+        timeout: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+      allowPositionals: true,
+    }));
+  } catch (e) {
+    io.stderr.write(`warden scan: ${(e as Error).message}\n\n${SCAN_USAGE}`);
+    return 2;
+  }
+  if (values.help) {
+    io.stdout.write(SCAN_USAGE);
+    return 0;
+  }
+  const usageError = (message: string) => {
+    io.stderr.write(`warden scan: ${message}\n\n${SCAN_USAGE}`);
+    return 2;
+  };
+  if (positionals.length !== 1) return usageError('expected exactly one config file');
+  if (values.json && values.sarif) return usageError('--json and --sarif cannot be combined');
+  const failOn = (values['fail-on'] ?? 'high') as Severity;
+  if (!SEVERITIES.includes(failOn)) return usageError(`--fail-on must be low, medium, high or critical (got "${values['fail-on']}")`);
+  const timeoutMs = values.timeout === undefined ? 15_000 : Number(values.timeout);
+  if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) return usageError(`--timeout must be a positive number of milliseconds (got "${values.timeout}")`);
+
+  const cwd = io.cwd ?? process.cwd();
+  const path = resolve(cwd, positionals[0]);
+  let text: string;
+  let config;
+  try {
+    text = await readFile(path, 'utf8');
+    config = parseMcpConfig(JSON.parse(text));
+  } catch (e) {
+    const reason = WardenConfigError.isInstance(e) || e instanceof SyntaxError ? (e as Error).message : `cannot read ${path}: ${(e as Error).message}`;
+    io.stderr.write(`warden scan: ${reason}\n`);
+    return 2;
+  }
+
+  const report = await scanMcpConfig(config, { timeoutMs });
+  const rel = relative(cwd, path);
+  const shown = rel && !rel.startsWith('..') ? rel : path;
+  if (values.json) io.stdout.write(JSON.stringify({ servers: report.servers, findings: report.findings }, null, 2) + '\n');
+  else if (values.sarif) io.stdout.write(JSON.stringify(toSarif(report, { uri: shown.split('\\').join('/'), text }), null, 2) + '\n');
+  else io.stdout.write(formatTable(report, shown, failOn));
+
+  for (const s of report.servers) {
+    if (s.status === 'error' && (values.json || values.sarif)) io.stderr.write(`warden scan: server "${s.name}" could not be scanned: ${s.error}\n`);
+  }
+  if (report.findings.some((f) => atLeast(f.severity, failOn))) return 1;
+  if (report.servers.some((s) => s.status === 'error')) return 3;
+  return 0;
+}
