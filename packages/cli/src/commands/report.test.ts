@@ -5,6 +5,7 @@ import { BasicTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-tra
 import { ATTR_GEN_AI_AGENT_NAME, ATTR_GEN_AI_OPERATION_NAME, ATTR_GEN_AI_REQUEST_MODEL, ATTR_GEN_AI_TOOL_NAME } from '@warden/core';
 import { EvidenceReportSchema, FileSpanExporter, MarkdownReportStructureSchema, parseMarkdownReport } from '@warden/posture';
 import { describe, expect, it } from 'vitest';
+import { main } from '../main';
 import { run } from './report';
 
 function io(cwd: string) {
@@ -50,6 +51,16 @@ describe('warden report', () => {
     const b = io(dir);
     expect(await run(['--traces', join(dir, '.warden', 'traces', 'traces.jsonl'), '--format', 'md'], b.io)).toBe(0);
     expect(MarkdownReportStructureSchema.safeParse(parseMarkdownReport(b.out.join(''))).success).toBe(true);
+  });
+
+  it('is dispatched by the warden command', async () => {
+    const dir = await recordTraces();
+    const a = io(dir);
+    expect(await main(['report', '--help'], a.io)).toBe(0);
+    expect(a.out.join('')).toMatch(/^Usage: warden report/);
+    const b = io(dir);
+    expect(await main(['--help'], b.io)).toBe(0);
+    expect(b.out.join('')).toMatch(/report\s+Write the AI security evidence report/);
   });
 
   it('fails with usage errors for a bad format, unknown flags, missing traces or a bad config', async () => {

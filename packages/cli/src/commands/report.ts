@@ -7,13 +7,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ledgerFromTraces, renderReport, type OtlpReadStats, type ReportFormat } from '@warden/posture';
-
-/** Where the command writes; the dispatcher passes process streams, tests pass buffers. */
-export interface ReportCommandIo {
-  stdout: { write(chunk: string): unknown };
-  stderr: { write(chunk: string): unknown };
-  cwd?: string;
-}
+import type { CommandIO } from '../command-table';
 
 export const REPORT_USAGE = `Usage: warden report [--traces <file|dir>] [--format html|md|json] [--out <path>] [--config <posture.json>]
 
@@ -30,7 +24,7 @@ line, as written by FileSpanExporter / monitor({ traceFile })).
 
 const FORMATS: Record<string, ReportFormat> = { html: 'html', md: 'markdown', markdown: 'markdown', json: 'json' };
 
-export async function run(argv: string[], io: ReportCommandIo): Promise<number> {
+export async function run(argv: string[], io: CommandIO): Promise<number> {
   let values: { traces?: string; format?: string; out?: string; config?: string; help?: boolean };
   try {
     values = parseArgs({
