@@ -1,1 +1,1 @@
-export {};
+export { wrapAnthropic, isAnthropicClient, type WrapAnthropicOptions } from './wrap-anthropic';

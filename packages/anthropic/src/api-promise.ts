@@ -1,0 +1,90 @@
+/**
+ * Observes the `APIPromise` that Stainless-generated SDKs (openai, @anthropic-ai/sdk) return,
+ * without wrapping it: the caller keeps the SDK's own object, so `.withResponse()`,
+ * `.asResponse()` and `_thenUnwrap()` keep working.
+ */
+import { safely } from '@warden/core';
+
+/** The fields of an SDK `APIPromise` that Warden hooks; both SDKs define them the same way. */
+interface ApiPromiseFields {
+  responsePromise: Promise<unknown>;
+  parseResponse: (this: unknown, client: unknown, props: unknown) => unknown;
+  parsedPromise?: Promise<unknown>;
+}
+
+export interface ApiPromiseObserver {
+  /** The parsed body: the response object, or the SDK's Stream for `stream: true`. */
+  onData(data: unknown): void;
+  /** The request or the parse failed; `error` is exactly what the caller receives. */
+  onError(error: unknown): void;
+  /** The response arrived but nobody parsed its body (`.asResponse()` only). */
+  onUnparsed(): void;
+}
+
+function hasApiPromiseFields(value: unknown): value is ApiPromiseFields {
+  const v = value as Partial<ApiPromiseFields> | null;
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    typeof v.responsePromise?.then === 'function' &&
+    typeof v.parseResponse === 'function'
+  );
+}
+
+/**
+ * Calls `observer` exactly once with how `promise` settled, and returns `promise` itself.
+ * The request promise is replaced by a derived one that settles identically, so a rejection
+ * nobody handles stays unhandled, as it would be without Warden.
+ */
+export function observeApiPromise<P>(promise: P, observer: ApiPromiseObserver, where: string): P {
+  let reported = false;
+  const once = (report: () => void) => {
+    if (reported) return;
+    reported = true;
+    safely(where, report);
+  };
+  if (!hasApiPromiseFields(promise)) {
+    // Not an SDK APIPromise (another SDK version): observe a derived promise, leave the original.
+    if (typeof (promise as { then?: unknown } | null)?.then === 'function') {
+      Promise.resolve(promise).then(
+        (data) => once(() => observer.onData(data)),
+        (error) => once(() => observer.onError(error)),
+      );
+    } else {
+      once(() => observer.onData(promise));
+    }
+    return promise;
+  }
+  const fields = promise;
+  let parsing = false;
+  const request = fields.responsePromise;
+  fields.responsePromise = request.then(
+    (props) => {
+      // A helper may parse through a derived APIPromise (`_thenUnwrap`), which reaches our
+      // parseResponse a few microtasks later; only a response still unparsed after that is one.
+      if (!fields.parsedPromise)
+        setImmediate(() => {
+          if (!parsing) once(() => observer.onUnparsed());
+        });
+      return props;
+    },
+    (error: unknown) => {
+      once(() => observer.onError(error));
+      throw error;
+    },
+  );
+  const parse = fields.parseResponse;
+  fields.parseResponse = async function parseObserved(this: unknown, client: unknown, props: unknown) {
+    parsing = true;
+    let data: unknown;
+    try {
+      data = await parse.call(this, client, props);
+    } catch (error) {
+      once(() => observer.onError(error));
+      throw error;
+    }
+    once(() => observer.onData(data));
+    return data;
+  };
+  return promise;
+}

@@ -1,0 +1,35 @@
+/** Readers for fields of SDK payloads that may be missing, null or oddly typed. */
+export type Dict = Record<string, unknown>;
+
+export function asDict(value: unknown): Dict | undefined {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Dict) : undefined;
+}
+
+export function asArray(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : [];
+}
+
+export function asString(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+export function asNumber(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+}
+
+/** Tool arguments arrive as a JSON string; keep the string when it does not parse. */
+export function parseArguments(raw: unknown): unknown {
+  if (typeof raw !== 'string') return raw;
+  try {
+    return JSON.parse(raw) as unknown;
+  } catch {
+    return raw;
+  }
+}
+
+/** Appends to a bounded buffer of streamed text (content capture keeps at most `max` chars). */
+export function appendBounded(buffer: string, piece: string, max: number): string {
+  if (buffer.length >= max) return buffer;
+  const next = buffer + piece;
+  return next.length > max ? next.slice(0, max) : next;
+}
