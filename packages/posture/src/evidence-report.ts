@@ -22,6 +22,64 @@ export const CONTROL_ALERT_KINDS: Record<(typeof CONTROL_IDS)[number], string[]>
   'L3.mcp-onboarding': ['mcp_risk'],
 };
 
+/** Readable names for the evidence figures (the JSON keeps the keys). */
+export const EVIDENCE_LABELS: Record<string, string> = {
+  modelCallsWithSpans: 'Model calls with a GenAI span',
+  modelCallsWithoutSpans: 'Model calls seen without a GenAI span',
+  modelCallCoverage: 'Model-call coverage',
+  toolCallsWithSpans: 'Tool calls with an execute_tool span',
+  toolCallsRequestedByModels: 'Tool calls requested by models',
+  toolCallCoverage: 'Tool-call coverage',
+  agentIdentityShare: 'GenAI spans carrying an agent identity',
+  contentCapturedShare: 'GenAI spans with (redacted) content',
+  metadataOnlyShare: 'GenAI spans with metadata only',
+  modelsInInventory: 'Models in the inventory',
+  agentsInInventory: 'Agents in the inventory',
+  toolsInInventory: 'Tools in the inventory',
+  mcpServersInInventory: 'MCP servers in the inventory',
+  invokeAgentSpans: 'Agent invocations (invoke_agent spans)',
+  withCalleeIdentity: 'Invocations with the callee identity',
+  withCallerIdentity: 'Hand-offs with the caller identity',
+  calleeIdentityShare: 'Share with the callee identity',
+  callerIdentityShare: 'Share with the caller identity',
+  handOffsLinkedToParentSpan: 'Invocations linked to a parent span',
+  withConversationId: 'Invocations with a conversation id',
+  auditLog: 'Audit log',
+  auditLogEntries: 'Audit log entries',
+  agentsSeen: 'Agent identities seen',
+  agentsWithPolicy: 'Agents with a policy',
+  agentsEnforced: 'Agents with an enforce-mode policy',
+  agentsWithoutPolicy: 'Agents without a policy',
+  policiesConfigured: 'Policies configured',
+  decisionsRecorded: 'Policy decisions recorded',
+  allowed: 'Allowed',
+  denied: 'Denied',
+  approved: 'Approved by a human',
+  approvalDenied: 'Refused by a human',
+  detectors: 'Detectors configured',
+  calibratedDetectors: 'Detectors with a calibrated false-alarm rate',
+  minRecordsBetweenFalseAlarms: 'Fewest expected records between false alarms (any detector)',
+  baselines: 'Learned baselines',
+  alertSubscribers: 'Alert subscribers',
+  driftAlerts: 'Drift alerts',
+  toolAnomalyAlerts: 'Tool-anomaly alerts',
+  multiTurnAlerts: 'Multi-turn alerts',
+  mcpServersSeen: 'MCP servers seen',
+  mcpServersUsed: 'MCP servers whose tools were called',
+  scannedBeforeFirstToolCall: 'Scanned before their first tool call',
+  unscannedServersUsed: 'Used without a prior scan',
+  unscanned: 'Servers used without a prior scan',
+  scans: 'Scans recorded',
+  serversWithPinnedTools: 'Servers with pinned tool signatures',
+  signatureChanges: 'Tool signature changes detected',
+  findingsHighOrCritical: 'High or critical scan findings',
+  applicability: 'Applicability',
+};
+
+export function evidenceLabel(key: string): string {
+  return EVIDENCE_LABELS[key] ?? key;
+}
+
 const iso = z.string().refine((s) => !Number.isNaN(Date.parse(s)), { message: 'expected an ISO 8601 time' });
 const count = z.number().int().nonnegative();
 const evidenceRecord = z.record(z.string(), z.union([z.number(), z.string()]));

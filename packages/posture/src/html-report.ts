@@ -4,7 +4,7 @@
  * mailed and opened offline. Every piece of data goes through `escapeHtml`.
  */
 import { ALERT_KINDS } from './alert-timeline';
-import type { EvidenceReport } from './evidence-report';
+import { evidenceLabel, type EvidenceReport } from './evidence-report';
 import type { InventoryItem } from './inventory';
 import { formatDuration, formatRate, REPORT_SECTIONS } from './markdown-report';
 
@@ -169,7 +169,7 @@ export function renderHtml(r: EvidenceReport): string {
       .map(
         (c) =>
           `<div class="control" id="${slug(c.id)}"><h3>${e(c.id)} — ${e(c.title)} <span class="badge ${c.status}">${STATUS_LABEL[c.status]}</span></h3>` +
-          table(['Evidence', 'Value'], Object.entries(c.evidence).map(([k, v]) => [e(k), e(v)]), [1]) +
+          table(['Evidence', 'Value'], Object.entries(c.evidence).map(([k, v]) => [e(evidenceLabel(k)), e(v)]), [1]) +
           (c.next ? `<div class="next"><strong>Next:</strong> ${e(c.next)}</div>` : '') +
           `<p class="refs">Alert kinds counted: ${e(c.alertKinds.join(', '))}.<br>OWASP LLM Top 10 (2025): ${refs(c.references.owaspLlm)} · MITRE ATLAS: ${refs(c.references.mitreAtlas)} · EU AI Act: ${refs(c.references.euAiAct)} · NIST AI RMF 1.0: ${refs(c.references.nistAiRmf)}</p></div>`,
       )
@@ -198,7 +198,7 @@ export function renderHtml(r: EvidenceReport): string {
     `<p>${e(r.alerts.total)} alert(s) in the period; ${r.alerts.subscribers === undefined ? 'the number of alert subscribers is unknown' : `${e(r.alerts.subscribers)} subscriber(s) receive them`}.</p>` +
       `<figure>${alertsChartSvg(r)}<figcaption class="refs">Alerts per ${e(formatDuration(r.alerts.timeline.bucketMs))} bucket (UTC), stacked by kind.</figcaption></figure>` +
       (r.alerts.recent.length
-        ? `<h3>Most recent alerts</h3>` +
+        ? `<h3>Latest alerts received (up to 20, newest first)</h3>` +
           table(
             ['Time (UTC)', 'Kind', 'Severity', 'Detector', 'Message'],
             [...r.alerts.recent].reverse().map((a) => [e(a.time), e(a.kind), e(a.severity), e(a.detector), e(a.message)]),

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { ALERT_KINDS } from './alert-timeline';
-import type { EvidenceReport } from './evidence-report';
+import { evidenceLabel, type EvidenceReport } from './evidence-report';
 import type { InventoryItem } from './inventory';
 
 /** The H2 sections, in order. */
@@ -96,7 +96,7 @@ export function renderMarkdown(r: EvidenceReport): string {
   for (const c of r.controls) {
     push(`### ${c.id} — ${mdText(c.title)}`, '');
     push(`Status: **${STATUS_LABEL[c.status]}**`, '');
-    push(table(['Evidence', 'Value'], Object.entries(c.evidence).map(([k, v]) => [k, v])), '');
+    push(table(['Evidence', 'Value'], Object.entries(c.evidence).map(([k, v]) => [evidenceLabel(k), v])), '');
     if (c.next) push(`Next: ${mdText(c.next)}`, '');
     push(`Alert kinds counted toward this control: ${mdText(c.alertKinds.join(', '))}.`, '');
     push(
@@ -143,7 +143,7 @@ export function renderMarkdown(r: EvidenceReport): string {
     );
   }
   if (r.alerts.recent.length) {
-    push('Most recent alerts:', '');
+    push('Latest alerts received (up to 20, newest first):', '');
     push(table(['Time (UTC)', 'Kind', 'Severity', 'Detector', 'Message'], [...r.alerts.recent].reverse().map((a) => [a.time, a.kind, a.severity, a.detector, a.message])), '');
   }
 

@@ -135,6 +135,10 @@ describe('posture from scripted runs', () => {
     expect(lp.status).toBe('partial');
     expect(lp.evidence).toMatchObject({ agentsSeen: 2, agentsWithPolicy: 1, agentsEnforced: 0, agentsWithoutPolicy: 'research' });
     expect(lp.next).toMatch(/add policies for research; switch audit-mode policies to enforce/i);
+    // Four yes answers and no control outright not met: Level 3, and the basis says what keeps it from 4.
+    const p = ledger.posture();
+    expect(p.level).toBe(3);
+    expect(p.basis).toMatch(/Not Level 4 because Level 4 needs every answer and control evidenced, and question 4 is answered no, L3\.least-privilege is partial/);
   });
 
   it('an MCP server used without a scan is not met; a scan after the first call does not count', async () => {

@@ -364,9 +364,11 @@ export function maturityLevel(
   if (yes === 5 && allMet && s.source === 'live' && simFresh) {
     return { level: 4, basis: `${head}, all five Level 3 controls are met, posture is scored continuously from live telemetry and adversarial simulation ran on ${sim!.lastRun}: Level 4 (Optimized).` };
   }
+  const noAnswers = answers.flatMap((a, i) => (a.yes ? [] : [`question ${i + 1}`]));
+  const notFullyMet = CONTROL_IDS.filter((id) => controls[id].status !== 'met');
   const why =
     yes < 5 || !allMet
-      ? 'not every answer and control is fully evidenced'
+      ? `Level 4 needs every answer and control evidenced, and ${[...noAnswers.map((q) => `${q} is answered no`), ...notFullyMet.map((id) => `${id} is ${controls[id].status.replace('_', ' ')}`)].join(', ')}`
       : s.source !== 'live'
         ? 'this assessment comes from recorded traces, not continuous live scoring'
         : 'no recent adversarial simulation in production is evidenced (Level 4 requires it; telemetry cannot show it)';
