@@ -1,1 +1,3 @@
-export {};
+export { WardenCallbackHandler, WARDEN_SOURCE_LANGCHAIN } from './callback-handler';
+export { wrapLangChain, isLangChainRunnable, type LangChainRunnable } from './wrap';
+export type { WardenLangChainOptions } from './options';
