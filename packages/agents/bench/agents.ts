@@ -40,13 +40,20 @@ async function timeAsync(ops: number, fn: (i: number) => Promise<unknown>): Prom
   return median(rounds);
 }
 
-function alarmRate(conversations: ConversationEvent[][]): number {
-  let fired = 0;
+/** Share of conversations that alert, and the median turn (1-based) at which they do. */
+function alarmRate(conversations: ConversationEvent[][]): { rate: number; medianTurn: number } {
+  const turnsToAlert: number[] = [];
   for (const c of conversations) {
     const scorer = new MultiTurnRiskScorer();
-    if (c.some((e) => (e.kind === 'turn' ? scorer.observeTurn(e.turn) : scorer.observeTool(e.tool)).alert)) fired++;
+    for (const e of c) {
+      const r = e.kind === 'turn' ? scorer.observeTurn(e.turn) : scorer.observeTool(e.tool);
+      if (r.alert) {
+        turnsToAlert.push(r.turns);
+        break;
+      }
+    }
   }
-  return fired / conversations.length;
+  return { rate: turnsToAlert.length / conversations.length, medianTurn: turnsToAlert.length ? median(turnsToAlert) : 0 };
 }
 
 export interface AgentsBenchResult {
@@ -60,6 +67,8 @@ export interface AgentsBenchResult {
   falseAlarmRate: number;
   attackConversations: number;
   detectionRate: number;
+  /** Median turn (1-based) of an attack conversation at which the alert fired. */
+  medianTurnsToDetection: number;
 }
 
 export async function runAgentsBench(options: { ops?: number; benign?: number; attacks?: number } = {}): Promise<AgentsBenchResult> {
@@ -95,8 +104,10 @@ export async function runAgentsBench(options: { ops?: number; benign?: number; a
 
   const nBenign = options.benign ?? 5000;
   const nAttacks = options.attacks ?? 1000;
-  const falseAlarmRate = alarmRate(benignConversations(nBenign, 99));
-  const detectionRate = alarmRate(attackConversations(nAttacks, 98));
+  const benign = alarmRate(benignConversations(nBenign, 99));
+  const attacks = alarmRate(attackConversations(nAttacks, 98));
+  const falseAlarmRate = benign.rate;
+  const detectionRate = attacks.rate;
   await provider.shutdown();
 
   const r: AgentsBenchResult = {
@@ -110,6 +121,7 @@ export async function runAgentsBench(options: { ops?: number; benign?: number; a
     falseAlarmRate,
     attackConversations: nAttacks,
     detectionRate,
+    medianTurnsToDetection: attacks.medianTurn,
   };
   const row = (what: string, ns: number) => `  ${what.padEnd(58)} ${ns.toFixed(0).padStart(7)} ns/op  ${(ns / spanNs).toFixed(2).padStart(6)} x span`;
   console.log('@warden/agents');
@@ -120,7 +132,7 @@ export async function runAgentsBench(options: { ops?: number; benign?: number; a
   console.log(row('multi-turn scorer, one turn with captured content', turnNs));
   console.log(row('multi-turn scorer, one turn without content', turnBareNs));
   console.log(`  multi-turn false alarms: ${(falseAlarmRate * 100).toFixed(2)}% of ${nBenign} generated benign conversations (threshold ${new MultiTurnRiskScorer().threshold})`);
-  console.log(`  multi-turn detection:    ${(detectionRate * 100).toFixed(1)}% of ${nAttacks} generated escalating conversations`);
+  console.log(`  multi-turn detection:    ${(detectionRate * 100).toFixed(1)}% of ${nAttacks} generated escalating conversations, median at turn ${attacks.medianTurn}`);
   return r;
 }
 
