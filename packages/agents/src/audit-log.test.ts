@@ -115,6 +115,20 @@ describe('AuditLog', () => {
     expect(await verifyAuditLog(f)).toMatchObject({ ok: true, entries: 2 });
   });
 
+  it('creates missing directories, refuses to continue a file that is not an audit log, reports an unreadable one', async () => {
+    const nested = join(dir, 'a', 'b', 'audit.jsonl');
+    const l = new AuditLog({ destination: nested, subscribe: false });
+    l.append('note');
+    await l.close();
+    expect(await verifyAuditLog(nested)).toMatchObject({ ok: true, entries: 1 });
+    const notALog = join(dir, 'notes.txt');
+    writeFileSync(notALog, 'hello\n');
+    expect(() => new AuditLog({ destination: notALog, subscribe: false })).toThrow(/not an audit entry/);
+    const missing = await verifyAuditLog(join(dir, 'missing.jsonl'));
+    expect(missing.ok).toBe(false);
+    expect(missing.problem).toContain('cannot read');
+  });
+
   it('signs with an HMAC key when given one', () => {
     const out = new PassThrough();
     let text = '';

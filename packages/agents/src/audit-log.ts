@@ -1,5 +1,6 @@
 import { createHash, createHmac } from 'node:crypto';
-import { closeSync, createReadStream, createWriteStream, existsSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, createReadStream, createWriteStream, existsSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Writable } from 'node:stream';
 import * as A from '@warden/core';
@@ -118,13 +119,19 @@ export class AuditLog {
         // Continue the existing chain rather than start a second one in the same file.
         const last = lastLineOf(path);
         if (last !== undefined) {
-          const entry = JSON.parse(last) as Partial<AuditEntry>;
+          let entry: Partial<AuditEntry> = {};
+          try {
+            entry = JSON.parse(last) as Partial<AuditEntry>;
+          } catch {
+            // reported below as not an audit entry
+          }
           if (typeof entry.seq !== 'number' || typeof entry.hash !== 'string')
             throw new A.WardenConfigError(`Audit log ${path}: its last line is not an audit entry (no seq/hash)`);
           this.nextSeq = entry.seq + 1;
           this.prevHash = entry.hash;
         }
       }
+      mkdirSync(dirname(path), { recursive: true });
       this.stream = createWriteStream(path, { flags: 'a' });
       this.ownsStream = true;
     } else {
@@ -396,6 +403,8 @@ export async function verifyAuditLog(fileOrText: string, options: VerifyAuditLog
       v.feed(line);
       if (v.result) break;
     }
+  } catch (e) {
+    return { ok: false, entries: 0, lastHash: AUDIT_GENESIS_HASH, problem: `cannot read ${fileOrText}: ${(e as Error).message}` };
   } finally {
     lines.close();
     input.destroy();
