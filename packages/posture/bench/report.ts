@@ -192,6 +192,56 @@ export async function runReportBench(options: { spans?: number } = {}): Promise<
   }
 }
 
+export interface LedgerProcessorBenchResult {
+  spans: number;
+  /** ns to create and end one GenAI span with no processor (the baseline). */
+  spanNs: number;
+  /** ns for the same with LedgerSpanProcessor added. */
+  withLedgerNs: number;
+  ratio: number;
+  /** ns per LedgerSpanProcessor.onEnd call alone, on already finished spans. */
+  onEndNs: number;
+}
+
+/** Cost of LedgerSpanProcessor.onEnd on the app's hot path, as a ratio to making the span itself. */
+export function runLedgerProcessorBench(spans = 50_000): LedgerProcessorBenchResult {
+  const attrs = {
+    [ATTR_GEN_AI_OPERATION_NAME]: 'chat',
+    [ATTR_GEN_AI_PROVIDER_NAME]: 'openai',
+    [ATTR_GEN_AI_REQUEST_MODEL]: 'gpt-4o-mini',
+    [ATTR_GEN_AI_AGENT_NAME]: 'triage',
+    [ATTR_GEN_AI_USAGE_OUTPUT_TOKENS]: 40,
+    [ATTR_WARDEN_TOOL_CALLS_NAMES]: ['search'],
+  };
+  const time = (provider: BasicTracerProvider): number => {
+    const tracer = provider.getTracer('bench');
+    for (let i = 0; i < 5_000; i++) tracer.startSpan('chat gpt-4o-mini', { attributes: attrs }).end();
+    const rounds: number[] = [];
+    for (let r = 0; r < 5; r++) {
+      const t = process.hrtime.bigint();
+      for (let i = 0; i < spans; i++) tracer.startSpan('chat gpt-4o-mini', { attributes: attrs }).end();
+      rounds.push(Number(process.hrtime.bigint() - t) / spans);
+    }
+    return rounds.sort((a, b) => a - b)[2] as number;
+  };
+  const spanNs = time(new BasicTracerProvider());
+  const withLedgerNs = time(new BasicTracerProvider({ spanProcessors: [new PostureLedger().spanProcessor()] }));
+  const memory = new InMemorySpanExporter();
+  const tracer = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(memory)] }).getTracer('bench');
+  for (let i = 0; i < 10_000; i++) tracer.startSpan('chat gpt-4o-mini', { attributes: attrs }).end();
+  const finished = memory.getFinishedSpans();
+  const processor = new PostureLedger().spanProcessor();
+  for (const f of finished) processor.onEnd(f);
+  const rounds: number[] = [];
+  for (let r = 0; r < 5; r++) {
+    const t = process.hrtime.bigint();
+    for (let k = 0; k < spans / finished.length; k++) for (const f of finished) processor.onEnd(f);
+    rounds.push(Number(process.hrtime.bigint() - t) / spans);
+  }
+  const onEndNs = rounds.sort((a, b) => a - b)[2] as number;
+  return { spans, spanNs, withLedgerNs, ratio: onEndNs / spanNs, onEndNs };
+}
+
 function print(r: ReportBenchResult): void {
   const f = (n: number): string => n.toFixed(0);
   console.log(`posture report bench: ${r.spans.toLocaleString('en-US')} spans, ${r.files} file(s), ${mb(r.bytesOnDisk)} MiB on disk`);
@@ -206,6 +256,10 @@ function print(r: ReportBenchResult): void {
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const spans = Number(process.argv[2] ?? 100_000);
+  const p = runLedgerProcessorBench();
+  console.log(
+    `ledger span processor: onEnd ${p.onEndNs.toFixed(0)} ns/span = ${(p.ratio * 100).toFixed(0)}% of creating+ending the span (${p.spanNs.toFixed(0)} ns, no processor); end to end with the processor ${p.withLedgerNs.toFixed(0)} ns/span`,
+  );
   runReportBench({ spans }).then(print, (e) => {
     console.error(e);
     process.exitCode = 1;
