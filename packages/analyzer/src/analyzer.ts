@@ -219,7 +219,8 @@ export interface AnalyzerSnapshot {
   agents: unknown[];
 }
 
-interface Calibrated {
+/** Detector parameters derived from the options (used by the analyzer and its benchmarks). */
+export interface Calibrated {
   numeric: NumericDriftParams;
   rate: RateCusumParams;
   categorical: CategoricalParams;
@@ -230,7 +231,7 @@ interface Calibrated {
 
 const calibrationCache = new Map<string, Calibrated>();
 
-function calibrate(o: ResolvedAnalyzerOptions): Calibrated {
+export function calibrateDetectors(o: ResolvedAnalyzerOptions): Calibrated {
   const cacheKey = [o.warmup, o.recordsBetweenFalseAlarms, o.window, o.baselineSize, o.trackedTools, o.maxToolsPerAgent].join();
   const hit = calibrationCache.get(cacheKey);
   if (hit) return hit;
@@ -320,7 +321,7 @@ export class Analyzer extends EventEmitter<AnalyzerEvents> {
   constructor(options?: AnalyzerOptions, snapshot?: AnalyzerSnapshot) {
     super();
     this.options = parseAnalyzerOptions(options);
-    this.params = calibrate(this.options);
+    this.params = calibrateDetectors(this.options);
     if (snapshot) this.load(snapshot);
   }
 

@@ -33,29 +33,41 @@ export function siegmundArl(theta: number, h: number): number {
 }
 
 /**
- * Threshold h of a two-sided CUSUM on standardised scores whose mean, because the baseline
- * is estimated from `baselineSize` records, is itself off by delta ~ N(0, 1/(n+2)): the
- * false-alarm rate 1/ARL+ + 1/ARL- is averaged over delta (the rate a fleet of groups sees).
+ * Threshold h of a two-sided CUSUM on standardised scores whose conditional law, because the
+ * baseline is estimated from `baselineSize` records, is N(delta, sigma^2) with
+ * delta ~ N(0, 1/(n+2)) and sigma ~ 1 + N(0, 1/(2n)): the false-alarm rate 1/ARL+ + 1/ARL- is
+ * averaged over both (the rate a fleet of groups sees).
  */
 export function cusumThreshold(reference: number, targetArl: number, baselineSize: number): number {
-  const tau = 1 / Math.sqrt(baselineSize + 2);
-  // Gauss-Hermite-like grid over delta in [-5 tau, 5 tau].
-  const grid: { delta: number; weight: number }[] = [];
-  let wsum = 0;
-  for (let i = -40; i <= 40; i++) {
-    const u = i / 8;
-    const w = Math.exp(-0.5 * u * u);
-    grid.push({ delta: u * tau, weight: w });
-    wsum += w;
-  }
+  const n = baselineSize;
+  const tau = 1 / Math.sqrt(n + 2);
+  const grid = (sd: number, points: number): { value: number; weight: number }[] => {
+    const out: { value: number; weight: number }[] = [];
+    let sum = 0;
+    for (let i = -points; i <= points; i++) {
+      const u = (5 * i) / points;
+      const w = Math.exp(-0.5 * u * u);
+      out.push({ value: u * sd, weight: w });
+      sum += w;
+    }
+    return out.map((g) => ({ value: g.value, weight: g.weight / sum }));
+  };
+  const deltas = grid(tau, 40);
+  const sigmas = grid(1 / Math.sqrt(2 * n), 10).map((g) => ({ value: Math.max(0.5, 1 + g.value), weight: g.weight }));
   const rate = (h: number): number => {
     let r = 0;
-    for (const g of grid) r += (g.weight / wsum) * (1 / siegmundArl(g.delta - reference, h) + 1 / siegmundArl(-g.delta - reference, h));
+    for (const s of sigmas) {
+      // Scores N(delta, s^2): divide through by s, so k/s and h/s apply to unit variance.
+      for (const d of deltas) {
+        const w = s.weight * d.weight;
+        r += w * (1 / siegmundArl((d.value - reference) / s.value, h / s.value) + 1 / siegmundArl((-d.value - reference) / s.value, h / s.value));
+      }
+    }
     return r;
   };
   let lo = 0;
-  let hi = 200;
-  for (let i = 0; i < 80; i++) {
+  let hi = 400;
+  for (let i = 0; i < 60; i++) {
     const mid = (lo + hi) / 2;
     if (rate(mid) > 1 / targetArl) lo = mid;
     else hi = mid;

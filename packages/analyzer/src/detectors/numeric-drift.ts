@@ -79,18 +79,23 @@ function fix(s: NumericDriftState, p: NumericDriftParams): void {
   const n = s.baselineCount;
   s.baseline = s.baseline.slice(0, n).sort();
   s.fixed = true;
-  // Mid-rank j in 0..2n maps to u = (j+1)/(2n+2); scores standardised on the baseline itself.
+  // Mid-rank j in 0..2n maps to u = (j+1)/(2n+2). Scores are standardised on the law of a new
+  // value: with distinct baseline values it falls in each of the n+1 gaps alike (index 2*gap);
+  // with ties (discrete data) it most likely equals a baseline value, so the baseline itself is used.
   const raw = new Float64Array(2 * n + 1);
   for (let j = 0; j <= 2 * n; j++) raw[j] = normalQuantile((j + 1) / (2 * n + 2));
+  let ties = false;
+  for (let i = 1; i < n && !ties; i++) ties = s.baseline[i] === s.baseline[i - 1];
   let mean = 0;
   let sq = 0;
-  for (let i = 0; i < n; i++) {
-    const v = raw[midRankIndex(s.baseline, n, s.baseline[i])];
+  const m = ties ? n : n + 1;
+  for (let i = 0; i < m; i++) {
+    const v = ties ? raw[midRankIndex(s.baseline, n, s.baseline[i])] : raw[2 * i];
     mean += v;
     sq += v * v;
   }
-  mean /= n;
-  const sd = Math.sqrt(Math.max(sq / n - mean * mean, 0));
+  mean /= m;
+  const sd = Math.sqrt(Math.max(sq / m - mean * mean, 0));
   s.scores = new Float32Array(2 * n + 1);
   // A constant baseline has sd 0; the floor and the clip keep one odd value from alarming alone.
   const scale = Math.max(sd, 0.1);

@@ -1,8 +1,9 @@
 /**
  * Bernoulli CUSUM for the rate of an event (errors, refusals, finish_reason=length,
  * content-filter stops, one tool's share of calls): log-likelihood ratio of rate p1 = r*p0
- * against the baseline rate p0. A rare event's rate is poorly known after a short warm-up,
- * so p0 keeps learning while the test is in control (counts halved past 100k).
+ * against the baseline rate p0. A rare event's rate is poorly known after a short warm-up, so
+ * p0 keeps learning past it, while the test is in control, until it rests on 30 events (times
+ * the design effect) and 5 warm-ups, or 50 warm-ups of records; then it is fixed, so a lasting spike is never absorbed into it.
  */
 
 export interface RateCusumParams {
@@ -13,6 +14,13 @@ export interface RateCusumParams {
 }
 
 
+
+/** Events the baseline rate should rest on before it is fixed. */
+const MIN_BASELINE_EVENTS = 30;
+/** ...or this many warm-ups of records, for events rarer than that... */
+const MAX_BASELINE_WARMUPS = 50;
+/** ...and never fewer than this many warm-ups: a burst early on must not become the baseline. */
+const MIN_BASELINE_WARMUPS = 5;
 
 export interface RateCusumState {
   n: number;
@@ -25,6 +33,8 @@ export interface RateCusumState {
   run: number;
   runHits: number;
   sinceRefresh: number;
+  /** The design effect the log-likelihood ratios were computed with. */
+  appliedDispersion: number;
   /** Recent trace ids of positive records, for alert evidence. */
   traceIds: string[];
 }
@@ -39,7 +49,7 @@ export interface RateVerdict {
 }
 
 export function newRateCusumState(): RateCusumState {
-  return { n: 0, hits: 0, p0: 0, llrHit: 0, llrMiss: 0, s: 0, run: 0, runHits: 0, sinceRefresh: 0, traceIds: [] };
+  return { n: 0, hits: 0, p0: 0, llrHit: 0, llrMiss: 0, s: 0, run: 0, runHits: 0, sinceRefresh: 0, appliedDispersion: 1, traceIds: [] };
 }
 
 function refresh(s: RateCusumState, p: RateCusumParams, dispersion = 1): void {
@@ -51,6 +61,7 @@ function refresh(s: RateCusumState, p: RateCusumParams, dispersion = 1): void {
   s.llrHit = Math.log(p1 / p0) / dispersion;
   s.llrMiss = Math.log((1 - p1) / (1 - p0)) / dispersion;
   s.sinceRefresh = 0;
+  s.appliedDispersion = dispersion;
 }
 
 export function observeRate(
@@ -66,20 +77,18 @@ export function observeRate(
     if (s.traceIds.length > 5) s.traceIds.shift();
   }
   const learning = s.n < p.warmup;
-  if (learning || (!alarmed && s.s < p.threshold / 2)) {
-    // Learn in warm-up, then only while the evidence of a change is under half the threshold.
+  // Bursty events carry less information each: rest on proportionally more of them.
+  const extending =
+    !learning && (s.hits < MIN_BASELINE_EVENTS * dispersion || s.n < MIN_BASELINE_WARMUPS * p.warmup) && s.n < MAX_BASELINE_WARMUPS * p.warmup;
+  if (learning || (extending && !alarmed && s.s < p.threshold / 2)) {
     s.n++;
     if (hit) s.hits++;
-    if (s.n > 100_000) {
-      s.n /= 2;
-      s.hits /= 2;
-    }
   }
   if (learning) {
     if (s.n >= p.warmup) refresh(s, p, dispersion);
     return undefined;
   }
-  if (++s.sinceRefresh >= 64) refresh(s, p, dispersion);
+  if ((extending && ++s.sinceRefresh >= 64) || dispersion !== s.appliedDispersion) refresh(s, p, dispersion);
   s.s = Math.max(0, s.s + (hit ? s.llrHit : s.llrMiss));
   if (s.s === 0) {
     s.run = 0;

@@ -107,8 +107,8 @@ export function observeTools(
   s.records++;
   const warm = s.records > p.warmup;
   observeDispersion(s.dispersion, tools[0] ?? '');
-  // Adopt the burstiness estimate at the end of warm-up, then refresh it now and then.
-  if (s.records === p.warmup || (warm && s.records % 1024 === 0)) s.designEffects = s.tracked.map((t) => categoryDesignEffect(s.dispersion, t));
+  // Adopt the burstiness estimate at the end of warm-up, refresh it often while it is young, then now and then.
+  if (s.records === p.warmup || (warm && s.records % (s.records < 4096 ? 64 : 1024) === 0)) s.designEffects = s.tracked.map((t) => categoryDesignEffect(s.dispersion, t));
   let out: ToolVerdict[] | undefined;
   for (const tool of tools) {
     if (s.known.includes(tool)) continue;
