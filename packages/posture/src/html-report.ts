@@ -6,10 +6,11 @@
 import { ALERT_KINDS } from './alert-timeline';
 import { evidenceLabel, type EvidenceReport } from './evidence-report';
 import type { InventoryItem } from './inventory';
+import { revealDeceptiveChars } from './deceptive-chars';
 import { formatDuration, formatRate, REPORT_SECTIONS } from './markdown-report';
 
 export function escapeHtml(value: unknown): string {
-  return String(value ?? '')
+  return revealDeceptiveChars(String(value ?? ''))
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')

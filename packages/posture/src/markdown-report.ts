@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { ALERT_KINDS } from './alert-timeline';
 import { evidenceLabel, type EvidenceReport } from './evidence-report';
+import { revealDeceptiveChars } from './deceptive-chars';
 import type { InventoryItem } from './inventory';
 
 /** The H2 sections, in order. */
@@ -26,7 +27,7 @@ const STATUS_LABEL = { met: 'Met', partial: 'Partially met', not_met: 'Not met' 
 
 /** Text safe inside a Markdown table cell or line: no pipes, no line breaks, no raw HTML. */
 export function mdText(value: unknown): string {
-  return String(value ?? '')
+  return revealDeceptiveChars(String(value ?? ''))
     .replace(/\\/g, '\\\\')
     .replace(/\r\n|\r|\n/g, ' ')
     .replace(/\|/g, '\\|')
