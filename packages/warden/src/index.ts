@@ -1,17 +1,36 @@
+// The package most users install: set up (monitor), wrap a client (wrap), trace your own agents and tools.
 export { monitor, Warden } from './monitor';
+export { wrap, detectClient } from './wrap';
 export { monitorOptionsSchema, wrapOptionsSchema, type MonitorOptions, type WrapOptions } from './options';
-export type { WardenEvents, ConfigChangeEvent, ResolvedEvent } from './events';
+export type { WardenEvents, ConfigChange, AlertResolved } from './events';
 export { WardenSpanProcessor } from './span-processors';
+
 export {
+  traceAgent,
+  traceTool,
+  injectAgentContext,
+  extractAgentContext,
+  withAgent,
+  getActiveAgent,
   PolicyDeniedError,
   WardenError,
   WardenConfigError,
   UnsupportedClientError,
-  withAgent,
-  getActiveAgent,
+  type TraceAgentOptions,
+  type TraceToolOptions,
   type Alert,
   type AlertKind,
+  type AlertSubject,
   type CallRecord,
   type ControlId,
+  type Severity,
   type AgentIdentity,
 } from '@warden/core';
+export { wrapOpenAI } from '@warden/openai';
+export { wrapAnthropic } from '@warden/anthropic';
+export { wrapMcpClient, McpServerBlockedError, McpToolChangedError } from '@warden/mcp';
+export { wrapAISDKModel, wardenMiddleware, wardenTools } from '@warden/ai-sdk';
+export { wrapLangChain, WardenCallbackHandler } from '@warden/langchain';
+export { Analyzer, AnalyzerSpanProcessor, callRecordFromSpan } from '@warden/analyzer';
+export { loadPolicies, verifyAuditLog, type PolicyInput } from '@warden/agents';
+export { renderReport, FileSpanExporter, type Posture } from '@warden/posture';

@@ -12,12 +12,28 @@ import {
   type SpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
 import {
+  AgentGraphSpanProcessor,
+  AuditLog,
+  AuditLogSpanProcessor,
+  createPolicyGuard,
+  loadPolicies,
+  MultiTurnRiskSpanProcessor,
+  type PolicyGuard,
+  type PolicyInput,
+  verifyAuditLog,
+  type AuditVerification,
+} from '@warden/agents';
+import { Analyzer, AnalyzerSpanProcessor, type AnalyzerOptions } from '@warden/analyzer';
+import {
   onInternalError,
   onWardenEvent,
+  publishAlert,
   setContentDefaults,
+  setToolGuard,
   ATTR_SERVICE_NAME,
   type Alert,
 } from '@warden/core';
+import { FileSpanExporter, PostureLedger, renderReport, type AuditLogFact, type Posture, type ReportFormat } from '@warden/posture';
 import { EventEmitter } from 'eventemitter3';
 import { parseOptions } from './config-error';
 import { resolveMetricReader, resolveTraceExporter, type ExporterKind } from './exporters';
@@ -35,6 +51,12 @@ export class Warden extends EventEmitter<WardenEvents> {
   readonly meterProvider: MeterProvider | undefined;
   /** True when this handle registered the global tracer (and meter) provider. */
   readonly registeredGlobal: boolean;
+  /** The analyzer (undefined with `analyzer: false`). */
+  readonly analyzer: Analyzer | undefined;
+  /** The policy guard (undefined without policies). */
+  readonly policyGuard: PolicyGuard | undefined;
+  readonly auditLog: AuditLog | undefined;
+  private readonly ledger: PostureLedger;
   private readonly memory: InMemorySpanExporter | undefined;
   private readonly cleanups: (() => void)[] = [];
   private readonly timeoutMs: number;
@@ -47,11 +69,16 @@ export class Warden extends EventEmitter<WardenEvents> {
       serviceName: string;
       resource: Resource;
       wardenProcessors: SpanProcessor[];
-      exportProcessor: SpanProcessor | undefined;
+      exportProcessors: SpanProcessor[];
       exporterKind: ExporterKind;
       memory: InMemorySpanExporter | undefined;
       meterProvider: MeterProvider | undefined;
       registerGlobal: boolean;
+      analyzer: Analyzer | undefined;
+      ledger: PostureLedger;
+      guard: PolicyGuard | undefined;
+      auditLog: AuditLog | undefined;
+      cleanups: (() => void)[];
     },
   ) {
     super();
@@ -59,11 +86,16 @@ export class Warden extends EventEmitter<WardenEvents> {
     this.exporterKind = parts.exporterKind;
     this.memory = parts.memory;
     this.meterProvider = parts.meterProvider;
+    this.analyzer = parts.analyzer;
+    this.ledger = parts.ledger;
+    this.policyGuard = parts.guard;
+    this.auditLog = parts.auditLog;
+    this.cleanups.push(...parts.cleanups);
     this.timeoutMs = options.shutdownTimeoutMs ?? 5000;
     this.spanProcessor = new WardenSpanProcessor(parts.wardenProcessors);
     this.tracerProvider = new BasicTracerProvider({
       resource: parts.resource,
-      spanProcessors: [this.spanProcessor, ...(parts.exportProcessor ? [parts.exportProcessor] : [])],
+      spanProcessors: [this.spanProcessor, ...parts.exportProcessors],
     });
 
     let registered = false;
@@ -89,12 +121,78 @@ export class Warden extends EventEmitter<WardenEvents> {
       this.cleanups.push(() => setContentDefaults({}));
     }
     this.cleanups.push(onInternalError((e) => this.emitSafely('error', e)));
-    // Alerts raised outside the analyzer (MCP onboarding, policies, multi-turn) arrive on the bus.
+    // Every alert travels on the bus (the analyzer's are published there too), so the handle,
+    // the posture ledger and the audit log each see it once, whoever raised it.
+    if (parts.analyzer) {
+      const analyzer = parts.analyzer;
+      analyzer.on('alert', publishAlert);
+      analyzer.on('config_change', (c) => this.emitSafely('config_change', c));
+      analyzer.on('resolved', (r) => this.emitSafely('resolved', r));
+      this.cleanups.push(() => analyzer.removeAllListeners());
+    }
     this.cleanups.push(
       onWardenEvent((e) => {
         if (e.type === 'alert') this.deliverAlert(e.alert);
       }),
     );
+  }
+
+  /** The Level 3 control evidence and the maturity level it supports, as of now. */
+  posture(): Posture {
+    this.refreshLedgerConfig();
+    return this.ledger.posture();
+  }
+
+  /** The evidence report (HTML, Markdown or JSON) of this process, as a string. */
+  report(format: ReportFormat = 'html'): string {
+    this.refreshLedgerConfig();
+    return renderReport(this.ledger, { format });
+  }
+
+  private refreshLedgerConfig(): void {
+    const policies = this.options.policies;
+    this.ledger.setConfig({
+      service: this.serviceName,
+      policies: this.policyGuard?.policies.map((p) => ({
+        agent: p.agent,
+        mode: p.mode,
+        allowedTools: p.allowedTools,
+        allowedMcpServers: p.allowedMcpServers,
+        requireApproval: p.requireApproval,
+        args: p.args ? Object.fromEntries(Object.keys(p.args).map((k) => [k, true])) : undefined,
+      })) ?? (policies ? [] : undefined),
+      detectors: this.analyzer?.describe().map((d) => ({ ...d })),
+      baselines: this.analyzer?.groups().filter((g) => g.state === 'warm').length,
+      alertSubscribers: this.alertSubscriberCount(),
+      contentCapture: this.options.captureContent,
+      auditLog: this.auditLog ? this.auditLogFact() : undefined,
+    });
+  }
+
+  private auditVerification: AuditLogFact | undefined;
+
+  private auditLogFact(): AuditLogFact {
+    const destination = this.options.auditLog;
+    return this.auditVerification ?? { path: typeof destination === 'string' ? destination : '(stream)' };
+  }
+
+  /**
+   * Verify the audit log's hash chain (a file destination) and keep the result as posture
+   * evidence. Flushes pending entries first.
+   */
+  async verifyAuditLog(): Promise<AuditVerification | undefined> {
+    const destination = this.options.auditLog;
+    if (!this.auditLog || typeof destination !== 'string') return undefined;
+    await this.auditLog.flush();
+    const result = await verifyAuditLog(destination);
+    this.auditVerification = {
+      path: destination,
+      verified: result.ok,
+      entries: result.entries,
+      checkedAt: new Date().toISOString(),
+      ...(result.ok ? {} : { error: result.problem ?? 'verification failed' }),
+    };
+    return result;
   }
 
   /** Spans kept by the 'memory' exporter (empty for other exporters). */
@@ -127,11 +225,13 @@ export class Warden extends EventEmitter<WardenEvents> {
   async shutdown(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    for (const c of this.cleanups.splice(0)) c();
     await withTimeout(
       Promise.all([this.tracerProvider.shutdown(), this.meterProvider?.shutdown()]).then(() => undefined),
       this.timeoutMs,
     );
+    // After the provider: spans ending during shutdown still reach the audit log and ledger.
+    for (const c of this.cleanups.splice(0)) c();
+    if (this.auditLog) await withTimeout(this.auditLog.close(), this.timeoutMs);
     if (this.registeredGlobal) {
       // Later spans become no-ops instead of going to a stopped provider, and a new monitor() can register.
       trace.disable();
@@ -189,12 +289,46 @@ export function monitor(options: MonitorOptions = {}): Warden {
   const reader = resolveMetricReader(parsed, traces.kind);
   const meterProvider = reader ? new MeterProvider({ resource, readers: [reader] }) : undefined;
   const registerGlobal = parsed.registerGlobal ?? !hasGlobalProvider();
+  const cleanups: (() => void)[] = [];
+
+  const analyzer =
+    parsed.analyzer === false ? undefined : new Analyzer({ service: serviceName, ...(parsed.analyzer as AnalyzerOptions | undefined) });
+  const ledger = new PostureLedger();
+  cleanups.push(ledger.subscribe());
+
+  let guard: PolicyGuard | undefined;
+  if (parsed.policies !== undefined) {
+    const policies = typeof parsed.policies === 'string' ? loadPolicies(parsed.policies) : (parsed.policies as PolicyInput[]);
+    guard = createPolicyGuard(policies, { approve: parsed.approve as never });
+    setToolGuard(guard);
+    cleanups.push(() => setToolGuard(undefined));
+  }
+  const auditLog = parsed.auditLog ? new AuditLog({ destination: parsed.auditLog as string }) : undefined;
+
+  const wardenProcessors: SpanProcessor[] = [
+    ...(analyzer ? [new AnalyzerSpanProcessor(analyzer, { service: serviceName }) as unknown as SpanProcessor] : []),
+    ledger.spanProcessor() as unknown as SpanProcessor,
+    new MultiTurnRiskSpanProcessor() as unknown as SpanProcessor,
+    new AgentGraphSpanProcessor() as unknown as SpanProcessor,
+    ...(auditLog ? [new AuditLogSpanProcessor(auditLog) as unknown as SpanProcessor] : []),
+  ];
+  const fileProcessors: SpanProcessor[] = [];
+  if (parsed.traceFile) {
+    const file = typeof parsed.traceFile === 'string' ? { path: parsed.traceFile } : parsed.traceFile;
+    const exporter = new FileSpanExporter({ path: file.path, maxFileBytes: file.maxBytes, maxFiles: file.maxFiles });
+    fileProcessors.push(new BatchSpanProcessor(exporter, { maxQueueSize: 2048 }));
+  }
 
   return new Warden(parsed, {
     serviceName,
     resource,
-    wardenProcessors: [],
-    exportProcessor,
+    wardenProcessors,
+    exportProcessors: [...(exportProcessor ? [exportProcessor] : []), ...fileProcessors],
+    analyzer,
+    ledger,
+    guard,
+    auditLog,
+    cleanups,
     exporterKind: traces.kind,
     memory: traces.memory,
     meterProvider,

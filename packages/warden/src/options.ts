@@ -45,6 +45,10 @@ export const monitorOptionsSchema = z
     analyzer: z.union([z.literal(false), z.record(z.string(), z.unknown())]).optional(),
     /** Least-privilege policies per agent, or the path of a JSON/YAML file of them. */
     policies: z.union([z.array(z.record(z.string(), z.unknown())), z.string().min(1)]).optional(),
+    /** Approval hook for policies that list tools in requireApproval without their own approve. */
+    approve: z
+      .custom<(call: unknown) => boolean | Promise<boolean>>((v) => typeof v === 'function', { message: 'expected a function (call) => boolean | Promise<boolean>' })
+      .optional(),
     /** Append-only, hash-chained audit log: a file path or a writable stream. */
     auditLog: z
       .union([
