@@ -30,7 +30,7 @@ describe('messages.create (plain)', () => {
     twins.setBehaviour(() => ({ text: 'Sunny in Paris.', inputTokens: 30, outputTokens: 5 }));
     const { bare, wrapped } = await both(twins, (c) =>
       c.messages.create({
-        model: 'claude-sonnet-4-5',
+        model: 'claude-sonnet-4-6',
         max_tokens: 256,
         system: 'Be brief.',
         messages: [{ role: 'user', content: 'Weather in Paris?' }],
@@ -46,13 +46,13 @@ describe('messages.create (plain)', () => {
     const spans = tracing.spans().filter((s) => s.instrumentationScope.name === '@warden/anthropic');
     expect(spans).toHaveLength(1);
     const span = spans[0]!;
-    expect(span.name).toBe('chat claude-sonnet-4-5');
+    expect(span.name).toBe('chat claude-sonnet-4-6');
     expect(span.kind).toBe(SpanKind.CLIENT);
     expect(span.status.code).toBe(SpanStatusCode.UNSET);
     expect(span.attributes).toMatchObject({
       [A.ATTR_GEN_AI_OPERATION_NAME]: 'chat',
       [A.ATTR_GEN_AI_PROVIDER_NAME]: 'anthropic',
-      [A.ATTR_GEN_AI_REQUEST_MODEL]: 'claude-sonnet-4-5',
+      [A.ATTR_GEN_AI_REQUEST_MODEL]: 'claude-sonnet-4-6',
       [A.ATTR_SERVER_ADDRESS]: '127.0.0.1',
       [A.ATTR_SERVER_PORT]: twins.wrappedServer.port,
       [A.ATTR_GEN_AI_REQUEST_MAX_TOKENS]: 256,
@@ -61,7 +61,7 @@ describe('messages.create (plain)', () => {
       [A.ATTR_GEN_AI_REQUEST_TOP_K]: 40,
       [A.ATTR_GEN_AI_REQUEST_STOP_SEQUENCES]: ['END'],
       [A.ATTR_GEN_AI_RESPONSE_ID]: 'msg_000000',
-      [A.ATTR_GEN_AI_RESPONSE_MODEL]: 'claude-sonnet-4-5',
+      [A.ATTR_GEN_AI_RESPONSE_MODEL]: 'claude-sonnet-4-6',
       [A.ATTR_GEN_AI_RESPONSE_FINISH_REASONS]: ['end_turn'],
       [A.ATTR_GEN_AI_USAGE_INPUT_TOKENS]: 30,
       [A.ATTR_GEN_AI_USAGE_OUTPUT_TOKENS]: 5,
@@ -135,7 +135,7 @@ describe('messages.create content capture', () => {
     twins.setBehaviour(() => ({ text: 'Sure.', toolCalls: [{ name: 'get_weather', arguments: { city: 'Oslo' } }] }));
     const { bare, wrapped } = await both(twins, (c) =>
       c.messages.create({
-        model: 'claude-sonnet-4-5',
+        model: 'claude-sonnet-4-6',
         max_tokens: 128,
         system: [{ type: 'text', text: 'You are a helpful agent.' }],
         tools: [weatherTool],
@@ -211,7 +211,7 @@ describe('messages.create on recorded shapes', () => {
     await fixtures.close();
     await tracing.shutdown();
   });
-  const params = { model: 'claude-sonnet-4-5', max_tokens: 64, messages: [{ role: 'user' as const, content: 'hi' }] };
+  const params = { model: 'claude-sonnet-4-6', max_tokens: 64, messages: [{ role: 'user' as const, content: 'hi' }] };
 
   it('cache reads and writes: input tokens include them, each is also recorded; thinking is reasoning', async () => {
     fixtures.use('message-cached-usage.json');

@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { drain, errorShape, startTwinClients, type TwinClients } from './twin-clients';
 import { wrapAnthropic } from './wrap-anthropic';
 
-const params = { model: 'claude-sonnet-4-5', max_tokens: 128, messages: [{ role: 'user' as const, content: 'Where is my order?' }], stream: true as const };
+const params = { model: 'claude-sonnet-4-6', max_tokens: 128, messages: [{ role: 'user' as const, content: 'Where is my order?' }], stream: true as const };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const WARDEN = '@warden/anthropic';
 
@@ -39,7 +39,7 @@ describe('messages.create({ stream: true }) and messages.stream(): every way a s
     expect(wrapped).toEqual(bare);
     expect(ours()).toHaveLength(1);
     const span = ours()[0]!;
-    expect(span.name).toBe('chat claude-sonnet-4-5');
+    expect(span.name).toBe('chat claude-sonnet-4-6');
     expect(span.attributes).toMatchObject({
       [A.ATTR_WARDEN_STREAM]: true,
       [A.ATTR_WARDEN_STREAM_OUTCOME]: 'completed',
@@ -117,7 +117,7 @@ describe('messages.create({ stream: true }) and messages.stream(): every way a s
     const run = async (c: Anthropic) => {
       const texts: string[] = [];
       const events: string[] = [];
-      const stream = c.messages.stream({ model: 'claude-sonnet-4-5', max_tokens: 64, messages: [{ role: 'user', content: 'hi' }] });
+      const stream = c.messages.stream({ model: 'claude-sonnet-4-6', max_tokens: 64, messages: [{ role: 'user', content: 'hi' }] });
       stream.on('text', (delta) => texts.push(delta));
       stream.on('streamEvent', (event) => events.push(event.type));
       const final = await stream.finalMessage();
@@ -137,7 +137,7 @@ describe('messages.create({ stream: true }) and messages.stream(): every way a s
   it('messages.stream() aborted by the caller: same rejection, span ends as aborted', async () => {
     twins.setBehaviour(() => ({ text: 'a b c d e f g h i j k l m n', chunkDelayMs: 5 }));
     const run = async (c: Anthropic) => {
-      const stream = c.messages.stream({ model: 'claude-sonnet-4-5', max_tokens: 64, messages: [{ role: 'user', content: 'hi' }] });
+      const stream = c.messages.stream({ model: 'claude-sonnet-4-6', max_tokens: 64, messages: [{ role: 'user', content: 'hi' }] });
       stream.on('text', () => stream.abort());
       return stream.finalMessage().then(
         () => 'resolved',
@@ -154,7 +154,7 @@ describe('messages.create({ stream: true }) and messages.stream(): every way a s
     twins.setBehaviour(() => ({ status: 529, errorMessage: 'Overloaded' }));
     const run = (c: Anthropic) =>
       c.messages
-        .stream({ model: 'claude-sonnet-4-5', max_tokens: 64, messages: [{ role: 'user', content: 'hi' }] })
+        .stream({ model: 'claude-sonnet-4-6', max_tokens: 64, messages: [{ role: 'user', content: 'hi' }] })
         .finalMessage()
         .catch((e: unknown) => e);
     const bare = await run(twins.bare);
