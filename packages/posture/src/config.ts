@@ -32,7 +32,8 @@ export const DetectorFactSchema = z
     kind: z.string().optional(),
     threshold: z.number(),
     /** Expected records between false alarms on stationary data (the calibration target). */
-    expectedRecordsBetweenFalseAlarms: z.number().positive().optional(),
+    /** Infinity for a deterministic rule (it never fires on stationary behaviour). */
+    expectedRecordsBetweenFalseAlarms: z.union([z.number().positive(), z.literal(Infinity)]).optional(),
     falseAlarmRate: z.number().nonnegative().optional(),
     description: z.string().optional(),
   })
@@ -47,7 +48,7 @@ export interface DetectorFact {
   threshold: number;
   /** Expected records between false alarms; undefined when the detector is not calibrated. */
   expectedRecordsBetweenFalseAlarms?: number;
-  /** 1 / expectedRecordsBetweenFalseAlarms, per record. */
+  /** 1 / expectedRecordsBetweenFalseAlarms, per record; 0 for a deterministic rule. */
   falseAlarmRate?: number;
 }
 
@@ -101,12 +102,14 @@ export function normaliseDetector(d: DetectorFactInput): DetectorFact {
   const expected =
     d.expectedRecordsBetweenFalseAlarms ??
     (d.falseAlarmRate !== undefined && d.falseAlarmRate > 0 ? 1 / d.falseAlarmRate : undefined);
+  // A deterministic rule (new tool, allowed tools) states a false-alarm rate of zero; JSON has no Infinity.
+  const finiteExpected = expected !== undefined && Number.isFinite(expected) ? expected : undefined;
   return {
     id: (d.id ?? d.detector) as string,
     feature: d.feature,
     kind: d.kind,
     threshold: d.threshold,
-    expectedRecordsBetweenFalseAlarms: expected,
-    falseAlarmRate: expected !== undefined ? 1 / expected : undefined,
+    expectedRecordsBetweenFalseAlarms: finiteExpected,
+    falseAlarmRate: expected === undefined ? undefined : finiteExpected === undefined ? 0 : 1 / finiteExpected,
   };
 }

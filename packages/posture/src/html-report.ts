@@ -213,7 +213,7 @@ export function renderHtml(r: EvidenceReport): string {
       (r.detectors.length
         ? table(
             ['Detector', 'Feature', 'Threshold', 'Calibrated false-alarm rate'],
-            r.detectors.map((d) => [e(d.id), e(d.feature ?? '—'), e(d.threshold), e(formatRate(d.expectedRecordsBetweenFalseAlarms))]),
+            r.detectors.map((d) => [e(d.id), e(d.feature ?? '—'), e(d.threshold), e(formatRate(d.expectedRecordsBetweenFalseAlarms, d.falseAlarmRate))]),
             [2],
           )
         : '<p><em>No detector configuration was supplied.</em></p>'),

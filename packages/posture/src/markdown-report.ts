@@ -55,8 +55,8 @@ function refs(values: string[]): string {
   return values.length ? values.join(', ') : '—';
 }
 
-export function formatRate(expected: number | undefined): string {
-  if (expected === undefined) return 'not calibrated';
+export function formatRate(expected: number | undefined, falseAlarmRate?: number): string {
+  if (expected === undefined) return falseAlarmRate === 0 ? 'none (deterministic rule)' : 'not calibrated';
   return `1 per ${Math.round(expected).toLocaleString('en-US')} records`;
 }
 
@@ -154,7 +154,7 @@ export function renderMarkdown(r: EvidenceReport): string {
     r.detectors.length
       ? table(
           ['Detector', 'Feature', 'Threshold', 'Calibrated false-alarm rate'],
-          r.detectors.map((d) => [d.id, d.feature ?? '—', d.threshold, formatRate(d.expectedRecordsBetweenFalseAlarms)]),
+          r.detectors.map((d) => [d.id, d.feature ?? '—', d.threshold, formatRate(d.expectedRecordsBetweenFalseAlarms, d.falseAlarmRate)]),
         )
       : '_No detector configuration was supplied._',
     '',

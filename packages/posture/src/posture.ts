@@ -217,7 +217,8 @@ export function assessLeastPrivilege(s: LedgerSnapshot): ControlAssessment {
  * not_met: no detector configuration was supplied.
  */
 export function assessDriftAlerts(s: LedgerSnapshot): ControlAssessment {
-  const calibrated = s.detectors.filter((d) => d.expectedRecordsBetweenFalseAlarms !== undefined);
+  // Calibrated = states its false-alarm rate (zero for deterministic rules such as a new tool).
+  const calibrated = s.detectors.filter((d) => d.falseAlarmRate !== undefined);
   const a = s.alerts.byKind;
   const evidence: Record<string, number | string> = {
     detectors: s.detectors.length,
@@ -228,8 +229,9 @@ export function assessDriftAlerts(s: LedgerSnapshot): ControlAssessment {
     toolAnomalyAlerts: a.tool_anomaly,
     multiTurnAlerts: a.multi_turn,
   };
-  if (calibrated.length > 0) {
-    const worst = Math.min(...calibrated.map((d) => d.expectedRecordsBetweenFalseAlarms as number));
+  const statistical = calibrated.filter((d) => d.expectedRecordsBetweenFalseAlarms !== undefined);
+  if (statistical.length > 0) {
+    const worst = Math.min(...statistical.map((d) => d.expectedRecordsBetweenFalseAlarms as number));
     evidence.minRecordsBetweenFalseAlarms = Math.round(worst);
   }
   if (s.detectors.length === 0) {
