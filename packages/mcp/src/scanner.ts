@@ -89,8 +89,16 @@ const MAX_SCHEMA_DEPTH = 12;
 const MAX_FINDINGS_PER_FIELD = 12;
 const MAX_TEXT = 100_000;
 
+// Global copies of the rule patterns, compiled once (a WeakMap, so per-call patterns are collected).
+const globalCopies = new WeakMap<RegExp, RegExp>();
+
 function* matchAll(re: RegExp, text: string): Generator<RegExpExecArray> {
-  const g = new RegExp(re.source, re.flags.includes('g') ? re.flags : re.flags + 'g');
+  let g = globalCopies.get(re);
+  if (!g) {
+    g = new RegExp(re.source, re.flags.includes('g') ? re.flags : re.flags + 'g');
+    globalCopies.set(re, g);
+  }
+  g.lastIndex = 0;
   let m: RegExpExecArray | null;
   while ((m = g.exec(text)) !== null) {
     if (m[0].length === 0) g.lastIndex++;

@@ -3,7 +3,6 @@
  * conventions), `traceparent` travels in `params._meta`, tool calls pass the policy guard
  * and the onboarding gate, and the server is scanned and pinned when it connects.
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
 import {
   context,
   propagation,
@@ -104,7 +103,10 @@ function validate(opts: WrapMcpClientOptions): void {
 }
 
 const WRAPPED = Symbol.for('warden.mcp.wrapped');
-const internalCall = new AsyncLocalStorage<boolean>();
+// Marks Warden's own listing requests in the SDK request options (a symbol key the SDK ignores).
+const INTERNAL = Symbol.for('warden.mcp.internal');
+const internalOptions = (o: { timeout?: number } | undefined): { timeout?: number } => Object.assign({ ...o }, { [INTERNAL]: true });
+const isInternal = (options: unknown): boolean => typeof options === 'object' && options !== null && (options as Record<symbol, unknown>)[INTERNAL] === true;
 
 type RequestFn = (request: { method: string; params?: Record<string, unknown> }, ...rest: unknown[]) => Promise<unknown>;
 
@@ -207,9 +209,9 @@ export function wrapMcpClient<T extends Client>(client: T, opts: WrapMcpClientOp
   let protocolVersion: string | undefined;
 
   const lister: ServerLister = {
-    listTools: (p, o) => internalCall.run(true, () => c.listTools(p, o)),
-    listPrompts: (p, o) => internalCall.run(true, () => c.listPrompts(p, o)),
-    listResources: (p, o) => internalCall.run(true, () => c.listResources(p, o)),
+    listTools: (p, o) => c.listTools(p, internalOptions(o)),
+    listPrompts: (p, o) => c.listPrompts(p, internalOptions(o)),
+    listResources: (p, o) => c.listResources(p, internalOptions(o)),
     getServerCapabilities: () => c.getServerCapabilities(),
     getInstructions: () => (typeof c.getInstructions === 'function' ? c.getInstructions() : undefined),
   };
@@ -248,6 +250,7 @@ export function wrapMcpClient<T extends Client>(client: T, opts: WrapMcpClientOp
   };
 
   const tracedRequest: RequestFn = async (request, ...rest) => {
+    const internal = isInternal(rest[1]);
     const method = request?.method;
     const params = request?.params;
     const isToolCall = method === 'tools/call';
@@ -280,7 +283,7 @@ export function wrapMcpClient<T extends Client>(client: T, opts: WrapMcpClientOp
       });
 
     // Warden's own checks before a tool runs: onboarding gate, then the policy guard.
-    if (isToolCall && toolName && !internalCall.getStore()) {
+    if (isToolCall && toolName && !internal) {
       try {
         const s = ensureSession();
         if (s) {
@@ -336,7 +339,7 @@ export function wrapMcpClient<T extends Client>(client: T, opts: WrapMcpClientOp
         }
       }
       // The app listed tools itself: a silent signature change is a rug pull too.
-      if (method === 'tools/list' && !internalCall.getStore() && r && Array.isArray(r.tools) && !r.nextCursor && !params?.cursor) {
+      if (method === 'tools/list' && !internal && r && Array.isArray(r.tools) && !r.nextCursor && !params?.cursor) {
         const s = ensureSession();
         const tools = r.tools as ToolDefinition[];
         if (s && s.differs(tools)) void s.refreshTools(lister, tools);
