@@ -273,3 +273,20 @@ describe('policy files', () => {
     expect(bad('g.json', '[{')).toContain('not valid JSON');
   });
 });
+
+describe('policy_violation alert cool-down', () => {
+  it('raises one alert per agent·tool·rule within the window, publishes every decision, and counts what it folded', async () => {
+    let clock = 1_000_000;
+    const guard = createPolicyGuard([{ agent: 'bot', mode: 'audit', allowedTools: ['search'] }], { now: () => clock, alertCooldownMs: 60_000 });
+    setToolGuard(guard);
+    for (let i = 0; i < 5; i++) await runAs('bot', 'delete_db', {});
+    expect(alerts).toHaveLength(1);
+    expect(decisions.filter((d) => d.decision === 'deny')).toHaveLength(5);
+    await runAs('bot', 'drop_table', {});
+    expect(alerts.map((a) => a.subject.tool)).toEqual(['delete_db', 'drop_table']);
+    clock += 60_001;
+    await runAs('bot', 'delete_db', {});
+    expect(alerts).toHaveLength(3);
+    expect(alerts[2]!.current).toEqual({ violationsSinceLastAlert: 5 });
+  });
+});

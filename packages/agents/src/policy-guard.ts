@@ -34,7 +34,15 @@ export interface PolicyGuardOptions {
   now?: () => number;
   /** How many distinct agents without a policy to remember. */
   maxUncoveredAgents?: number;
+  /**
+   * One policy_violation alert per agent·tool·rule within this window (default 10 minutes):
+   * a model that keeps asking for a denied tool must not flood the pager. Every decision is
+   * still published (audit log, posture); the next alert says how many were folded into it.
+   */
+  alertCooldownMs?: number;
 }
+
+const MAX_ALERT_KEYS = 1000;
 
 export interface PolicyGuardStats {
   checks: number;
@@ -214,6 +222,24 @@ export function createPolicyGuard(policies: readonly (PolicyInput | Policy)[], o
   const maxUncovered = options.maxUncoveredAgents ?? 1000;
   const uncovered = new Set<string>();
   const stats: PolicyGuardStats = { checks: 0, allowed: 0, denied: 0, auditViolations: 0, approved: 0, requestedViolations: 0, uncoveredCalls: 0 };
+  const cooldownMs = options.alertCooldownMs ?? 10 * 60_000;
+  // agent·tool·rule·how → when the last alert went out, and violations folded since.
+  const lastAlert = new Map<string, { time: number; folded: number }>();
+
+  const raise = (call: ToolCallCheck, v: Violation, how: 'enforce' | 'audit' | 'requested', time: number): void => {
+    const key = `${call.agent?.name ?? ''}\u0000${call.tool}\u0000${v.rule}\u0000${how}`;
+    const last = lastAlert.get(key);
+    if (last && time - last.time < cooldownMs) {
+      last.folded++;
+      return;
+    }
+    const alert = alertFor(call, v, how, time);
+    if (last?.folded) alert.current = { violationsSinceLastAlert: last.folded + 1 };
+    lastAlert.delete(key);
+    if (lastAlert.size >= MAX_ALERT_KEYS) lastAlert.delete(lastAlert.keys().next().value as string);
+    lastAlert.set(key, { time, folded: 0 });
+    publishAlert(alert);
+  };
 
   const policyFor = (agent: string | undefined): CompiledPolicy | undefined =>
     (agent !== undefined ? byAgent.get(agent) : undefined) ?? fallback;
@@ -265,7 +291,7 @@ export function createPolicyGuard(policies: readonly (PolicyInput | Policy)[], o
   const violate = (call: ToolCallCheck, p: CompiledPolicy, v: Violation, time: number): ToolGuardDecision => {
     const mode = p.policy.mode;
     publish(decisionOf(call, mode, v.rule === 'approval_denied' ? 'approval_denied' : 'deny', time, v));
-    publishAlert(alertFor(call, v, mode, time));
+    raise(call, v, mode, time);
     if (mode === 'audit') {
       stats.auditViolations++;
       return { allowed: false, rule: v.rule, reason: v.reason };
@@ -338,7 +364,7 @@ export function createPolicyGuard(policies: readonly (PolicyInput | Policy)[], o
         publish(decisionOf(call, p.policy.mode, v ? 'deny' : 'allow', time, v));
         if (!v) return;
         stats.requestedViolations++;
-        publishAlert(alertFor(call, v, 'requested', time));
+        raise(call, v, 'requested', time);
       });
     },
     uncoveredAgents: () => [...uncovered],
