@@ -123,6 +123,25 @@ describe('chat.completions.create (plain)', () => {
     expect(tracing.spans()[0]!.attributes[A.ATTR_GEN_AI_RESPONSE_ID]).toBeUndefined();
   });
 
+  it('records SDK helpers built on create: parse() (a derived APIPromise) and stream()', async () => {
+    twins.setBehaviour(() => ({ text: '{"city":"Paris"}' }));
+    const params = { model: 'gpt-4o-mini', messages: [{ role: 'user' as const, content: 'city?' }] };
+    const parsed = await both(twins, (c) => c.chat.completions.parse(params));
+    expect(parsed.wrapped).toEqual(parsed.bare);
+    expect(tracing.spans()).toHaveLength(1);
+    expect(tracing.spans()[0]!.attributes[A.ATTR_GEN_AI_RESPONSE_ID]).toBe('chatcmpl-000000');
+
+    tracing.reset();
+    const streamed = await both(twins, (c) => c.chat.completions.stream(params).finalChatCompletion());
+    expect(streamed.wrapped).toEqual(streamed.bare);
+    expect(tracing.spans()).toHaveLength(1);
+    expect(tracing.spans()[0]!.attributes).toMatchObject({
+      [A.ATTR_WARDEN_STREAM_OUTCOME]: 'completed',
+      [A.ATTR_GEN_AI_RESPONSE_ID]: 'chatcmpl-000001',
+      [A.ATTR_WARDEN_OUTPUT_LENGTH]: '{"city":"Paris"}'.length,
+    });
+  });
+
   it('returns the SDK APIPromise object itself, not a new promise', () => {
     const p = twins.wrapped.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'x' }] });
     expect(p.constructor.name).toBe('APIPromise');
