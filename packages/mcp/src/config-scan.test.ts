@@ -56,4 +56,12 @@ describe('scanMcpConfig', () => {
       await http.close();
     }
   });
+
+  it('gives up on a server that starts but never answers, within the timeout', async () => {
+    const started = Date.now();
+    const report = await scanMcpConfig({ mcpServers: { silent: { command: process.execPath, args: ['-e', 'setInterval(() => {}, 1000)'] } } }, { timeoutMs: 800 });
+    expect(report.servers[0]).toMatchObject({ name: 'silent', status: 'error' });
+    expect(report.servers[0].error).toMatch(/timed out|no answer within 800 ms/i);
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
 });

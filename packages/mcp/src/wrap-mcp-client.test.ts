@@ -17,6 +17,7 @@ import {
   ATTR_NETWORK_TRANSPORT,
   ATTR_WARDEN_MCP_SERVER,
   ATTR_GEN_AI_AGENT_NAME,
+  onInternalError,
   onWardenEvent,
   PolicyDeniedError,
   setToolGuard,
@@ -251,6 +252,43 @@ describe('wrapMcpClient over stdio', () => {
     expect(seen[0]).toMatchObject({ tool: 'add', source: 'mcp', mcpServer: 'fixture', arguments: { a: 1, b: 1 }, agent: { name: 'planner' } });
     expect(spanNamed('execute_tool add').attributes).toMatchObject({ [ATTR_ERROR_TYPE]: 'PolicyDeniedError', 'warden.policy.decision': 'deny' });
     expect(spanNamed('execute_tool add').attributes[ATTR_JSONRPC_REQUEST_ID]).toBeUndefined();
+  });
+
+  it('rethrows a JSON-RPC error unchanged and records its code as error.type', async () => {
+    const client = await connected(stdio());
+    const err = await client.getPrompt({ name: 'missing' }).catch((e: unknown) => e);
+    expect((err as { code?: number }).code).toBe(-32602);
+    expect((err as Error).message).toContain('Prompt missing not found');
+    const span = spanNamed('prompts/get missing');
+    expect(span.status.code).toBe(SpanStatusCode.ERROR);
+    expect(span.attributes[ATTR_ERROR_TYPE]).toBe('-32602');
+  });
+
+  it('lets the call run when the guard itself fails, reporting the failure instead', async () => {
+    const reported: string[] = [];
+    const off = onInternalError((e) => reported.push(e.where));
+    setToolGuard({
+      async check() {
+        throw new Error('guard bug');
+      },
+    });
+    try {
+      const client = await connected(stdio());
+      await expect(client.callTool({ name: 'add', arguments: { a: 2, b: 2 } })).resolves.toMatchObject({ content: [{ text: '4' }] });
+      expect(reported).toContain('mcp.toolGuard');
+    } finally {
+      off();
+    }
+  });
+
+  it('fails to connect to a server that does not start exactly as the bare client does', async () => {
+    const missing = () => new StdioClientTransport({ command: '/nonexistent/mcp-server', args: [], stderr: 'ignore' });
+    const bareErr = await new Client({ name: 'a', version: '1' }).connect(missing()).catch((e: unknown) => e);
+    const wrapped = wrapMcpClient(new Client({ name: 'a', version: '1' }), { tracerProvider: provider, pins: new MemoryPinStore() });
+    const wrappedErr = await wrapped.connect(missing()).catch((e: unknown) => e);
+    expect(wrappedErr).toBeInstanceOf(Error);
+    expect((wrappedErr as Error).message).toBe((bareErr as Error).message);
+    expect(events.some((e) => e.type === 'mcp_scan')).toBe(false);
   });
 
   it('validates options and names the bad field', () => {

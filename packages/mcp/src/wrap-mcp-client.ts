@@ -39,6 +39,7 @@ import {
   errorTypeOf,
   GEN_AI_OPERATION,
   getToolGuard,
+  reportInternalError,
   resolveAgent,
   resolveContentPolicy,
   safely,
@@ -47,6 +48,7 @@ import {
   type AgentIdentity,
   type ContentCaptureOptions,
   type Severity,
+  type ToolGuardDecision,
 } from '@warden/core';
 import { z } from 'zod';
 import { ServerOnboarding, type OnboardingMode, type ServerLister } from './onboarding';
@@ -292,7 +294,14 @@ export function wrapMcpClient<T extends Client>(client: T, opts: WrapMcpClientOp
         }
         const guard = getToolGuard();
         if (guard) {
-          const decision = await guard.check({ tool: toolName, agent, arguments: params?.arguments, source: 'mcp', mcpServer: s?.name, traceId: span?.spanContext().traceId });
+          let decision: ToolGuardDecision;
+          try {
+            decision = await guard.check({ tool: toolName, agent, arguments: params?.arguments, source: 'mcp', mcpServer: s?.name, traceId: span?.spanContext().traceId });
+          } catch (guardFailure) {
+            // A broken guard is Warden's failure, not a denial: report it and let the call run.
+            reportInternalError('mcp.toolGuard', guardFailure);
+            decision = { allowed: true };
+          }
           safely('mcp.policyAttrs', () => {
             span?.setAttribute(ATTR_WARDEN_POLICY_DECISION, decision.allowed ? 'allow' : 'deny');
             if (decision.rule) span?.setAttribute(ATTR_WARDEN_POLICY_RULE, decision.rule);
