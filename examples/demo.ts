@@ -1,0 +1,133 @@
+/**
+ * The Warden demo: a support agent talks to an embedded fake model (no key, no network).
+ * 1. A plain, a streamed and a tool-calling call, shown as spans.
+ * 2. A stationary phase while the analyzer learns the agent's baseline: no alerts.
+ * 3. The model changes: longer answers, a tool it never used, a tool-call spike. Alerts fire.
+ * 4. The Level 3 posture and an HTML evidence report.
+ * Run: npm run demo   (or: node --import tsx examples/demo.ts)
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { startFakeLlmServer, type FakeReply, type FakeRequest } from '@warden/testing';
+import OpenAI from 'openai';
+import { monitor, traceAgent, traceTool, wrap, type Alert } from 'warden';
+import { formatSpanTree } from './lib/print-spans';
+
+const outDir = resolve(process.env.WARDEN_DEMO_DIR ?? '.warden');
+mkdirSync(outDir, { recursive: true });
+
+// A seeded PRNG so every run of the demo tells the same story.
+let seed = 42;
+const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+const logNormal = (median: number, sigma: number) => {
+  const u = Math.max(random(), 1e-9);
+  const z = Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random());
+  return Math.round(median * Math.exp(sigma * z));
+};
+
+// The fake model's behaviour; `phase` switches it from normal to changed.
+let phase: 'normal' | 'changed' = 'normal';
+function behaviour(req: FakeRequest): FakeReply {
+  const messages = (req.body.messages ?? []) as { role: string }[];
+  const answeringToolResult = messages.at(-1)?.role === 'tool';
+  if (phase === 'normal') {
+    if (!answeringToolResult && random() < 0.3)
+      return { toolCalls: [{ name: 'lookup_order', arguments: { id: 'A-1001' } }], outputTokens: 18, delayMs: logNormal(8, 0.3) };
+    return { outputTokens: logNormal(200, 0.25), inputTokens: logNormal(400, 0.2), delayMs: logNormal(8, 0.3) };
+  }
+  if (!answeringToolResult) {
+    const r = random();
+    if (r < 0.25) return { toolCalls: [{ name: 'issue_refund', arguments: { id: 'A-1001', amount: 950 } }], outputTokens: 22, delayMs: logNormal(8, 0.3) };
+    if (r < 0.8) return { toolCalls: [{ name: 'lookup_order', arguments: { id: 'A-1001' } }], outputTokens: 18, delayMs: logNormal(8, 0.3) };
+  }
+  return { outputTokens: logNormal(420, 0.25), inputTokens: logNormal(400, 0.2), delayMs: logNormal(8, 0.3) };
+}
+
+const server = await startFakeLlmServer({ behaviour });
+const warden = monitor({
+  serviceName: 'support-bot',
+  exporter: 'memory', // point OTEL_EXPORTER_OTLP_ENDPOINT at a Collector and use 'otlp' in production
+  traceFile: resolve(outDir, 'traces.jsonl'),
+  auditLog: resolve(outDir, 'audit.jsonl'),
+  policies: [{ agent: 'support-bot', mode: 'audit', allowedTools: ['lookup_order'] }],
+});
+
+const seen = new Map<string, number>();
+let alertCount = 0;
+warden.on('alert', (alert: Alert) => {
+  alertCount++;
+  const n = (seen.get(alert.detector) ?? 0) + 1;
+  seen.set(alert.detector, n);
+  if (n === 1) console.log(`  ⚠ [${alert.kind} · ${alert.severity}] ${alert.message}`);
+});
+warden.on('config_change', (c) => console.log(`  ℹ baseline restarted: ${c.message}`));
+
+const openai = wrap(new OpenAI({ apiKey: 'demo', baseURL: server.openaiBaseURL, maxRetries: 0 }), { agent: 'support-bot' });
+
+const tools = {
+  lookup_order: traceTool('lookup_order', async (args: { id: string }) => ({ id: args.id, status: 'shipped' })),
+  issue_refund: traceTool('issue_refund', async (args: { id: string; amount: number }) => ({ refunded: args.amount })),
+};
+
+/** One turn of the agent: ask the model, run the tools it asks for, ask again with the results. */
+const supportTurn = traceAgent('support-bot', async (question: string) => {
+  const messages: OpenAI.Chat.ChatCompletionMessageParam[] = [{ role: 'user', content: question }];
+  const first = await openai.chat.completions.create({ model: 'gpt-4o-mini', messages, tools: TOOL_DEFS });
+  const calls = first.choices[0]!.message.tool_calls ?? [];
+  if (!calls.length) return first.choices[0]!.message.content;
+  messages.push(first.choices[0]!.message);
+  for (const call of calls) {
+    if (call.type !== 'function') continue;
+    const run = tools[call.function.name as keyof typeof tools] as (a: unknown) => Promise<unknown>;
+    const result = await run(JSON.parse(call.function.arguments));
+    messages.push({ role: 'tool', tool_call_id: call.id, content: JSON.stringify(result) });
+  }
+  const second = await openai.chat.completions.create({ model: 'gpt-4o-mini', messages, tools: TOOL_DEFS });
+  return second.choices[0]!.message.content;
+}, { version: '1.0.0' });
+
+const TOOL_DEFS: OpenAI.Chat.ChatCompletionTool[] = Object.keys(tools).map((name) => ({
+  type: 'function',
+  function: { name, parameters: { type: 'object', properties: { id: { type: 'string' } } } },
+}));
+
+console.log(`Warden demo — fake model at ${server.openaiBaseURL}\n`);
+console.log('1. Three calls, as spans:');
+server.setBehaviour(() => ({ text: 'Your order A-1001 shipped today.' }));
+await openai.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Where is my order?' }] });
+const stream = await openai.chat.completions.create({
+  model: 'gpt-4o-mini',
+  messages: [{ role: 'user', content: 'Stream it please' }],
+  stream: true,
+  stream_options: { include_usage: true },
+});
+for await (const _chunk of stream) void _chunk;
+server.setBehaviour((req) => (((req.body.messages ?? []) as { role: string }[]).at(-1)?.role === 'tool' ? { text: 'It shipped.' } : { toolCalls: [{ name: 'lookup_order', arguments: { id: 'A-1001' } }] }));
+await supportTurn('What is the status of A-1001?');
+console.log(formatSpanTree(warden.finishedSpans()).replace(/^/gm, '   '));
+
+const NORMAL_TURNS = 500;
+const CHANGED_TURNS = 300;
+console.log(`\n2. Normal traffic while the analyzer learns the baseline (${NORMAL_TURNS} turns)...`);
+server.setBehaviour(behaviour);
+for (let i = 0; i < NORMAL_TURNS; i++) await supportTurn(`question ${i}`);
+console.log(`   alerts during normal traffic: ${alertCount}`);
+
+console.log(`\n3. The model changes: longer answers, a new tool (issue_refund), more tool calls (${CHANGED_TURNS} turns):`);
+phase = 'changed';
+for (let i = 0; i < CHANGED_TURNS; i++) await supportTurn(`question ${NORMAL_TURNS + i}`);
+console.log('   alerts by detector:', Object.fromEntries(seen));
+
+await warden.flush();
+await warden.verifyAuditLog();
+const posture = warden.posture();
+console.log(`\n4. Posture: Level ${posture.level} supported by the evidence`);
+for (const [id, c] of Object.entries(posture.controls)) console.log(`   ${c.status.padEnd(8)} ${id}${c.next ? ` — next: ${c.next}` : ''}`);
+const reportPath = resolve(outDir, 'report.html');
+writeFileSync(reportPath, warden.report('html'));
+console.log(`\nEvidence report: ${reportPath}`);
+console.log(`Traces (OTLP/JSON lines): ${resolve(outDir, 'traces.jsonl')}`);
+console.log(`Audit log (hash-chained JSONL): ${resolve(outDir, 'audit.jsonl')}`);
+
+await warden.shutdown();
+await server.close();
