@@ -1,0 +1,47 @@
+/**
+ * `npm run bench`: every package's benchmark, each in its own Node process (so heap figures
+ * and global OTel state of one do not leak into the next), one after another on this
+ * machine. Each prints its own table with ratios against a baseline measured in the same run.
+ * Pass names to run a subset: `npm run bench -- openai analyzer`.
+ */
+import { spawnSync } from 'node:child_process';
+import { resolve } from 'node:path';
+
+const root = resolve(import.meta.dirname, '..');
+
+const BENCHES: { name: string; file: string; what: string; args?: string[] }[] = [
+  { name: 'openai', file: 'packages/openai/bench/overhead.ts', what: 'added cost per call: bare vs Warden vs OpenLLMetry vs OpenInference' },
+  { name: 'anthropic', file: 'packages/anthropic/bench/overhead.ts', what: 'added cost per call: bare vs Warden' },
+  { name: 'ai-sdk', file: 'packages/ai-sdk/bench/overhead.ts', what: 'added cost per generateText' },
+  { name: 'langchain', file: 'packages/langchain/bench/overhead.ts', what: 'added cost per LangChain invoke' },
+  { name: 'analyzer', file: 'packages/analyzer/bench/throughput.ts', what: 'records/s, cost per span vs creating the span, heap over 10,000 groups' },
+  { name: 'agents', file: 'packages/agents/bench/agents.ts', what: 'policy check per tool call, multi-turn scorer per turn, scorer false alarms' },
+  { name: 'mcp', file: 'packages/mcp/bench/scan.ts', what: 'scanner precision/recall, scan time per server, added cost per tools/call' },
+  { name: 'posture', file: 'packages/posture/bench/report.ts', what: 'warden report on 100,000 recorded spans: time and heap' },
+  { name: 'serve', file: 'packages/cli/bench/serve.ts', what: 'warden serve: sustained spans/s from a separate load process, heap, received vs analyzed' },
+];
+
+const wanted = process.argv.slice(2);
+const selected = wanted.length ? BENCHES.filter((b) => wanted.includes(b.name)) : BENCHES;
+if (wanted.length && selected.length !== wanted.length) {
+  console.error(`unknown bench name; choose from: ${BENCHES.map((b) => b.name).join(', ')}`);
+  process.exit(2);
+}
+
+const failed: string[] = [];
+for (const bench of selected) {
+  console.log(`\n━━ ${bench.name}: ${bench.what}\n`);
+  const started = Date.now();
+  const result = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', bench.file, ...(bench.args ?? [])], {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, NODE_ENV: 'production' },
+  });
+  if (result.status !== 0) failed.push(bench.name);
+  console.log(`\n(${bench.name}: ${((Date.now() - started) / 1000).toFixed(1)} s${result.status !== 0 ? `, exit ${result.status}` : ''})`);
+}
+console.log(`\nDetector calibration (false alarms, detection delays, Page-Hinkley and ADWIN baselines): npm run bench:detectors`);
+if (failed.length) {
+  console.error(`failed: ${failed.join(', ')}`);
+  process.exit(1);
+}
