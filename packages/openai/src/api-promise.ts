@@ -21,6 +21,10 @@ export interface ApiPromiseObserver {
   onUnparsed(): void;
 }
 
+// After the microtasks of a settled promise; setImmediate where the runtime has it.
+const afterMicrotasks: (run: () => void) => void =
+  typeof setImmediate === 'function' ? (run) => setImmediate(run) : (run) => setTimeout(run, 0);
+
 function hasApiPromiseFields(value: unknown): value is ApiPromiseFields {
   const v = value as Partial<ApiPromiseFields> | null;
   return (
@@ -63,7 +67,7 @@ export function observeApiPromise<P>(promise: P, observer: ApiPromiseObserver, w
       // A helper may parse through a derived APIPromise (`_thenUnwrap`), which reaches our
       // parseResponse a few microtasks later; only a response still unparsed after that is one.
       if (!fields.parsedPromise)
-        setImmediate(() => {
+        afterMicrotasks(() => {
           if (!parsing) once(() => observer.onUnparsed());
         });
       return props;

@@ -15,6 +15,8 @@ import type { ServerTarget } from './openai-target';
 
 /** Streamed text kept for content capture; the span attribute is bounded far below this. */
 const MAX_STREAMED_TEXT = 262_144;
+/** Choices tracked in one stream; a malformed index must not grow memory. */
+const MAX_CHOICES = 128;
 
 export function outputTypeOf(format: unknown): string | undefined {
   const type = asString(asDict(format)?.type);
@@ -173,7 +175,7 @@ export class ChatStreamAccumulator implements StreamAccumulator {
       const index = asNumber(choice.index) ?? 0;
       let s = this.choices.get(index);
       if (!s) {
-        // One entry per choice index: bounded by the request's `n`.
+        if (this.choices.size >= MAX_CHOICES) continue;
         s = { text: '', refusal: '', finish: '', role: 'assistant', tools: [] };
         this.choices.set(index, s);
       }
@@ -198,7 +200,7 @@ export class ChatStreamAccumulator implements StreamAccumulator {
         const fn = asDict(t.function);
         let tool = s.tools[at];
         if (!tool) {
-          if (at > s.tools.length + 128) continue; // a malformed index must not grow memory
+          if (at >= MAX_CHOICES) continue; // a malformed index must not grow memory
           tool = { name: '', arguments: '' };
           s.tools[at] = tool;
         }

@@ -1,0 +1,105 @@
+import { startFakeLlmServer, type FakeLlmServer } from '@warden/testing';
+import * as A from '@warden/core';
+import OpenAI from 'openai';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { observeApiPromise, type ApiPromiseObserver } from './api-promise';
+
+interface Seen {
+  events: string[];
+  data: unknown[];
+  errors: unknown[];
+}
+
+function recorder(): { seen: Seen; observer: ApiPromiseObserver } {
+  const seen: Seen = { events: [], data: [], errors: [] };
+  return {
+    seen,
+    observer: {
+      onData: (d) => (seen.events.push('data'), seen.data.push(d)),
+      onError: (e) => (seen.events.push('error'), seen.errors.push(e)),
+      onUnparsed: () => seen.events.push('unparsed'),
+    },
+  };
+}
+
+const tick = () => new Promise((r) => setTimeout(r, 5));
+
+// Against the real SDK APIPromise: observing must not change what the caller sees.
+describe('observeApiPromise', () => {
+  let server: FakeLlmServer;
+  let client: OpenAI;
+  const create = () => client.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'hi' }] });
+  beforeAll(async () => {
+    server = await startFakeLlmServer();
+    client = new OpenAI({ apiKey: 'k', baseURL: server.openaiBaseURL, maxRetries: 0 });
+  });
+  afterAll(() => server.close());
+
+  it('returns the same object and reports the parsed body once, however often it is awaited', async () => {
+    const { seen, observer } = recorder();
+    const p = create();
+    expect(observeApiPromise(p, observer, 'test')).toBe(p);
+    const first = await p;
+    const again = await p;
+    const { data } = await p.withResponse();
+    expect(again).toBe(first);
+    expect(data).toBe(first);
+    expect(seen.events).toEqual(['data']);
+    expect(seen.data[0]).toBe(first);
+  });
+
+  it('reports a failed request with the very error the caller gets, and the request promise still rejects with it', async () => {
+    server.setBehaviour(() => ({ status: 400, errorMessage: 'bad' }));
+    const { seen, observer } = recorder();
+    const p = observeApiPromise(create(), observer, 'test');
+    const error = await p.catch((e: unknown) => e);
+    server.setBehaviour(() => ({}));
+    expect(seen.events).toEqual(['error']);
+    expect(seen.errors[0]).toBe(error);
+    await expect((p as unknown as { responsePromise: Promise<unknown> }).responsePromise).rejects.toBe(error);
+  });
+
+  it('reports an unparsed response for .asResponse(), and a parse through a derived promise as data', async () => {
+    const unparsed = recorder();
+    const response = await observeApiPromise(create(), unparsed.observer, 'test').asResponse();
+    expect(response.status).toBe(200);
+    await tick();
+    expect(unparsed.seen.events).toEqual(['unparsed']);
+
+    const derived = recorder();
+    const base = observeApiPromise(create(), derived.observer, 'test');
+    const value = await (base as unknown as { _thenUnwrap<T>(f: (x: unknown) => T): Promise<T> })._thenUnwrap((x) => ({ wrapped: x }));
+    await tick();
+    expect(derived.seen.events).toEqual(['data']);
+    expect(value.wrapped).toBe(derived.seen.data[0]);
+  });
+
+  it('a throwing observer is reported as a Warden error and the caller still gets the result', async () => {
+    const reported: A.InternalErrorEvent[] = [];
+    const off = A.onInternalError((e) => reported.push(e));
+    const p = observeApiPromise(
+      create(),
+      {
+        onData() {
+          throw new Error('observer bug');
+        },
+        onError() {},
+        onUnparsed() {},
+      },
+      'test.observe',
+    );
+    const result = await p;
+    off();
+    expect(result.object).toBe('chat.completion');
+    expect(reported.map((e) => e.where)).toEqual(['test.observe']);
+  });
+
+  it('observes a plain promise or value from another SDK version without touching it', async () => {
+    const { seen, observer } = recorder();
+    const plain = Promise.resolve(42);
+    expect(observeApiPromise(plain, observer, 'test')).toBe(plain);
+    expect(observeApiPromise('not a promise', observer, 'test')).toBe('not a promise');
+    await tick();
+    expect(seen.data).toEqual(['not a promise', 42]);
+  });
+});
