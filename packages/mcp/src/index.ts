@@ -1,4 +1,4 @@
-export { wrapMcpClient, isMcpClient, getMcpOnboarding, describeTransport, type WrapMcpClientOptions } from './wrap-mcp-client';
+export { wrapMcpClient, isMcpClient, getMcpOnboarding, type WrapMcpClientOptions } from './wrap-mcp-client';
 export { scanServerDefinition, maxSeverity } from './scanner';
 export type { Finding, ServerDefinition, ToolDefinition, PromptDefinition, ResourceDefinition, TransportDescription } from './scanner';
 export { SCAN_RULES, SEVERITY_RANK, atLeast, type ScanRule, type ScanRuleKey } from './scan-rules';
