@@ -27,6 +27,7 @@ import {
   ATTR_WARDEN_TOOL_CALLS_NAMES,
   PolicyDeniedError,
   setToolGuard,
+  traceAgent,
   type ToolCallCheck,
   type ToolGuard,
 } from '@warden/core';
@@ -240,6 +241,19 @@ describe('a tool-calling agent loop', () => {
     expect(spansWhere('chat')).toHaveLength(2);
     expect(spansWhere('execute_tool')).toHaveLength(1);
     expect(spansWhere('invoke_agent')).toHaveLength(1);
+  });
+
+  it('inside traceAgent, adds no second invoke_agent: model calls nest under it and carry its agent', async () => {
+    const s = await server(orderBot());
+    const { tools } = orderTools();
+    const agent = wrapLangChain(orderAgent(chatModel(s.openaiBaseURL), tools), { agent: 'fallback' });
+    await traceAgent('outer', () => agent.invoke('x'))();
+    const agents = spansWhere('invoke_agent');
+    expect(agents.map((a) => a.name)).toEqual(['invoke_agent outer']);
+    for (const c of spansWhere('chat')) {
+      expect(parentOf(c)).toBe(idOf(agents[0]));
+      expect(c.attributes[ATTR_GEN_AI_AGENT_NAME]).toBe('outer');
+    }
   });
 
   it('ends the agent span with the error when a model call fails, and leaves no run open', async () => {
