@@ -24,4 +24,5 @@ export interface CommandEntry {
 export const COMMANDS: Record<string, CommandEntry> = {
   scan: { summary: 'Scan the MCP servers of an mcpServers config file before onboarding them', load: () => import('./commands/scan') },
   report: { summary: 'Write the AI security evidence report (HTML, Markdown or JSON) from recorded OTLP/JSON traces', load: () => import('./commands/report') },
+  serve: { summary: "Receive a fleet's OTLP traces and run the analyzer over every GenAI span (behind the OTel Collector)", load: () => import('./commands/serve') },
 };

@@ -197,36 +197,38 @@ export class JsonlFileSink {
 
 const SEVERITY_NUMBER: Record<Severity, number> = { low: 9, medium: 13, high: 17, critical: 21 };
 
-/** OTLP/JSON logs, one log record per alert, resource service.name = warden-serve. */
-export function alertsToOtlpLogs(alerts: Alert[], serviceName: string): unknown {
+/** The alert's event attributes (as the analyzer names them) for a log record. */
+export type AlertAttributes = (alert: Alert) => Record<string, string | number | boolean>;
+
+/** Warden's own log-record attributes beyond the alert event's: where it applies, and the whole alert. */
+const ATTR_ALERT_SUBJECT_PREFIX = 'warden.alert.subject.';
+const ATTR_ALERT_CONTROLS = 'warden.alert.controls';
+const ATTR_ALERT_JSON = 'warden.alert.json';
+
+/** OTLP/JSON logs, one log record per alert, resource service.name = `serviceName`. */
+export function alertsToOtlpLogs(alerts: Alert[], attributesOf: AlertAttributes, serviceName: string): unknown {
   return {
     resourceLogs: [
       {
-        resource: { attributes: [{ key: ATTR_SERVICE_NAME, value: { stringValue: serviceName } }] },
+        resource: { attributes: [kv(ATTR_SERVICE_NAME, serviceName)] },
         scopeLogs: [
           {
             scope: { name: 'warden.serve' },
             logRecords: alerts.map((a) => {
-              const nanos = `${BigInt(Date.parse(a.time) || Date.now()) * 1_000_000n}`;
               const attributes = [
-                kv('warden.alert.id', a.id),
-                kv('warden.alert.kind', a.kind),
-                kv('warden.alert.detector', a.detector),
-                kv('warden.alert.score', a.score),
-                kv('warden.alert.threshold', a.threshold),
-                kv('warden.alert.controls', a.controls.join(',')),
+                ...Object.entries(attributesOf(a)).map(([k, v]) => kv(k, v)),
                 ...Object.entries(a.subject)
                   .filter(([, v]) => typeof v === 'string')
-                  .map(([k, v]) => kv(`warden.alert.subject.${k}`, v as string)),
-                kv('warden.alert.json', JSON.stringify(a)),
+                  .map(([k, v]) => kv(`${ATTR_ALERT_SUBJECT_PREFIX}${k}`, v as string)),
+                kv(ATTR_ALERT_CONTROLS, a.controls.join(',')),
+                kv(ATTR_ALERT_JSON, JSON.stringify(a)),
               ];
               const traceId = a.traceIds[0];
               return {
-                timeUnixNano: nanos,
+                timeUnixNano: `${BigInt(Date.parse(a.time) || Date.now()) * 1_000_000n}`,
                 observedTimeUnixNano: `${BigInt(Date.now()) * 1_000_000n}`,
                 severityNumber: SEVERITY_NUMBER[a.severity],
                 severityText: a.severity.toUpperCase(),
-                eventName: `warden.alert.${a.kind}`,
                 body: { stringValue: a.message },
                 attributes,
                 ...(traceId && /^[0-9a-f]{32}$/.test(traceId) ? { traceId } : {}),
@@ -239,8 +241,10 @@ export function alertsToOtlpLogs(alerts: Alert[], serviceName: string): unknown 
   };
 }
 
-function kv(key: string, value: string | number): { key: string; value: Record<string, unknown> } {
-  return { key, value: typeof value === 'string' ? { stringValue: value } : { doubleValue: value } };
+function kv(key: string, value: string | number | boolean): { key: string; value: Record<string, unknown> } {
+  if (typeof value === 'boolean') return { key, value: { boolValue: value } };
+  if (typeof value === 'number') return { key, value: Number.isInteger(value) ? { intValue: value } : { doubleValue: value } };
+  return { key, value: { stringValue: value } };
 }
 
 /** Exports alerts downstream as OTLP logs, coalescing those raised in the same tick. */
@@ -251,6 +255,7 @@ export class OtlpLogSink {
 
   constructor(
     private readonly url: string,
+    private readonly attributesOf: AlertAttributes,
     private readonly metrics: ServeMetrics,
     private readonly maxPending: number,
     private readonly timeoutMs: number,
@@ -276,7 +281,7 @@ export class OtlpLogSink {
     const p = fetch(this.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(alertsToOtlpLogs(batch, 'warden-serve')),
+      body: JSON.stringify(alertsToOtlpLogs(batch, this.attributesOf, 'warden-serve')),
       signal: AbortSignal.timeout(this.timeoutMs),
     })
       .then(async (res) => {

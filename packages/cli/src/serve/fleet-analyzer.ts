@@ -2,7 +2,7 @@
  * The one place `warden serve` touches @warden/analyzer: the same span-to-record mapping and
  * the same Analyzer as in-process monitoring, fed with spans received over OTLP.
  */
-import { Analyzer, callRecordFromSpan } from '@warden/analyzer';
+import { alertEventAttributes, Analyzer, callRecordFromSpan } from '@warden/analyzer';
 import type { Alert, CallRecord } from '@warden/core';
 import type { OtlpSpan } from './otlp-span';
 
@@ -17,6 +17,15 @@ export interface FleetAnalyzer {
   describe(): unknown;
   snapshot(): unknown;
   onResolved(listener: (event: unknown) => void): void;
+}
+
+/** The attributes the analyzer puts on a `warden.alert` span event, reused for alert log records. */
+export function alertLogAttributes(alert: Alert): Record<string, string | number | boolean> {
+  const out: Record<string, string | number | boolean> = {};
+  for (const [key, value] of Object.entries(alertEventAttributes(alert))) {
+    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') out[key] = value;
+  }
+  return out;
 }
 
 type AnalyzerOptions = ConstructorParameters<typeof Analyzer>[0];

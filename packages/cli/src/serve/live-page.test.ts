@@ -58,6 +58,9 @@ describe('the live page', () => {
     expect(await page.locator('section.service h2').allTextContents()).toEqual(['research', 'support']);
     expect(await page.locator('.card h3').allTextContents()).toEqual(expect.arrayContaining(['research', 'support-bot']));
     expect(await page.locator('.feature .name', { hasText: 'output_tokens' }).count()).toBeGreaterThan(0);
+    await page.locator('#posture .control').first().waitFor();
+    expect(await page.locator('#posture .control').count()).toBe(5);
+    expect(await page.locator('#level').textContent()).toMatch(/level \d · 2 agents, 1 models, 2 tools/);
     expect(await page.locator('.agent-tools', { hasText: 'research · tool mix' }).locator('svg rect').count()).toBe(2);
 
     // An alert raised while the page is open arrives over the event stream.

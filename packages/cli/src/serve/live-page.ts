@@ -32,6 +32,11 @@ aside { background:var(--panel); border:1px solid var(--line); border-radius:6px
 .alert.high, .alert.critical { border-left-color:var(--bad); }
 .alert .meta { color:var(--dim); font-size:11px; }
 .empty { color:var(--dim); font-style:italic; }
+#posture { margin-bottom:14px; padding-bottom:10px; border-bottom:1px solid var(--line); }
+#level { font-weight:normal; color:var(--dim); }
+.control { display:grid; grid-template-columns: 66px minmax(0,1fr); gap:6px; font-size:12px; margin:3px 0; }
+.badge { border-radius:3px; padding:0 4px; font-size:11px; text-align:center; background:#2a323c; }
+.badge.met { background:#1f4d2e; color:#bff0cc; } .badge.partial { background:#4d3f1f; color:#f5dfae; } .badge.not_met { background:#4d1f1f; color:#f5b5b5; }
 #conn.ok { color:var(--ok); } #conn.down { color:var(--bad); }
 @media (max-width: 1000px) { main { grid-template-columns: 1fr; } aside { position:static; max-height:none; } }
 `;
@@ -210,6 +215,25 @@ async function refresh() {
   } catch (e) { /* the next poll retries */ }
 }
 
+async function refreshPosture() {
+  try {
+    const res = await fetch('api/posture', { cache: 'no-store' });
+    const p = res.ok ? await res.json() : null;
+    if (!p) return;
+    $('#posture').hidden = false;
+    $('#level').textContent = '· level ' + p.level + ' · ' + p.inventory.agents + ' agents, ' + p.inventory.models + ' models, ' + p.inventory.tools + ' tools';
+    const box = $('#controls');
+    box.replaceChildren();
+    for (const c of p.controls) {
+      const row = el('div', 'control');
+      row.appendChild(el('span', 'badge ' + c.status, c.status.replace('_', ' ')));
+      row.appendChild(el('span', '', c.title));
+      box.appendChild(row);
+    }
+    $('#basis').textContent = p.next && p.next.length ? 'Next: ' + p.next[0] : '';
+  } catch (e) { /* the next poll retries */ }
+}
+
 function follow() {
   const es = new EventSource('alerts/stream');
   es.addEventListener('open', () => { $('#conn').textContent = 'live'; $('#conn').className = 'ok'; });
@@ -219,6 +243,8 @@ function follow() {
 
 refresh();
 setInterval(refresh, 3000);
+refreshPosture();
+setInterval(refreshPosture, 10000);
 follow();
 `;
 
@@ -247,6 +273,11 @@ export function renderLivePage(): string {
     <div id="services"><p class="empty">Loading…</p></div>
   </div>
   <aside>
+    <section id="posture" hidden>
+      <h2>Posture <span id="level"></span></h2>
+      <div id="controls"></div>
+      <p class="nums" id="basis"></p>
+    </section>
     <h2>Alerts</h2>
     <div id="alerts"><p class="empty">No alerts yet.</p></div>
   </aside>

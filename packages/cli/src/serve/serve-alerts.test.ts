@@ -3,6 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { ATTR_WARDEN_ALERT_ID, ATTR_WARDEN_ALERT_KIND } from '@warden/analyzer';
 import type { Alert } from '@warden/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { simulatedService, type SimulatedService } from './fleet-exporters';
@@ -142,7 +144,42 @@ describe('warden serve alerts', () => {
     };
     const record = body.resourceLogs[0]!.scopeLogs[0]!.logRecords[0]!;
     expect(record.body.stringValue).toBe(alert.message);
-    expect(record.attributes.find((a) => a.key === 'warden.alert.id')?.value.stringValue).toBe(alert.id);
+    expect(record.attributes.find((a) => a.key === ATTR_WARDEN_ALERT_ID)?.value.stringValue).toBe(alert.id);
+    expect(record.attributes.find((a) => a.key === ATTR_WARDEN_ALERT_KIND)?.value.stringValue).toBe(alert.kind);
     expect(serve.metrics.alertLogExports).toBe(1);
+  });
+
+  it('forwards the exact bytes, content type and encoding it received', async () => {
+    const downstream = await receiver();
+    cleanups.push(() => void downstream.server.close());
+    const { serve } = await withServe({ forward: `${downstream.url}/v1/traces` });
+    const body = gzipSync(
+      Buffer.from(
+        JSON.stringify({
+          resourceSpans: [
+            {
+              scopeSpans: [
+                {
+                  spans: [
+                    { traceId: '5b8efff798038103d269b633813fc60c', spanId: 'eee19b7ec3c1b174', name: 'GET /', startTimeUnixNano: '1700000000000000000', endTimeUnixNano: '1700000000100000000' },
+                  ],
+                },
+              ],
+            },
+          ],
+        }),
+      ),
+    );
+    const res = await fetch(`${serve.url}/v1/traces`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json; charset=utf-8', 'content-encoding': 'gzip' },
+      body,
+    });
+    expect(res.status).toBe(200);
+    await serve.drain();
+    expect(downstream.received).toHaveLength(1);
+    expect(downstream.received[0]!.body.equals(body)).toBe(true);
+    expect(downstream.received[0]!.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(downstream.received[0]!.headers['content-encoding']).toBe('gzip');
   });
 });

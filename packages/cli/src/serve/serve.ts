@@ -8,7 +8,8 @@ import { gunzip } from 'node:zlib';
 import { promisify } from 'node:util';
 import { reportInternalError, type Alert, type CallRecord } from '@warden/core';
 import { JsonlFileSink, OtlpLogSink, RecentAlerts, SseHub, WebhookSink } from './alert-sinks';
-import { createFleetAnalyzer, type FleetAnalyzer } from './fleet-analyzer';
+import { alertLogAttributes, createFleetAnalyzer, type FleetAnalyzer } from './fleet-analyzer';
+import { FleetPosture } from './fleet-posture';
 import { IngestQueue } from './ingest-queue';
 import { renderLivePage } from './live-page';
 import { decodeTraceRequest, encodeRpcStatus, encodeTraceResponse, MalformedOtlpError, type OtlpEncoding } from './otlp-decode';
@@ -98,6 +99,7 @@ export async function startServe(input: ServeOptionsInput = {}): Promise<ServeHa
   }
 
   const queue = new IngestQueue<CallRecord>(options.maxQueue);
+  const posture = new FleetPosture();
   const recent = new RecentAlerts(options.recentAlerts);
   const sse = new SseHub(options.maxSseClients);
   const alertListeners = new Set<(alert: Alert) => void>();
@@ -117,7 +119,7 @@ export async function startServe(input: ServeOptionsInput = {}): Promise<ServeHa
   const jsonl = options.alertsFile ? new JsonlFileSink(options.alertsFile) : undefined;
   const forwardBase = options.forward ? otlpBase(options.forward) : undefined;
   const logsBase = options.alertsOtlp ? otlpBase(options.alertsOtlp) : forwardBase;
-  const logs = logsBase ? new OtlpLogSink(`${logsBase}/v1/logs`, metrics, 10_000, options.outboundTimeoutMs) : undefined;
+  const logs = logsBase ? new OtlpLogSink(`${logsBase}/v1/logs`, alertLogAttributes, metrics, 10_000, options.outboundTimeoutMs) : undefined;
   const forwardsInFlight = new Set<Promise<void>>();
 
   fleet.onResolved((event) => sse.publishRaw('resolved', event));
@@ -125,6 +127,7 @@ export async function startServe(input: ServeOptionsInput = {}): Promise<ServeHa
   function emitAlert(alert: Alert): void {
     metrics.countAlert(alert.kind);
     recent.add(alert);
+    posture.observeAlert(alert);
     sse.publish(alert);
     webhook?.send(alert);
     jsonl?.write(alert);
@@ -237,8 +240,9 @@ export async function startServe(input: ServeOptionsInput = {}): Promise<ServeHa
     const declared = Number(req.headers['content-length']);
     if (Number.isFinite(declared) && declared > options.maxBodyBytes) {
       metrics.oversizedBodies++;
+      // Answer without reading the body, then drop the connection once the answer is out.
+      res.on('finish', () => req.destroy());
       sendOtlpError(res, encoding, 413, `body exceeds ${options.maxBodyBytes} bytes`, { connection: 'close' });
-      req.destroy();
       return;
     }
     let raw: Buffer;
@@ -298,6 +302,8 @@ export async function startServe(input: ServeOptionsInput = {}): Promise<ServeHa
     }
     metrics.spansIgnored += ignored;
     metrics.spansRejected += decoded.rejectedSpans;
+    // Only once accepted: a throttled request comes again and must not count twice.
+    for (const { span } of decoded.spans) posture.observeSpan(span);
     if (records.length > 0) schedulePump();
     forward(raw, req.headers['content-type'] ?? contentType, contentEncoding || undefined);
     metrics.countRequest(200);
@@ -379,6 +385,9 @@ export async function startServe(input: ServeOptionsInput = {}): Promise<ServeHa
         return;
       case '/api/groups':
         json(groupsView());
+        return;
+      case '/api/posture':
+        json(posture.summary() ?? null);
         return;
       default:
         send(res, 404, 'not found\n', { 'content-type': 'text/plain' });

@@ -1,0 +1,77 @@
+/**
+ * The bench's load process (forked by bench/serve.ts): posts OTLP/protobuf bodies to
+ * `warden serve` over loopback with a few requests in flight, honouring 429 + Retry-After
+ * as the OTLP exporters and the Collector do, and reports what was accepted.
+ */
+import { Agent, request } from 'node:http';
+import { fleetBodies } from './serve-fleet-bodies';
+
+export interface LoadRequest {
+  url: string;
+  seconds: number;
+  concurrency: number;
+}
+
+export interface LoadReport {
+  requests: number;
+  acceptedSpans: number;
+  throttled: number;
+  failures: number;
+  seconds: number;
+}
+
+function post(agent: Agent, url: string, body: Buffer): Promise<{ status: number; retryAfter: number }> {
+  return new Promise((resolve) => {
+    const req = request(
+      url,
+      { agent, method: 'POST', headers: { 'content-type': 'application/x-protobuf', 'content-length': body.length } },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, retryAfter: Number(res.headers['retry-after'] ?? 1) || 1 }));
+      },
+    );
+    req.on('error', () => resolve({ status: 0, retryAfter: 1 }));
+    req.end(body);
+  });
+}
+
+export async function runLoad(load: LoadRequest): Promise<LoadReport> {
+  const { bodies, spansPerBody } = fleetBodies();
+  const agent = new Agent({ keepAlive: true, maxSockets: load.concurrency });
+  const url = `${load.url}/v1/traces`;
+  const report: LoadReport = { requests: 0, acceptedSpans: 0, throttled: 0, failures: 0, seconds: 0 };
+  const started = Date.now();
+  const deadline = started + load.seconds * 1000;
+  let next = 0;
+  const sender = async (): Promise<void> => {
+    while (Date.now() < deadline) {
+      const body = bodies[next++ % bodies.length]!;
+      // Resend the same body after 429, as an OTLP exporter does.
+      for (;;) {
+        const { status, retryAfter } = await post(agent, url, body);
+        report.requests++;
+        if (status === 200) {
+          report.acceptedSpans += spansPerBody;
+          break;
+        }
+        if (status === 429 || status === 503) report.throttled++;
+        else report.failures++;
+        if (status !== 429 && status !== 503) break;
+        await new Promise((r) => setTimeout(r, retryAfter * 1000));
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: load.concurrency }, sender));
+  report.seconds = (Date.now() - started) / 1000;
+  agent.destroy();
+  return report;
+}
+
+// Forked by the bench: one LoadRequest in, one LoadReport out.
+if (process.send) {
+  process.once('message', (load: LoadRequest) => {
+    void runLoad(load).then((report) => {
+      process.send!(report, () => process.exit(0));
+    });
+  });
+}
