@@ -124,6 +124,20 @@ describe.each(['chat', 'responses'] as const)('a tool loop (%s api)', (api) => {
   });
 });
 
+describe('the AI SDK ToolLoopAgent', () => {
+  it('records its steps and tool executions under the agent identity given in the options', async () => {
+    const { ToolLoopAgent } = await import('ai');
+    const openai = await openaiAt(orderBot());
+    const { tools, ran } = orderTools();
+    const agent = new ToolLoopAgent({ model: wrapAISDKModel(openai.responses('gpt-4o-mini'), { agent: 'orders' }), tools: wardenTools(tools, { agent: 'orders' }) });
+    const r = await agent.generate({ prompt: 'Where is order A1?' });
+    expect(r.text).toBe('Order A1 has shipped.');
+    expect(ran).toEqual(['lookup_order:A1']);
+    expect(chatSpans().map((s) => s.attributes[ATTR_GEN_AI_AGENT_NAME])).toEqual(['orders', 'orders']);
+    expect(toolSpans().map((s) => [s.name, s.attributes[ATTR_GEN_AI_AGENT_NAME]])).toEqual([['execute_tool lookup_order', 'orders']]);
+  });
+});
+
 describe('policies', () => {
   it('stops a denied tool before it runs; the AI SDK hands the typed PolicyDeniedError back as a tool-error', async () => {
     const guard = new DenyDeletes();
