@@ -96,6 +96,27 @@ describe('responses.create', () => {
     expect(span.attributes[A.ATTR_WARDEN_OUTPUT_LENGTH]).toBe('one two three '.length);
   });
 
+  it('stream broken out of or aborted: same events seen, span ends once as broken / aborted', async () => {
+    twins.setBehaviour(() => ({ text: 'a b c d e f g h i j k l', chunkDelayMs: 3 }));
+    const params = { model: 'gpt-4.1', input: 'hi', stream: true as const };
+    const take = async (c: OpenAI, abort: boolean) => {
+      const stream = await c.responses.create(params);
+      const types: string[] = [];
+      for await (const event of stream) {
+        types.push(event.type);
+        if (types.length === 4) {
+          if (!abort) break;
+          stream.controller.abort();
+        }
+      }
+      return types;
+    };
+    expect(await take(twins.wrapped, false)).toEqual(await take(twins.bare, false));
+    expect(await take(twins.wrapped, true)).toEqual(await take(twins.bare, true));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(tracing.spans().map((s) => s.attributes[A.ATTR_WARDEN_STREAM_OUTCOME])).toEqual(['broken', 'aborted']);
+  });
+
   it('errors keep their class; content capture records instructions as system instructions', async () => {
     twins.setBehaviour(() => ({ status: 400, errorMessage: 'bad input' }));
     const { bare, wrapped } = await both(twins, (c) => c.responses.create({ model: 'gpt-4.1', input: 'x' }));
