@@ -99,7 +99,7 @@ async function timeCalls(client: Anthropic, call: (c: Anthropic) => Promise<unkn
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 export async function runAnthropicOverheadBench(options: OverheadBenchOptions = {}): Promise<OverheadScenario[]> {
-  const calls = options.calls ?? 300;
+  const calls = options.calls ?? 200;
   const rounds = options.rounds ?? 5;
   const exporter = new DroppingExporter();
   const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
