@@ -4,7 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Analyzer, AnalyzerSpanProcessor, type AnalyzerSnapshot } from '@warden/analyzer';
-import { ATTR_GEN_AI_AGENT_NAME, ATTR_GEN_AI_OPERATION_NAME, ATTR_GEN_AI_USAGE_OUTPUT_TOKENS, ATTR_SERVICE_NAME, type Alert } from '@warden/core';
+import {
+  ATTR_GEN_AI_AGENT_NAME,
+  ATTR_GEN_AI_OPERATION_NAME,
+  ATTR_GEN_AI_USAGE_OUTPUT_TOKENS,
+  ATTR_SERVICE_NAME,
+  onInternalError,
+  type Alert,
+} from '@warden/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { simulatedService, type SimulatedService } from './fleet-exporters';
 import { startServe, type ServeHandle } from './serve';
@@ -66,13 +73,32 @@ describe('warden serve state', () => {
     expect(withoutIds(served[1]!)).toEqual(withoutIds(expected[1]!));
   });
 
+  it('writes the snapshot periodically while running, not only on shutdown', async () => {
+    const state = join(await tempDir(), 'analyzer.json');
+    const serve = await startServe({ port: 0, state, snapshotIntervalMs: 50, analyzer: ANALYZER_OPTIONS });
+    cleanups.push(() => serve.close());
+    const service = simulatedService('periodic', 'http/json', serve.url);
+    cleanups.push(() => service.shutdown());
+    for (const call of chatCalls(seededRandom(5), 30, { agent: 'a', model: 'm', startMs: Date.UTC(2026, 0, 1) })) recordChat(service.tracer, call);
+    await service.flush();
+    await serve.whenIdle();
+    const deadline = Date.now() + 5_000;
+    while (serve.metrics.snapshotsWritten === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    const snapshot = JSON.parse(await readFile(state, 'utf8')) as AnalyzerSnapshot;
+    expect(Analyzer.restore(snapshot).groups().reduce((n, g) => n + g.count, 0)).toBe(30);
+  });
+
   it('starts fresh (and says so) when the snapshot file is damaged', async () => {
     const dir = await tempDir();
     const state = join(dir, 'analyzer.json');
     const { writeFile } = await import('node:fs/promises');
     await writeFile(state, '{ half a snapsh');
+    const reported: string[] = [];
+    const unsubscribe = onInternalError((e) => reported.push(e.where));
+    cleanups.push(() => void unsubscribe());
     const serve = await startServe({ port: 0, state });
     cleanups.push(() => serve.close());
+    expect(reported).toEqual(['serve.restoreState']);
     expect((await fetch(`${serve.url}/healthz`)).status).toBe(200);
   });
 
