@@ -3,6 +3,7 @@ import { WardenConfigError } from '@warden/core';
 import { describe, expect, it } from 'vitest';
 import { startHttpFixture } from './__fixtures__/server.mjs';
 import { parseMcpConfig, scanMcpConfig } from './config-scan';
+import { MemoryPinStore } from './pin-store';
 import { SCAN_RULES } from './scan-rules';
 
 const SERVER = fileURLToPath(new URL('./__fixtures__/server.mjs', import.meta.url));
@@ -63,5 +64,18 @@ describe('scanMcpConfig', () => {
     expect(report.servers[0]).toMatchObject({ name: 'silent', status: 'error' });
     expect(report.servers[0].error).toMatch(/timed out|no answer within 800 ms/i);
     expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
+  it('with a pin store, reports a tool whose signature changed between scans until the change is approved', async () => {
+    const pins = new MemoryPinStore();
+    const config = (version: string) => ({ mcpServers: { files: { command: process.execPath, args: [SERVER], env: { FIXTURE_TOOL_VERSION: version } } } });
+    const changed = (r: { findings: { ruleId: string; tool?: string }[] }) => r.findings.filter((f) => f.ruleId === SCAN_RULES.toolSignatureChanged.id).map((f) => f.tool);
+    expect(changed(await scanMcpConfig(config('1'), { pins }))).toEqual([]);
+    expect(Object.keys(await pins.load(`${process.execPath} ${SERVER}`)).sort()).toEqual(['add', 'echo', 'fail', 'trigger_update']);
+    expect(changed(await scanMcpConfig(config('1'), { pins }))).toEqual([]);
+    expect(changed(await scanMcpConfig(config('2'), { pins }))).toEqual(['echo']);
+    expect(changed(await scanMcpConfig(config('2'), { pins }))).toEqual(['echo']);
+    expect(changed(await scanMcpConfig(config('2'), { pins, approveChanges: true }))).toEqual([]);
+    expect(changed(await scanMcpConfig(config('2'), { pins }))).toEqual([]);
   });
 });

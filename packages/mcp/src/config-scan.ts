@@ -10,7 +10,10 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { WardenConfigError, WARDEN_VERSION } from '@warden/core';
 import { z } from 'zod';
 import { listServerDefinition, type ServerLister } from './onboarding';
-import { scanServerDefinition, type Finding, type ServerDefinition, type TransportDescription } from './scanner';
+import type { PinStore } from './pin-store';
+import { SCAN_RULES } from './scan-rules';
+import { scanServerDefinition, type Finding, type ServerDefinition, type ToolDefinition, type TransportDescription } from './scanner';
+import { toolSignatureHash } from './signature';
 
 const stdioEntry = z.object({
   type: z.literal('stdio').optional(),
@@ -59,6 +62,10 @@ export interface ConfigScanReport {
 export interface ConfigScanOptions {
   /** Per server: connect and list within this many milliseconds. Default 15 000. */
   timeoutMs?: number;
+  /** Compare each tool with its pinned signature (new tools are pinned; changed ones are findings). */
+  pins?: PinStore;
+  /** With `pins`: accept changed signatures as the new pins instead of reporting them. */
+  approveChanges?: boolean;
 }
 
 function hasAuthorization(headers: Record<string, string> | undefined): boolean {
@@ -157,5 +164,43 @@ export async function scanMcpConfig(config: McpConfig, options: ConfigScanOption
     // Transport findings need no answer from the server, so an unreachable one still gets them.
     findings.push(...scanServerDefinition({ ...r.connected?.definition, server: r.server.name, transport: r.transport, otherServerTools: toolsByServer }));
   }
+  if (options.pins) {
+    for (const r of results) {
+      if (r.connected) findings.push(...(await comparePins(options.pins, r.server.name, r.server.target, r.connected.definition.tools ?? [], options.approveChanges === true)));
+    }
+  }
   return { servers: results.map((r) => r.server), findings };
+}
+
+/** Pin new tools; report (or, when approving, re-pin) tools whose signature changed. Same identity as the wrapper: command + args, or URL. */
+async function comparePins(store: PinStore, server: string, identity: string, tools: readonly ToolDefinition[], approve: boolean): Promise<Finding[]> {
+  const pinned = await store.load(identity);
+  const findings: Finding[] = [];
+  let dirty = false;
+  const now = new Date().toISOString();
+  for (const tool of tools) {
+    const hash = toolSignatureHash(tool);
+    const pin = pinned[tool.name];
+    if (pin && pin.hash === hash) continue;
+    if (pin && !approve) {
+      const rule = SCAN_RULES.toolSignatureChanged;
+      findings.push({
+        server,
+        tool: tool.name,
+        ruleId: rule.id,
+        rule: rule.name,
+        severity: rule.severity,
+        message: `${rule.name}: tool "${tool.name}" changed since it was pinned at ${pin.pinnedAt}; review it and re-run with --approve-changes.`,
+        location: `tools[${tool.name}]`,
+        span: { start: 0, end: 0 },
+        evidence: `sha256 ${pin.hash.slice(0, 12)}… → ${hash.slice(0, 12)}…`,
+        references: rule.references,
+      });
+      continue;
+    }
+    pinned[tool.name] = { hash, pinnedAt: now };
+    dirty = true;
+  }
+  if (dirty) await store.save(identity, pinned);
+  return findings;
 }

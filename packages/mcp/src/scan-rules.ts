@@ -71,6 +71,9 @@ export const SCAN_RULES = {
   missingAuthentication: rule('WMCP017', 'missing-authentication', 'medium',
     'A remote server reached without an Authorization header or auth provider.',
     [REF.LLM03, REF.MCP07]),
+  toolSignatureChanged: rule('WMCP018', 'tool-signature-changed', 'high',
+    'A tool whose name, description, schemas or annotations changed since its signature was pinned (a rug pull until re-approved).',
+    [REF.LLM03, REF.T0010, REF.MCP04]),
 } as const satisfies Record<string, ScanRule>;
 
 export type ScanRuleKey = keyof typeof SCAN_RULES;

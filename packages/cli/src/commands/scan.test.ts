@@ -121,4 +121,25 @@ describe('warden scan', () => {
     expect(await run([clean, '--fail-on', 'severe'], usage.io)).toBe(2);
     expect(usage.err()).toContain('--fail-on must be');
   });
+
+  it('--pins reports a tool changed since the last scan until --approve-changes', async () => {
+    const config = join(dir, 'pinned.json');
+    const write = (version: string) =>
+      writeFile(config, JSON.stringify({ mcpServers: { files: { command: process.execPath, args: [SERVER], env: { FIXTURE_TOOL_VERSION: version } } } }));
+    const scan = async (...extra: string[]) => {
+      const b = buffers();
+      const code = await run([config, '--json', '--fail-on', 'critical', '--pins', '.warden/pins.json', ...extra], { ...b.io, cwd: dir });
+      const changed = (JSON.parse(b.out()).findings as { ruleId: string; tool: string }[]).filter((f) => f.ruleId === SCAN_RULES.toolSignatureChanged.id);
+      return { code, changed: changed.map((f) => f.tool) };
+    };
+    await write('1');
+    expect(await scan()).toEqual({ code: 0, changed: [] });
+    await write('2');
+    // The v2 echo also carries a webhook URL (a high finding), so only the signature change is checked here.
+    expect((await scan()).changed).toEqual(['echo']);
+    expect((await scan('--approve-changes')).changed).toEqual([]);
+    expect((await scan()).changed).toEqual([]);
+    const usage = buffers();
+    expect(await run([config, '--approve-changes'], usage.io)).toBe(2);
+  });
 });

@@ -5,11 +5,11 @@
 import { readFile } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { atLeast, parseMcpConfig, scanMcpConfig, SEVERITY_RANK, toSarif, type ConfigScanReport, type Finding } from '@warden/mcp';
+import { atLeast, JsonFilePinStore, parseMcpConfig, scanMcpConfig, SEVERITY_RANK, toSarif, type ConfigScanReport, type Finding } from '@warden/mcp';
 import { WardenConfigError, type Severity } from '@warden/core';
 import type { CommandIO } from '../command-table';
 
-export const SCAN_USAGE = `Usage: warden scan <config.json> [--json | --sarif] [--fail-on low|medium|high|critical] [--timeout ms]
+export const SCAN_USAGE = `Usage: warden scan <config.json> [--json | --sarif] [--fail-on low|medium|high|critical] [--timeout ms] [--pins file [--approve-changes]]
 
 Starts or connects to each server of an MCP configuration ({ "mcpServers": { ... } }, as used
 by desktop and IDE clients), lists its tools, prompts, resources and instructions, and scans
@@ -20,6 +20,9 @@ sensitive paths, exfiltration links, shadowing of other servers' tools, insecure
   --sarif            print SARIF 2.1.0 (for code-scanning dashboards)
   --fail-on <sev>    exit 1 when a finding is at or above this severity (default: high)
   --timeout <ms>     per server, to start and answer (default: 15000)
+  --pins <file>      pin each tool's signature in this JSON file (e.g. .warden/mcp-pins.json);
+                     a tool that changed since it was pinned is a finding (rug pull)
+  --approve-changes  with --pins: accept the changed signatures as the new pins
 
 Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or config error,
 3 a server could not be scanned (and no finding at or above --fail-on).
@@ -66,7 +69,7 @@ export function formatTable(report: ConfigScanReport, configName: string, failOn
 }
 
 export async function run(argv: string[], io: CommandIO): Promise<number> {
-  let values: { json?: boolean; sarif?: boolean; 'fail-on'?: string; timeout?: string; help?: boolean };
+  let values: { json?: boolean; sarif?: boolean; 'fail-on'?: string; timeout?: string; pins?: string; 'approve-changes'?: boolean; help?: boolean };
   let positionals: string[];
   try {
     ({ values, positionals } = parseArgs({
@@ -76,6 +79,8 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
         sarif: { type: 'boolean' },
         'fail-on': { type: 'string' },
         timeout: { type: 'string' },
+        pins: { type: 'string' },
+        'approve-changes': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -99,6 +104,7 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
   if (!SEVERITIES.includes(failOn)) return usageError(`--fail-on must be low, medium, high or critical (got "${values['fail-on']}")`);
   const timeoutMs = values.timeout === undefined ? 15_000 : Number(values.timeout);
   if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) return usageError(`--timeout must be a positive number of milliseconds (got "${values.timeout}")`);
+  if (values['approve-changes'] && !values.pins) return usageError('--approve-changes needs --pins <file>');
 
   const cwd = io.cwd ?? process.cwd();
   const path = resolve(cwd, positionals[0]);
@@ -113,7 +119,16 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
     return 2;
   }
 
-  const report = await scanMcpConfig(config, { timeoutMs });
+  const pins = values.pins ? new JsonFilePinStore(resolve(cwd, values.pins)) : undefined;
+  let report: ConfigScanReport;
+  try {
+    report = await scanMcpConfig(config, { timeoutMs, pins, approveChanges: values['approve-changes'] === true });
+  } catch (e) {
+    // Only the pin file can fail the whole scan (servers fail one by one, inside the report).
+    io.stderr.write(`warden scan: ${(e as Error).message}
+`);
+    return 2;
+  }
   const rel = relative(cwd, path);
   const shown = rel && !rel.startsWith('..') ? rel : path;
   if (values.json) io.stdout.write(JSON.stringify({ servers: report.servers, findings: report.findings }, null, 2) + '\n');
