@@ -220,6 +220,15 @@ describe.each(APIS)('streamText (%s api)', (api) => {
     expect(spans[0]!.status.code).toBe(SpanStatusCode.UNSET);
   });
 
+  it('ends the span as abandoned when nobody reads the model stream for streamIdleTimeoutMs', async () => {
+    const s = await server(() => ({ text: 'one two three four five six seven eight' }));
+    const wrapped = wrapAISDKModel(model(s, api), { streamIdleTimeoutMs: 100 });
+    const { stream } = await wrapped.doStream({ prompt: [{ role: 'user', content: [{ type: 'text', text: 'x' }] }] });
+    await stream.getReader().read();
+    await expect.poll(() => modelSpans().length, { timeout: 2_000 }).toBe(1);
+    expect(modelSpans()[0]!.attributes[ATTR_WARDEN_STREAM_OUTCOME]).toBe('abandoned');
+  });
+
   it('records an error when the connection drops mid-stream, and the app sees the same error parts', async () => {
     const behaviour: FakeBehaviour = () => ({ text: 'one two three four five six', failAfterChunks: 3 });
     const { bare, wrapped } = await bareAndWrapped(behaviour, api, async (m) => {
@@ -326,6 +335,7 @@ describe('wrapAISDKModel', () => {
     expect(() => wardenMiddleware({ maxContentLength: -1 })).toThrow(WardenConfigError);
     expect(() => wardenMiddleware({ maxContentLength: -1 })).toThrow(/maxContentLength/);
     expect(() => wardenMiddleware({ agent: '' })).toThrow(/agent/);
+    expect(() => wardenMiddleware({ streamIdleTimeoutMs: -5 })).toThrow(/streamIdleTimeoutMs/);
     const v2 = { specificationVersion: 'v2', provider: 'p', modelId: 'm', doGenerate: async () => ({}) };
     expect(() => wrapAISDKModel(v2 as never)).toThrow(UnsupportedClientError);
   });

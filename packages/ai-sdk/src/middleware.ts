@@ -99,7 +99,7 @@ export function wardenMiddleware(options?: WardenAISDKOptions): LanguageModelMid
         call.end();
         throw err;
       }
-      const stream = safely('ai-sdk.watchStream', () => watchStream(result.stream, call, params.abortSignal, opts.agent));
+      const stream = safely('ai-sdk.watchStream', () => watchStream(result.stream, call, params.abortSignal, opts));
       if (!stream) {
         call.end();
         return result;
@@ -320,7 +320,7 @@ function watchStream(
   source: ReadableStream<LanguageModelV3StreamPart>,
   call: ModelCallSpan,
   abortSignal: AbortSignal | undefined,
-  agent: string | AgentIdentity | undefined,
+  opts: WardenAISDKOptions,
 ): ReadableStream<LanguageModelV3StreamPart> {
   const reader = source.getReader();
   const folded = new StreamedResponse(call.content.enabled);
@@ -329,10 +329,10 @@ function watchStream(
     onEnd: (outcome, error) => {
       call.recordResponse(folded.response());
       if (outcome === 'error' || outcome === 'aborted') call.recordError(error);
-      if (outcome === 'completed') observeRequestedTools(folded.requestedTools, agent);
+      if (outcome === 'completed') observeRequestedTools(folded.requestedTools, opts.agent);
       call.end(outcome);
     },
-  });
+  }, { idleTimeoutMs: opts.streamIdleTimeoutMs });
   const parts = watch.wrap({
     next: () => reader.read() as Promise<IteratorResult<LanguageModelV3StreamPart>>,
     return: async (reason?: unknown) => {

@@ -5,6 +5,8 @@ import { z } from 'zod';
 export interface WardenAISDKOptions extends ContentCaptureOptions {
   /** The agent these calls belong to, when no agent is active in context (`withAgent`, `traceAgent`). */
   agent?: string | AgentIdentity;
+  /** End a stream's span as `abandoned` when nothing was read for this long. Default 5 minutes; 0: never. */
+  streamIdleTimeoutMs?: number;
 }
 
 const agentIdentitySchema = z.object({
@@ -26,6 +28,7 @@ const optionsSchema = z.object({
   captureContent: z.boolean().optional(),
   redactPatterns: z.array(redactRuleSchema).optional(),
   maxContentLength: z.number().int().positive().optional(),
+  streamIdleTimeoutMs: z.number().int().nonnegative().optional(),
 });
 
 /** Validates options once, at wrap time; the error names the bad field. */

@@ -186,7 +186,7 @@ describe('a chat model', () => {
 describe('a stream the app stops reading', () => {
   it('ends as abandoned after the idle timeout, since LangChain sends no callback', async () => {
     const s = await server(() => ({ text: 'one two three four five six', chunkDelayMs: 5 }));
-    const model = wrapLangChain(chatModel(s.openaiBaseURL), { idleTimeoutMs: 100 });
+    const model = wrapLangChain(chatModel(s.openaiBaseURL), { streamIdleTimeoutMs: 100 });
     for await (const _ of await model.stream('x')) break;
     expect(spansWhere('chat')).toHaveLength(0);
     await expect.poll(() => spansWhere('chat').length, { timeout: 2_000 }).toBe(1);

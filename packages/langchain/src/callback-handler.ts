@@ -310,7 +310,7 @@ export class WardenCallbackHandler extends BaseCallbackHandler {
   /**
    * LangChain sends no callback when the caller aborts a stream it is reading (its signal
    * race rejects the read, the generator is left suspended) or stops reading it: end the run
-   * on the call's abort signal, or after `idleTimeoutMs` without a callback.
+   * on the call's abort signal, or after `streamIdleTimeoutMs` without a callback.
    */
   private watchEnd(runId: string, run: OpenRun, signal: unknown): void {
     const endIfOpen = (outcome: StreamOutcome, error?: unknown) => {
@@ -318,8 +318,11 @@ export class WardenCallbackHandler extends BaseCallbackHandler {
       openRuns.take(runId);
       endRun(run, outcome, error);
     };
-    run.idleTimer = setTimeout(() => endIfOpen('abandoned'), this.options.idleTimeoutMs ?? DEFAULT_STREAM_IDLE_TIMEOUT_MS);
-    run.idleTimer.unref?.();
+    const idle = this.options.streamIdleTimeoutMs ?? DEFAULT_STREAM_IDLE_TIMEOUT_MS;
+    if (idle > 0) {
+      run.idleTimer = setTimeout(() => endIfOpen('abandoned'), idle);
+      run.idleTimer.unref?.();
+    }
     if (signal instanceof AbortSignal) {
       const onAbort = () => endIfOpen('aborted', signal.reason);
       signal.addEventListener('abort', onAbort, { once: true });

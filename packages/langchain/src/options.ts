@@ -7,9 +7,9 @@ export interface WardenLangChainOptions extends ContentCaptureOptions {
   agent?: string | AgentIdentity;
   /**
    * End a model run's span as `abandoned` when no callback came for this long (a stream the
-   * app stopped reading sends none). Default DEFAULT_STREAM_IDLE_TIMEOUT_MS (5 minutes).
+   * app stopped reading sends none). Default DEFAULT_STREAM_IDLE_TIMEOUT_MS (5 minutes); 0: never.
    */
-  idleTimeoutMs?: number;
+  streamIdleTimeoutMs?: number;
 }
 
 const agentIdentitySchema = z.object({
@@ -31,7 +31,7 @@ const optionsSchema = z.object({
   captureContent: z.boolean().optional(),
   redactPatterns: z.array(redactRuleSchema).optional(),
   maxContentLength: z.number().int().positive().optional(),
-  idleTimeoutMs: z.number().int().positive().optional(),
+  streamIdleTimeoutMs: z.number().int().nonnegative().optional(),
 });
 
 /** Validates options once, at wrap time; the error names the bad field. */
