@@ -10,7 +10,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { startFakeLlmServer, type FakeReply, type FakeRequest } from '@warden/testing';
 import OpenAI from 'openai';
-import { monitor, traceAgent, traceTool, wrap, type Alert } from 'warden';
+import { monitor, PolicyDeniedError, traceAgent, traceTool, wrap, type Alert } from 'warden';
 import { formatSpanTree } from './lib/print-spans';
 
 const outDir = resolve(process.env.WARDEN_DEMO_DIR ?? '.warden');
@@ -49,7 +49,8 @@ const warden = monitor({
   exporter: 'memory', // point OTEL_EXPORTER_OTLP_ENDPOINT at a Collector and use 'otlp' in production
   traceFile: resolve(outDir, 'traces.jsonl'),
   auditLog: resolve(outDir, 'audit.jsonl'),
-  policies: [{ agent: 'support-bot', mode: 'audit', allowedTools: ['lookup_order'] }],
+  // Least privilege: this agent may only look orders up; anything else is stopped before it runs.
+  policies: [{ agent: 'support-bot', mode: 'enforce', allowedTools: ['lookup_order'] }],
 });
 
 const seen = new Map<string, number>();
@@ -70,7 +71,7 @@ const tools = {
 };
 
 /** One turn of the agent: ask the model, run the tools it asks for, ask again with the results. */
-const supportTurn = traceAgent('support-bot', async (question: string) => {
+const supportTurn = traceAgent('support-bot', async (question: string, _conversation: string) => {
   const messages: OpenAI.Chat.ChatCompletionMessageParam[] = [{ role: 'user', content: question }];
   const first = await openai.chat.completions.create({ model: 'gpt-4o-mini', messages, tools: TOOL_DEFS });
   const calls = first.choices[0]!.message.tool_calls ?? [];
@@ -79,12 +80,21 @@ const supportTurn = traceAgent('support-bot', async (question: string) => {
   for (const call of calls) {
     if (call.type !== 'function') continue;
     const run = tools[call.function.name as keyof typeof tools] as (a: unknown) => Promise<unknown>;
-    const result = await run(JSON.parse(call.function.arguments));
+    let result: unknown;
+    try {
+      result = await run(JSON.parse(call.function.arguments));
+    } catch (error) {
+      // The policy stopped the tool before it ran; tell the model instead of failing the turn.
+      if (!PolicyDeniedError.isInstance(error)) throw error;
+      refusalsByPolicy++;
+      result = { error: `not allowed: ${error.reason}` };
+    }
     messages.push({ role: 'tool', tool_call_id: call.id, content: JSON.stringify(result) });
   }
   const second = await openai.chat.completions.create({ model: 'gpt-4o-mini', messages, tools: TOOL_DEFS });
   return second.choices[0]!.message.content;
-}, { version: '1.0.0' });
+}, { version: '1.0.0', conversationId: (_question: string, conversation: string) => conversation });
+let refusalsByPolicy = 0;
 
 const TOOL_DEFS: OpenAI.Chat.ChatCompletionTool[] = Object.keys(tools).map((name) => ({
   type: 'function',
@@ -103,20 +113,21 @@ const stream = await openai.chat.completions.create({
 });
 for await (const _chunk of stream) void _chunk;
 server.setBehaviour((req) => (((req.body.messages ?? []) as { role: string }[]).at(-1)?.role === 'tool' ? { text: 'It shipped.' } : { toolCalls: [{ name: 'lookup_order', arguments: { id: 'A-1001' } }] }));
-await supportTurn('What is the status of A-1001?');
+await supportTurn('What is the status of A-1001?', 'conv-0');
 console.log(formatSpanTree(warden.finishedSpans()).replace(/^/gm, '   '));
 
 const NORMAL_TURNS = 500;
 const CHANGED_TURNS = 300;
 console.log(`\n2. Normal traffic while the analyzer learns the baseline (${NORMAL_TURNS} turns)...`);
 server.setBehaviour(behaviour);
-for (let i = 0; i < NORMAL_TURNS; i++) await supportTurn(`question ${i}`);
+for (let i = 0; i < NORMAL_TURNS; i++) await supportTurn(`question ${i}`, `conv-${Math.floor(i / 5)}`);
 console.log(`   alerts during normal traffic: ${alertCount}`);
 
 console.log(`\n3. The model changes: longer answers, a new tool (issue_refund), more tool calls (${CHANGED_TURNS} turns):`);
 phase = 'changed';
-for (let i = 0; i < CHANGED_TURNS; i++) await supportTurn(`question ${NORMAL_TURNS + i}`);
+for (let i = 0; i < CHANGED_TURNS; i++) await supportTurn(`question ${NORMAL_TURNS + i}`, `conv-${Math.floor((NORMAL_TURNS + i) / 5)}`);
 console.log('   alerts by detector:', Object.fromEntries(seen));
+console.log(`   issue_refund calls stopped by the enforce policy before they ran: ${refusalsByPolicy}`);
 
 await warden.flush();
 await warden.verifyAuditLog();

@@ -57,6 +57,7 @@ export class Warden extends EventEmitter<WardenEvents> {
   readonly policyGuard: PolicyGuard | undefined;
   readonly auditLog: AuditLog | undefined;
   private readonly ledger: PostureLedger;
+  private readonly multiTurn: MultiTurnRiskSpanProcessor;
   private readonly memory: InMemorySpanExporter | undefined;
   private readonly cleanups: (() => void)[] = [];
   private readonly timeoutMs: number;
@@ -75,6 +76,7 @@ export class Warden extends EventEmitter<WardenEvents> {
       meterProvider: MeterProvider | undefined;
       registerGlobal: boolean;
       analyzer: Analyzer | undefined;
+      multiTurn: MultiTurnRiskSpanProcessor;
       ledger: PostureLedger;
       guard: PolicyGuard | undefined;
       auditLog: AuditLog | undefined;
@@ -88,6 +90,7 @@ export class Warden extends EventEmitter<WardenEvents> {
     this.meterProvider = parts.meterProvider;
     this.analyzer = parts.analyzer;
     this.ledger = parts.ledger;
+    this.multiTurn = parts.multiTurn;
     this.policyGuard = parts.guard;
     this.auditLog = parts.auditLog;
     this.cleanups.push(...parts.cleanups);
@@ -161,7 +164,18 @@ export class Warden extends EventEmitter<WardenEvents> {
         requireApproval: p.requireApproval,
         args: p.args ? Object.fromEntries(Object.keys(p.args).map((k) => [k, true])) : undefined,
       })) ?? (policies ? [] : undefined),
-      detectors: this.analyzer?.describe().map((d) => ({ ...d })),
+      detectors: [
+        ...(this.analyzer?.describe().map((d) => ({ ...d })) ?? []),
+        {
+          detector: 'multi_turn.conversation_risk',
+          kind: 'multi_turn',
+          feature: 'decaying per-conversation risk score',
+          threshold: this.multiTurn.scorer.threshold,
+          // Per conversation, not per record: measured by @warden/agents' bench on generated benign conversations.
+          falseAlarmRate: MULTI_TURN_FALSE_ALARMS_PER_CONVERSATION,
+          description: 'false alarms per benign conversation, measured on 5,000 generated conversations (see @warden/agents README)',
+        },
+      ],
       baselines: this.analyzer?.groups().filter((g) => g.state === 'warm').length,
       alertSubscribers: this.alertSubscriberCount(),
       contentCapture: this.options.captureContent,
@@ -250,6 +264,9 @@ export class Warden extends EventEmitter<WardenEvents> {
   }
 }
 
+/** Measured by `npm run bench -- agents` at the default threshold (see @warden/agents README). */
+const MULTI_TURN_FALSE_ALARMS_PER_CONVERSATION = 0.0162;
+
 function withTimeout(p: Promise<void>, ms: number): Promise<void> {
   let timer: ReturnType<typeof setTimeout>;
   const timeout = new Promise<void>((resolve) => {
@@ -305,10 +322,11 @@ export function monitor(options: MonitorOptions = {}): Warden {
   }
   const auditLog = parsed.auditLog ? new AuditLog({ destination: parsed.auditLog as string }) : undefined;
 
+  const multiTurn = new MultiTurnRiskSpanProcessor();
   const wardenProcessors: SpanProcessor[] = [
     ...(analyzer ? [new AnalyzerSpanProcessor(analyzer, { service: serviceName }) as unknown as SpanProcessor] : []),
     ledger.spanProcessor() as unknown as SpanProcessor,
-    new MultiTurnRiskSpanProcessor() as unknown as SpanProcessor,
+    multiTurn as unknown as SpanProcessor,
     new AgentGraphSpanProcessor() as unknown as SpanProcessor,
     ...(auditLog ? [new AuditLogSpanProcessor(auditLog) as unknown as SpanProcessor] : []),
   ];
@@ -325,6 +343,7 @@ export function monitor(options: MonitorOptions = {}): Warden {
     wardenProcessors,
     exportProcessors: [...(exportProcessor ? [exportProcessor] : []), ...fileProcessors],
     analyzer,
+    multiTurn,
     ledger,
     guard,
     auditLog,
