@@ -305,6 +305,12 @@ function describeSubject(s: AlertSubject): string {
 
 const EMPTY_SET: ReadonlySet<string> = new Set();
 
+function hasAny(o: Record<string, unknown>): boolean {
+  for (const _ in o) return true;
+  return false;
+}
+const NO_TOOLS: string[] = [];
+
 /**
  * Learns each group's normal behaviour and raises calibrated alerts when it changes.
  * `observe()` is synchronous and never throws: Warden's own failures go to reportInternalError.
@@ -316,6 +322,10 @@ export class Analyzer extends EventEmitter<AnalyzerEvents> {
   private readonly agentsByKey = new Map<string, AgentState>();
   private alertCounter = 0;
   private counter: Counter | undefined;
+  private isoRecord: CallRecord | undefined;
+  private isoValue: string | undefined;
+  /** The ISO time of the record being observed, formatted at most once (no closure per record). */
+  private readonly timeOf = (): string => (this.isoValue ??= isoTime(this.isoRecord?.time ?? 0));
   private counterProvider: MeterProvider | undefined;
 
   constructor(options?: AnalyzerOptions, snapshot?: AnalyzerSnapshot) {
@@ -496,16 +506,21 @@ export class Analyzer extends EventEmitter<AnalyzerEvents> {
 
   private observeUnsafe(record: CallRecord): Alert[] {
     if (!record || typeof record !== 'object') return [];
-    const time = isoTime(record.time);
+    // Formatted only when an event needs it: most records raise nothing.
+    this.isoRecord = record;
+    this.isoValue = undefined;
+    const timeOf = this.timeOf;
     const traceId = keyPart(record.traceId) ?? '';
     const service = keyPart(record.service) ?? this.options.service;
     const agentName = keyPart(record.agent);
     const operation = keyPart(record.operation) ?? GEN_AI_OPERATION.CHAT;
     const model = keyPart(record.model);
     const tool = keyPart(record.tool);
-    const tools: string[] = [];
-    if (Array.isArray(record.toolCalls)) for (const t of record.toolCalls) if (keyPart(t) && tools.length < 64) tools.push(keyPart(t) as string);
-    if (tool) tools.push(tool);
+    const tools: string[] = Array.isArray(record.toolCalls) && record.toolCalls.length > 0 ? [] : tool ? [] : NO_TOOLS;
+    if (tools !== NO_TOOLS) {
+      for (const t of record.toolCalls ?? []) if (keyPart(t) && tools.length < 64) tools.push(keyPart(t) as string);
+      if (tool) tools.push(tool);
+    }
     const alerts: Alert[] = [];
 
     // Agent level: models (config changes) and tool usage.
@@ -528,7 +543,7 @@ export class Analyzer extends EventEmitter<AnalyzerEvents> {
           to: model,
           message: `${describeSubject({ service, agent: agentName })} now calls model ${model} (was ${previous}); a new baseline starts`,
           traceId,
-          time,
+          time: timeOf(),
         });
       }
     }
@@ -554,7 +569,7 @@ export class Analyzer extends EventEmitter<AnalyzerEvents> {
           to: to || '(none)',
           message: `${describeSubject(key)}: ${changed === 'agent_version' ? 'agent version' : 'prompt version'} changed from ${from || '(none)'} to ${to || '(none)'}; a new baseline starts`,
           traceId,
-          time,
+          time: timeOf(),
         });
       }
     } else {
@@ -571,7 +586,8 @@ export class Analyzer extends EventEmitter<AnalyzerEvents> {
       if (entry) entry[1]++;
       else group.toolCounts.push([group.toolCounts.length < MAX_GROUP_TOOLS ? t : OTHER, 1]);
     }
-    const subjectBase: AlertSubject = { service: group.key.service, agent: group.key.agent, model: group.key.model, tool: group.key.tool };
+    const g = group;
+    const subjectOf = (feature: string): AlertSubject => ({ service: g.key.service, agent: g.key.agent, model: g.key.model, tool: g.key.tool, feature });
 
     for (const f of NUMERIC_FEATURES) {
       const x = f.get(record);
@@ -591,17 +607,17 @@ export class Analyzer extends EventEmitter<AnalyzerEvents> {
           kind: 'drift',
           severity: v.score > 2 * v.threshold ? 'high' : 'medium',
           detector,
-          subject: { ...subjectBase, feature: f.id },
-          message: `${f.label} of ${describeSubject(subjectBase)} ${moved} from median ${fmt(b)}${f.unit} to ${fmt(c)}${f.unit} over the last ${recent.length} calls`,
+          subject: subjectOf(f.id),
+          message: `${f.label} of ${describeSubject(group.key)} ${moved} from median ${fmt(b)}${f.unit} to ${fmt(c)}${f.unit} over the last ${recent.length} calls`,
           score: v.score,
           threshold: v.threshold,
           baseline: { median: b, p90: quantileSorted(Array.from(base), 0.9), n: base.length },
           current: { median: c, p90: recent.length > 0 ? quantileSorted(Array.from(recent), 0.9) : c, n: recent.length },
           traceIds: group.traceIds.slice(),
           controls: DRIFT_CONTROLS,
-          time,
+          time: timeOf(),
         });
-        if (alert) group.lastAlert = { id: alert.id, detector, time, message: alert.message };
+        if (alert) group.lastAlert = { id: alert.id, detector, time: alert.time, message: alert.message };
       }
     }
 
@@ -614,17 +630,17 @@ export class Analyzer extends EventEmitter<AnalyzerEvents> {
         kind: 'drift',
         severity: r.severity,
         detector,
-        subject: { ...subjectBase, feature: r.id },
-        message: `${r.label} of ${describeSubject(subjectBase)} rose from ${pct(v.baselineRate)} to ${pct(v.currentRate)} over the last ${v.span} calls`,
+        subject: subjectOf(r.id),
+        message: `${r.label} of ${describeSubject(group.key)} rose from ${pct(v.baselineRate)} to ${pct(v.currentRate)} over the last ${v.span} calls`,
         score: v.score,
         threshold: v.threshold,
         baseline: { rate: v.baselineRate },
         current: { rate: v.currentRate, n: v.span },
         traceIds: v.traceIds,
         controls: DRIFT_CONTROLS,
-        time,
+        time: timeOf(),
       });
-      if (alert) group.lastAlert = { id: alert.id, detector, time, message: alert.message };
+      if (alert) group.lastAlert = { id: alert.id, detector, time: alert.time, message: alert.message };
     }
 
     for (const c of CATEGORICAL_FEATURES) {
@@ -638,17 +654,17 @@ export class Analyzer extends EventEmitter<AnalyzerEvents> {
         kind: 'drift',
         severity: 'medium',
         detector,
-        subject: { ...subjectBase, feature: c.id },
-        message: `${c.label} of ${describeSubject(subjectBase)} changed: "${v.category}" went from ${pct(v.baselineShare)} to ${pct(v.currentShare)} of the last ${v.span} calls`,
+        subject: subjectOf(c.id),
+        message: `${c.label} of ${describeSubject(group.key)} changed: "${v.category}" went from ${pct(v.baselineShare)} to ${pct(v.currentShare)} of the last ${v.span} calls`,
         score: v.score,
         threshold: v.threshold,
         baseline: { share: v.baselineShare },
         current: { share: v.currentShare, n: v.span },
         traceIds: group.traceIds.slice(),
         controls: DRIFT_CONTROLS,
-        time,
+        time: timeOf(),
       });
-      if (alert) group.lastAlert = { id: alert.id, detector, time, message: alert.message };
+      if (alert) group.lastAlert = { id: alert.id, detector, time: alert.time, message: alert.message };
     }
 
     // Tools: per agent, from model calls that request tools and from tool executions.
@@ -656,11 +672,11 @@ export class Analyzer extends EventEmitter<AnalyzerEvents> {
       const session = keyPart(record.conversationId) ?? traceId;
       const alarmed = this.alarmedTools(agent);
       const verdicts = observeTools(agent.tools, this.params.tools, tools, session, traceId, alarmed);
-      if (verdicts) for (const v of verdicts) this.raiseToolAlert(agent, v, alerts, time, traceId, group);
+      if (verdicts) for (const v of verdicts) this.raiseToolAlert(agent, v, alerts, timeOf(), traceId, group);
     }
 
-    this.resolveQuiet(group.alarms, group.count, time, (detector) => this.groupDetectorQuiet(group, detector));
-    this.resolveQuiet(agent.alarms, agent.tools.records, time, (detector) => this.agentDetectorQuiet(agent, detector));
+    if (hasAny(group.alarms)) this.resolveQuiet(group.alarms, group.count, timeOf, (detector) => this.groupDetectorQuiet(g, detector));
+    if (hasAny(agent.alarms)) this.resolveQuiet(agent.alarms, agent.tools.records, timeOf, (detector) => this.agentDetectorQuiet(agent, detector));
     return alerts;
   }
 
@@ -674,6 +690,7 @@ export class Analyzer extends EventEmitter<AnalyzerEvents> {
   }
 
   private alarmedTools(agent: AgentState): ReadonlySet<string> {
+    if (!hasAny(agent.alarms)) return EMPTY_SET;
     let set: Set<string> | undefined;
     for (const key of Object.keys(agent.alarms)) {
       if (key.startsWith('tool.rate_spike:')) (set ??= new Set()).add(key.slice('tool.rate_spike:'.length));
@@ -767,7 +784,7 @@ export class Analyzer extends EventEmitter<AnalyzerEvents> {
     return alert;
   }
 
-  private resolveQuiet(alarms: Record<string, ActiveAlarm>, at: number, time: string, quiet: (detector: string) => boolean): void {
+  private resolveQuiet(alarms: Record<string, ActiveAlarm>, at: number, timeOf: () => string, quiet: (detector: string) => boolean): void {
     for (const key in alarms) {
       const alarm = alarms[key];
       if (at - alarm.lastCross < this.options.cooldown || !quiet(key)) continue;
@@ -780,7 +797,7 @@ export class Analyzer extends EventEmitter<AnalyzerEvents> {
         subject: alarm.subject,
         message: `back to baseline: ${alarm.message}`,
         records: at - alarm.raisedAt,
-        time,
+        time: timeOf(),
       });
     }
   }

@@ -18,19 +18,19 @@ export interface DispersionState {
   seen: number;
   same: number[];
   counts: [string, number][];
-  /** Per category: how often it repeated at each lag. */
-  sameBy: [string, number[]][];
+  /** Per category: how often it repeated at each lag (only when per-category effects are wanted). */
+  sameBy: [string, number[]][] | null;
 }
 
-export function newDispersionState(): DispersionState {
-  return { ring: [], seen: 0, same: new Array(DISPERSION_LAGS).fill(0), counts: [], sameBy: [] };
+export function newDispersionState(perCategory: boolean): DispersionState {
+  return { ring: [], seen: 0, same: new Array(DISPERSION_LAGS).fill(0), counts: [], sameBy: perCategory ? [] : null };
 }
 
 export function observeDispersion(s: DispersionState, category: string): void {
   if (s.seen >= DISPERSION_MAX_RECORDS) return;
   const ring = s.ring;
-  let own = s.sameBy.find((e) => e[0] === category)?.[1];
-  if (!own && s.sameBy.length < MAX_CATEGORIES_WITH_LAGS) s.sameBy.push([category, (own = new Array(DISPERSION_LAGS).fill(0))]);
+  let own = s.sameBy?.find((e) => e[0] === category)?.[1];
+  if (!own && s.sameBy && s.sameBy.length < MAX_CATEGORIES_WITH_LAGS) s.sameBy.push([category, (own = new Array(DISPERSION_LAGS).fill(0))]);
   // ring[(seen - j) % L] is the category j records ago.
   for (let j = 1; j <= Math.min(DISPERSION_LAGS, s.seen); j++) {
     if (ring[(s.seen - j) % DISPERSION_LAGS] === category) {
@@ -65,7 +65,7 @@ export function designEffect(s: DispersionState): number {
  * rho_j = (P(category at t and at t-j) - p^2) / (p (1 - p)). Categories beyond the first 16 get 1.
  */
 export function categoryDesignEffect(s: DispersionState, category: string): number {
-  const own = s.sameBy.find((e) => e[0] === category)?.[1];
+  const own = s.sameBy?.find((e) => e[0] === category)?.[1];
   const n = s.counts.find((e) => e[0] === category)?.[1] ?? 0;
   if (!own || n < 2 || s.seen < 2) return 1;
   const p = n / s.seen;

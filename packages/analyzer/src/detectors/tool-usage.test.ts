@@ -86,7 +86,7 @@ describe('tool usage', () => {
     for (let i = 0; i < 100_000; i++) for (const v of observeTools(s, params, [`tool_${i}_ü🔧`], `s${i % 1000}`, `t${i}`, none) ?? []) kinds.push(v.type);
     expect(s.known.length).toBe(params.maxKnownTools);
     expect(s.tracked.length).toBe(params.trackedTools);
-    expect(s.sessions.length).toBeLessThanOrEqual(params.maxSessions);
+    expect(s.sessionKeys.length).toBeLessThanOrEqual(params.maxSessions);
     expect(kinds.filter((k) => k === 'too_many_tools')).toHaveLength(1);
     expect(JSON.stringify(s).length).toBeLessThan(100_000);
   });

@@ -42,8 +42,9 @@ export interface ToolUsageState {
   sequence: number;
   sequenceRun: number;
   sequenceTraceIds: string[];
-  /** Session key -> last tool index, in insertion (LRU) order. */
-  sessions: [string, number][];
+  /** 32-bit hashes of open session keys (LRU order, oldest first) and each one's last tool index. */
+  sessionKeys: number[];
+  sessionLast: number[];
 }
 
 export type ToolVerdict =
@@ -61,7 +62,7 @@ export function newToolUsageState(p: ToolUsageParams, allowed?: readonly string[
     allowed: allowed ? [...allowed] : null,
     tracked: [],
     rates: [],
-    dispersion: newDispersionState(),
+    dispersion: newDispersionState(true),
     designEffects: [],
     transitions: new Array(v * v).fill(0),
     transitionsLearned: 0,
@@ -69,7 +70,8 @@ export function newToolUsageState(p: ToolUsageParams, allowed?: readonly string[
     sequence: 0,
     sequenceRun: 0,
     sequenceTraceIds: [],
-    sessions: [],
+    sessionKeys: [],
+    sessionLast: [],
   };
 }
 
@@ -140,6 +142,13 @@ export function observeTools(
   return out;
 }
 
+/** FNV-1a: session keys are kept as 32-bit hashes, so memory does not depend on their length. */
+function hashSession(key: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
 function observeSequence(
   s: ToolUsageState,
   p: ToolUsageParams,
@@ -148,11 +157,13 @@ function observeSequence(
   traceId: string,
 ): ToolVerdict | undefined {
   const v = p.trackedTools + 2;
-  let at = s.sessions.findIndex((e) => e[0] === session);
+  const key = hashSession(session);
+  const at = s.sessionKeys.indexOf(key);
   let prev = 0;
   if (at >= 0) {
-    prev = s.sessions[at][1];
-    s.sessions.splice(at, 1);
+    prev = s.sessionLast[at];
+    s.sessionKeys.splice(at, 1);
+    s.sessionLast.splice(at, 1);
   }
   let verdict: ToolVerdict | undefined;
   for (const tool of tools) {
@@ -180,8 +191,12 @@ function observeSequence(
     }
     prev = next;
   }
-  s.sessions.push([session, prev]);
-  if (s.sessions.length > p.maxSessions) s.sessions.shift();
+  s.sessionKeys.push(key);
+  s.sessionLast.push(prev);
+  if (s.sessionKeys.length > p.maxSessions) {
+    s.sessionKeys.shift();
+    s.sessionLast.shift();
+  }
   return verdict;
 }
 
