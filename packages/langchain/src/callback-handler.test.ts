@@ -116,6 +116,19 @@ describe('a chat model', () => {
     expect(openRunCount()).toBe(0);
   });
 
+  it('invoke through the Responses API (useResponsesApi): usage, finish reason and the same message', async () => {
+    const { ChatOpenAI } = await import('@langchain/openai');
+    const { bare, wrapped } = await bareAndWrapped(() => ({ text: 'Shipped.', inputTokens: 13, outputTokens: 2 }), async (s, wrap) => {
+      const model = new ChatOpenAI({ model: 'gpt-4o-mini', configuration: { baseURL: s.openaiBaseURL }, apiKey: 'test', maxRetries: 0, useResponsesApi: true });
+      if (wrap) wrapLangChain(model);
+      return plain(await model.invoke('Where is my order?'));
+    });
+    expect(wrapped).toEqual(bare);
+    expect(servers[1]!.requests[0]!.path).toBe('/v1/responses');
+    const [span] = spansWhere('chat');
+    expect(span!.attributes).toMatchObject({ [ATTR_GEN_AI_USAGE_INPUT_TOKENS]: 13, [ATTR_GEN_AI_USAGE_OUTPUT_TOKENS]: 2, [ATTR_GEN_AI_RESPONSE_ID]: 'resp_000000' });
+  });
+
   it('stream: the same chunks as the bare model; the span ends completed with usage and time to first chunk', async () => {
     const { bare, wrapped } = await bareAndWrapped(() => ({ text: 'Your order has shipped today.', inputTokens: 17, outputTokens: 6 }), async (s, wrap) => {
       const model = chatModel(s.openaiBaseURL);
