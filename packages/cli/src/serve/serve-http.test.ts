@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import { Worker } from 'node:worker_threads';
 import { ATTR_GEN_AI_OPERATION_NAME, ATTR_SERVICE_NAME } from '@warden/core';
@@ -128,6 +129,31 @@ describe('warden serve over HTTP', () => {
     expect(metrics).toContain('warden_serve_requests_total{status="400"} 4');
     expect(metrics).toContain('warden_serve_requests_total{status="413"} 3');
     expect(metrics).toContain('warden_serve_malformed_bodies_total 4');
+  });
+
+  it('answers 429 when too many body bytes are in flight, yet lets a lone large request through', async () => {
+    const h = await serve({ maxInflightBytes: 700, retryAfterSeconds: 3 });
+    const inFlight = async (): Promise<number> =>
+      Number(/warden_serve_body_bytes_in_flight (\d+)/.exec(await (await fetch(`${h.url}/metrics`)).text())![1]);
+    const bodyA = Buffer.from(jsonRequest(Array.from({ length: 10 }, () => jsonSpan(true))));
+    expect(bodyA.length).toBeGreaterThan(1400);
+    const a = request(`${h.url}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': bodyA.length } });
+    const answerA = new Promise<number>((resolve) =>
+      a.on('response', (r) => {
+        r.resume();
+        resolve(r.statusCode ?? 0);
+      }),
+    );
+    a.write(bodyA.subarray(0, 600)); // A holds 600 bytes and waits for the rest
+    const deadline = Date.now() + 5_000;
+    while ((await inFlight()) !== 600 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    const b = await post(h, jsonRequest([jsonSpan(true)]), { 'content-type': 'application/json' });
+    expect(b.status).toBe(429);
+    expect(b.headers.get('retry-after')).toBe('3');
+    a.end(bodyA.subarray(600));
+    expect(await answerA).toBe(200); // alone, over the budget, still accepted
+    expect(await inFlight()).toBe(0);
+    expect(h.metrics.bodiesOverBudget).toBe(1);
   });
 
   it('answers 429 with Retry-After when the queue is full, and the SDK exporter retries until everything is analysed', async () => {

@@ -8,6 +8,7 @@ export class ServeMetrics {
   spansThrottled = 0;
   malformedBodies = 0;
   oversizedBodies = 0;
+  bodiesOverBudget = 0;
   forwardedRequests = 0;
   forwardFailures = 0;
   webhookDeliveries = 0;
@@ -29,7 +30,7 @@ export class ServeMetrics {
     this.alertsByKind.set(kind, (this.alertsByKind.get(kind) ?? 0) + 1);
   }
 
-  render(gauges: { queueDepth: number; queueCapacity: number; sseClients: number; webhookQueueDepth: number }): string {
+  render(gauges: { queueDepth: number; queueCapacity: number; sseClients: number; webhookQueueDepth: number; bodyBytesInFlight: number }): string {
     const lines: string[] = [];
     const counter = (name: string, help: string, value: number): void => {
       lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} counter`, `${name} ${value}`);
@@ -44,6 +45,7 @@ export class ServeMetrics {
     counter('warden_serve_spans_throttled_total', 'Spans in requests answered 429 because the queue was full.', this.spansThrottled);
     counter('warden_serve_malformed_bodies_total', 'Requests answered 400.', this.malformedBodies);
     counter('warden_serve_oversized_bodies_total', 'Requests answered 413.', this.oversizedBodies);
+    counter('warden_serve_bodies_over_budget_total', 'Requests answered 429 because too many body bytes were in flight.', this.bodiesOverBudget);
     lines.push('# HELP warden_serve_requests_total OTLP requests by response status.', '# TYPE warden_serve_requests_total counter');
     for (const [status, n] of [...this.requestsByStatus].sort((a, b) => a[0] - b[0])) {
       lines.push(`warden_serve_requests_total{status="${status}"} ${n}`);
@@ -64,6 +66,7 @@ export class ServeMetrics {
     gauge('warden_serve_queue_capacity', 'Capacity of the ingest queue.', gauges.queueCapacity);
     gauge('warden_serve_sse_clients', 'Connected /alerts/stream subscribers.', gauges.sseClients);
     gauge('warden_serve_webhook_queue_depth', 'Alerts waiting for webhook delivery.', gauges.webhookQueueDepth);
+    gauge('warden_serve_body_bytes_in_flight', 'Bytes of request bodies being read or decoded.', gauges.bodyBytesInFlight);
     return `${lines.join('\n')}\n`;
   }
 }

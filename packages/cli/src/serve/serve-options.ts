@@ -19,6 +19,8 @@ export const ServeOptionsSchema = z.object({
   maxQueue: z.number().int().positive().default(20_000),
   /** Largest request body, compressed or not. */
   maxBodyBytes: z.number().int().positive().default(8 * 1024 * 1024),
+  /** Bytes of request bodies held at once by all requests being read and decoded; more answers 429. */
+  maxInflightBytes: z.number().int().positive().default(64 * 1024 * 1024),
   /** Seconds the sender is told to wait when the queue is full. */
   retryAfterSeconds: z.number().int().min(1).max(3600).default(1),
   recentAlerts: z.number().int().positive().max(10_000).default(200),

@@ -37,19 +37,22 @@ export interface ServeHandle {
 }
 
 class BodyTooLarge extends Error {}
+class OverBudget extends Error {}
 
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+/** Reads the body up to `limit` bytes; `admit(n)` may refuse a chunk (memory budget). */
+function readBody(req: IncomingMessage, limit: number, admit: (bytes: number) => boolean): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    const stop = (error: Error): void => {
+      req.removeAllListeners('data');
+      req.resume();
+      reject(error);
+    };
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > limit) {
-        req.removeAllListeners('data');
-        req.resume();
-        reject(new BodyTooLarge());
-        return;
-      }
+      if (size > limit) return stop(new BodyTooLarge());
+      if (!admit(chunk.length)) return stop(new OverBudget());
       chunks.push(chunk);
     });
     req.on('end', () => resolve(Buffer.concat(chunks, size)));
@@ -203,6 +206,7 @@ export async function startServe(input: ServeOptionsInput = {}): Promise<ServeHa
 
   // --- HTTP ---------------------------------------------------------------------------------------
   let draining = false;
+  let bodyBytesInFlight = 0;
 
   function send(res: ServerResponse, status: number, body: string | Buffer, headers: Record<string, string> = {}): void {
     if (!res.headersSent) res.writeHead(status, headers);
@@ -245,19 +249,47 @@ export async function startServe(input: ServeOptionsInput = {}): Promise<ServeHa
       sendOtlpError(res, encoding, 413, `body exceeds ${options.maxBodyBytes} bytes`, { connection: 'close' });
       return;
     }
+    // Bytes of bodies held by all requests being read or decoded: bounded, so many concurrent
+    // senders cannot take the memory the queue bound is there to protect.
+    let held = 0;
     let raw: Buffer;
     try {
-      raw = await readBody(req, options.maxBodyBytes);
+      raw = await readBody(req, options.maxBodyBytes, (bytes) => {
+        // One request is always let through (else a big one could never pass); others wait.
+        if (bodyBytesInFlight + bytes > options.maxInflightBytes && bodyBytesInFlight > held) return false;
+        held += bytes;
+        bodyBytesInFlight += bytes;
+        return true;
+      });
     } catch (e) {
+      bodyBytesInFlight -= held;
       if (e instanceof BodyTooLarge) {
         metrics.oversizedBodies++;
         sendOtlpError(res, encoding, 413, `body exceeds ${options.maxBodyBytes} bytes`, { connection: 'close' });
+      } else if (e instanceof OverBudget) {
+        metrics.bodiesOverBudget++;
+        sendOtlpError(res, encoding, 429, 'too many request bodies in flight', { 'retry-after': String(options.retryAfterSeconds) });
       } else {
         metrics.countRequest(400);
         res.destroy();
       }
       return;
     }
+    try {
+      await analyzeBody(req, res, encoding, contentType, contentEncoding, raw);
+    } finally {
+      bodyBytesInFlight -= held;
+    }
+  }
+
+  async function analyzeBody(
+    req: IncomingMessage,
+    res: ServerResponse,
+    encoding: OtlpEncoding,
+    contentType: string,
+    contentEncoding: string,
+    raw: Buffer,
+  ): Promise<void> {
     let body = raw;
     if (contentEncoding === 'gzip') {
       try {
@@ -371,6 +403,7 @@ export async function startServe(input: ServeOptionsInput = {}): Promise<ServeHa
             queueCapacity: options.maxQueue,
             sseClients: sse.size,
             webhookQueueDepth: webhook?.depth ?? 0,
+            bodyBytesInFlight,
           }),
           { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' },
         );
