@@ -1,9 +1,10 @@
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { BasicTracerProvider, InMemorySpanExporter, SamplingDecision, SimpleSpanProcessor, type Sampler } from '@opentelemetry/sdk-trace-base';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CAPTURE_CONTENT_ENV, resolveContentPolicy } from './content';
 import { startModelCallSpan } from './model-call-span';
 import { setContentDefaults } from './registry';
+import { ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK } from './semconv';
 import { StreamWatch } from './stream-watch';
 
 describe('ModelCallSpan', () => {
@@ -94,6 +95,27 @@ describe('ModelCallSpan', () => {
     expect(a['gen_ai.usage.input_tokens']).toBeUndefined();
     expect(a['gen_ai.usage.output_tokens']).toBeUndefined();
     expect(a['gen_ai.usage.cache_read.input_tokens']).toBe(0);
+  });
+
+  it('records time to first chunk no longer than the span, even when starting the span is slow', () => {
+    // A sampler runs inside startSpan before the span's start time; a slow one used to count in TTFC only.
+    const slowSampler: Sampler = {
+      shouldSample() {
+        const until = performance.now() + 3;
+        while (performance.now() < until);
+        return { decision: SamplingDecision.RECORD_AND_SAMPLED };
+      },
+      toString: () => 'SlowSampler',
+    };
+    const slowProvider = new BasicTracerProvider({ sampler: slowSampler, spanProcessors: [new SimpleSpanProcessor(exporter)] });
+    const call = startModelCallSpan(slowProvider.getTracer('test'), { operation: 'chat', provider: 'openai', streaming: true }, resolveContentPolicy());
+    call.recordFirstChunk();
+    call.end('completed');
+    const span = exporter.getFinishedSpans()[0]!;
+    const ttfcNanos = (span.attributes[ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK] as number) * 1e9;
+    const durationNanos = span.duration[0] * 1e9 + span.duration[1];
+    expect(ttfcNanos).toBeGreaterThan(0);
+    expect(ttfcNanos).toBeLessThanOrEqual(durationNanos + 1);
   });
 });
 

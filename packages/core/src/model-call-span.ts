@@ -132,7 +132,8 @@ function count(n: unknown): n is number {
  */
 export class ModelCallSpan {
   readonly span: Span;
-  private readonly startedAt = performance.now();
+  /** Read right after the span starts, so time to first chunk never exceeds the span's duration. */
+  private readonly startedAt: number;
   private firstChunkAt: number | undefined;
   private ended = false;
   private usage: ModelUsage | undefined;
@@ -170,6 +171,7 @@ export class ModelCallSpan {
 
     const name = start.requestModel ? `${start.operation} ${start.requestModel}` : start.operation;
     this.span = tracer.startSpan(name, { kind: SpanKind.CLIENT, attributes: attrs }, start.parentContext ?? context.active());
+    this.startedAt = performance.now();
     this.baseMetricAttrs = {
       [A.ATTR_GEN_AI_OPERATION_NAME]: start.operation,
       [A.ATTR_GEN_AI_PROVIDER_NAME]: start.provider,
