@@ -97,7 +97,7 @@ export interface WebhookOptions {
 export class WebhookSink {
   private readonly queue: Alert[] = [];
   private running = false;
-  private idleWaiters: Array<() => void> = [];
+  private readonly idleWaiters: Array<() => void> = [];
   private closed = false;
 
   constructor(private readonly options: WebhookOptions, private readonly metrics: ServeMetrics) {}
@@ -251,7 +251,7 @@ function kv(key: string, value: string | number | boolean): { key: string; value
 export class OtlpLogSink {
   private pending: Alert[] = [];
   private scheduled = false;
-  private inFlight = new Set<Promise<void>>();
+  private readonly inFlight = new Set<Promise<void>>();
 
   constructor(
     private readonly url: string,

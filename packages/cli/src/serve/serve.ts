@@ -146,7 +146,7 @@ export async function startServe(input: ServeOptionsInput = {}): Promise<ServeHa
 
   // --- the analyzer side of the queue --------------------------------------------------------
   let pumpScheduled = false;
-  let emptyWaiters: Array<() => void> = [];
+  const emptyWaiters: Array<() => void> = [];
   let analyzedSinceSnapshot = 0;
 
   function schedulePump(): void {
