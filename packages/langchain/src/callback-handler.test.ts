@@ -8,6 +8,7 @@ import {
   ATTR_GEN_AI_OPERATION_NAME,
   ATTR_GEN_AI_OUTPUT_MESSAGES,
   ATTR_GEN_AI_PROVIDER_NAME,
+  ATTR_GEN_AI_REQUEST_MAX_TOKENS,
   ATTR_GEN_AI_REQUEST_MODEL,
   ATTR_GEN_AI_REQUEST_TEMPERATURE,
   ATTR_GEN_AI_RESPONSE_FINISH_REASONS,
@@ -92,9 +93,9 @@ class DenyDeletes implements ToolGuard {
 describe('a chat model', () => {
   it('invoke: one chat span with model, usage and finish reason; the same message as the bare model', async () => {
     const { bare, wrapped } = await bareAndWrapped(() => ({ text: 'Your order has shipped.', inputTokens: 21, outputTokens: 5 }), async (s, wrap) => {
-      const model = chatModel(s.openaiBaseURL);
+      const model = chatModel(s.openaiBaseURL, { temperature: 0.3, maxTokens: 64 });
       if (wrap) expect(wrapLangChain(model, { agent: 'support' })).toBe(model);
-      return plain(await model.invoke([new HumanMessage('Where is my order?')], { temperature: 0.3 } as never));
+      return plain(await model.invoke([new HumanMessage('Where is my order?')]));
     });
     expect(wrapped).toEqual(bare);
     const [span, ...rest] = spansWhere('chat');
@@ -103,6 +104,8 @@ describe('a chat model', () => {
     expect(span!.attributes).toMatchObject({
       [ATTR_GEN_AI_PROVIDER_NAME]: 'openai',
       [ATTR_GEN_AI_REQUEST_MODEL]: 'gpt-4o-mini',
+      [ATTR_GEN_AI_REQUEST_TEMPERATURE]: 0.3,
+      [ATTR_GEN_AI_REQUEST_MAX_TOKENS]: 64,
       [ATTR_GEN_AI_RESPONSE_MODEL]: 'gpt-4o-mini',
       [ATTR_GEN_AI_AGENT_NAME]: 'support',
       [ATTR_GEN_AI_USAGE_INPUT_TOKENS]: 21,

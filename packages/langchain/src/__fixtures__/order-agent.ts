@@ -19,8 +19,8 @@ export function orderBot(toolName = 'lookup_order', args: Record<string, unknown
       : { toolCalls: [{ id: 'call_1', name: toolName, arguments: args }], inputTokens: 30, outputTokens: 9 };
 }
 
-export function chatModel(baseURL: string, model = 'gpt-4o-mini'): ChatOpenAI {
-  return new ChatOpenAI({ model, configuration: { baseURL }, apiKey: 'test', maxRetries: 0 });
+export function chatModel(baseURL: string, fields: { model?: string; temperature?: number; maxTokens?: number } = {}): ChatOpenAI {
+  return new ChatOpenAI({ model: 'gpt-4o-mini', ...fields, configuration: { baseURL }, apiKey: 'test', maxRetries: 0 });
 }
 
 /** The app's tools; `ran` records real executions so a test can tell a tool did not run. */
