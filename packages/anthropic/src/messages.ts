@@ -1,16 +1,23 @@
 /** `messages.create` (and `messages.stream()`, which calls it): request, response and stream events as GenAI span facts. */
 import {
+  appendBounded,
+  asArray,
+  asDict,
+  asNumber,
+  asString,
   GEN_AI_OPERATION,
+  parseArguments,
+  type Dict,
   type InputMessage,
   type MessagePart,
+  type ModelCallPlan,
   type ModelResponse,
   type ModelUsage,
   type OutputMessage,
   type RequestedToolCall,
+  type StreamAccumulator,
 } from '@warden/core';
 import type { ServerTarget } from './anthropic-target';
-import { appendBounded, asArray, asDict, asNumber, asString, parseArguments, type Dict } from './loose-json';
-import type { ModelCallPlan, StreamAccumulator } from './model-call';
 
 /** Streamed text kept for content capture; the span attribute is bounded far below this. */
 const MAX_STREAMED_TEXT = 262_144;

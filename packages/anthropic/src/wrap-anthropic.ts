@@ -1,10 +1,14 @@
 /** `wrapAnthropic(client)`: the same client, with each model call recorded as a GenAI span. */
-import { UnsupportedClientError } from '@warden/core';
+import {
+  checkWrapOptions,
+  traceModelCall,
+  UnsupportedClientError,
+  type WrapOptions,
+  type WrapperSettings,
+} from '@warden/core';
 import { serverTarget, type ServerTarget } from './anthropic-target';
 import { messagesPlan } from './messages';
-import { traceModelCall, type WrapperSettings } from './model-call';
 import { withoutSdkSpans } from './sdk-tracing';
-import { checkWrapOptions, type WrapOptions } from './wrap-options';
 
 export type WrapAnthropicOptions = WrapOptions;
 

@@ -1,16 +1,23 @@
 /** `chat.completions.create`: request, response and stream chunks as GenAI span facts. */
 import {
+  appendBounded,
+  asArray,
+  asDict,
+  asNumber,
+  asString,
   GEN_AI_OPERATION,
+  parseArguments,
+  type Dict,
   type InputMessage,
   type MessagePart,
+  type ModelCallPlan,
   type ModelRequestParams,
   type ModelResponse,
   type ModelUsage,
   type OutputMessage,
   type RequestedToolCall,
+  type StreamAccumulator,
 } from '@warden/core';
-import { appendBounded, asArray, asDict, asNumber, asString, parseArguments, type Dict } from './loose-json';
-import type { ModelCallPlan, StreamAccumulator } from './model-call';
 import type { ServerTarget } from './openai-target';
 
 /** Streamed text kept for content capture; the span attribute is bounded far below this. */

@@ -1,15 +1,22 @@
 /** `responses.create`: request, response and stream events as GenAI span facts. */
 import {
+  appendBounded,
+  asArray,
+  asDict,
+  asNumber,
+  asString,
   GEN_AI_OPERATION,
+  parseArguments,
+  type Dict,
   type InputMessage,
   type MessagePart,
+  type ModelCallPlan,
   type ModelResponse,
   type OutputMessage,
   type RequestedToolCall,
+  type StreamAccumulator,
 } from '@warden/core';
 import { outputTypeOf } from './chat-completions';
-import { appendBounded, asArray, asDict, asNumber, asString, parseArguments, type Dict } from './loose-json';
-import type { ModelCallPlan, StreamAccumulator } from './model-call';
 import type { ServerTarget } from './openai-target';
 
 const MAX_STREAMED_TEXT = 262_144;

@@ -1,11 +1,16 @@
 /** `wrapOpenAI(client)`: the same client, with each model call recorded as a GenAI span. */
-import { UnsupportedClientError } from '@warden/core';
+import {
+  checkWrapOptions,
+  traceModelCall,
+  UnsupportedClientError,
+  type ModelCallPlan,
+  type WrapOptions,
+  type WrapperSettings,
+} from '@warden/core';
 import { chatCompletionsPlan } from './chat-completions';
 import { embeddingsPlan } from './embeddings';
-import { traceModelCall, type ModelCallPlan, type WrapperSettings } from './model-call';
 import { serverTarget, type ServerTarget } from './openai-target';
 import { responsesPlan } from './responses';
-import { checkWrapOptions, type WrapOptions } from './wrap-options';
 
 export type WrapOpenAIOptions = WrapOptions;
 

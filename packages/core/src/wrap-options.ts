@@ -1,6 +1,8 @@
-/** Options of a client wrapper, checked lightly here (warden's `wrap()` validates them with zod). */
+/** Options every client wrapper (openai, anthropic) takes, checked in one place (warden's `wrap()` validates them with zod). */
 import type { TracerProvider } from '@opentelemetry/api';
-import { WardenConfigError, type AgentIdentity, type ContentCaptureOptions } from '@warden/core';
+import type { AgentIdentity } from './agent-context';
+import type { ContentCaptureOptions } from './content';
+import { WardenConfigError } from './errors';
 
 export interface WrapOptions extends ContentCaptureOptions {
   /** The agent these calls belong to, unless one is active in context (`withAgent`). */

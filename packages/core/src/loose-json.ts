@@ -1,3 +1,4 @@
+// OpenAI and Anthropic SDKs are both Stainless-generated: their payloads are read with the same lenient accessors.
 /** Readers for fields of SDK payloads that may be missing, null or oddly typed. */
 export type Dict = Record<string, unknown>;
 

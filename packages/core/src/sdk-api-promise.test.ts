@@ -1,8 +1,9 @@
+import Anthropic from '@anthropic-ai/sdk';
 import { startFakeLlmServer, type FakeLlmServer } from '@warden/testing';
-import * as A from '@warden/core';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { observeApiPromise, type ApiPromiseObserver } from './api-promise';
+import { onInternalError, type InternalErrorEvent } from './registry';
+import { observeApiPromise, type ApiPromiseObserver } from './sdk-api-promise';
 
 interface Seen {
   events: string[];
@@ -24,14 +25,48 @@ function recorder(): { seen: Seen; observer: ApiPromiseObserver } {
 
 const tick = () => new Promise((r) => setTimeout(r, 5));
 
-// Against the real SDK APIPromise: observing must not change what the caller sees.
-describe('observeApiPromise', () => {
+/** The part of an SDK APIPromise these tests use; both SDKs' APIPromise has it. */
+interface SdkApiPromise extends Promise<unknown> {
+  withResponse(): Promise<{ data: unknown; response: Response }>;
+  asResponse(): Promise<Response>;
+}
+
+/** One call of a real Stainless-generated SDK against the fake server, and its body's type tag. */
+interface SdkUnderTest {
+  sdk: string;
+  connect(server: FakeLlmServer): () => SdkApiPromise;
+  kind(body: unknown): unknown;
+  bodyKind: string;
+}
+
+const sdks: SdkUnderTest[] = [
+  {
+    sdk: 'openai',
+    connect(server) {
+      const client = new OpenAI({ apiKey: 'k', baseURL: server.openaiBaseURL, maxRetries: 0 });
+      return () => client.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'hi' }] });
+    },
+    kind: (body) => (body as { object?: unknown }).object,
+    bodyKind: 'chat.completion',
+  },
+  {
+    sdk: '@anthropic-ai/sdk',
+    connect(server) {
+      const client = new Anthropic({ apiKey: 'k', baseURL: server.anthropicBaseURL, maxRetries: 0 });
+      return () => client.messages.create({ model: 'm', max_tokens: 8, messages: [{ role: 'user', content: 'hi' }] });
+    },
+    kind: (body) => (body as { type?: unknown }).type,
+    bodyKind: 'message',
+  },
+];
+
+// Against each real SDK's APIPromise: observing must not change what the caller sees.
+describe.each(sdks)('observeApiPromise on $sdk', ({ connect, kind, bodyKind }) => {
   let server: FakeLlmServer;
-  let client: OpenAI;
-  const create = () => client.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'hi' }] });
+  let create: ReturnType<SdkUnderTest['connect']>;
   beforeAll(async () => {
     server = await startFakeLlmServer();
-    client = new OpenAI({ apiKey: 'k', baseURL: server.openaiBaseURL, maxRetries: 0 });
+    create = connect(server);
   });
   afterAll(() => server.close());
 
@@ -75,8 +110,8 @@ describe('observeApiPromise', () => {
   });
 
   it('a throwing observer is reported as a Warden error and the caller still gets the result', async () => {
-    const reported: A.InternalErrorEvent[] = [];
-    const off = A.onInternalError((e) => reported.push(e));
+    const reported: InternalErrorEvent[] = [];
+    const off = onInternalError((e) => reported.push(e));
     const p = observeApiPromise(
       create(),
       {
@@ -90,7 +125,7 @@ describe('observeApiPromise', () => {
     );
     const result = await p;
     off();
-    expect(result.object).toBe('chat.completion');
+    expect(kind(result)).toBe(bodyKind);
     expect(reported.map((e) => e.where)).toEqual(['test.observe']);
   });
 

@@ -1,9 +1,11 @@
+// OpenAI and Anthropic SDKs are both Stainless-generated: same Stream shape, watched by one function.
 /**
  * Watches the SDK's own `Stream` object (openai and @anthropic-ai/sdk share its shape) in
  * place: the caller keeps the same object, and iteration, `.tee()`, `.toReadableStream()` and
  * `.controller` keep working, because all of them pull through `stream.iterator()`.
  */
-import { StreamWatch, type StreamOutcome, type StreamWatchOptions } from '@warden/core';
+import type { StreamOutcome } from './model-call-span';
+import { StreamWatch, type StreamWatchOptions } from './stream-watch';
 
 /** The fields of an SDK `Stream` that Warden hooks. */
 interface SdkStreamFields<T> {

@@ -1,32 +1,24 @@
 /**
- * One traced model call: start the span, run the SDK method inside it, and record how its
- * APIPromise (or the Stream it yields) ends. Shared shape with @warden/openai.
+ * One traced model call of a Stainless-generated SDK (openai, @anthropic-ai/sdk): start the
+ * span, run the SDK method inside it, and record how its APIPromise (or the Stream it yields)
+ * ends. Both SDKs share those shapes, so both wrappers share this; the SDK-specific part is
+ * the ModelCallPlan each wrapper builds.
  */
 import { context, trace, type TracerProvider } from '@opentelemetry/api';
-import {
-  getToolGuard,
-  resolveAgent,
-  resolveContentPolicy,
-  safely,
-  startModelCallSpan,
-  wardenTracer,
-  WARDEN_VERSION,
-  type AgentIdentity,
-  type ContentCaptureOptions,
-  type InputMessage,
-  type MessagePart,
-  type ModelCallSpan,
-  type ModelCallStart,
-  type ModelResponse,
-} from '@warden/core';
-import { observeApiPromise } from './api-promise';
+import { resolveAgent, type AgentIdentity } from './agent-context';
+import { resolveContentPolicy, type ContentCaptureOptions, type InputMessage, type MessagePart } from './content';
+import { getToolGuard } from './guard';
+import { startModelCallSpan, type ModelCallSpan, type ModelCallStart, type ModelResponse } from './model-call-span';
+import { safely } from './registry';
+import { observeApiPromise } from './sdk-api-promise';
 import { watchSdkStream, type SdkStreamHooks } from './sdk-stream';
+import { wardenTracer, WARDEN_VERSION } from './tracer';
 
 /** What a wrapped client was configured with, resolved once in the wrap call. */
 export interface WrapperSettings {
-  /** Instrumentation scope of the spans, e.g. '@warden/anthropic'. */
+  /** Instrumentation scope of the spans, e.g. '@warden/openai' or '@warden/anthropic'. */
   scope: string;
-  /** Prefix of internal-error locations, e.g. 'anthropic'. */
+  /** Prefix of internal-error locations, e.g. 'openai' or 'anthropic'. */
   where: string;
   agent?: string | AgentIdentity;
   content: ContentCaptureOptions;

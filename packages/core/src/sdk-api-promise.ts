@@ -1,9 +1,10 @@
+// OpenAI and Anthropic SDKs are both Stainless-generated: same APIPromise shape, observed by one function.
 /**
  * Observes the `APIPromise` that Stainless-generated SDKs (openai, @anthropic-ai/sdk) return,
  * without wrapping it: the caller keeps the SDK's own object, so `.withResponse()`,
  * `.asResponse()` and `_thenUnwrap()` keep working.
  */
-import { safely } from '@warden/core';
+import { safely } from './registry';
 
 /** The fields of an SDK `APIPromise` that Warden hooks; both SDKs define them the same way. */
 interface ApiPromiseFields {
