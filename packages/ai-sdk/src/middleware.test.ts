@@ -1,4 +1,5 @@
 import { createOpenAI } from '@ai-sdk/openai';
+import { callRecordFromSpan } from '@warden/analyzer';
 import { SpanStatusCode, trace } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import {
@@ -33,6 +34,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { orderBot, withoutWallClock } from './__fixtures__/order-bot';
 import { isAISDKLanguageModel, wardenMiddleware, wrapAISDKModel } from './middleware';
+import { wardenTools } from './tools';
 
 let tracing: TestTracing;
 const servers: FakeLlmServer[] = [];
@@ -279,6 +281,26 @@ describe('with the AI SDK telemetry also on', () => {
     expect(input).toBe(70);
     expect(r.totalUsage.inputTokens).toBe(70);
     expect(warden[0]!.attributes[ATTR_WARDEN_TOOL_CALLS_NAMES]).toEqual(['noop']);
+  });
+
+  it('feeds the analyzer one record per model call and per tool call, with each token once', async () => {
+    const s = await server(orderBot());
+    const { tool, stepCountIs } = await import('ai');
+    await generateText({
+      model: wrapAISDKModel(model(s, 'chat'), { agent: 'support' }),
+      prompt: 'x',
+      tools: wardenTools({ lookup_order: tool({ inputSchema: z.object({ id: z.string() }), execute: async ({ id }) => ({ id }) }) }, { agent: 'support' }),
+      stopWhen: stepCountIs(3),
+      experimental_telemetry: { isEnabled: true },
+    });
+    const records = tracing.spans().flatMap((sp) => callRecordFromSpan(sp) ?? []);
+    const chats = records.filter((r) => r.operation === 'chat');
+    expect(chats.map((r) => [r.agent, r.provider, r.model, r.inputTokens, r.outputTokens])).toEqual([
+      ['support', 'openai', 'gpt-4o-mini', 30, 9],
+      ['support', 'openai', 'gpt-4o-mini', 40, 5],
+    ]);
+    expect(chats[0]!.toolCalls).toEqual(['lookup_order']);
+    expect(records.filter((r) => r.operation === 'execute_tool').map((r) => [r.tool, r.agent])).toEqual([['lookup_order', 'support']]);
   });
 
   it('nests under ai.streamText.doStream for streams', async () => {

@@ -1,5 +1,6 @@
 import { AIMessage, HumanMessage, type BaseMessage } from '@langchain/core/messages';
 import { SpanStatusCode } from '@opentelemetry/api';
+import { callRecordFromSpan } from '@warden/analyzer';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import {
   ATTR_ERROR_TYPE,
@@ -246,6 +247,19 @@ describe('a tool-calling agent loop', () => {
     const usage = chats.reduce((n, c) => n + Number(c.attributes[ATTR_GEN_AI_USAGE_INPUT_TOKENS]), 0);
     expect(usage).toBe(70);
     expect(openRunCount()).toBe(0);
+  });
+
+  it('feeds the analyzer: one record per model call and tool call, with agent, tokens and requested tools', async () => {
+    const s = await server(orderBot());
+    const { tools } = orderTools();
+    await wrapLangChain(orderAgent(chatModel(s.openaiBaseURL), tools), { agent: 'support' }).invoke('x');
+    const records = tracing.spans().flatMap((sp) => callRecordFromSpan(sp) ?? []);
+    const chats = records.filter((r) => r.operation === 'chat');
+    expect(chats.map((r) => [r.agent, r.provider, r.model, r.inputTokens, r.outputTokens, r.toolCalls])).toEqual([
+      ['support', 'openai', 'gpt-4o-mini', 30, 9, ['lookup_order']],
+      ['support', 'openai', 'gpt-4o-mini', 40, 5, []],
+    ]);
+    expect(records.filter((r) => r.operation === 'execute_tool').map((r) => [r.tool, r.agent])).toEqual([['lookup_order', 'support']]);
   });
 
   it('traces each run once when both the model and the agent are wrapped', async () => {
