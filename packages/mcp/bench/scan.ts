@@ -15,6 +15,7 @@ import { scanServerDefinition, type ToolDefinition } from '../src/scanner';
 import { wrapMcpClient } from '../src/wrap-mcp-client';
 
 const ROUNDS = 7;
+const CALL_ROUNDS = 15;
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -35,6 +36,9 @@ export interface McpBenchResult {
   bareCallUs: number;
   wrappedCallUs: number;
   callCostRatio: number;
+  bareCallCpuUs: number;
+  wrappedCallCpuUs: number;
+  callCpuRatio: number;
 }
 
 async function connectPair(wrap: boolean, provider: BasicTracerProvider): Promise<Client> {
@@ -47,7 +51,7 @@ async function connectPair(wrap: boolean, provider: BasicTracerProvider): Promis
 }
 
 export async function runMcpBench(options: { calls?: number; scans?: number } = {}): Promise<McpBenchResult> {
-  const calls = options.calls ?? 1_000;
+  const calls = options.calls ?? 500;
   const scans = options.scans ?? 50;
   const corpus = loadCorpus();
   const medium = evaluateCorpus(corpus, 'medium');
@@ -78,19 +82,35 @@ export async function runMcpBench(options: { calls?: number; scans?: number } = 
 
   const bare = await connectPair(false, provider);
   const wrapped = await connectPair(true, provider);
-  const callRound = async (client: Client): Promise<number> => {
+  // CPU time per call next to wall time: on a shared machine the wall clock also counts waiting for a core.
+  const cpuRounds = { bare: [] as number[], wrapped: [] as number[] };
+  const callRound = async (client: Client, into?: number[]): Promise<number> => {
     const t = performance.now();
+    const cpu = process.cpuUsage();
     for (let i = 0; i < calls; i++) await client.callTool({ name: 'add', arguments: { a: i, b: 1 } });
+    const used = process.cpuUsage(cpu);
+    into?.push((used.user + used.system) / calls);
     return ((performance.now() - t) * 1000) / calls;
   };
   await callRound(bare);
   await callRound(wrapped);
   const bareRounds: number[] = [];
   const wrappedRounds: number[] = [];
-  // Interleaved so drift of a shared machine hits both alike.
-  for (let r = 0; r < ROUNDS; r++) {
-    bareRounds.push(await callRound(bare));
-    wrappedRounds.push(await callRound(wrapped));
+  const ratios: number[] = [];
+  // Paired, alternating rounds so drift of a shared machine hits both alike; the ratio is the median of per-pair ratios.
+  for (let r = 0; r < CALL_ROUNDS; r++) {
+    let b: number;
+    let w: number;
+    if (r % 2 === 0) {
+      b = await callRound(bare, cpuRounds.bare);
+      w = await callRound(wrapped, cpuRounds.wrapped);
+    } else {
+      w = await callRound(wrapped, cpuRounds.wrapped);
+      b = await callRound(bare, cpuRounds.bare);
+    }
+    bareRounds.push(b);
+    wrappedRounds.push(w);
+    ratios.push(w / b);
     exporter.reset();
   }
   // Baseline: one span with the same processor, created and ended around one await.
@@ -123,7 +143,10 @@ export async function runMcpBench(options: { calls?: number; scans?: number } = 
     spanUs: median(spanRounds),
     bareCallUs: median(bareRounds),
     wrappedCallUs: median(wrappedRounds),
-    callCostRatio: median(wrappedRounds) / median(bareRounds),
+    callCostRatio: median(ratios),
+    bareCallCpuUs: median(cpuRounds.bare),
+    wrappedCallCpuUs: median(cpuRounds.wrapped),
+    callCpuRatio: median(cpuRounds.wrapped.map((w, i) => w / (cpuRounds.bare[i] as number))),
   };
   const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
   console.log('@warden/mcp');
@@ -131,8 +154,9 @@ export async function runMcpBench(options: { calls?: number; scans?: number } = 
   console.log(`  flag at >= medium: precision ${pct(result.precision)}, recall ${pct(result.recall)} (missed: ${medium.falseNegatives.join(', ') || 'none'}; false alarms: ${medium.falsePositives.join(', ') || 'none'})`);
   console.log(`  flag at >= high:   precision ${pct(result.precisionAtHigh)}, recall ${pct(result.recallAtHigh)}`);
   console.log(`  scan of one ${result.toolsPerServer}-tool server (pure, median of ${ROUNDS} rounds): ${result.scanMsPerServer.toFixed(3)} ms`);
-  console.log(`  onboarding over in-memory transport (connect + list + scan + pin, median): ${result.onboardMsPerServer.toFixed(2)} ms`);
-  console.log(`  tools/call over in-memory transport: bare ${result.bareCallUs.toFixed(1)} µs, wrapped ${result.wrappedCallUs.toFixed(1)} µs, ratio ${result.callCostRatio.toFixed(2)}x (+${(result.wrappedCallUs - result.bareCallUs).toFixed(1)} µs/call = ${((result.wrappedCallUs - result.bareCallUs) / result.spanUs).toFixed(1)} x one span of ${result.spanUs.toFixed(1)} µs)`);
+  console.log(`  onboarding of the 4-tool fixture server over in-memory transport (connect + list + scan + pin, median): ${result.onboardMsPerServer.toFixed(2)} ms`);
+  console.log(`  tools/call over in-memory transport (median of ${CALL_ROUNDS} paired rounds of ${calls}): bare ${result.bareCallUs.toFixed(1)} µs, wrapped ${result.wrappedCallUs.toFixed(1)} µs, ratio ${result.callCostRatio.toFixed(2)}x (+${(result.wrappedCallUs - result.bareCallUs).toFixed(1)} µs/call = ${((result.wrappedCallUs - result.bareCallUs) / result.spanUs).toFixed(1)} x one span of ${result.spanUs.toFixed(1)} µs)`);
+  console.log(`  tools/call CPU time per call: bare ${result.bareCallCpuUs.toFixed(1)} µs, wrapped ${result.wrappedCallCpuUs.toFixed(1)} µs, ratio ${result.callCpuRatio.toFixed(2)}x (+${(result.wrappedCallCpuUs - result.bareCallCpuUs).toFixed(1)} µs CPU/call)`);
   return result;
 }
 

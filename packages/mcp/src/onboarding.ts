@@ -103,6 +103,8 @@ export class ServerOnboarding implements ApprovableSession {
   private readonly alertedChanges = new Set<string>();
   /** Resolves when the first scan (and any re-scan in flight) is done; never rejects. */
   private pending: Promise<void> = Promise.resolve();
+  /** True when no scan is in flight, so a tool call need not wait. */
+  private settled = true;
   private onboarded = false;
 
   constructor(options: OnboardingOptions) {
@@ -124,27 +126,34 @@ export class ServerOnboarding implements ApprovableSession {
   onboard(lister: ServerLister): Promise<void> {
     if (this.onboarded) return this.pending;
     this.onboarded = true;
-    this.pending = this.run('mcp.onboard', async () => {
+    return this.track(this.run('mcp.onboard', async () => {
       this.definition = await listServerDefinition(lister, this.options.scanTimeoutMs);
       this.pinned = this.options.pins ? await this.options.pins.load(this.identity) : {};
       await this.comparePins(this.definition.tools ?? []);
       this.rescan();
-    });
-    return this.pending;
+    }));
   }
 
   /** The tool list changed (notification, or an app's own tools/list showed new signatures). */
   refreshTools(lister: ServerLister, tools?: ToolDefinition[]): Promise<void> {
     const previous = this.pending;
-    this.pending = this.run('mcp.refreshTools', async () => {
+    return this.track(this.run('mcp.refreshTools', async () => {
       await previous;
       if (tools && !this.differs(tools)) return;
       const latest = tools ?? (await listTools(lister, this.options.scanTimeoutMs));
       this.definition = { ...this.definition, tools: latest };
       await this.comparePins(latest);
       this.rescan();
+    }));
+  }
+
+  private track(work: Promise<void>): Promise<void> {
+    this.settled = false;
+    this.pending = work;
+    void work.then(() => {
+      if (this.pending === work) this.settled = true;
     });
-    return this.pending;
+    return work;
   }
 
   /** True when `tools` differ from what this session last saw. */
@@ -153,9 +162,17 @@ export class ServerOnboarding implements ApprovableSession {
     return tools.some((t) => this.current.get(t.name) !== toolSignatureHash(t));
   }
 
-  /** Waits for onboarding, then throws the typed error when `tool` must not be called. */
-  async gate(tool: string): Promise<void> {
-    await this.pending;
+  /**
+   * Throws the typed error when `tool` must not be called; while a scan is in flight, returns
+   * a promise that settles (or rejects) once it is done. Synchronous on the hot path.
+   */
+  gate(tool: string): Promise<void> | undefined {
+    if (!this.settled) return this.pending.then(() => this.check(tool));
+    this.check(tool);
+    return undefined;
+  }
+
+  private check(tool: string): void {
     if (this.options.mode !== 'block') return;
     if (this.blocking.length > 0) {
       throw new McpServerBlockedError({

@@ -10,6 +10,7 @@ import {
   SpanStatusCode,
   trace,
   type Attributes,
+  type Context,
   type Span,
   type TracerProvider,
 } from '@opentelemetry/api';
@@ -165,9 +166,9 @@ export function describeTransport(t: TransportLike | undefined): { description: 
   return { description: { type: 'other' } };
 }
 
-function traceparentFor(span: Span): Record<string, string> {
+function traceparentFor(ctx: Context, span: Span): Record<string, string> {
   const carrier: Record<string, string> = {};
-  propagation.inject(trace.setSpan(context.active(), span), carrier);
+  propagation.inject(ctx, carrier);
   const sc = span.spanContext();
   // No global propagator configured: still hand the server a W3C traceparent so it can join.
   if (!carrier.traceparent && trace.isSpanContextValid(sc)) {
@@ -239,30 +240,19 @@ export function wrapMcpClient<T extends Client>(client: T, opts: WrapMcpClientOp
       return session;
     });
 
-  const baseAttributes = (method: string): Attributes => {
-    const attrs: Attributes = { [ATTR_MCP_METHOD_NAME]: method };
-    if (transportInfo.network) attrs[ATTR_NETWORK_TRANSPORT] = transportInfo.network;
-    if (transportInfo.address) attrs[ATTR_SERVER_ADDRESS] = transportInfo.address;
-    if (transportInfo.port) attrs[ATTR_SERVER_PORT] = transportInfo.port;
-    const sessionId = c.transport?.sessionId;
-    if (sessionId) attrs[ATTR_MCP_SESSION_ID] = sessionId;
-    if (protocolVersion) attrs[ATTR_MCP_PROTOCOL_VERSION] = protocolVersion;
-    if (session) attrs[ATTR_WARDEN_MCP_SERVER] = session.name;
-    return attrs;
-  };
-
-  const tracedRequest: RequestFn = async (request, ...rest) => {
-    const internal = isInternal(rest[1]);
-    const method = request?.method;
-    const params = request?.params;
-    const isToolCall = method === 'tools/call';
-    const toolName = isToolCall && typeof params?.name === 'string' ? params.name : undefined;
-    const agent = resolveAgent(opts.agent);
-    const span = safely('mcp.startSpan', () => {
-      const attrs: Attributes = { ...baseAttributes(method), ...agentAttributes(agent) };
-      if (isToolCall) {
+  const startSpan = (method: string, params: Record<string, unknown> | undefined, agent: AgentIdentity | undefined): Span | undefined => {
+    try {
+      const attrs: Attributes = { [ATTR_MCP_METHOD_NAME]: method, ...agentAttributes(agent) };
+      if (transportInfo.network) attrs[ATTR_NETWORK_TRANSPORT] = transportInfo.network;
+      if (transportInfo.address) attrs[ATTR_SERVER_ADDRESS] = transportInfo.address;
+      if (transportInfo.port) attrs[ATTR_SERVER_PORT] = transportInfo.port;
+      const sessionId = c.transport?.sessionId;
+      if (sessionId) attrs[ATTR_MCP_SESSION_ID] = sessionId;
+      if (protocolVersion) attrs[ATTR_MCP_PROTOCOL_VERSION] = protocolVersion;
+      if (session) attrs[ATTR_WARDEN_MCP_SERVER] = session.name;
+      if (method === 'tools/call') {
         attrs[ATTR_GEN_AI_OPERATION_NAME] = GEN_AI_OPERATION.EXECUTE_TOOL;
-        if (toolName) attrs[ATTR_GEN_AI_TOOL_NAME] = toolName;
+        if (typeof params?.name === 'string') attrs[ATTR_GEN_AI_TOOL_NAME] = params.name;
         attrs[ATTR_GEN_AI_TOOL_TYPE] = 'extension';
         const callId = (params?._meta as Record<string, unknown> | undefined)?.toolCallId;
         if (typeof callId === 'string') attrs[ATTR_GEN_AI_TOOL_CALL_ID] = callId;
@@ -271,80 +261,63 @@ export function wrapMcpClient<T extends Client>(client: T, opts: WrapMcpClientOp
           if (args !== undefined) attrs[ATTR_GEN_AI_TOOL_CALL_ARGUMENTS] = args;
           attrs[ATTR_WARDEN_CONTENT_CAPTURED] = true;
         }
-      }
-      if (method === 'prompts/get' && typeof params?.name === 'string') attrs[ATTR_GEN_AI_PROMPT_NAME] = params.name;
-      if (method === 'resources/read' && typeof params?.uri === 'string') attrs[ATTR_MCP_RESOURCE_URI] = params.uri;
+      } else if (method === 'prompts/get' && typeof params?.name === 'string') attrs[ATTR_GEN_AI_PROMPT_NAME] = params.name;
+      else if (method === 'resources/read' && typeof params?.uri === 'string') attrs[ATTR_MCP_RESOURCE_URI] = params.uri;
       return tracer().startSpan(spanName(method, params), { kind: SpanKind.CLIENT, attributes: attrs });
-    });
-    const fail = (err: unknown, type = errorType(err)) =>
-      safely('mcp.recordError', () => {
-        if (!span) return;
-        span.setAttribute(ATTR_ERROR_TYPE, type);
-        span.setStatus({ code: SpanStatusCode.ERROR, message: err instanceof Error ? err.message : String(err) });
-        span.end();
-      });
-
-    // Warden's own checks before a tool runs: onboarding gate, then the policy guard.
-    if (isToolCall && toolName && !internal) {
-      try {
-        const s = ensureSession();
-        if (s) {
-          await s.onboard(lister);
-          await s.gate(toolName);
-        }
-        const guard = getToolGuard();
-        if (guard) {
-          let decision: ToolGuardDecision;
-          try {
-            decision = await guard.check({ tool: toolName, agent, arguments: params?.arguments, source: 'mcp', mcpServer: s?.name, traceId: span?.spanContext().traceId });
-          } catch (guardFailure) {
-            // A broken guard is Warden's failure, not a denial: report it and let the call run.
-            reportInternalError('mcp.toolGuard', guardFailure);
-            decision = { allowed: true };
-          }
-          safely('mcp.policyAttrs', () => {
-            span?.setAttribute(ATTR_WARDEN_POLICY_DECISION, decision.allowed ? 'allow' : 'deny');
-            if (decision.rule) span?.setAttribute(ATTR_WARDEN_POLICY_RULE, decision.rule);
-          });
-          if (decision.error) throw decision.error;
-        }
-      } catch (e) {
-        fail(e);
-        throw e;
-      }
-    }
-
-    let sent = request;
-    const carrier = span ? safely('mcp.inject', () => traceparentFor(span)) : undefined;
-    if (carrier && Object.keys(carrier).length > 0) {
-      const meta = (params?._meta as Record<string, unknown> | undefined) ?? {};
-      sent = { ...request, params: { ...params, _meta: { ...meta, ...carrier } } };
-    }
-
-    let result: unknown;
-    try {
-      const pendingResult = span ? context.with(trace.setSpan(context.active(), span), () => originalRequest(sent, ...rest)) : originalRequest(sent, ...rest);
-      safely('mcp.requestId', () => {
-        const next = c._requestMessageId;
-        if (span && typeof next === 'number') span.setAttribute(ATTR_JSONRPC_REQUEST_ID, String(next - 1));
-      });
-      result = await pendingResult;
     } catch (e) {
-      fail(e);
-      throw e;
+      reportInternalError('mcp.startSpan', e);
+      return undefined;
     }
+  };
 
-    safely('mcp.recordResult', () => {
+  const endWithError = (span: Span | undefined, err: unknown): void => {
+    if (!span) return;
+    try {
+      span.setAttribute(ATTR_ERROR_TYPE, errorType(err));
+      span.setStatus({ code: SpanStatusCode.ERROR, message: err instanceof Error ? err.message : String(err) });
+      span.end();
+    } catch (e) {
+      reportInternalError('mcp.recordError', e);
+    }
+  };
+
+  // Warden's own checks before a tool runs: onboarding gate, then the policy guard. Throws only the typed refusals.
+  const checkToolCall = async (toolName: string, params: Record<string, unknown> | undefined, agent: AgentIdentity | undefined, span: Span | undefined): Promise<void> => {
+    const s = ensureSession();
+    if (s) {
+      void s.onboard(lister);
+      const waiting = s.gate(toolName);
+      if (waiting) await waiting;
+    }
+    const guard = getToolGuard();
+    if (!guard) return;
+    let decision: ToolGuardDecision;
+    try {
+      decision = await guard.check({ tool: toolName, agent, arguments: params?.arguments, source: 'mcp', mcpServer: s?.name, traceId: span?.spanContext().traceId });
+    } catch (guardFailure) {
+      // A broken guard is Warden's failure, not a denial: report it and let the call run.
+      reportInternalError('mcp.toolGuard', guardFailure);
+      return;
+    }
+    if (span) {
+      span.setAttribute(ATTR_WARDEN_POLICY_DECISION, decision.allowed ? 'allow' : 'deny');
+      if (decision.rule) span.setAttribute(ATTR_WARDEN_POLICY_RULE, decision.rule);
+    }
+    if (decision.error) throw decision.error;
+  };
+
+  const recordResult = (span: Span | undefined, method: string, params: Record<string, unknown> | undefined, result: unknown, internal: boolean): void => {
+    try {
       const r = result as Record<string, unknown> | undefined;
       if (method === 'initialize' && typeof r?.protocolVersion === 'string') protocolVersion = r.protocolVersion;
-      if (isToolCall && r) {
+      if (method === 'tools/call' && r && span) {
         if (content.enabled) {
           const out = content.serialize(r.structuredContent ?? r.content);
-          if (out !== undefined) span?.setAttribute(ATTR_GEN_AI_TOOL_CALL_RESULT, out);
+          if (out !== undefined) span.setAttribute(ATTR_GEN_AI_TOOL_CALL_RESULT, out);
         }
         if (r.isError === true) {
-          span?.setAttribute(ATTR_ERROR_TYPE, 'tool_error');
-          span?.setStatus({ code: SpanStatusCode.ERROR, message: 'tool returned isError' });
+          span.setAttribute(ATTR_ERROR_TYPE, 'tool_error');
+          span.setStatus({ code: SpanStatusCode.ERROR, message: 'tool returned isError' });
         }
       }
       // The app listed tools itself: a silent signature change is a rug pull too.
@@ -353,8 +326,53 @@ export function wrapMcpClient<T extends Client>(client: T, opts: WrapMcpClientOp
         const tools = r.tools as ToolDefinition[];
         if (s && s.differs(tools)) void s.refreshTools(lister, tools);
       }
-      span?.end();
-    });
+    } catch (e) {
+      reportInternalError('mcp.recordResult', e);
+    }
+    span?.end();
+  };
+
+  const tracedRequest: RequestFn = async (request, ...rest) => {
+    const internal = isInternal(rest[1]);
+    const method = request?.method;
+    const params = request?.params;
+    const agent = resolveAgent(opts.agent);
+    const span = startSpan(method, params, agent);
+
+    if (method === 'tools/call' && typeof params?.name === 'string' && !internal) {
+      try {
+        await checkToolCall(params.name, params, agent, span);
+      } catch (e) {
+        endWithError(span, e);
+        throw e;
+      }
+    }
+
+    let sent = request;
+    let ctx: Context | undefined;
+    if (span) {
+      try {
+        ctx = trace.setSpan(context.active(), span);
+        const carrier = traceparentFor(ctx, span);
+        const meta = params?._meta as Record<string, unknown> | undefined;
+        sent = { ...request, params: { ...params, _meta: meta ? { ...meta, ...carrier } : carrier } };
+      } catch (e) {
+        reportInternalError('mcp.inject', e);
+      }
+    }
+
+    let result: unknown;
+    try {
+      const pendingResult = ctx ? context.with(ctx, originalRequest, undefined, sent, ...rest) : originalRequest(sent, ...rest);
+      // The SDK numbers the request synchronously; the id it used is the one before the counter.
+      const next = c._requestMessageId;
+      if (span && typeof next === 'number') span.setAttribute(ATTR_JSONRPC_REQUEST_ID, String(next - 1));
+      result = await pendingResult;
+    } catch (e) {
+      endWithError(span, e);
+      throw e;
+    }
+    recordResult(span, method, params, result, internal);
     return result;
   };
 
