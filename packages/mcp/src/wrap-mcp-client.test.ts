@@ -291,6 +291,29 @@ describe('wrapMcpClient over stdio', () => {
     expect(events.some((e) => e.type === 'mcp_scan')).toBe(false);
   });
 
+  it('in allow mode records the scan and pins but raises no alert and refuses nothing', async () => {
+    const client = await connected(stdio(['--variant', 'override']), { onboarding: 'allow' });
+    expect(events.find((e) => e.type === 'mcp_scan')).toMatchObject({ decision: 'allow' });
+    expect((events.find((e) => e.type === 'mcp_scan') as { findings: unknown[] }).findings.length).toBeGreaterThan(0);
+    expect(alerts()).toEqual([]);
+    await expect(client.callTool({ name: 'add', arguments: { a: 1, b: 1 } })).resolves.toMatchObject({ content: [{ text: '2' }] });
+  });
+
+  it('pins into a JSON file when given a path', async () => {
+    const { mkdtemp, readFile, rm } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = await mkdtemp(join(tmpdir(), 'warden-mcp-'));
+    try {
+      const file = join(dir, '.warden', 'mcp-pins.json');
+      await connected(stdio(), { pins: file });
+      const saved = JSON.parse(await readFile(file, 'utf8')) as { servers: Record<string, Record<string, { hash: string }>> };
+      expect(Object.keys(saved.servers[`${process.execPath} ${SERVER}`]).sort()).toEqual(['add', 'echo', 'fail', 'trigger_update']);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('validates options and names the bad field', () => {
     const bad = { onboarding: 'sometimes' } as unknown as WrapMcpClientOptions;
     expect(() => wrapMcpClient(new Client({ name: 'x', version: '1' }), bad)).toThrow(WardenConfigError);
