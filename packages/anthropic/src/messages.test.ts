@@ -1,10 +1,9 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import * as A from '@warden/core';
-import { createTestTracing, type TestTracing } from '@warden/testing';
+import { both, createTestTracing, drain, errorShape, startFixtureServer, type FixtureServer, type TestTracing, type TwinClients } from '@warden/testing';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startFixtureServer, type FixtureServer } from './fixture-server';
-import { both, drain, errorShape, startTwinClients, type TwinClients } from './twin-clients';
+import { startAnthropicTwins } from './anthropic-twins';
 import { wrapAnthropic } from './wrap-anthropic';
 
 const CONTENT_ATTRS = [A.ATTR_GEN_AI_INPUT_MESSAGES, A.ATTR_GEN_AI_OUTPUT_MESSAGES, A.ATTR_GEN_AI_SYSTEM_INSTRUCTIONS, A.ATTR_GEN_AI_TOOL_DEFINITIONS];
@@ -12,13 +11,13 @@ const weatherTool = { name: 'get_weather', description: 'Weather for a city', in
 
 describe('messages.create (plain)', () => {
   let tracing: TestTracing;
-  let twins: TwinClients;
+  let twins: TwinClients<Anthropic>;
   beforeAll(() => {
     tracing = createTestTracing();
   });
   // Fresh twin servers per test keep both request counters, hence message ids, in step.
   beforeEach(async () => {
-    twins = await startTwinClients();
+    twins = await startAnthropicTwins();
   });
   afterEach(async () => {
     tracing.reset();
@@ -117,12 +116,12 @@ describe('messages.create (plain)', () => {
 
 describe('messages.create content capture', () => {
   let tracing: TestTracing;
-  let twins: TwinClients;
+  let twins: TwinClients<Anthropic>;
   beforeAll(() => {
     tracing = createTestTracing();
   });
   beforeEach(async () => {
-    twins = await startTwinClients({ captureContent: true });
+    twins = await startAnthropicTwins({ captureContent: true });
   });
   afterEach(async () => {
     tracing.reset();
@@ -202,7 +201,7 @@ describe('messages.create on recorded shapes', () => {
   let wrapped: Anthropic;
   beforeAll(async () => {
     tracing = createTestTracing();
-    fixtures = await startFixtureServer();
+    fixtures = await startFixtureServer(new URL('./__fixtures__/', import.meta.url));
     bare = new Anthropic({ apiKey: 'k', baseURL: fixtures.url, maxRetries: 0, openTelemetry: false });
     wrapped = wrapAnthropic(new Anthropic({ apiKey: 'k', baseURL: fixtures.url, maxRetries: 0 }), { captureContent: true });
   });

@@ -1,8 +1,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { trace, type Span } from '@opentelemetry/api';
-import { createTestTracing, startFakeLlmServer, type FakeLlmServer, type TestTracing } from '@warden/testing';
+import { createTestTracing, drain, startFakeLlmServer, type FakeLlmServer, type TestTracing } from '@warden/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { drain } from './twin-clients';
 import { wrapAnthropic } from './wrap-anthropic';
 
 const SDK_SCOPE = 'com.anthropic.sdk.typescript';

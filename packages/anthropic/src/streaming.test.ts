@@ -1,9 +1,9 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { SpanStatusCode } from '@opentelemetry/api';
 import * as A from '@warden/core';
-import { createTestTracing, type TestTracing } from '@warden/testing';
+import { createTestTracing, drain, errorShape, type TestTracing, type TwinClients } from '@warden/testing';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { drain, errorShape, startTwinClients, type TwinClients } from './twin-clients';
+import { startAnthropicTwins } from './anthropic-twins';
 import { wrapAnthropic } from './wrap-anthropic';
 
 const params = { model: 'claude-sonnet-4-6', max_tokens: 128, messages: [{ role: 'user' as const, content: 'Where is my order?' }], stream: true as const };
@@ -17,14 +17,14 @@ async function waitFor(check: () => boolean, ms = 2000): Promise<void> {
 
 describe('messages.create({ stream: true }) and messages.stream(): every way a stream ends', () => {
   let tracing: TestTracing;
-  let twins: TwinClients;
+  let twins: TwinClients<Anthropic>;
   // Only Warden's spans: the bare twin's SDK spans share the global provider.
   const ours = () => tracing.spans().filter((s) => s.instrumentationScope.name === WARDEN);
   beforeAll(() => {
     tracing = createTestTracing();
   });
   beforeEach(async () => {
-    twins = await startTwinClients({ streamIdleTimeoutMs: 60_000 });
+    twins = await startAnthropicTwins({ streamIdleTimeoutMs: 60_000 });
   });
   afterEach(async () => {
     tracing.reset();
@@ -168,10 +168,10 @@ describe('messages.create({ stream: true }) and messages.stream(): every way a s
 
 describe('an Anthropic stream dropped unread', () => {
   let tracing: TestTracing;
-  let twins: TwinClients;
+  let twins: TwinClients<Anthropic>;
   beforeAll(async () => {
     tracing = createTestTracing();
-    twins = await startTwinClients();
+    twins = await startAnthropicTwins();
   });
   afterAll(async () => {
     await twins.close();

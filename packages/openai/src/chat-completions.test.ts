@@ -1,10 +1,9 @@
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import * as A from '@warden/core';
-import { createTestTracing, type TestTracing } from '@warden/testing';
+import { both, createTestTracing, drain, errorShape, startFixtureServer, type FixtureServer, type TestTracing, type TwinClients } from '@warden/testing';
 import OpenAI from 'openai';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startFixtureServer, type FixtureServer } from './fixture-server';
-import { both, drain, errorShape, startTwinClients, type TwinClients } from './twin-clients';
+import { startOpenAITwins } from './openai-twins';
 import { wrapOpenAI } from './wrap-openai';
 
 const CONTENT_ATTRS = [A.ATTR_GEN_AI_INPUT_MESSAGES, A.ATTR_GEN_AI_OUTPUT_MESSAGES, A.ATTR_GEN_AI_SYSTEM_INSTRUCTIONS, A.ATTR_GEN_AI_TOOL_DEFINITIONS];
@@ -16,13 +15,13 @@ const weatherTool = {
 
 describe('chat.completions.create (plain)', () => {
   let tracing: TestTracing;
-  let twins: TwinClients;
+  let twins: TwinClients<OpenAI>;
   beforeAll(() => {
     tracing = createTestTracing();
   });
   // Fresh twin servers per test keep both request counters, hence response ids, in step.
   beforeEach(async () => {
-    twins = await startTwinClients();
+    twins = await startOpenAITwins();
   });
   afterEach(async () => {
     tracing.reset();
@@ -187,12 +186,12 @@ describe('chat.completions.create (plain)', () => {
 
 describe('chat.completions.create content capture', () => {
   let tracing: TestTracing;
-  let twins: TwinClients;
+  let twins: TwinClients<OpenAI>;
   beforeAll(() => {
     tracing = createTestTracing();
   });
   beforeEach(async () => {
-    twins = await startTwinClients({ captureContent: true, redactPatterns: [/ORDER-\d+/g] });
+    twins = await startOpenAITwins({ captureContent: true, redactPatterns: [/ORDER-\d+/g] });
   });
   afterEach(async () => {
     tracing.reset();
@@ -280,7 +279,7 @@ describe('chat.completions.create on recorded odd shapes', () => {
   let wrapped: OpenAI;
   beforeAll(async () => {
     tracing = createTestTracing();
-    fixtures = await startFixtureServer();
+    fixtures = await startFixtureServer(new URL('./__fixtures__/', import.meta.url));
     bare = new OpenAI({ apiKey: 'k', baseURL: fixtures.url, maxRetries: 0 });
     wrapped = wrapOpenAI(new OpenAI({ apiKey: 'k', baseURL: fixtures.url, maxRetries: 0 }), { captureContent: true });
   });

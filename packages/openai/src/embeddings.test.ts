@@ -1,18 +1,18 @@
 import { SpanKind } from '@opentelemetry/api';
 import * as A from '@warden/core';
-import { createTestTracing, type TestTracing } from '@warden/testing';
+import { both, createTestTracing, errorShape, type TestTracing, type TwinClients } from '@warden/testing';
 import OpenAI from 'openai';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { both, errorShape, startTwinClients, type TwinClients } from './twin-clients';
+import { startOpenAITwins } from './openai-twins';
 
 describe('embeddings.create', () => {
   let tracing: TestTracing;
-  let twins: TwinClients;
+  let twins: TwinClients<OpenAI>;
   beforeAll(() => {
     tracing = createTestTracing();
   });
   beforeEach(async () => {
-    twins = await startTwinClients({ captureContent: true });
+    twins = await startOpenAITwins({ captureContent: true });
   });
   afterEach(async () => {
     tracing.reset();

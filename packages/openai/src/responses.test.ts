@@ -1,18 +1,18 @@
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import * as A from '@warden/core';
-import { createTestTracing, type TestTracing } from '@warden/testing';
+import { both, createTestTracing, drain, errorShape, type TestTracing, type TwinClients } from '@warden/testing';
 import OpenAI from 'openai';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { both, drain, errorShape, startTwinClients, type TwinClients } from './twin-clients';
+import { startOpenAITwins } from './openai-twins';
 
 describe('responses.create', () => {
   let tracing: TestTracing;
-  let twins: TwinClients;
+  let twins: TwinClients<OpenAI>;
   beforeAll(() => {
     tracing = createTestTracing();
   });
   beforeEach(async () => {
-    twins = await startTwinClients();
+    twins = await startOpenAITwins();
   });
   afterEach(async () => {
     tracing.reset();

@@ -1,9 +1,9 @@
 import { SpanStatusCode } from '@opentelemetry/api';
 import * as A from '@warden/core';
-import { createTestTracing, type TestTracing } from '@warden/testing';
+import { createTestTracing, drain, errorShape, type TestTracing, type TwinClients } from '@warden/testing';
 import OpenAI from 'openai';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { drain, errorShape, startTwinClients, type TwinClients } from './twin-clients';
+import { startOpenAITwins } from './openai-twins';
 import { wrapOpenAI } from './wrap-openai';
 
 const params = {
@@ -22,12 +22,12 @@ async function waitFor(check: () => boolean, ms = 2000): Promise<void> {
 
 describe('chat.completions.create({ stream: true }): every way a stream ends', () => {
   let tracing: TestTracing;
-  let twins: TwinClients;
+  let twins: TwinClients<OpenAI>;
   beforeAll(() => {
     tracing = createTestTracing();
   });
   beforeEach(async () => {
-    twins = await startTwinClients({ streamIdleTimeoutMs: 60_000 });
+    twins = await startOpenAITwins({ streamIdleTimeoutMs: 60_000 });
   });
   afterEach(async () => {
     tracing.reset();
@@ -175,10 +175,10 @@ describe('chat.completions.create({ stream: true }): every way a stream ends', (
 
 describe('a stream dropped unread', () => {
   let tracing: TestTracing;
-  let server: Awaited<ReturnType<typeof startTwinClients>>;
+  let server: Awaited<ReturnType<typeof startOpenAITwins>>;
   beforeAll(async () => {
     tracing = createTestTracing();
-    server = await startTwinClients();
+    server = await startOpenAITwins();
   });
   afterAll(async () => {
     await server.close();

@@ -1,8 +1,9 @@
 /**
- * Test support: replays recorded wire shapes from `__fixtures__/` on 127.0.0.1, for odd
+ * Replays recorded wire shapes from a package's `__fixtures__/` folder on 127.0.0.1, for odd
  * responses the scripted fake does not produce. `<case>.json` is a whole response;
  * `<case>.chunks.txt` is a stream, one SSE data payload per line (sent with an `event:` line
- * named after its `type` field when it has one, as Anthropic streams are). Imported by tests only.
+ * named after its `type` field when it has one, as Anthropic streams are). One server for the
+ * openai and anthropic wrappers' tests: the two differ only in where their fixtures live.
  */
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
@@ -15,12 +16,13 @@ export interface FixtureServer {
   close(): Promise<void>;
 }
 
-export async function startFixtureServer(): Promise<FixtureServer> {
+/** `fixturesDir` is the folder of fixture files, e.g. `new URL('./__fixtures__/', import.meta.url)`. */
+export async function startFixtureServer(fixturesDir: URL): Promise<FixtureServer> {
   let fixture = '';
   const server = http.createServer((req, res) => {
     req.resume();
     req.on('end', () => {
-      const body = readFileSync(new URL(`./__fixtures__/${fixture}`, import.meta.url), 'utf8');
+      const body = readFileSync(new URL(fixture, fixturesDir), 'utf8');
       if (fixture.endsWith('.chunks.txt')) {
         res.writeHead(200, { 'content-type': 'text/event-stream', 'x-request-id': 'req_fixture' });
         for (const line of body.split('\n')) {

@@ -1,29 +1,31 @@
 /**
- * Test support: a bare and a wrapped client, each on its own fake server with the same
- * behaviour, so the same call sequence yields identical ids and the two results can be
- * deep-compared. Imported by tests only.
+ * A bare and a wrapped client, each on its own fake server with the same behaviour, so the
+ * same call sequence yields identical ids and the two results can be deep-compared. Generic
+ * over the client, so the openai and anthropic wrappers' tests share it (no SDK is imported here).
  */
-import Anthropic from '@anthropic-ai/sdk';
-import { startFakeLlmServer, type FakeBehaviour, type FakeLlmServer } from '@warden/testing';
-import { wrapAnthropic, type WrapAnthropicOptions } from './wrap-anthropic';
+import { startFakeLlmServer, type FakeLlmServer } from './fake-llm-server';
+import type { FakeBehaviour } from './fake-reply';
 
-export interface TwinClients {
-  bare: Anthropic;
-  wrapped: Anthropic;
+export interface TwinClients<C> {
+  bare: C;
+  wrapped: C;
   bareServer: FakeLlmServer;
   wrappedServer: FakeLlmServer;
   setBehaviour(behaviour: FakeBehaviour): void;
   close(): Promise<void>;
 }
 
-export async function startTwinClients(options: WrapAnthropicOptions = {}, behaviour: FakeBehaviour = () => ({})): Promise<TwinClients> {
+/** `connect` makes a client talking to a server; `wrap` instruments one (the twin that is compared). */
+export async function startTwinClients<C>(
+  connect: (server: FakeLlmServer) => C,
+  wrap: (client: C) => C,
+  behaviour: FakeBehaviour = () => ({}),
+): Promise<TwinClients<C>> {
   const bareServer = await startFakeLlmServer({ behaviour });
   const wrappedServer = await startFakeLlmServer({ behaviour });
-  const bare = new Anthropic({ apiKey: 'sk-ant-test', baseURL: bareServer.anthropicBaseURL, maxRetries: 0 });
-  const wrapped = wrapAnthropic(new Anthropic({ apiKey: 'sk-ant-test', baseURL: wrappedServer.anthropicBaseURL, maxRetries: 0 }), options);
   return {
-    bare,
-    wrapped,
+    bare: connect(bareServer),
+    wrapped: wrap(connect(wrappedServer)),
     bareServer,
     wrappedServer,
     setBehaviour(b) {
@@ -47,7 +49,7 @@ async function outcome<T>(fn: () => Promise<T>): Promise<Outcome<T>> {
 }
 
 /** Runs `call` on both clients and returns both outcomes (value or thrown error). */
-export async function both<T>(twins: TwinClients, call: (client: Anthropic) => Promise<T>): Promise<{ bare: Outcome<T>; wrapped: Outcome<T> }> {
+export async function both<C, T>(twins: TwinClients<C>, call: (client: C) => Promise<T>): Promise<{ bare: Outcome<T>; wrapped: Outcome<T> }> {
   const bare = await outcome(() => call(twins.bare));
   const wrapped = await outcome(() => call(twins.wrapped));
   return { bare, wrapped };
@@ -64,9 +66,12 @@ export async function drain<T>(stream: AsyncIterable<T>): Promise<{ chunks: T[];
   }
 }
 
-/** The comparable face of an error: class, message and its own fields. */
+/**
+ * The comparable face of an SDK error: class, message and its own fields (those of both SDKs'
+ * APIError: `code` is OpenAI's, `requestID` both), headers without the date.
+ */
 export function errorShape(error: unknown): Record<string, unknown> {
   const e = error as Error & Record<string, unknown>;
   const headers = e.headers instanceof Headers ? Object.fromEntries([...e.headers.entries()].filter(([k]) => k !== 'date')) : e.headers;
-  return { class: e?.constructor?.name, name: e?.name, message: e?.message, status: e.status, error: e.error, type: e.type, requestID: e.requestID, headers };
+  return { class: e?.constructor?.name, name: e?.name, message: e?.message, status: e.status, error: e.error, code: e.code, type: e.type, requestID: e.requestID, headers };
 }
