@@ -4,3 +4,14 @@ export { createTestTracing, type TestTracing } from './test-tracing';
 export { startOtlpReceiver, type OtlpReceiver, type ReceivedExport } from './otlp-receiver';
 export { startFixtureServer, type FixtureServer } from './fixture-server';
 export { startTwinClients, both, drain, errorShape, type TwinClients, type Outcome } from './twin-clients';
+export {
+  runOverheadBench,
+  printOverhead,
+  fetchFromMemory,
+  sseBody,
+  type OverheadBench,
+  type OverheadBenchOptions,
+  type OverheadRow,
+  type OverheadScenario,
+  type OverheadVariant,
+} from './bench-harness';
