@@ -185,6 +185,7 @@ describe('Analyzer', () => {
       { operation: 'chat', toolCalls: null, finishReasons: 'stop', latencyMs: NaN, time: NaN },
       { operation: 'chat', toolCalls: ['🔧'.repeat(1000)], latencyMs: -1, outputTokens: Infinity, inputTokens: 1e300, agent: '\u0000\uffff', time: 1e20 },
       { operation: 7, agent: { name: 'x' }, toolCalls: [null, 3, 'ok'], finishReasons: [null], traceId: 5, time: 'yesterday' },
+      { operation: 'chat', agent: 'a', toolCalls: 'search', finishReasons: 'length', errorType: 42, refusal: 'yes', model: ['m'] },
     ] as unknown as CallRecord[];
     for (let i = 0; i < 100; i++) for (const r of odd) expect(a.observe(r)).toEqual(expect.any(Array));
     a.on('alert', () => {

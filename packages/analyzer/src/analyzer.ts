@@ -96,6 +96,10 @@ export const RATE_FEATURES: readonly RateFeature[] = [
   { id: 'content_filter', label: 'content-filter stop rate', severity: 'high', hit: (r) => finishIncludes(r, ['content_filter', 'content-filter', 'safety']) },
 ];
 
+function firstOf(v: unknown): string | undefined {
+  return Array.isArray(v) && typeof v[0] === 'string' ? v[0] : undefined;
+}
+
 interface CategoricalFeature {
   id: string;
   label: string;
@@ -104,8 +108,8 @@ interface CategoricalFeature {
 
 /** Categorical mixes watched in every group. */
 export const CATEGORICAL_FEATURES: readonly CategoricalFeature[] = [
-  { id: 'finish_reason', label: 'finish-reason mix', get: (r) => (MODEL_OPERATIONS.has(r.operation) ? (r.finishReasons?.[0] ?? NONE) : undefined) },
-  { id: 'tool_requested', label: 'mix of requested tools', get: (r) => (MODEL_OPERATIONS.has(r.operation) ? (r.toolCalls?.[0] ?? NONE) : undefined) },
+  { id: 'finish_reason', label: 'finish-reason mix', get: (r) => (MODEL_OPERATIONS.has(r.operation) ? (firstOf(r.finishReasons) ?? NONE) : undefined) },
+  { id: 'tool_requested', label: 'mix of requested tools', get: (r) => (MODEL_OPERATIONS.has(r.operation) ? (firstOf(r.toolCalls) ?? NONE) : undefined) },
   { id: 'error_type', label: 'error-type mix', get: (r) => (typeof r.errorType === 'string' ? r.errorType : undefined) },
 ];
 
@@ -387,7 +391,7 @@ export class Analyzer extends EventEmitter<AnalyzerEvents> {
         kind: 'drift',
         scope: 'group',
         feature: r.id,
-        statistic: 'Bernoulli CUSUM, p1 = 3 x baseline rate',
+        statistic: 'Bernoulli CUSUM, p1 = 3 x baseline rate; the baseline rate learns until it rests on 30 events and 5 warm-ups (or 50 warm-ups), then is fixed',
         threshold: p.rate.threshold,
         expectedRecordsBetweenFalseAlarms: p.groupDetectorArl,
         calibration: 'Lorden/Wald bound ARL >= e^h on a log-likelihood-ratio CUSUM',
@@ -415,7 +419,7 @@ export class Analyzer extends EventEmitter<AnalyzerEvents> {
       statistic: 'tool absent from the warm-up (or from allowedTools)',
       threshold: 1,
       expectedRecordsBetweenFalseAlarms: Infinity,
-      calibration: 'none: fires on the first call of a tool the agent has never used; a rare tool unseen in warm-up is reported once',
+      calibration: 'none: fires on the first call of a tool the agent has never used (a rare tool unseen in warm-up is reported once); further new tools within the cool-down fold into the same alert',
       detectionDelay: 'immediate (the first call)',
     });
     out.push({
@@ -434,7 +438,7 @@ export class Analyzer extends EventEmitter<AnalyzerEvents> {
       kind: 'tool_anomaly',
       scope: 'agent',
       feature: 'tool transitions within a session',
-      statistic: 'CUSUM of log(0.5 + 0.5 / (V q)) over transitions, q from a first-order model learned in warm-up',
+      statistic: `CUSUM of log(0.9 + 0.1 / (V q)) over transitions, q from a first-order model learned from the first ${p.tools.sequenceWarmup} transitions`,
       threshold: p.tools.sequenceThreshold,
       expectedRecordsBetweenFalseAlarms: p.agentDetectorArl,
       calibration: 'Lorden/Wald bound ARL >= e^h (mixture alternative keeps E[llr] <= 0 under the model)',
@@ -518,7 +522,7 @@ export class Analyzer extends EventEmitter<AnalyzerEvents> {
     const tool = keyPart(record.tool);
     const tools: string[] = Array.isArray(record.toolCalls) && record.toolCalls.length > 0 ? [] : tool ? [] : NO_TOOLS;
     if (tools !== NO_TOOLS) {
-      for (const t of record.toolCalls ?? []) if (keyPart(t) && tools.length < 64) tools.push(keyPart(t) as string);
+      for (const t of Array.isArray(record.toolCalls) ? record.toolCalls : []) if (keyPart(t) && tools.length < 64) tools.push(keyPart(t) as string);
       if (tool) tools.push(tool);
     }
     const alerts: Alert[] = [];
