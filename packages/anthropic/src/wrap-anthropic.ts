@@ -1,6 +1,7 @@
 /** `wrapAnthropic(client)`: the same client, with each model call recorded as a GenAI span. */
 import {
   checkWrapOptions,
+  toWrapperSettings,
   traceModelCall,
   UnsupportedClientError,
   type WrapOptions,
@@ -51,17 +52,7 @@ function defineMethod(resource: MessagesResource, name: 'create' | 'stream', val
   Object.defineProperty(resource, name, { configurable: true, writable: true, enumerable: false, value });
 }
 
-function settingsOf(options: WrapOptions): WrapperSettings {
-  const { agent, tracerProvider, streamIdleTimeoutMs, captureContent, redactPatterns, maxContentLength } = options;
-  return {
-    scope: '@warden/anthropic',
-    where: 'anthropic',
-    agent,
-    tracerProvider,
-    streamIdleTimeoutMs,
-    content: { captureContent, redactPatterns, maxContentLength },
-  };
-}
+const settingsOf = (options: WrapOptions): WrapperSettings => toWrapperSettings(options, { scope: '@warden/anthropic', where: 'anthropic' });
 
 /**
  * Records `messages.create` (plain and streamed) and `messages.stream()` of `client` as GenAI

@@ -69,7 +69,7 @@ export {
   type TraceAgentOptions,
   type TraceToolOptions,
 } from './agent-span';
-export { traceModelCall, type WrapperSettings, type ModelCallPlan, type StreamAccumulator } from './sdk-model-call';
+export { traceModelCall, toWrapperSettings, type WrapperSettings, type ModelCallPlan, type StreamAccumulator } from './sdk-model-call';
 export { observeApiPromise, type ApiPromiseObserver } from './sdk-api-promise';
 export { watchSdkStream, isSdkStream, type SdkStreamHooks } from './sdk-stream';
 export { checkWrapOptions, type WrapOptions } from './wrap-options';

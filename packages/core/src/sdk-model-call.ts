@@ -13,6 +13,7 @@ import { safely } from './registry';
 import { observeApiPromise } from './sdk-api-promise';
 import { watchSdkStream, type SdkStreamHooks } from './sdk-stream';
 import { wardenTracer, WARDEN_VERSION } from './tracer';
+import type { WrapOptions } from './wrap-options';
 
 /** What a wrapped client was configured with, resolved once in the wrap call. */
 export interface WrapperSettings {
@@ -24,6 +25,19 @@ export interface WrapperSettings {
   content: ContentCaptureOptions;
   tracerProvider?: TracerProvider;
   streamIdleTimeoutMs?: number;
+}
+
+/** A wrapper's checked options as the settings its calls are traced with. */
+export function toWrapperSettings(options: WrapOptions, wrapper: { scope: string; where: string }): WrapperSettings {
+  const { agent, tracerProvider, streamIdleTimeoutMs, captureContent, redactPatterns, maxContentLength } = options;
+  return {
+    scope: wrapper.scope,
+    where: wrapper.where,
+    agent,
+    tracerProvider,
+    streamIdleTimeoutMs,
+    content: { captureContent, redactPatterns, maxContentLength },
+  };
 }
 
 /** Folds streamed chunks into the response they add up to. */

@@ -1,6 +1,7 @@
 /** `wrapOpenAI(client)`: the same client, with each model call recorded as a GenAI span. */
 import {
   checkWrapOptions,
+  toWrapperSettings,
   traceModelCall,
   UnsupportedClientError,
   type ModelCallPlan,
@@ -62,17 +63,7 @@ function patchCreate(resource: Resource | undefined, state: WrapState, plan: (bo
   });
 }
 
-function settingsOf(options: WrapOptions): WrapperSettings {
-  const { agent, tracerProvider, streamIdleTimeoutMs, captureContent, redactPatterns, maxContentLength } = options;
-  return {
-    scope: '@warden/openai',
-    where: 'openai',
-    agent,
-    tracerProvider,
-    streamIdleTimeoutMs,
-    content: { captureContent, redactPatterns, maxContentLength },
-  };
-}
+const settingsOf = (options: WrapOptions): WrapperSettings => toWrapperSettings(options, { scope: '@warden/openai', where: 'openai' });
 
 /**
  * Records `chat.completions.create`, `responses.create` and `embeddings.create` of `client`
