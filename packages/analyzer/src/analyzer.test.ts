@@ -135,6 +135,42 @@ describe('Analyzer', () => {
     expect(changes[1]).toMatchObject({ reason: 'model', from: 'gpt-4o-mini', to: 'gpt-4.1' });
   });
 
+  it('allowedTools: a tool outside the list alerts at once, even in warm-up; an agent version change starts a new baseline', () => {
+    const a = new Analyzer({ allowedTools: { 'support-bot': ['search', 'lookup_order'] } });
+    const changes: ConfigChange[] = [];
+    a.on('config_change', (c) => changes.push(c));
+    const s = stream({ seed: 23 });
+    const early = feed(a, s, 50);
+    const refund = early.filter((x) => x.detector === 'tool.new_tool');
+    expect(refund).toHaveLength(1);
+    expect(refund[0].message).toBe('agent support-bot called tool refund, which is not in its allowed tools');
+    const r = s.next();
+    a.observe({ ...r, agentVersion: '2' });
+    expect(changes[0]).toMatchObject({ reason: 'agent_version', to: '2' });
+    expect(a.groups()[0]).toMatchObject({ count: 1, state: 'learning' });
+  });
+
+  it('a discrete feature whose median does not move is described by its mean', () => {
+    const a = new Analyzer();
+    const s = stream({ seed: 61, toolProbability: 0.05 });
+    feed(a, s, 1000);
+    s.spec = { ...s.spec, toolProbability: 0.4 };
+    const alert = feed(a, s, 1000).find((x) => x.detector === 'numeric_drift.tool_calls');
+    expect(alert?.message).toMatch(/^tool calls per response of agent support-bot on gpt-4o-mini rose from mean 0\.0\d+ to 0\.\d+ over the last \d+ calls$/);
+    expect(alert?.baseline?.median).toBe(0);
+    expect(alert?.current?.median).toBe(0);
+  });
+
+  it('restored tool knowledge: known tools stay known, a new one still alerts', () => {
+    const a = new Analyzer();
+    const s = stream({ seed: 33 });
+    feed(a, s, 600);
+    const b = Analyzer.restore(JSON.parse(JSON.stringify(a.snapshot())));
+    expect(feed(b, s, 300).filter((x) => x.detector === 'tool.new_tool')).toEqual([]);
+    const alerts = b.observe({ ...s.next(), toolCalls: ['wire_money'] });
+    expect(alerts.map((x) => `${x.detector}:${x.subject.tool}`)).toContain('tool.new_tool:wire_money');
+  });
+
   it('snapshot -> JSON -> restore continues without relearning or re-alerting', () => {
     const a = new Analyzer();
     const s = stream({ seed: 31 });

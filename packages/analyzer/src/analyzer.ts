@@ -5,7 +5,7 @@
  */
 import { EventEmitter } from 'eventemitter3';
 import { metrics, type Counter, type MeterProvider } from '@opentelemetry/api';
-import { quantileSorted } from 'simple-statistics';
+import { mean, quantileSorted } from 'simple-statistics';
 import {
   GEN_AI_OPERATION,
   METRIC_WARDEN_ALERTS,
@@ -601,22 +601,31 @@ export class Analyzer extends EventEmitter<AnalyzerEvents> {
       if (!verdicts) continue;
       for (const v of verdicts) {
         const detector = v.statistic === 'cusum' ? `numeric_drift.${f.id}` : `numeric_drift.${f.id}.ks`;
-        const base = baselineValues(s);
-        const recent = recentValues(s, v.span);
-        const b = quantileSorted(Array.from(base), 0.5);
-        const c = recent.length > 0 ? quantileSorted(Array.from(recent), 0.5) : b;
-        const how = v.statistic === 'cusum' ? 'shifted' : 'changed distribution';
-        const moved = c > b ? 'rose' : c < b ? 'fell' : how;
+        const active = group.alarms[detector];
+        if (active) {
+          // Same change still going on: extend the alarm, skip building evidence nobody will see.
+          active.lastCross = group.count;
+          continue;
+        }
+        const base = Array.from(baselineValues(s));
+        const recent = Array.from(recentValues(s, v.span));
+        const b = quantileSorted(base, 0.5);
+        const c = recent.length > 0 ? quantileSorted(recent, 0.5) : b;
+        const bMean = mean(base);
+        const cMean = recent.length > 0 ? mean(recent) : bMean;
+        // Discrete features (tool calls per response) often keep their median: say it with means then.
+        const [stat, from, to] = b !== c ? ['median', b, c] : ['mean', bMean, cMean];
+        const moved = to > from ? 'rose' : to < from ? 'fell' : v.statistic === 'cusum' ? 'shifted' : 'changed distribution';
         const alert = this.raise(group.alarms, group.count, alerts, {
           kind: 'drift',
           severity: v.score > 2 * v.threshold ? 'high' : 'medium',
           detector,
           subject: subjectOf(f.id),
-          message: `${f.label} of ${describeSubject(group.key)} ${moved} from median ${fmt(b)}${f.unit} to ${fmt(c)}${f.unit} over the last ${recent.length} calls`,
+          message: `${f.label} of ${describeSubject(group.key)} ${moved} from ${stat} ${fmt(from)}${f.unit} to ${fmt(to)}${f.unit} over the last ${recent.length} calls`,
           score: v.score,
           threshold: v.threshold,
-          baseline: { median: b, p90: quantileSorted(Array.from(base), 0.9), n: base.length },
-          current: { median: c, p90: recent.length > 0 ? quantileSorted(Array.from(recent), 0.9) : c, n: recent.length },
+          baseline: { median: b, mean: bMean, p90: quantileSorted(base, 0.9), n: base.length },
+          current: { median: c, mean: cMean, p90: recent.length > 0 ? quantileSorted(recent, 0.9) : c, n: recent.length },
           traceIds: group.traceIds.slice(),
           controls: DRIFT_CONTROLS,
           time: timeOf(),
