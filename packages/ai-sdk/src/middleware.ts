@@ -109,8 +109,11 @@ export function wardenMiddleware(options?: WardenAISDKOptions): LanguageModelMid
   };
 }
 
-/** The one line: the same model, wrapped with `wardenMiddleware` by the AI SDK's own `wrapLanguageModel`. */
-export function wrapAISDKModel<M extends AISDKLanguageModel>(model: M, options?: WardenAISDKOptions): AISDKLanguageModel {
+/**
+ * The one line: a new model (the AI SDK's own `wrapLanguageModel` idiom) with the same
+ * provider and model id, whose calls go through `wardenMiddleware`. Wrapping twice is a no-op.
+ */
+export function wrapAISDKModel(model: AISDKLanguageModel, options?: WardenAISDKOptions): AISDKLanguageModel {
   if ((model as unknown as Record<symbol, unknown>)[WRAPPED]) return model;
   if ((model as { specificationVersion?: unknown }).specificationVersion !== 'v3')
     throw new UnsupportedClientError(
