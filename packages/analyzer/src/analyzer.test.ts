@@ -186,6 +186,15 @@ describe('Analyzer', () => {
     // A fresh analyzer would have to learn again: it is silent only because it is still learning.
     expect(new Analyzer().groups()).toEqual([]);
     expect(() => Analyzer.restore({ version: 2 } as never)).toThrow(WardenConfigError);
+    // A damaged entry is skipped (and reported); the rest is restored.
+    const damaged = JSON.parse(json);
+    damaged.groups.push(['broken', { count: 'x' }], 7);
+    damaged.agents.push(null);
+    const where: string[] = [];
+    const off = onInternalError((e) => where.push(e.where));
+    expect(Analyzer.restore(damaged).groups()).toHaveLength(1);
+    off();
+    expect(where).toContain('analyzer.restore');
   });
 
   it('validates options with errors that name the field', () => {

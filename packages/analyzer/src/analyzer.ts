@@ -11,6 +11,7 @@ import {
   METRIC_WARDEN_ALERTS,
   WardenConfigError,
   reportInternalError,
+  safely,
   type Alert,
   type AlertKind,
   type AlertSubject,
@@ -487,19 +488,30 @@ export class Analyzer extends EventEmitter<AnalyzerEvents> {
       throw new WardenConfigError('Invalid analyzer snapshot: expected { version: 1, groups: [], agents: [] } from Analyzer.snapshot()');
     }
     this.alertCounter = Number(snapshot.alertCounter) || 0;
+    let skipped = 0;
     for (const entry of snapshot.groups) {
-      const [k, g] = entry as [string, GroupState];
-      for (const s of Object.values(g.numeric)) {
-        s.baseline = Float32Array.from(s.baseline as unknown as number[]);
-        s.scores = Float32Array.from(s.scores as unknown as number[]);
-        s.window = Float32Array.from(s.window as unknown as number[]);
-      }
-      this.groupsByKey.set(k, g);
+      // One damaged entry costs that group its baseline, not the whole restore.
+      const loaded = safely('analyzer.restore.group', () => {
+        const [k, g] = entry as [string, GroupState];
+        if (typeof k !== 'string' || !g || typeof g.count !== 'number' || !g.key || !g.numeric || !g.rates || !g.categorical || !g.alarms) return false;
+        for (const s of Object.values(g.numeric)) {
+          s.baseline = Float32Array.from(s.baseline as unknown as number[]);
+          s.scores = Float32Array.from(s.scores as unknown as number[]);
+          s.window = Float32Array.from(s.window as unknown as number[]);
+        }
+        g.toolCounts ??= [];
+        g.traceIds ??= [];
+        this.groupsByKey.set(k, g);
+        return true;
+      });
+      if (!loaded) skipped++;
     }
     for (const entry of snapshot.agents) {
-      const [k, a] = entry as [string, AgentState];
-      this.agentsByKey.set(k, a);
+      const [k, a] = (Array.isArray(entry) ? entry : []) as [string, AgentState];
+      if (typeof k === 'string' && a && a.tools && Array.isArray(a.models) && a.alarms) this.agentsByKey.set(k, a);
+      else skipped++;
     }
+    if (skipped > 0) reportInternalError('analyzer.restore', new Error(`skipped ${skipped} damaged snapshot entries`));
     this.evict();
   }
 
