@@ -2,7 +2,7 @@
  * Design effect of a categorical stream: how much runs of the same category (bursty tool
  * use) inflate the variance of window counts over the independent case. Estimated in
  * warm-up (and on, up to DISPERSION_MAX_RECORDS) from agreement beyond chance at lags 1..L:
- * phi = 1 + 2 * sum_j r_j, with r_j = (P(same at lag j) - sum p^2) / (1 - sum p^2).
+ * phi = 1 + 2 * sum_j r_j (+ a geometric tail), with r_j = (P(same at lag j) - sum p^2) / (1 - sum p^2).
  */
 
 export const DISPERSION_LAGS = 32;
@@ -45,19 +45,42 @@ export function observeDispersion(s: DispersionState, category: string): void {
   else if (s.counts.length < MAX_CATEGORIES) s.counts.push([category, 1]);
 }
 
+/**
+ * 1 + 2 * sum of r(j) over the observed lags, plus the tail beyond them extrapolated
+ * geometrically (AR(1)-like decay): bursts that outlast 32 records still count.
+ */
+function sumWithTail(r: number[], tail: boolean): number {
+  let sum = 0;
+  for (const v of r) sum += v;
+  const n = r.length;
+  if (tail && n === DISPERSION_LAGS) {
+    // Decay per lag from the ratio of shifted sums, the tail's start from the mean of the last 8 lags (less noisy).
+    let head = 0;
+    let shifted = 0;
+    for (let j = 0; j < n - 1; j++) {
+      head += r[j];
+      shifted += r[j + 1];
+    }
+    const rho = head > 0 ? Math.min(0.95, Math.max(0, shifted / head)) : 0;
+    let last = 0;
+    for (let j = n - 8; j < n; j++) last += r[j] / 8;
+    if (last > 0 && rho > 0) sum += (last * rho) / (1 - rho);
+  }
+  return Math.min(MAX_DESIGN_EFFECT, Math.max(1, 1 + 2 * sum));
+}
+
 export function designEffect(s: DispersionState): number {
   if (s.seen < 2) return 1;
   let sumSq = 0;
   for (const [, n] of s.counts) sumSq += (n / s.seen) ** 2;
   if (sumSq >= 1) return 1;
-  let phi = 1;
+  const r: number[] = [];
   for (let j = 1; j <= DISPERSION_LAGS; j++) {
     const pairs = s.seen - j;
     if (pairs < 10) break;
-    const r = (s.same[j - 1] / pairs - sumSq) / (1 - sumSq);
-    phi += 2 * r;
+    r.push((s.same[j - 1] / pairs - sumSq) / (1 - sumSq));
   }
-  return Math.min(MAX_DESIGN_EFFECT, Math.max(1, phi));
+  return sumWithTail(r, true);
 }
 
 /**
@@ -70,11 +93,12 @@ export function categoryDesignEffect(s: DispersionState, category: string): numb
   if (!own || n < 2 || s.seen < 2) return 1;
   const p = n / s.seen;
   if (p >= 1) return 1;
-  let phi = 1;
+  const r: number[] = [];
   for (let j = 1; j <= DISPERSION_LAGS; j++) {
     const pairs = s.seen - j;
     if (pairs < 10) break;
-    phi += (2 * (own[j - 1] / pairs - p * p)) / (p * (1 - p));
+    r.push((own[j - 1] / pairs - p * p) / (p * (1 - p)));
   }
-  return Math.min(MAX_DESIGN_EFFECT, Math.max(1, phi));
+  // No tail here: a rare tool's lag counts are too noisy to extrapolate (it cost rate-spike power in bench).
+  return sumWithTail(r, false);
 }
