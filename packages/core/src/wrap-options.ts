@@ -1,5 +1,6 @@
 /** Options every client wrapper (openai, anthropic) takes, checked in one place (warden's `wrap()` validates them with zod). */
 import type { TracerProvider } from '@opentelemetry/api';
+import { z } from 'zod';
 import type { AgentIdentity } from './agent-context';
 import type { ContentCaptureOptions } from './content';
 import { WardenConfigError } from './errors';
@@ -47,4 +48,40 @@ export function checkWrapOptions(fn: string, options: unknown): WrapOptions {
   if (issues.length)
     throw new WardenConfigError(`${fn}: ${issues.map((i) => `option "${i.path}": ${i.message}`).join('; ')}`, issues);
   return o as WrapOptions;
+}
+
+const agentIdentitySchema = z.object({
+  name: z.string().min(1),
+  id: z.string().optional(),
+  version: z.string().optional(),
+  description: z.string().optional(),
+  conversationId: z.string().optional(),
+  promptVersion: z.string().optional(),
+});
+
+const redactRuleSchema = z.union([
+  z.instanceof(RegExp),
+  z.object({ name: z.string().min(1), pattern: z.instanceof(RegExp), accept: z.function().optional() }),
+]);
+
+/** Options of the framework integrations (ai-sdk, langchain): agent, content capture and stream idle timeout. */
+const integrationOptionsSchema = z.object({
+  agent: z.union([z.string().min(1), agentIdentitySchema]).optional(),
+  captureContent: z.boolean().optional(),
+  redactPatterns: z.array(redactRuleSchema).optional(),
+  maxContentLength: z.number().int().positive().optional(),
+  streamIdleTimeoutMs: z.number().int().nonnegative().optional(),
+});
+
+/**
+ * Validates a framework integration's options once, at wrap time (ai-sdk and langchain each had
+ * the same zod schema); throws one WardenConfigError `Invalid <where> options:` naming each bad field.
+ */
+export function validateIntegrationOptions<O extends ContentCaptureOptions>(options: O | undefined, where: string): O {
+  const parsed = integrationOptionsSchema.safeParse(options ?? {});
+  // Every field is optional, so no options are the empty options.
+  if (parsed.success) return options ?? ({} as O);
+  const issues = parsed.error.issues.map((i) => ({ path: i.path.join('.') || '(options)', message: i.message }));
+  const lines = issues.map((i) => `  ${i.path}: ${i.message}`).join('\n');
+  throw new WardenConfigError(`Invalid ${where} options:\n${lines}`, issues);
 }

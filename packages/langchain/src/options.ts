@@ -1,5 +1,4 @@
-import { WardenConfigError, type AgentIdentity, type ContentCaptureOptions } from '@warden/core';
-import { z } from 'zod';
+import { validateIntegrationOptions, type AgentIdentity, type ContentCaptureOptions } from '@warden/core';
 
 /** Options of `WardenCallbackHandler` and `wrapLangChain`. */
 export interface WardenLangChainOptions extends ContentCaptureOptions {
@@ -12,33 +11,7 @@ export interface WardenLangChainOptions extends ContentCaptureOptions {
   streamIdleTimeoutMs?: number;
 }
 
-const agentIdentitySchema = z.object({
-  name: z.string().min(1),
-  id: z.string().optional(),
-  version: z.string().optional(),
-  description: z.string().optional(),
-  conversationId: z.string().optional(),
-  promptVersion: z.string().optional(),
-});
-
-const redactRuleSchema = z.union([
-  z.instanceof(RegExp),
-  z.object({ name: z.string().min(1), pattern: z.instanceof(RegExp), accept: z.function().optional() }),
-]);
-
-const optionsSchema = z.object({
-  agent: z.union([z.string().min(1), agentIdentitySchema]).optional(),
-  captureContent: z.boolean().optional(),
-  redactPatterns: z.array(redactRuleSchema).optional(),
-  maxContentLength: z.number().int().positive().optional(),
-  streamIdleTimeoutMs: z.number().int().nonnegative().optional(),
-});
-
-/** Validates options once, at wrap time; the error names the bad field. */
+/** Validates options once, at wrap time; the error names the bad field (the schema is core's, shared with the other integrations). */
 export function validateOptions(options: WardenLangChainOptions | undefined, where: string): WardenLangChainOptions {
-  const parsed = optionsSchema.safeParse(options ?? {});
-  if (parsed.success) return options ?? {};
-  const issues = parsed.error.issues.map((i) => ({ path: i.path.join('.') || '(options)', message: i.message }));
-  const lines = issues.map((i) => `  ${i.path}: ${i.message}`).join('\n');
-  throw new WardenConfigError(`Invalid ${where} options:\n${lines}`, issues);
+  return validateIntegrationOptions(options, where);
 }
