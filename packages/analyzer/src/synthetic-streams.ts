@@ -3,41 +3,10 @@
  * public API): stationary phases and shifts of stated sizes, reproducible from a seed.
  */
 import type { CallRecord } from '@warden/core';
+import { logNormal, normal, poisson, seededRandom as prng } from '@warden/testing';
 
-/** mulberry32: a small, fast, seedable PRNG. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-export function normal(rand: () => number): number {
-  const u = 1 - rand();
-  const v = rand();
-  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
-}
-
-/** Log-normal with the given mean and log-sd (heavy-tailed, like latency and token counts). */
-export function logNormal(rand: () => number, mean: number, sigma: number): number {
-  return Math.exp(Math.log(mean) - (sigma * sigma) / 2 + sigma * normal(rand));
-}
-
-export function poisson(rand: () => number, mean: number): number {
-  if (mean > 30) return Math.max(0, Math.round(mean + Math.sqrt(mean) * normal(rand)));
-  const l = Math.exp(-mean);
-  let k = 0;
-  let p = 1;
-  do {
-    k++;
-    p *= rand();
-  } while (p > l);
-  return k - 1;
-}
+// The seeded PRNG and its distributions are @warden/testing's, shared with the other packages' fixtures.
+export { logNormal, normal, poisson, prng };
 
 export function pick<T>(rand: () => number, items: readonly T[], weights: readonly number[]): T {
   let total = 0;

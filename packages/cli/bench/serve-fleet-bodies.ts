@@ -17,8 +17,8 @@ import {
   GEN_AI_OPERATION,
   GEN_AI_PROVIDER,
 } from '@warden/core';
+import { seededRandom } from '@warden/testing';
 import { ExportTraceServiceRequestType } from '../src/serve/otlp-schema';
-import { seededRandom } from '../src/serve/simulated-fleet';
 
 export interface FleetBodiesOptions {
   bodies: number;

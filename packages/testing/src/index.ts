@@ -15,3 +15,4 @@ export {
   type OverheadScenario,
   type OverheadVariant,
 } from './bench-harness';
+export { seededRandom, normal, logNormal, poisson } from './seeded-random';

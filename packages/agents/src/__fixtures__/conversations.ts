@@ -4,21 +4,10 @@
  * role-play interviews, "hypothetically", refusals followed by an honest rephrase, failing
  * tools, an occasional policy denial) and escalating attacks.
  */
+import { seededRandom } from '@warden/testing';
 import type { ToolObservation, TurnObservation } from '../multi-turn-risk';
 
 export type ConversationEvent = { kind: 'turn'; turn: TurnObservation } | { kind: 'tool'; tool: ToolObservation };
-
-/** mulberry32: small, fast, reproducible. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const pick = <T>(rnd: () => number, xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)] as T;
 

@@ -17,17 +17,8 @@ import {
   GEN_AI_PROVIDER,
 } from '@warden/core';
 
-/** Deterministic pseudo-random numbers (mulberry32), so every run sends the same spans. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic pseudo-random numbers, so every run sends the same spans. */
+export { seededRandom } from '@warden/testing';
 
 export interface ChatCall {
   agent: string;
