@@ -8,6 +8,7 @@ export {
   runOverheadBench,
   printOverhead,
   fetchFromMemory,
+  chatCompletionsFromMemory,
   sseBody,
   type OverheadBench,
   type OverheadBenchOptions,
