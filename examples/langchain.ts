@@ -8,40 +8,15 @@ import { HumanMessage, type AIMessage, type BaseMessage, type ToolMessage } from
 import { RunnableLambda, type RunnableConfig } from '@langchain/core/runnables';
 import { tool } from '@langchain/core/tools';
 import { ChatOpenAI } from '@langchain/openai';
-import { context, trace } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { PolicyDeniedError, setToolGuard } from '@warden/core';
+import { PolicyDeniedError } from '@warden/core';
 import { wrapLangChain } from '@warden/langchain';
-import { startFakeLlmServer } from '@warden/testing';
 import { z } from 'zod';
-import { formatSpanTree } from './lib/print-spans';
+import { forbidDeletes, startInMemoryTracing, startSupportBotServer } from './lib/support-bot';
 
-// What monitor() will do for you: async context and a tracer provider (here: in memory, to print).
-context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-const exporter = new InMemorySpanExporter();
-const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
-trace.setGlobalTracerProvider(provider);
-
-// The model asks for a tool first, then answers once the tool result is in the conversation.
-const server = await startFakeLlmServer({
-  behaviour: (req) => {
-    const messages = (req.body.messages ?? []) as { role: string; content?: unknown }[];
-    const asked = JSON.stringify(messages.find((m) => m.role === 'user')?.content ?? '');
-    if (messages.some((m) => m.role === 'tool')) return { text: 'Order A1 has shipped and arrives today.', inputTokens: 48, outputTokens: 9 };
-    if (asked.includes('Delete')) return { toolCalls: [{ id: 'call_del', name: 'delete_order', arguments: { id: 'A1' } }], inputTokens: 30, outputTokens: 8 };
-    if (asked.includes('Summarise')) return { text: 'Your order is on its way.', inputTokens: 20, outputTokens: 6 };
-    return { toolCalls: [{ id: 'call_1', name: 'lookup_order', arguments: { id: 'A1' } }], inputTokens: 35, outputTokens: 9 };
-  },
-});
-
-// A policy of our own for the example (monitor({ policies }) installs the real one): no deletes.
-setToolGuard({
-  check: async (call) =>
-    call.tool === 'delete_order'
-      ? { allowed: false, rule: 'tool_not_allowed', error: new PolicyDeniedError({ agent: call.agent?.name, tool: call.tool, rule: 'tool_not_allowed', reason: 'support-bot may not delete orders' }) }
-      : { allowed: true },
-});
+// What monitor() does for you (here: spans kept in memory, to print), a fake model server, and a no-deletes policy.
+const tracing = startInMemoryTracing();
+const server = await startSupportBotServer();
+forbidDeletes();
 
 const lookupOrder = tool(async ({ id }) => JSON.stringify({ id, status: 'shipped', eta: 'today' }), {
   name: 'lookup_order',
@@ -89,8 +64,7 @@ const denied = await agent.invoke('Delete order A1').then(
 console.error = logError;
 console.log(`policy: ${denied ? `${denied.tool} blocked before it ran (${denied.rule})` : 'not blocked'}`);
 
-console.log('\nspans:');
-console.log(formatSpanTree(exporter.getFinishedSpans()));
+tracing.printSpans();
 
 await server.close();
-await provider.shutdown();
+await tracing.shutdown();
