@@ -20,8 +20,8 @@ import {
   ATTR_WARDEN_TOOL_CALLS_NAMES,
   type CallRecord,
 } from '@warden/core';
-import { Analyzer } from '../src/analyzer';
-import { AnalyzerSpanProcessor } from '../src/span-processor';
+// The built package, as users get it (npm run bench builds first); only the data comes from src.
+import { Analyzer, AnalyzerSpanProcessor } from '@warden/analyzer';
 import { DEFAULT_STREAM, RecordStream } from '../src/synthetic-streams';
 
 export interface AnalyzerBenchResult {

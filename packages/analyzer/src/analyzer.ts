@@ -302,6 +302,10 @@ function isoTime(ms: number): string {
   return Number.isNaN(d.getTime()) ? new Date(0).toISOString() : d.toISOString();
 }
 
+function subjectOf(key: GroupKey, feature: string): AlertSubject {
+  return { service: key.service, agent: key.agent, model: key.model, tool: key.tool, feature };
+}
+
 function describeSubject(s: AlertSubject): string {
   const who = s.agent ? `agent ${s.agent}` : s.service ? `service ${s.service}` : 'unnamed agent';
   const tool = s.tool ? `tool ${s.tool} of ` : '';
@@ -603,7 +607,6 @@ export class Analyzer extends EventEmitter<AnalyzerEvents> {
       else group.toolCounts.push([group.toolCounts.length < MAX_GROUP_TOOLS ? t : OTHER, 1]);
     }
     const g = group;
-    const subjectOf = (feature: string): AlertSubject => ({ service: g.key.service, agent: g.key.agent, model: g.key.model, tool: g.key.tool, feature });
 
     for (const f of NUMERIC_FEATURES) {
       const x = f.get(record);
@@ -632,7 +635,7 @@ export class Analyzer extends EventEmitter<AnalyzerEvents> {
           kind: 'drift',
           severity: v.score > 2 * v.threshold ? 'high' : 'medium',
           detector,
-          subject: subjectOf(f.id),
+          subject: subjectOf(group.key, f.id),
           message: `${f.label} of ${describeSubject(group.key)} ${moved} from ${stat} ${fmt(from)}${f.unit} to ${fmt(to)}${f.unit} over the last ${recent.length} calls`,
           score: v.score,
           threshold: v.threshold,
@@ -655,7 +658,7 @@ export class Analyzer extends EventEmitter<AnalyzerEvents> {
         kind: 'drift',
         severity: r.severity,
         detector,
-        subject: subjectOf(r.id),
+        subject: subjectOf(group.key, r.id),
         message: `${r.label} of ${describeSubject(group.key)} rose from ${pct(v.baselineRate)} to ${pct(v.currentRate)} over the last ${v.span} calls`,
         score: v.score,
         threshold: v.threshold,
@@ -679,7 +682,7 @@ export class Analyzer extends EventEmitter<AnalyzerEvents> {
         kind: 'drift',
         severity: 'medium',
         detector,
-        subject: subjectOf(c.id),
+        subject: subjectOf(group.key, c.id),
         message: `${c.label} of ${describeSubject(group.key)} changed: "${v.category}" went from ${pct(v.baselineShare)} to ${pct(v.currentShare)} of the last ${v.span} calls`,
         score: v.score,
         threshold: v.threshold,

@@ -130,36 +130,34 @@ export function callRecordFromSpan(span: SpanLike, resourceService?: string): Ca
   if (finishReasons.length === 0) finishReasons.push(...strings(a[AI_SDK_ATTR.FINISH_REASON]));
   const ttft = count(a[ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK]);
   const errorType = text(a[ATTR_ERROR_TYPE]) ?? (span.status?.code === STATUS_ERROR ? '_OTHER' : undefined);
+  // One literal with every field (undefined when absent): a single object shape keeps the hot path monomorphic.
   const record: CallRecord = {
     time: Number.isFinite(end) ? end : 0,
     traceId: text(ctx?.traceId) ?? '',
     spanId: text(ctx?.spanId) ?? '',
+    service,
     operation: text(operation) ?? GEN_AI_OPERATION.CHAT,
+    provider: text(provider),
+    model: text(a[ATTR_GEN_AI_RESPONSE_MODEL]) ?? requestModel,
+    requestModel,
+    agent: text(a[ATTR_GEN_AI_AGENT_NAME]) ?? text(a[AI_SDK_ATTR.FUNCTION_ID]),
+    agentId: text(a[ATTR_GEN_AI_AGENT_ID]),
+    agentVersion: text(a[ATTR_GEN_AI_AGENT_VERSION]),
+    promptVersion: text(a[ATTR_WARDEN_PROMPT_VERSION]),
+    callerAgent: text(a[ATTR_WARDEN_CALLER_AGENT_NAME]),
+    conversationId: text(a[ATTR_GEN_AI_CONVERSATION_ID]),
+    tool,
     toolCalls: strings(a[ATTR_WARDEN_TOOL_CALLS_NAMES]),
     latencyMs: Number.isFinite(duration) && duration >= 0 && duration <= MAX_NUMBER ? duration : 0,
+    timeToFirstChunkMs: ttft === undefined ? undefined : ttft * 1000,
+    inputTokens: count(a[ATTR_GEN_AI_USAGE_INPUT_TOKENS]) ?? count(a[ATTR_GEN_AI_USAGE_PROMPT_TOKENS_LEGACY]) ?? count(a[AI_SDK_ATTR.PROMPT_TOKENS]),
+    outputTokens: count(a[ATTR_GEN_AI_USAGE_OUTPUT_TOKENS]) ?? count(a[ATTR_GEN_AI_USAGE_COMPLETION_TOKENS_LEGACY]) ?? count(a[AI_SDK_ATTR.COMPLETION_TOKENS]),
+    outputLength: count(a[ATTR_WARDEN_OUTPUT_LENGTH]),
     finishReasons,
+    errorType,
+    refusal: a[ATTR_WARDEN_REFUSAL] === true ? true : undefined,
+    streamed: a[ATTR_WARDEN_STREAM] === true ? true : undefined,
+    mcpServer: text(a[ATTR_WARDEN_MCP_SERVER]),
   };
-  const set = <K extends keyof CallRecord>(key: K, value: CallRecord[K] | undefined): void => {
-    if (value !== undefined) record[key] = value;
-  };
-  set('service', service);
-  set('provider', text(provider));
-  set('model', text(a[ATTR_GEN_AI_RESPONSE_MODEL]) ?? requestModel);
-  set('requestModel', requestModel);
-  set('agent', text(a[ATTR_GEN_AI_AGENT_NAME]) ?? text(a[AI_SDK_ATTR.FUNCTION_ID]));
-  set('agentId', text(a[ATTR_GEN_AI_AGENT_ID]));
-  set('agentVersion', text(a[ATTR_GEN_AI_AGENT_VERSION]));
-  set('promptVersion', text(a[ATTR_WARDEN_PROMPT_VERSION]));
-  set('callerAgent', text(a[ATTR_WARDEN_CALLER_AGENT_NAME]));
-  set('conversationId', text(a[ATTR_GEN_AI_CONVERSATION_ID]));
-  set('tool', tool);
-  set('timeToFirstChunkMs', ttft === undefined ? undefined : ttft * 1000);
-  set('inputTokens', count(a[ATTR_GEN_AI_USAGE_INPUT_TOKENS]) ?? count(a[ATTR_GEN_AI_USAGE_PROMPT_TOKENS_LEGACY]) ?? count(a[AI_SDK_ATTR.PROMPT_TOKENS]));
-  set('outputTokens', count(a[ATTR_GEN_AI_USAGE_OUTPUT_TOKENS]) ?? count(a[ATTR_GEN_AI_USAGE_COMPLETION_TOKENS_LEGACY]) ?? count(a[AI_SDK_ATTR.COMPLETION_TOKENS]));
-  set('outputLength', count(a[ATTR_WARDEN_OUTPUT_LENGTH]));
-  set('errorType', errorType);
-  set('refusal', a[ATTR_WARDEN_REFUSAL] === true ? true : undefined);
-  set('streamed', a[ATTR_WARDEN_STREAM] === true ? true : undefined);
-  set('mcpServer', text(a[ATTR_WARDEN_MCP_SERVER]));
   return record;
 }

@@ -14,12 +14,14 @@ const MAX_CATEGORIES_WITH_LAGS = 16;
 const MAX_DESIGN_EFFECT = 25;
 
 export interface DispersionState {
-  ring: string[];
+  /** Category ids of the last DISPERSION_LAGS records (ids compare faster than strings). */
+  ring: number[];
   seen: number;
   same: number[];
+  /** Category -> count; a category's id is its index here (later ones pool as id MAX_CATEGORIES). */
   counts: [string, number][];
-  /** Per category: how often it repeated at each lag (only when per-category effects are wanted). */
-  sameBy: [string, number[]][] | null;
+  /** Per category id below MAX_CATEGORIES_WITH_LAGS: its agreements at each lag (when wanted). */
+  sameBy: number[][] | null;
 }
 
 export function newDispersionState(perCategory: boolean): DispersionState {
@@ -28,21 +30,26 @@ export function newDispersionState(perCategory: boolean): DispersionState {
 
 export function observeDispersion(s: DispersionState, category: string): void {
   if (s.seen >= DISPERSION_MAX_RECORDS) return;
+  let id = s.counts.findIndex((e) => e[0] === category);
+  if (id < 0 && s.counts.length < MAX_CATEGORIES) {
+    id = s.counts.length;
+    s.counts.push([category, 0]);
+  }
+  if (id >= 0) s.counts[id][1]++;
+  else id = MAX_CATEGORIES;
+  let own: number[] | undefined;
+  if (s.sameBy && id < MAX_CATEGORIES_WITH_LAGS) own = s.sameBy[id] ??= new Array(DISPERSION_LAGS).fill(0);
   const ring = s.ring;
-  let own = s.sameBy?.find((e) => e[0] === category)?.[1];
-  if (!own && s.sameBy && s.sameBy.length < MAX_CATEGORIES_WITH_LAGS) s.sameBy.push([category, (own = new Array(DISPERSION_LAGS).fill(0))]);
   // ring[(seen - j) % L] is the category j records ago.
-  for (let j = 1; j <= Math.min(DISPERSION_LAGS, s.seen); j++) {
-    if (ring[(s.seen - j) % DISPERSION_LAGS] === category) {
+  const lags = Math.min(DISPERSION_LAGS, s.seen);
+  for (let j = 1; j <= lags; j++) {
+    if (ring[(s.seen - j) % DISPERSION_LAGS] === id) {
       s.same[j - 1]++;
       if (own) own[j - 1]++;
     }
   }
-  ring[s.seen % DISPERSION_LAGS] = category;
+  ring[s.seen % DISPERSION_LAGS] = id;
   s.seen++;
-  const entry = s.counts.find((e) => e[0] === category);
-  if (entry) entry[1]++;
-  else if (s.counts.length < MAX_CATEGORIES) s.counts.push([category, 1]);
 }
 
 /**
@@ -88,8 +95,9 @@ export function designEffect(s: DispersionState): number {
  * rho_j = (P(category at t and at t-j) - p^2) / (p (1 - p)). Categories beyond the first 16 get 1.
  */
 export function categoryDesignEffect(s: DispersionState, category: string): number {
-  const own = s.sameBy?.find((e) => e[0] === category)?.[1];
-  const n = s.counts.find((e) => e[0] === category)?.[1] ?? 0;
+  const id = s.counts.findIndex((e) => e[0] === category);
+  const own = id >= 0 ? s.sameBy?.[id] : undefined;
+  const n = id >= 0 ? s.counts[id][1] : 0;
   if (!own || n < 2 || s.seen < 2) return 1;
   const p = n / s.seen;
   if (p >= 1) return 1;
