@@ -72,5 +72,5 @@ export {
 export { traceModelCall, toWrapperSettings, type WrapperSettings, type ModelCallPlan, type StreamAccumulator } from './sdk-model-call';
 export { observeApiPromise, type ApiPromiseObserver } from './sdk-api-promise';
 export { watchSdkStream, isSdkStream, type SdkStreamHooks } from './sdk-stream';
-export { checkWrapOptions, validateIntegrationOptions, type WrapOptions } from './wrap-options';
+export { agentIdentitySchema, checkWrapOptions, validateIntegrationOptions, type WrapOptions } from './wrap-options';
 export { asDict, asArray, asString, asNumber, parseArguments, appendBounded, type Dict } from './loose-json';

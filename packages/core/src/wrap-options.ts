@@ -50,7 +50,8 @@ export function checkWrapOptions(fn: string, options: unknown): WrapOptions {
   return o as WrapOptions;
 }
 
-const agentIdentitySchema = z.object({
+/** An agent named in options: a name, or an AgentIdentity (warden's wrap() options use it too). */
+export const agentIdentitySchema = z.object({
   name: z.string().min(1),
   id: z.string().optional(),
   version: z.string().optional(),

@@ -1,5 +1,6 @@
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import type { MetricReader } from '@opentelemetry/sdk-metrics';
+import { agentIdentitySchema } from '@warden/core';
 import { z } from 'zod';
 
 const spanExporter = z.custom<SpanExporter>(
@@ -77,19 +78,7 @@ export type ParsedMonitorOptions = z.output<typeof monitorOptionsSchema>;
 
 export const wrapOptionsSchema = z
   .object({
-    agent: z
-      .union([
-        z.string().min(1),
-        z.object({
-          name: z.string().min(1),
-          id: z.string().optional(),
-          version: z.string().optional(),
-          description: z.string().optional(),
-          conversationId: z.string().optional(),
-          promptVersion: z.string().optional(),
-        }),
-      ])
-      .optional(),
+    agent: z.union([z.string().min(1), agentIdentitySchema]).optional(),
     captureContent: z.boolean().optional(),
     redactPatterns: regexList.optional(),
     maxContentLength: z.number().int().min(64).optional(),
