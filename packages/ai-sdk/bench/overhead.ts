@@ -50,19 +50,17 @@ const scenarios: { name: string; call: (s: Setup) => Promise<unknown> }[] = [
   },
 ];
 
-const setups: { name: string; setup(): Setup }[] = [
-  { name: 'bare', setup: () => ({ model: newModel(), tools: appTools, telemetry: false }) },
-  { name: 'warden', setup: () => ({ model: wrapAISDKModel(newModel(), { agent: 'bench' }), tools: wardenTools(appTools, { agent: 'bench' }), telemetry: false }) },
+/** The harness calls the scenarios with each variant's Setup; nothing to undo. */
+const variants = (): OverheadVariant<Setup>[] => [
+  { name: 'bare', setup: () => ({ client: { model: newModel(), tools: appTools, telemetry: false } }) },
+  { name: 'warden', setup: () => ({ client: { model: wrapAISDKModel(newModel(), { agent: 'bench' }), tools: wardenTools(appTools, { agent: 'bench' }), telemetry: false } }) },
   {
     name: 'warden (content on)',
-    setup: () => ({ model: wrapAISDKModel(newModel(), { captureContent: true }), tools: wardenTools(appTools, { captureContent: true }), telemetry: false }),
+    setup: () => ({ client: { model: wrapAISDKModel(newModel(), { captureContent: true }), tools: wardenTools(appTools, { captureContent: true }), telemetry: false } }),
   },
-  { name: 'ai-sdk telemetry', setup: () => ({ model: newModel(), tools: appTools, telemetry: true }) },
-  { name: 'warden + ai-sdk telemetry', setup: () => ({ model: wrapAISDKModel(newModel()), tools: wardenTools(appTools), telemetry: true }) },
+  { name: 'ai-sdk telemetry', setup: () => ({ client: { model: newModel(), tools: appTools, telemetry: true } }) },
+  { name: 'warden + ai-sdk telemetry', setup: () => ({ client: { model: wrapAISDKModel(newModel()), tools: wardenTools(appTools), telemetry: true } }) },
 ];
-
-/** Each variant's setup is the "client" the harness calls the scenarios with; nothing to undo. */
-const variants = (): OverheadVariant<Setup>[] => setups.map(({ name, setup }) => ({ name, setup: () => ({ client: setup(), teardown() {} }) }));
 
 export function runAISDKBench(options: OverheadBenchOptions = {}): Promise<OverheadScenario[]> {
   return runOverheadBench(

@@ -64,17 +64,18 @@ const scenarios: { name: string; call: (s: Setup) => Promise<unknown> }[] = [
   { name: 'agent invoke (2 model calls + 1 tool)', call: (s) => s.agent.invoke(question) },
 ];
 
-const setups: { name: string; setup(): Setup }[] = [
+/** The harness calls the scenarios with each variant's Setup; nothing to undo. */
+const variants = (): OverheadVariant<Setup>[] => [
   {
     name: 'bare',
     setup: () => {
       const model = newModel();
-      return { model, agent: newAgent(newModel(), newTool()) };
+      return { client: { model, agent: newAgent(newModel(), newTool()) } };
     },
   },
   {
     name: 'warden',
-    setup: () => ({ model: wrapLangChain(newModel(), { agent: 'bench' }), agent: wrapLangChain(newAgent(newModel(), newTool()), { agent: 'bench' }) }),
+    setup: () => ({ client: { model: wrapLangChain(newModel(), { agent: 'bench' }), agent: wrapLangChain(newAgent(newModel(), newTool()), { agent: 'bench' }) } }),
   },
   {
     // LangChain's own cost of having any callback handler (it serialises the model and messages for each run).
@@ -84,17 +85,14 @@ const setups: { name: string; setup(): Setup }[] = [
       const model = newModel();
       model.callbacks = [noop()];
       const agent = newAgent(newModel(), newTool());
-      return { model, agent: agent.withConfig({ callbacks: [noop()] }) as unknown as ReturnType<typeof newAgent> };
+      return { client: { model, agent: agent.withConfig({ callbacks: [noop()] }) as unknown as ReturnType<typeof newAgent> } };
     },
   },
   {
     name: 'warden (content on)',
-    setup: () => ({ model: wrapLangChain(newModel(), { captureContent: true }), agent: wrapLangChain(newAgent(newModel(), newTool()), { captureContent: true }) }),
+    setup: () => ({ client: { model: wrapLangChain(newModel(), { captureContent: true }), agent: wrapLangChain(newAgent(newModel(), newTool()), { captureContent: true }) } }),
   },
 ];
-
-/** Each variant's setup is the "client" the harness calls the scenarios with; nothing to undo. */
-const variants = (): OverheadVariant<Setup>[] => setups.map(({ name, setup }) => ({ name, setup: () => ({ client: setup(), teardown() {} }) }));
 
 export function runLangChainBench(options: OverheadBenchOptions = {}): Promise<OverheadScenario[]> {
   return runOverheadBench(

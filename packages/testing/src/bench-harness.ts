@@ -39,8 +39,8 @@ export interface OverheadBenchOptions {
 /** One way of calling the model; `bare` is the baseline every ratio is to. */
 export interface OverheadVariant<C> {
   name: string;
-  /** Set up; returns the client to call and a function that undoes the setup (run per round). */
-  setup(): { client: C; teardown(): void };
+  /** Set up; returns the client to call and, if there is something to undo, a function that undoes it. */
+  setup(): { client: C; teardown?(): void };
 }
 
 export interface OverheadBench<C> {
@@ -169,7 +169,7 @@ async function timeInRounds<C>(all: OverheadVariant<C>[], call: (c: C) => Promis
         await timeCalls(client, call, Math.ceil(calls / 5)); // warm-up
         micros.get(variant.name)!.push(await timeCalls(client, call, calls));
       } finally {
-        teardown();
+        teardown?.();
       }
     }
   }
@@ -189,7 +189,7 @@ async function timeCallByCall<C>(all: OverheadVariant<C>[], call: (c: C) => Prom
         micros.get(name)!.push(await timeCalls(client, call, 1));
       }
   } finally {
-    for (const { teardown } of setups) teardown();
+    for (const { teardown } of setups) teardown?.();
   }
   return micros;
 }
