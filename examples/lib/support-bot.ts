@@ -2,25 +2,19 @@
  * The setting the framework examples (ai-sdk, langchain) share: in-memory tracing to print,
  * a fake OpenAI server playing a support bot's model, and a policy that forbids deletes.
  */
-import { context, trace } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { PolicyDeniedError, setToolGuard } from '@warden/core';
-import { startFakeLlmServer, type FakeLlmServer } from '@warden/testing';
+import { createTestTracing, startFakeLlmServer, type FakeLlmServer } from '@warden/testing';
 import { formatSpanTree } from './print-spans';
 
 /** What monitor() will do for you: async context and a tracer provider (here: in memory, to print). */
 export function startInMemoryTracing(): { printSpans(): void; shutdown(): Promise<void> } {
-  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-  const exporter = new InMemorySpanExporter();
-  const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
-  trace.setGlobalTracerProvider(provider);
+  const tracing = createTestTracing();
   return {
     printSpans() {
       console.log('\nspans:');
-      console.log(formatSpanTree(exporter.getFinishedSpans()));
+      console.log(formatSpanTree(tracing.spans()));
     },
-    shutdown: () => provider.shutdown(),
+    shutdown: () => tracing.shutdown(),
   };
 }
 
