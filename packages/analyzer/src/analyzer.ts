@@ -79,8 +79,14 @@ export const NUMERIC_FEATURES: readonly NumericFeature[] = [
 ];
 
 function finishIncludes(r: CallRecord, reasons: readonly string[]): boolean {
-  return Array.isArray(r.finishReasons) && r.finishReasons.some((f) => reasons.includes(f));
+  const finish = r.finishReasons;
+  if (!Array.isArray(finish)) return false;
+  for (let i = 0; i < finish.length; i++) if (reasons.includes(finish[i])) return true;
+  return false;
 }
+const REFUSAL_REASONS = ['refusal'];
+const LENGTH_REASONS = ['length', 'max_tokens'];
+const CONTENT_FILTER_REASONS = ['content_filter', 'content-filter', 'safety'];
 
 interface RateFeature {
   id: string;
@@ -92,14 +98,16 @@ interface RateFeature {
 /** Event rates watched in every group. */
 export const RATE_FEATURES: readonly RateFeature[] = [
   { id: 'error', label: 'error rate', severity: 'high', hit: (r) => typeof r.errorType === 'string' },
-  { id: 'refusal', label: 'refusal rate', severity: 'medium', hit: (r) => r.refusal === true || finishIncludes(r, ['refusal']) },
-  { id: 'finish_length', label: 'rate of truncated responses (finish_reason=length)', severity: 'medium', hit: (r) => finishIncludes(r, ['length', 'max_tokens']) },
-  { id: 'content_filter', label: 'content-filter stop rate', severity: 'high', hit: (r) => finishIncludes(r, ['content_filter', 'content-filter', 'safety']) },
+  { id: 'refusal', label: 'refusal rate', severity: 'medium', hit: (r) => r.refusal === true || finishIncludes(r, REFUSAL_REASONS) },
+  { id: 'finish_length', label: 'rate of truncated responses (finish_reason=length)', severity: 'medium', hit: (r) => finishIncludes(r, LENGTH_REASONS) },
+  { id: 'content_filter', label: 'content-filter stop rate', severity: 'high', hit: (r) => finishIncludes(r, CONTENT_FILTER_REASONS) },
 ];
 
 function firstOf(v: unknown): string | undefined {
   return Array.isArray(v) && typeof v[0] === 'string' ? v[0] : undefined;
 }
+
+const RATE_DETECTORS = RATE_FEATURES.map((r) => `rate_cusum.${r.id}`);
 
 interface CategoricalFeature {
   id: string;
@@ -137,9 +145,10 @@ interface GroupState {
   count: number;
   agentVersion: string;
   promptVersion: string;
-  numeric: Record<string, NumericDriftState>;
-  rates: Record<string, RateCusumState>;
-  categorical: Record<string, CategoricalState>;
+  /** Detector states by feature index (NUMERIC_FEATURES, RATE_FEATURES, CATEGORICAL_FEATURES); null until seen. */
+  numeric: (NumericDriftState | null)[];
+  rates: (RateCusumState | null)[];
+  categorical: (CategoricalState | null)[];
   toolCounts: [string, number][];
   traceIds: string[];
   alarms: Record<string, ActiveAlarm>;
@@ -456,7 +465,10 @@ export class Analyzer extends EventEmitter<AnalyzerEvents> {
     const out: GroupSummary[] = [];
     for (const g of this.groupsByKey.values()) {
       const features: GroupSummary['features'] = {};
-      for (const [id, s] of Object.entries(g.numeric)) {
+      for (let i = 0; i < NUMERIC_FEATURES.length; i++) {
+        const s = g.numeric[i];
+        if (!s) continue;
+        const id = NUMERIC_FEATURES[i].id;
         const baseline = quantiles(baselineValues(s));
         if (!baseline) continue;
         features[id] = { baseline, recent: s.fixed ? quantiles(recentValues(s)) : undefined };
@@ -497,8 +509,10 @@ export class Analyzer extends EventEmitter<AnalyzerEvents> {
       // One damaged entry costs that group its baseline, not the whole restore.
       const loaded = safely('analyzer.restore.group', () => {
         const [k, g] = entry as [string, GroupState];
-        if (typeof k !== 'string' || !g || typeof g.count !== 'number' || !g.key || !g.numeric || !g.rates || !g.categorical || !g.alarms) return false;
-        for (const s of Object.values(g.numeric)) {
+        if (typeof k !== 'string' || !g || typeof g.count !== 'number' || !g.key || !g.alarms) return false;
+        if (!Array.isArray(g.numeric) || !Array.isArray(g.rates) || !Array.isArray(g.categorical)) return false;
+        for (const s of g.numeric) {
+          if (!s) continue;
           s.baseline = Float32Array.from(s.baseline as unknown as number[]);
           s.scores = Float32Array.from(s.scores as unknown as number[]);
           s.window = Float32Array.from(s.window as unknown as number[]);
@@ -608,10 +622,11 @@ export class Analyzer extends EventEmitter<AnalyzerEvents> {
     }
     const g = group;
 
-    for (const f of NUMERIC_FEATURES) {
+    for (let i = 0; i < NUMERIC_FEATURES.length; i++) {
+      const f = NUMERIC_FEATURES[i];
       const x = f.get(record);
       if (x === undefined) continue;
-      const s = (group.numeric[f.id] ??= newNumericDriftState(this.params.numeric));
+      const s = (group.numeric[i] ??= newNumericDriftState(this.params.numeric));
       const verdicts = observeNumeric(s, this.params.numeric, x);
       if (!verdicts) continue;
       for (const v of verdicts) {
@@ -649,9 +664,10 @@ export class Analyzer extends EventEmitter<AnalyzerEvents> {
       }
     }
 
-    for (const r of RATE_FEATURES) {
-      const detector = `rate_cusum.${r.id}`;
-      const s = (group.rates[r.id] ??= newRateCusumState());
+    for (let i = 0; i < RATE_FEATURES.length; i++) {
+      const r = RATE_FEATURES[i];
+      const detector = RATE_DETECTORS[i];
+      const s = (group.rates[i] ??= newRateCusumState());
       const v = observeRate(s, this.params.rate, r.hit(record), traceId, group.alarms[detector] !== undefined);
       if (!v) continue;
       const alert = this.raise(group.alarms, group.count, alerts, {
@@ -671,11 +687,12 @@ export class Analyzer extends EventEmitter<AnalyzerEvents> {
       if (alert) group.lastAlert = { id: alert.id, detector, time: alert.time, message: alert.message };
     }
 
-    for (const c of CATEGORICAL_FEATURES) {
+    for (let i = 0; i < CATEGORICAL_FEATURES.length; i++) {
+      const c = CATEGORICAL_FEATURES[i];
       const category = c.get(record);
       if (category === undefined) continue;
       const detector = `categorical.${c.id}`;
-      const s = (group.categorical[c.id] ??= newCategoricalState());
+      const s = (group.categorical[i] ??= newCategoricalState());
       const v = observeCategory(s, this.params.categorical, keyPart(category) ?? NONE);
       if (!v) continue;
       const alert = this.raise(group.alarms, group.count, alerts, {
@@ -709,7 +726,10 @@ export class Analyzer extends EventEmitter<AnalyzerEvents> {
   }
 
   private newGroup(key: GroupKey, agentVersion: string, promptVersion: string): GroupState {
-    return { key, count: 0, agentVersion, promptVersion, numeric: {}, rates: {}, categorical: {}, toolCounts: [], traceIds: [], alarms: {} };
+    return { key, count: 0, agentVersion, promptVersion, numeric: NUMERIC_FEATURES.map(() => null),
+      rates: RATE_FEATURES.map(() => null),
+      categorical: CATEGORICAL_FEATURES.map(() => null),
+      toolCounts: [], traceIds: [], alarms: {} };
   }
 
   private allowedToolsOf(agent: string | undefined): string[] | undefined {
@@ -833,11 +853,11 @@ export class Analyzer extends EventEmitter<AnalyzerEvents> {
   private groupDetectorQuiet(g: GroupState, detector: string): boolean {
     const [family, feature] = detector.split('.');
     if (family === 'numeric_drift') {
-      const s = g.numeric[feature];
+      const s = g.numeric[NUMERIC_FEATURES.findIndex((f) => f.id === feature)];
       return !s || numericIsQuiet(s, this.params.numeric);
     }
     if (family === 'rate_cusum') {
-      const s = g.rates[feature];
+      const s = g.rates[RATE_FEATURES.findIndex((f) => f.id === feature)];
       return !s || rateIsQuiet(s, this.params.rate);
     }
     return true;
