@@ -262,7 +262,8 @@ describe('Analyzer', () => {
       }).length;
     }
     expect(a.groups().length).toBe(500);
-    expect(alerts).toBeLessThanOrEqual(2);
+    // At most 5 new-tool alerts open at once, then one report that the agent has too many tools.
+    expect(alerts).toBeLessThanOrEqual(6);
     expect(JSON.stringify(a.snapshot()).length).toBeLessThan(20_000_000);
   });
 });

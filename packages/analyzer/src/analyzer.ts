@@ -48,6 +48,9 @@ const MAX_KEY_PART = 200;
 const MAX_MODELS_PER_AGENT = 64;
 const MAX_GROUP_TOOLS = 16;
 const OTHER = '(other)';
+const NEW_TOOL_PREFIX = 'tool.new_tool:';
+/** New-tool alerts open at once per agent; more new tools within the cool-down are learned silently. */
+const MAX_ACTIVE_NEW_TOOL_ALERTS = 5;
 /** A transition model needs more data than a mean: at least this many transitions before scoring. */
 const SEQUENCE_WARMUP_TRANSITIONS = 1000;
 const NONE = '(none)';
@@ -433,7 +436,7 @@ export class Analyzer extends EventEmitter<AnalyzerEvents> {
       statistic: 'tool absent from the warm-up (or from allowedTools)',
       threshold: 1,
       expectedRecordsBetweenFalseAlarms: Infinity,
-      calibration: 'none: fires on the first call of a tool the agent has never used (a rare tool unseen in warm-up is reported once); further new tools within the cool-down fold into the same alert',
+      calibration: 'none: fires on the first call of a tool the agent never used in warm-up and that is not in its allowedTools (a rare tool unseen in warm-up is reported once); at most 5 new-tool alerts open per agent within the cool-down',
       detectionDelay: 'immediate (the first call)',
     });
     out.push({
@@ -752,7 +755,11 @@ export class Analyzer extends EventEmitter<AnalyzerEvents> {
     const n = agent.tools.records;
     let alert: Alert | undefined;
     if (v.type === 'new_tool' || v.type === 'too_many_tools') {
-      // The tool is learned as it is reported; a burst of new tools is one change (cool-down per agent).
+      // Each new tool is its own finding (and is learned as it is reported); a flood of them is capped
+      // at MAX_ACTIVE_NEW_TOOL_ALERTS per agent within the cool-down, then the overflow report stops it.
+      let active = 0;
+      for (const key in agent.alarms) if (key.startsWith(NEW_TOOL_PREFIX)) active++;
+      if (v.type === 'new_tool' && active >= MAX_ACTIVE_NEW_TOOL_ALERTS) return;
       const message =
         v.type === 'too_many_tools'
           ? `${who} used tool ${v.tool} after ${v.knownCount} distinct tools; further new tools of this agent are not reported`
@@ -772,6 +779,7 @@ export class Analyzer extends EventEmitter<AnalyzerEvents> {
         traceIds: [traceId],
         controls: DRIFT_CONTROLS,
         time,
+        alarmKey: `${NEW_TOOL_PREFIX}${v.type === 'new_tool' ? v.tool : '(too many tools)'}`,
       });
     } else if (v.type === 'rate_spike') {
       alert = this.raise(agent.alarms, n, alerts, {

@@ -57,7 +57,8 @@ export function newToolUsageState(p: ToolUsageParams, allowed?: readonly string[
   const v = p.trackedTools + 2;
   return {
     records: 0,
-    known: [],
+    // Allowed tools are expected: known from the start, so only tools outside the list are new.
+    known: allowed ? allowed.slice(0, p.maxKnownTools) : [],
     knownOverflow: false,
     allowed: allowed ? [...allowed] : null,
     tracked: [],
@@ -113,6 +114,11 @@ export function observeTools(
   if (s.records === p.warmup || (warm && s.records % (s.records < 4096 ? 64 : 1024) === 0)) s.designEffects = s.tracked.map((t) => categoryDesignEffect(s.dispersion, t));
   let out: ToolVerdict[] | undefined;
   for (const tool of tools) {
+    if (s.tracked.length < p.trackedTools && !s.tracked.includes(tool)) {
+      s.tracked.push(tool);
+      // A tool first seen after warm-up starts its own rate warm-up.
+      s.rates.push(newRateCusumState());
+    }
     if (s.known.includes(tool)) continue;
     const allowed = s.allowed === null || s.allowed.includes(tool);
     if (s.known.length >= p.maxKnownTools) {
@@ -124,11 +130,6 @@ export function observeTools(
     }
     s.known.push(tool);
     if (warm || !allowed) (out ??= []).push({ type: 'new_tool', tool, allowed, knownCount: s.known.length - 1 });
-    if (s.tracked.length < p.trackedTools) {
-      s.tracked.push(tool);
-      // A tool first seen after warm-up starts its own rate warm-up.
-      s.rates.push(newRateCusumState());
-    }
   }
   for (let i = 0; i < s.tracked.length; i++) {
     const tool = s.tracked[i];
