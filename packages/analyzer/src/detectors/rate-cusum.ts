@@ -3,7 +3,8 @@
  * content-filter stops, one tool's share of calls): log-likelihood ratio of rate p1 = r*p0
  * against the baseline rate p0. A rare event's rate is poorly known after a short warm-up, so
  * p0 keeps learning past it, while the test is in control, until it rests on 30 events (times
- * the design effect) and 5 warm-ups, or 50 warm-ups of records; then it is fixed, so a lasting spike is never absorbed into it.
+ * the design effect) and 5 warm-ups, or on 50 warm-ups of records; then it is fixed, so a
+ * lasting spike is never absorbed into it.
  */
 
 export interface RateCusumParams {
@@ -12,8 +13,6 @@ export interface RateCusumParams {
   ratio: number;
   threshold: number;
 }
-
-
 
 /** Events the baseline rate should rest on before it is fixed. */
 const MIN_BASELINE_EVENTS = 30;
