@@ -150,6 +150,21 @@ describe('Analyzer', () => {
     expect(a.groups()[0]).toMatchObject({ count: 1, state: 'learning' });
   });
 
+  it('a significant but small numeric shift (under minRelativeShift of the baseline) is not alerted', () => {
+    const run = (options: ConstructorParameters<typeof Analyzer>[0]) => {
+      const a = new Analyzer(options);
+      const s = stream({ distribution: 'normal', seed: 21 });
+      expect(feed(a, s, 2000)).toEqual([]);
+      s.spec = { ...s.spec, meanOutputTokens: 210 * 1.1 };
+      return feed(a, s, 3000).filter((x) => x.detector.startsWith('numeric_drift.output_tokens'));
+    };
+    // The +10 % shift is statistically clear: with no floor it alerts...
+    expect(run({ minRelativeShift: 0 }).length).toBeGreaterThan(0);
+    // ...but it is below the default 20 % floor, so it is not a page.
+    expect(run({})).toEqual([]);
+    expect(new Analyzer().describe().find((d) => d.detector === 'numeric_drift.latency')!.statistic).toMatch(/median moved >= 20%/);
+  });
+
   it('a discrete feature whose median does not move is described by its mean', () => {
     const a = new Analyzer();
     const s = stream({ seed: 61, toolProbability: 0.05 });

@@ -384,7 +384,7 @@ export class Analyzer extends EventEmitter<AnalyzerEvents> {
         kind: 'drift',
         scope: 'group',
         feature: f.id,
-        statistic: `two-sided CUSUM on normal scores of ranks in a ${n}-value baseline, k=${fmt(p.numeric.reference)}`,
+        statistic: `two-sided CUSUM on normal scores of ranks in a ${n}-value baseline, k=${fmt(p.numeric.reference)}; alerted when the median moved >= ${fmt(this.options.minRelativeShift * 100)}%`,
         threshold: p.numeric.cusumThreshold,
         expectedRecordsBetweenFalseAlarms: p.groupDetectorArl,
         calibration: "Siegmund's approximation, false-alarm rate averaged over the baseline's estimation error",
@@ -395,7 +395,7 @@ export class Analyzer extends EventEmitter<AnalyzerEvents> {
         kind: 'drift',
         scope: 'group',
         feature: f.id,
-        statistic: `two-sample KS distance, baseline vs each non-overlapping window of ${this.options.window}`,
+        statistic: `two-sample KS distance, baseline vs each non-overlapping window of ${this.options.window}; alerted when the median moved >= ${fmt(this.options.minRelativeShift * 100)}%`,
         threshold: p.numeric.ksThreshold,
         expectedRecordsBetweenFalseAlarms: p.groupDetectorArl,
         calibration: 'Kolmogorov distribution (asymptotic, Stephens correction), alpha = window / ARL',
@@ -648,6 +648,8 @@ export class Analyzer extends EventEmitter<AnalyzerEvents> {
         const cMean = recent.length > 0 ? mean(recent) : bMean;
         // Discrete features (tool calls per response) often keep their median: say it with means then.
         const [stat, from, to] = b !== c ? ['median', b, c] : ['mean', bMean, cMean];
+        // Significant but small (a few % of latency from host load): evidence, not a page.
+        if (from > 0 && Math.abs(to / from - 1) < this.options.minRelativeShift) continue;
         const moved = to > from ? 'rose' : to < from ? 'fell' : v.statistic === 'cusum' ? 'shifted' : 'changed distribution';
         const alert = this.raise(group.alarms, group.count, alerts, {
           kind: 'drift',

@@ -16,6 +16,12 @@ export const analyzerOptionsSchema = z
     cooldown: z.number().int().min(1).max(10_000_000).default(1000),
     /** Size of the recent window compared with the baseline (KS and G-tests run once per window). */
     window: z.number().int().min(20).max(10_000).default(200),
+    /**
+     * Practical significance for numeric drift: a statistically clear shift whose median (or
+     * mean) moved less than this fraction of the baseline's is not alerted. 0 alerts on any
+     * significant shift. Wall-clock features (latency) move with host load by 10-20 %.
+     */
+    minRelativeShift: z.number().min(0).max(10).default(0.2),
     /** Capacity of the baseline sample per numeric feature (a reservoir when warmup is larger). */
     baselineSize: z.number().int().min(20).max(10_000).default(512),
     /** Tools followed per agent for rate spikes and sequences. */
