@@ -25,6 +25,11 @@ const logNormal = (median: number, sigma: number) => {
   return Math.round(median * Math.exp(sigma * z));
 };
 
+// Model latency as a hosted model has it (tens of ms), so this machine's own jitter stays small.
+const modelLatency = () => logNormal(12, 0.1);
+// The tools do I/O; a few ms of it.
+const toolWork = () => new Promise((resolve) => setTimeout(resolve, 5));
+
 // The fake model's behaviour; `phase` switches it from normal to changed.
 let phase: 'normal' | 'changed' = 'normal';
 function behaviour(req: FakeRequest): FakeReply {
@@ -32,15 +37,15 @@ function behaviour(req: FakeRequest): FakeReply {
   const answeringToolResult = messages.at(-1)?.role === 'tool';
   if (phase === 'normal') {
     if (!answeringToolResult && random() < 0.3)
-      return { toolCalls: [{ name: 'lookup_order', arguments: { id: 'A-1001' } }], outputTokens: 18, delayMs: logNormal(8, 0.3) };
-    return { outputTokens: logNormal(200, 0.25), inputTokens: logNormal(400, 0.2), delayMs: logNormal(8, 0.3) };
+      return { toolCalls: [{ name: 'lookup_order', arguments: { id: 'A-1001' } }], outputTokens: 18, delayMs: modelLatency() };
+    return { outputTokens: logNormal(200, 0.25), inputTokens: logNormal(400, 0.2), delayMs: modelLatency() };
   }
   if (!answeringToolResult) {
     const r = random();
-    if (r < 0.25) return { toolCalls: [{ name: 'issue_refund', arguments: { id: 'A-1001', amount: 950 } }], outputTokens: 22, delayMs: logNormal(8, 0.3) };
-    if (r < 0.8) return { toolCalls: [{ name: 'lookup_order', arguments: { id: 'A-1001' } }], outputTokens: 18, delayMs: logNormal(8, 0.3) };
+    if (r < 0.25) return { toolCalls: [{ name: 'issue_refund', arguments: { id: 'A-1001', amount: 950 } }], outputTokens: 22, delayMs: modelLatency() };
+    if (r < 0.8) return { toolCalls: [{ name: 'lookup_order', arguments: { id: 'A-1001' } }], outputTokens: 18, delayMs: modelLatency() };
   }
-  return { outputTokens: logNormal(420, 0.25), inputTokens: logNormal(400, 0.2), delayMs: logNormal(8, 0.3) };
+  return { outputTokens: logNormal(420, 0.25), inputTokens: logNormal(400, 0.2), delayMs: modelLatency() };
 }
 
 const server = await startFakeLlmServer({ behaviour });
@@ -66,8 +71,8 @@ warden.on('config_change', (c) => console.log(`  ℹ baseline restarted: ${c.mes
 const openai = wrap(new OpenAI({ apiKey: 'demo', baseURL: server.openaiBaseURL, maxRetries: 0 }), { agent: 'support-bot' });
 
 const tools = {
-  lookup_order: traceTool('lookup_order', async (args: { id: string }) => ({ id: args.id, status: 'shipped' })),
-  issue_refund: traceTool('issue_refund', async (args: { id: string; amount: number }) => ({ refunded: args.amount })),
+  lookup_order: traceTool('lookup_order', async (args: { id: string }) => (await toolWork(), { id: args.id, status: 'shipped' })),
+  issue_refund: traceTool('issue_refund', async (args: { id: string; amount: number }) => (await toolWork(), { refunded: args.amount })),
 };
 
 /** One turn of the agent: ask the model, run the tools it asks for, ask again with the results. */
