@@ -1,5 +1,6 @@
 import {
   context,
+  createNoopMeter,
   metrics,
   SpanKind,
   SpanStatusCode,
@@ -12,7 +13,7 @@ import {
 } from '@opentelemetry/api';
 import type { AgentIdentity } from './agent-context';
 import type { ContentPolicy, InputMessage, MessagePart, OutputMessage } from './content';
-import { safely } from './registry';
+import { reportInternalError } from './registry';
 import * as A from './semconv';
 
 export interface ModelRequestParams {
@@ -73,13 +74,17 @@ export type StreamOutcome = 'completed' | 'broken' | 'aborted' | 'error' | 'aban
 let tokenUsage: Histogram | undefined;
 let operationDuration: Histogram | undefined;
 let meterProviderSeen: unknown;
+/** True while the instruments come from the no-op meter: recording them would do nothing. */
+let instrumentsAreNoop = false;
 
-function instruments(): { tokenUsage: Histogram; operationDuration: Histogram } {
+/** Brings tokenUsage/operationDuration up to date; false when they would record nothing. */
+function updateInstruments(): boolean {
   // Re-create instruments if the global MeterProvider changed (monitor() set one later).
   const provider = metrics.getMeterProvider();
   if (!tokenUsage || !operationDuration || provider !== meterProviderSeen) {
     meterProviderSeen = provider;
     const meter = metrics.getMeter('@warden/core');
+    instrumentsAreNoop = meter === createNoopMeter();
     tokenUsage = meter.createHistogram(A.METRIC_GEN_AI_CLIENT_TOKEN_USAGE, {
       description: 'Number of input and output tokens used.',
       unit: '{token}',
@@ -91,7 +96,7 @@ function instruments(): { tokenUsage: Histogram; operationDuration: Histogram } 
       advice: { explicitBucketBoundaries: A.OPERATION_DURATION_BUCKETS },
     });
   }
-  return { tokenUsage, operationDuration };
+  return !instrumentsAreNoop;
 }
 
 /** A low-cardinality error.type: the error's class name, or _OTHER. */
@@ -107,13 +112,17 @@ export function errorTypeOf(err: unknown): string {
 }
 
 export function agentAttributes(agent: AgentIdentity | undefined): Attributes {
-  if (!agent) return {};
-  const attrs: Attributes = { [A.ATTR_GEN_AI_AGENT_NAME]: agent.name };
+  const attrs: Attributes = {};
+  if (agent) addAgentAttributes(attrs, agent);
+  return attrs;
+}
+
+function addAgentAttributes(attrs: Attributes, agent: AgentIdentity): void {
+  attrs[A.ATTR_GEN_AI_AGENT_NAME] = agent.name;
   if (agent.id) attrs[A.ATTR_GEN_AI_AGENT_ID] = agent.id;
   if (agent.version) attrs[A.ATTR_GEN_AI_AGENT_VERSION] = agent.version;
   if (agent.conversationId) attrs[A.ATTR_GEN_AI_CONVERSATION_ID] = agent.conversationId;
   if (agent.promptVersion) attrs[A.ATTR_WARDEN_PROMPT_VERSION] = agent.promptVersion;
-  return attrs;
 }
 
 function finite(n: unknown): n is number {
@@ -139,7 +148,6 @@ export class ModelCallSpan {
   private usage: ModelUsage | undefined;
   private responseModel: string | undefined;
   private errorType: string | undefined;
-  private readonly baseMetricAttrs: Attributes;
 
   constructor(
     tracer: Tracer,
@@ -147,11 +155,10 @@ export class ModelCallSpan {
     readonly content: ContentPolicy,
   ) {
     const r = start.request ?? {};
-    const attrs: Attributes = {
-      [A.ATTR_GEN_AI_OPERATION_NAME]: start.operation,
-      [A.ATTR_GEN_AI_PROVIDER_NAME]: start.provider,
-      ...agentAttributes(start.agent),
-    };
+    const attrs: Attributes = {};
+    attrs[A.ATTR_GEN_AI_OPERATION_NAME] = start.operation;
+    attrs[A.ATTR_GEN_AI_PROVIDER_NAME] = start.provider;
+    if (start.agent) addAgentAttributes(attrs, start.agent);
     if (start.requestModel) attrs[A.ATTR_GEN_AI_REQUEST_MODEL] = start.requestModel;
     if (start.serverAddress) attrs[A.ATTR_SERVER_ADDRESS] = start.serverAddress;
     if (finite(start.serverPort)) attrs[A.ATTR_SERVER_PORT] = start.serverPort;
@@ -172,11 +179,6 @@ export class ModelCallSpan {
     const name = start.requestModel ? `${start.operation} ${start.requestModel}` : start.operation;
     this.span = tracer.startSpan(name, { kind: SpanKind.CLIENT, attributes: attrs }, start.parentContext ?? context.active());
     this.startedAt = performance.now();
-    this.baseMetricAttrs = {
-      [A.ATTR_GEN_AI_OPERATION_NAME]: start.operation,
-      [A.ATTR_GEN_AI_PROVIDER_NAME]: start.provider,
-      ...(start.requestModel ? { [A.ATTR_GEN_AI_REQUEST_MODEL]: start.requestModel } : {}),
-    };
   }
 
   get isEnded(): boolean {
@@ -191,13 +193,15 @@ export class ModelCallSpan {
   /** Content attributes of the request; recorded only when capture is on. */
   recordInput(input: { messages?: InputMessage[]; systemInstructions?: MessagePart[]; toolDefinitions?: unknown[] }): void {
     if (!this.content.enabled || this.ended) return;
-    safely('core.recordInput', () => {
+    try {
       if (input.messages?.length) this.setIfDefined(A.ATTR_GEN_AI_INPUT_MESSAGES, this.content.serialize(input.messages));
       if (input.systemInstructions?.length)
         this.setIfDefined(A.ATTR_GEN_AI_SYSTEM_INSTRUCTIONS, this.content.serialize(input.systemInstructions));
       if (input.toolDefinitions?.length)
         this.setIfDefined(A.ATTR_GEN_AI_TOOL_DEFINITIONS, this.content.serialize(input.toolDefinitions));
-    });
+    } catch (error) {
+      reportInternalError('core.recordInput', error);
+    }
   }
 
   recordFirstChunk(): void {
@@ -208,69 +212,100 @@ export class ModelCallSpan {
 
   recordResponse(res: ModelResponse): void {
     if (this.ended) return;
-    safely('core.recordResponse', () => {
-      const s = this.span;
-      if (res.id) s.setAttribute(A.ATTR_GEN_AI_RESPONSE_ID, res.id);
-      if (res.model) {
-        s.setAttribute(A.ATTR_GEN_AI_RESPONSE_MODEL, res.model);
-        this.responseModel = res.model;
-      }
-      const reasons = res.finishReasons?.filter((r) => typeof r === 'string' && r.length > 0);
-      if (reasons?.length) s.setAttribute(A.ATTR_GEN_AI_RESPONSE_FINISH_REASONS, reasons);
-      const u = res.usage;
-      if (u) {
-        this.usage = u;
-        if (count(u.inputTokens)) s.setAttribute(A.ATTR_GEN_AI_USAGE_INPUT_TOKENS, u.inputTokens);
-        if (count(u.outputTokens)) s.setAttribute(A.ATTR_GEN_AI_USAGE_OUTPUT_TOKENS, u.outputTokens);
-        if (count(u.cacheReadInputTokens)) s.setAttribute(A.ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS, u.cacheReadInputTokens);
-        if (count(u.cacheCreationInputTokens))
-          s.setAttribute(A.ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS, u.cacheCreationInputTokens);
-      }
-      if (res.toolCalls) {
-        // Names are not content: always recorded, so the analyzer sees tool use.
-        s.setAttribute(A.ATTR_WARDEN_TOOL_CALLS_NAMES, res.toolCalls.map((t) => String(t.name)));
-        s.setAttribute(A.ATTR_WARDEN_TOOL_CALLS_COUNT, res.toolCalls.length);
-      }
-      if (count(res.outputLength)) s.setAttribute(A.ATTR_WARDEN_OUTPUT_LENGTH, res.outputLength);
-      if (res.refusal) s.setAttribute(A.ATTR_WARDEN_REFUSAL, true);
-      if (count(res.embeddingDimensions)) s.setAttribute(A.ATTR_GEN_AI_EMBEDDINGS_DIMENSION_COUNT, res.embeddingDimensions);
-      if (this.content.enabled && res.outputMessages?.length)
-        this.setIfDefined(A.ATTR_GEN_AI_OUTPUT_MESSAGES, this.content.serialize(res.outputMessages));
-    });
+    try {
+      this.setResponse(res);
+    } catch (error) {
+      reportInternalError('core.recordResponse', error);
+    }
+  }
+
+  private setResponse(res: ModelResponse): void {
+    const s = this.span;
+    if (res.id) s.setAttribute(A.ATTR_GEN_AI_RESPONSE_ID, res.id);
+    if (res.model) {
+      s.setAttribute(A.ATTR_GEN_AI_RESPONSE_MODEL, res.model);
+      this.responseModel = res.model;
+    }
+    const reasons = res.finishReasons?.filter((r) => typeof r === 'string' && r.length > 0);
+    if (reasons?.length) s.setAttribute(A.ATTR_GEN_AI_RESPONSE_FINISH_REASONS, reasons);
+    const u = res.usage;
+    if (u) {
+      this.usage = u;
+      if (count(u.inputTokens)) s.setAttribute(A.ATTR_GEN_AI_USAGE_INPUT_TOKENS, u.inputTokens);
+      if (count(u.outputTokens)) s.setAttribute(A.ATTR_GEN_AI_USAGE_OUTPUT_TOKENS, u.outputTokens);
+      if (count(u.cacheReadInputTokens)) s.setAttribute(A.ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS, u.cacheReadInputTokens);
+      if (count(u.cacheCreationInputTokens))
+        s.setAttribute(A.ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS, u.cacheCreationInputTokens);
+    }
+    if (res.toolCalls) {
+      // Names are not content: always recorded, so the analyzer sees tool use.
+      s.setAttribute(A.ATTR_WARDEN_TOOL_CALLS_NAMES, res.toolCalls.map((t) => String(t.name)));
+      s.setAttribute(A.ATTR_WARDEN_TOOL_CALLS_COUNT, res.toolCalls.length);
+    }
+    if (count(res.outputLength)) s.setAttribute(A.ATTR_WARDEN_OUTPUT_LENGTH, res.outputLength);
+    if (res.refusal) s.setAttribute(A.ATTR_WARDEN_REFUSAL, true);
+    if (count(res.embeddingDimensions)) s.setAttribute(A.ATTR_GEN_AI_EMBEDDINGS_DIMENSION_COUNT, res.embeddingDimensions);
+    if (this.content.enabled && res.outputMessages?.length)
+      this.setIfDefined(A.ATTR_GEN_AI_OUTPUT_MESSAGES, this.content.serialize(res.outputMessages));
   }
 
   recordError(err: unknown): void {
     if (this.ended) return;
-    safely('core.recordError', () => {
+    try {
       this.errorType = errorTypeOf(err);
       this.span.setAttribute(A.ATTR_ERROR_TYPE, this.errorType);
       const message = err instanceof Error ? err.message : String(err);
       this.span.setStatus({ code: SpanStatusCode.ERROR, message });
       if (err instanceof Error) this.span.recordException(err);
-    });
+    } catch (error) {
+      reportInternalError('core.recordError', error);
+    }
   }
 
   /** Ends the span once; later calls do nothing. */
   end(outcome?: StreamOutcome): void {
     if (this.ended) return;
     this.ended = true;
-    safely('core.endSpan', () => {
+    try {
       if (outcome) this.span.setAttribute(A.ATTR_WARDEN_STREAM_OUTCOME, outcome);
       this.recordMetrics();
       this.span.end();
-    });
+    } catch (error) {
+      reportInternalError('core.endSpan', error);
+    }
   }
 
   private recordMetrics(): void {
-    const { tokenUsage, operationDuration } = instruments();
-    const attrs: Attributes = { ...this.baseMetricAttrs };
+    // Without a MeterProvider the histograms are no-ops: skip building their attributes.
+    if (!updateInstruments()) return;
+    const attrs = this.metricAttributes();
+    if (this.errorType) {
+      const durationAttrs = this.metricAttributes();
+      durationAttrs[A.ATTR_ERROR_TYPE] = this.errorType;
+      operationDuration!.record((performance.now() - this.startedAt) / 1000, durationAttrs);
+    } else operationDuration!.record((performance.now() - this.startedAt) / 1000, attrs);
+    const u = this.usage;
+    if (u && count(u.inputTokens)) {
+      const input = this.metricAttributes();
+      input[A.ATTR_GEN_AI_TOKEN_TYPE] = 'input';
+      tokenUsage!.record(u.inputTokens, input);
+    }
+    if (u && count(u.outputTokens)) {
+      const output = this.metricAttributes();
+      output[A.ATTR_GEN_AI_TOKEN_TYPE] = 'output';
+      tokenUsage!.record(u.outputTokens, output);
+    }
+  }
+
+  /** A fresh copy of the attributes every metric point of this call carries. */
+  private metricAttributes(): Attributes {
+    const attrs: Attributes = {};
+    attrs[A.ATTR_GEN_AI_OPERATION_NAME] = this.start.operation;
+    attrs[A.ATTR_GEN_AI_PROVIDER_NAME] = this.start.provider;
+    if (this.start.requestModel) attrs[A.ATTR_GEN_AI_REQUEST_MODEL] = this.start.requestModel;
     if (this.responseModel) attrs[A.ATTR_GEN_AI_RESPONSE_MODEL] = this.responseModel;
     if (this.start.serverAddress) attrs[A.ATTR_SERVER_ADDRESS] = this.start.serverAddress;
-    const durationAttrs = this.errorType ? { ...attrs, [A.ATTR_ERROR_TYPE]: this.errorType } : attrs;
-    operationDuration.record((performance.now() - this.startedAt) / 1000, durationAttrs);
-    const u = this.usage;
-    if (u && count(u.inputTokens)) tokenUsage.record(u.inputTokens, { ...attrs, [A.ATTR_GEN_AI_TOKEN_TYPE]: 'input' });
-    if (u && count(u.outputTokens)) tokenUsage.record(u.outputTokens, { ...attrs, [A.ATTR_GEN_AI_TOKEN_TYPE]: 'output' });
+    return attrs;
   }
 
   private setIfDefined(key: string, value: string | undefined): void {
