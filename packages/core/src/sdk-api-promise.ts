@@ -4,7 +4,7 @@
  * without wrapping it: the caller keeps the SDK's own object, so `.withResponse()`,
  * `.asResponse()` and `_thenUnwrap()` keep working.
  */
-import { safely } from './registry';
+import { reportInternalError } from './registry';
 
 /** The fields of an SDK `APIPromise` that Warden hooks; both SDKs define them the same way. */
 interface ApiPromiseFields {
@@ -43,20 +43,27 @@ function hasApiPromiseFields(value: unknown): value is ApiPromiseFields {
  */
 export function observeApiPromise<P>(promise: P, observer: ApiPromiseObserver, where: string): P {
   let reported = false;
-  const once = (report: () => void) => {
+  // One reporting function per call, not a closure per outcome.
+  const once = (outcome: 'data' | 'error' | 'unparsed', value?: unknown) => {
     if (reported) return;
     reported = true;
-    safely(where, report);
+    try {
+      if (outcome === 'data') observer.onData(value);
+      else if (outcome === 'error') observer.onError(value);
+      else observer.onUnparsed();
+    } catch (error) {
+      reportInternalError(where, error);
+    }
   };
   if (!hasApiPromiseFields(promise)) {
     // Not an SDK APIPromise (another SDK version): observe a derived promise, leave the original.
     if (typeof (promise as { then?: unknown } | null)?.then === 'function') {
       Promise.resolve(promise).then(
-        (data) => once(() => observer.onData(data)),
-        (error) => once(() => observer.onError(error)),
+        (data) => once('data', data),
+        (error) => once('error', error),
       );
     } else {
-      once(() => observer.onData(promise));
+      once('data', promise);
     }
     return promise;
   }
@@ -69,12 +76,12 @@ export function observeApiPromise<P>(promise: P, observer: ApiPromiseObserver, w
       // parseResponse a few microtasks later; only a response still unparsed after that is one.
       if (!fields.parsedPromise)
         afterMicrotasks(() => {
-          if (!parsing) once(() => observer.onUnparsed());
+          if (!parsing) once('unparsed');
         });
       return props;
     },
     (error: unknown) => {
-      once(() => observer.onError(error));
+      once('error', error);
       throw error;
     },
   );
@@ -85,10 +92,10 @@ export function observeApiPromise<P>(promise: P, observer: ApiPromiseObserver, w
     try {
       data = await parse.call(this, client, props);
     } catch (error) {
-      once(() => observer.onError(error));
+      once('error', error);
       throw error;
     }
-    once(() => observer.onData(data));
+    once('data', data);
     return data;
   };
   return promise;
