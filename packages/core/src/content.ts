@@ -28,8 +28,12 @@ export interface ContentPolicy {
 
 const DISABLED: ContentPolicy = { enabled: false, serialize: () => undefined, text: () => undefined };
 
+function envValue(): string | undefined {
+  return typeof process !== 'undefined' ? process.env[CAPTURE_CONTENT_ENV] : undefined;
+}
+
 function envCapture(): boolean | undefined {
-  const v = typeof process !== 'undefined' ? process.env[CAPTURE_CONTENT_ENV] : undefined;
+  const v = envValue();
   if (v === undefined || v === '') return undefined;
   return v.trim().toLowerCase() === 'true';
 }
@@ -42,6 +46,35 @@ export function resolveContentPolicy(options: ContentCaptureOptions = {}): Conte
   const defaults = wardenState().contentDefaults;
   const enabled = options.captureContent ?? defaults.captureContent ?? envCapture() ?? false;
   if (!enabled) return DISABLED;
+  return enabledPolicy(options, defaults);
+}
+
+/** The last policy resolved for one options object, and what it was resolved from. */
+interface CachedPolicy {
+  defaults: ContentCaptureOptions;
+  env: string | undefined;
+  policy: ContentPolicy;
+}
+
+const policyCache = new WeakMap<ContentCaptureOptions, CachedPolicy>();
+
+/**
+ * resolveContentPolicy for options that live, unchanged, as long as a wrapped client: the same answer,
+ * without building a Redactor per call. setContentDefaults replaces the defaults object and
+ * the environment variable is re-read each call, so either changing still takes effect.
+ */
+export function cachedContentPolicy(options: ContentCaptureOptions): ContentPolicy {
+  const defaults = wardenState().contentDefaults;
+  // Read only when the options and defaults leave it open, as resolveContentPolicy does.
+  const env = options.captureContent === undefined && defaults.captureContent === undefined ? envValue() : undefined;
+  const cached = policyCache.get(options);
+  if (cached && cached.defaults === defaults && cached.env === env) return cached.policy;
+  const policy = resolveContentPolicy(options);
+  policyCache.set(options, { defaults, env, policy });
+  return policy;
+}
+
+function enabledPolicy(options: ContentCaptureOptions, defaults: ContentCaptureOptions): ContentPolicy {
   const redactor = new Redactor([...(defaults.redactPatterns ?? []), ...(options.redactPatterns ?? [])]);
   const max = options.maxContentLength ?? defaults.maxContentLength ?? DEFAULT_MAX_CONTENT_LENGTH;
   return {

@@ -4,13 +4,13 @@
  * ends. Both SDKs share those shapes, so both wrappers share this; the SDK-specific part is
  * the ModelCallPlan each wrapper builds.
  */
-import { context, trace, type TracerProvider } from '@opentelemetry/api';
+import { context, trace, type Tracer, type TracerProvider } from '@opentelemetry/api';
 import { resolveAgent, type AgentIdentity } from './agent-context';
-import { resolveContentPolicy, type ContentCaptureOptions, type InputMessage, type MessagePart } from './content';
+import { cachedContentPolicy, type ContentCaptureOptions, type InputMessage, type MessagePart } from './content';
 import { getToolGuard } from './guard';
 import { startModelCallSpan, type ModelCallSpan, type ModelCallStart, type ModelResponse } from './model-call-span';
-import { safely } from './registry';
-import { observeApiPromise } from './sdk-api-promise';
+import { reportInternalError, safely } from './registry';
+import { observeApiPromise, type ApiPromiseObserver } from './sdk-api-promise';
 import { watchSdkStream, type SdkStreamHooks } from './sdk-stream';
 import { wardenTracer, WARDEN_VERSION } from './tracer';
 import type { WrapOptions } from './wrap-options';
@@ -48,6 +48,7 @@ export interface StreamAccumulator {
 
 /** How one SDK method maps to a model-call span. */
 export interface ModelCallPlan {
+  /** Built for one call: the span takes it as its start, with the agent filled in. */
   start: Omit<ModelCallStart, 'agent' | 'parentContext'>;
   /** Content attributes of the request; only called when capture is on. */
   input?: () => { messages?: InputMessage[]; systemInstructions?: MessagePart[]; toolDefinitions?: unknown[] };
@@ -70,15 +71,50 @@ function record(call: ModelCallSpan, response: ModelResponse): void {
     guard.observeRequested({ tool: t.name, agent: call.start.agent, arguments: t.arguments, source: 'model', callId: t.id, traceId });
 }
 
-function startCall(settings: WrapperSettings, plan: ModelCallPlan): ModelCallSpan {
-  const content = resolveContentPolicy(settings.content);
-  const tracer = settings.tracerProvider
-    ? settings.tracerProvider.getTracer(settings.scope, WARDEN_VERSION)
-    : wardenTracer(settings.scope);
-  const call = startModelCallSpan(tracer, { ...plan.start, agent: resolveAgent(settings.agent) }, content);
+/** What every call of one wrapped client shares, worked out on its first call. */
+interface PreparedSettings {
+  startSpan: string;
+  recordInput: string;
+  recordResponse: string;
+  recordStream: string;
+  observe: string;
+  /** The tracer of an explicit provider; the global one is looked up per call, so a later provider is used. */
+  tracer: Tracer | undefined;
+}
+
+// Settings objects are replaced, never changed, when a client is wrapped again.
+const prepared = new WeakMap<WrapperSettings, PreparedSettings>();
+
+function prepare(settings: WrapperSettings): PreparedSettings {
+  let p = prepared.get(settings);
+  if (!p) {
+    const where = settings.where;
+    p = {
+      startSpan: `${where}.startSpan`,
+      recordInput: `${where}.recordInput`,
+      recordResponse: `${where}.recordResponse`,
+      recordStream: `${where}.recordStream`,
+      observe: `${where}.observe`,
+      tracer: settings.tracerProvider?.getTracer(settings.scope, WARDEN_VERSION),
+    };
+    prepared.set(settings, p);
+  }
+  return p;
+}
+
+function startCall(settings: WrapperSettings, p: PreparedSettings, plan: ModelCallPlan): ModelCallSpan {
+  const content = cachedContentPolicy(settings.content);
+  const tracer = p.tracer ?? wardenTracer(settings.scope);
+  // The plan is built for this call alone, so its start is completed in place rather than copied.
+  const start: ModelCallStart = plan.start;
+  start.agent = resolveAgent(settings.agent);
+  const call = startModelCallSpan(tracer, start, content);
   if (content.enabled && plan.input) {
-    const input = plan.input;
-    safely(`${settings.where}.recordInput`, () => call.recordInput(input()));
+    try {
+      call.recordInput(plan.input());
+    } catch (error) {
+      reportInternalError(p.recordInput, error);
+    }
   }
   return call;
 }
@@ -87,7 +123,7 @@ function startCall(settings: WrapperSettings, plan: ModelCallPlan): ModelCallSpa
  * Hooks for a watched stream. Built outside the closure that sees the stream object, so the
  * hooks (held until the stream ends) never keep a dropped stream alive.
  */
-function streamHooks(where: string, call: ModelCallSpan, accumulator: StreamAccumulator, capture: boolean): SdkStreamHooks<unknown> {
+function streamHooks(where: string, call: ModelCallSpan, accumulator: StreamAccumulator): SdkStreamHooks<unknown> {
   return {
     onChunk(chunk) {
       call.recordFirstChunk();
@@ -95,11 +131,46 @@ function streamHooks(where: string, call: ModelCallSpan, accumulator: StreamAccu
     },
     onEnd(outcome, error) {
       // Whatever arrived before the end is still a fact about the call.
-      safely(`${where}.recordStream`, () => record(call, accumulator.result()));
+      safely(where, () => record(call, accumulator.result()));
       if (error !== undefined) call.recordError(error);
       call.end(outcome);
     },
   };
+}
+
+/** How one call's APIPromise ends, recorded on its span: one object per call instead of a closure per outcome. */
+class CallOutcome implements ApiPromiseObserver {
+  constructor(
+    private readonly settings: WrapperSettings,
+    private readonly prepared: PreparedSettings,
+    private readonly plan: ModelCallPlan,
+    private readonly call: ModelCallSpan,
+  ) {}
+
+  onData(data: unknown): void {
+    const { call, plan } = this;
+    const capture = call.content.enabled;
+    if (
+      plan.stream &&
+      watchSdkStream(data, streamHooks(this.prepared.recordStream, call, plan.stream(capture)), { idleTimeoutMs: this.settings.streamIdleTimeoutMs })
+    )
+      return;
+    try {
+      record(call, plan.response(data, capture));
+    } catch (error) {
+      reportInternalError(this.prepared.recordResponse, error);
+    }
+    call.end();
+  }
+
+  onError(error: unknown): void {
+    this.call.recordError(error);
+    this.call.end();
+  }
+
+  onUnparsed(): void {
+    this.call.end();
+  }
 }
 
 /**
@@ -107,13 +178,17 @@ function streamHooks(where: string, call: ModelCallSpan, accumulator: StreamAccu
  * it returns or throws. Warden's own failures are reported, never thrown.
  */
 export function traceModelCall<R>(settings: WrapperSettings, makePlan: () => ModelCallPlan, invoke: () => R): R {
-  const where = settings.where;
-  const started = safely(`${where}.startSpan`, () => {
-    const plan = makePlan();
-    return { plan, call: startCall(settings, plan) };
-  });
-  if (!started) return invoke();
-  const { plan, call } = started;
+  let p: PreparedSettings;
+  let plan: ModelCallPlan;
+  let call: ModelCallSpan;
+  try {
+    p = prepare(settings);
+    plan = makePlan();
+    call = startCall(settings, p, plan);
+  } catch (error) {
+    reportInternalError(`${settings.where}.startSpan`, error);
+    return invoke();
+  }
   let result: R;
   try {
     // The span is active while the SDK sends the request, so HTTP instrumentation nests under it.
@@ -123,24 +198,5 @@ export function traceModelCall<R>(settings: WrapperSettings, makePlan: () => Mod
     call.end();
     throw error;
   }
-  const capture = call.content.enabled;
-  return observeApiPromise(
-    result,
-    {
-      onData(data) {
-        if (plan.stream && watchSdkStream(data, streamHooks(where, call, plan.stream(capture), capture), { idleTimeoutMs: settings.streamIdleTimeoutMs }))
-          return;
-        safely(`${where}.recordResponse`, () => record(call, plan.response(data, capture)));
-        call.end();
-      },
-      onError(error) {
-        call.recordError(error);
-        call.end();
-      },
-      onUnparsed() {
-        call.end();
-      },
-    },
-    `${where}.observe`,
-  );
+  return observeApiPromise(result, new CallOutcome(settings, p, plan, call), p.observe);
 }
