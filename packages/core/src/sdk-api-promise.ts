@@ -42,15 +42,19 @@ function hasApiPromiseFields(value: unknown): value is ApiPromiseFields {
  * nobody handles stays unhandled, as it would be without Warden.
  */
 export function observeApiPromise<P>(promise: P, observer: ApiPromiseObserver, where: string): P {
-  let reported = false;
+  // The closures below share one context that the SDK's promises can keep after the call, in
+  // old space; whatever it still points to then survives young GCs (measured: twice the bytes
+  // promoted per call). So it lets go of the observer and the APIPromise once they are used.
+  let pending: ApiPromiseObserver | undefined = observer;
   // One reporting function per call, not a closure per outcome.
   const once = (outcome: 'data' | 'error' | 'unparsed', value?: unknown) => {
-    if (reported) return;
-    reported = true;
+    const o = pending;
+    if (!o) return;
+    pending = undefined;
     try {
-      if (outcome === 'data') observer.onData(value);
-      else if (outcome === 'error') observer.onError(value);
-      else observer.onUnparsed();
+      if (outcome === 'data') o.onData(value);
+      else if (outcome === 'error') o.onError(value);
+      else o.onUnparsed();
     } catch (error) {
       reportInternalError(where, error);
     }
@@ -68,13 +72,16 @@ export function observeApiPromise<P>(promise: P, observer: ApiPromiseObserver, w
     return promise;
   }
   const fields = promise;
+  let unparsedCheck: ApiPromiseFields | undefined = fields;
   let parsing = false;
   const request = fields.responsePromise;
   fields.responsePromise = request.then(
     (props) => {
+      const checked = unparsedCheck;
+      unparsedCheck = undefined;
       // A helper may parse through a derived APIPromise (`_thenUnwrap`), which reaches our
       // parseResponse a few microtasks later; only a response still unparsed after that is one.
-      if (!fields.parsedPromise)
+      if (!checked?.parsedPromise)
         afterMicrotasks(() => {
           if (!parsing) once('unparsed');
         });
