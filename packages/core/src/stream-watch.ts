@@ -1,5 +1,5 @@
 import type { StreamOutcome } from './model-call-span';
-import { safely } from './registry';
+import { reportInternalError, safely } from './registry';
 
 export interface StreamWatchHooks<T> {
   /** Each chunk as the caller receives it. */
@@ -33,6 +33,9 @@ function isAbort(err: unknown): boolean {
 export class StreamWatch<T> {
   private finished = false;
   private timer: ReturnType<typeof setTimeout> | undefined;
+  private readonly idleMs: number = 0;
+  /** performance.now() of the last pull; the idle timer compares against it when it fires. */
+  private lastPullAt = 0;
 
   constructor(
     private readonly hooks: StreamWatchHooks<T>,
@@ -40,9 +43,21 @@ export class StreamWatch<T> {
   ) {
     const idle = options.idleTimeoutMs ?? DEFAULT_STREAM_IDLE_TIMEOUT_MS;
     if (idle > 0 && Number.isFinite(idle)) {
-      this.timer = setTimeout(() => this.finish('abandoned'), idle);
-      this.timer.unref?.();
+      this.idleMs = idle;
+      this.lastPullAt = performance.now();
+      this.armIdleTimer(idle);
     }
+  }
+
+  // A pull only notes the time: re-inserting the timer (refresh()) on every chunk cost more
+  // than the rest of the chunk's bookkeeping. The timer re-arms itself for the time left.
+  private armIdleTimer(ms: number): void {
+    this.timer = setTimeout(() => {
+      const quiet = performance.now() - this.lastPullAt;
+      if (quiet >= this.idleMs) this.finish('abandoned');
+      else if (!this.finished) this.armIdleTimer(this.idleMs - quiet);
+    }, ms);
+    this.timer.unref?.();
   }
 
   get isFinished(): boolean {
@@ -67,7 +82,7 @@ export class StreamWatch<T> {
     const watch = this;
     const wrapped: AsyncIterator<T> & AsyncIterable<T> = {
       async next(...args: [] | [unknown]) {
-        watch.timer?.refresh();
+        if (watch.timer) watch.lastPullAt = performance.now();
         let result: IteratorResult<T>;
         try {
           result = await source.next(...args);
@@ -76,7 +91,13 @@ export class StreamWatch<T> {
           throw err;
         }
         if (result.done) watch.finish('completed');
-        else if (!watch.finished) safely('core.stream.onChunk', () => watch.hooks.onChunk(result.value));
+        else if (!watch.finished) {
+          try {
+            watch.hooks.onChunk(result.value);
+          } catch (error) {
+            reportInternalError('core.stream.onChunk', error);
+          }
+        }
         return result;
       },
       async return(value?: unknown) {
