@@ -252,6 +252,9 @@ export class ChatStreamAccumulator implements StreamAccumulator {
   }
 }
 
+/** One factory for every streamed call, rather than a closure per call. */
+const newChatStream = (capture: boolean): StreamAccumulator => new ChatStreamAccumulator(capture);
+
 export function chatCompletionsPlan(body: unknown, target: ServerTarget): ModelCallPlan {
   const b = asDict(body) ?? {};
   const streaming = b.stream === true;
@@ -267,6 +270,6 @@ export function chatCompletionsPlan(body: unknown, target: ServerTarget): ModelC
     },
     input: () => ({ messages: chatInputMessages(b.messages), toolDefinitions: asArray(b.tools) }),
     response: chatResponse,
-    stream: streaming ? (capture) => new ChatStreamAccumulator(capture) : undefined,
+    stream: streaming ? newChatStream : undefined,
   };
 }

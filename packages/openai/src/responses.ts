@@ -164,6 +164,9 @@ export class ResponsesStreamAccumulator implements StreamAccumulator {
   }
 }
 
+/** One factory for every streamed call, rather than a closure per call. */
+const newResponsesStream = (capture: boolean): StreamAccumulator => new ResponsesStreamAccumulator(capture);
+
 export function responsesPlan(body: unknown, target: ServerTarget): ModelCallPlan {
   const b = asDict(body) ?? {};
   const streaming = b.stream === true;
@@ -191,6 +194,6 @@ export function responsesPlan(body: unknown, target: ServerTarget): ModelCallPla
       };
     },
     response: responsesResponse,
-    stream: streaming ? (capture) => new ResponsesStreamAccumulator(capture) : undefined,
+    stream: streaming ? newResponsesStream : undefined,
   };
 }
