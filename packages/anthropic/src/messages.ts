@@ -199,6 +199,9 @@ export class MessageStreamAccumulator implements StreamAccumulator {
   }
 }
 
+/** One factory for every streamed call, rather than a closure per call. */
+const newMessageStream = (capture: boolean): StreamAccumulator => new MessageStreamAccumulator(capture);
+
 export function messagesPlan(body: unknown, target: ServerTarget): ModelCallPlan {
   const b = asDict(body) ?? {};
   const streaming = b.stream === true;
@@ -221,6 +224,6 @@ export function messagesPlan(body: unknown, target: ServerTarget): ModelCallPlan
     },
     input: () => messagesInput(b),
     response: messageResponse,
-    stream: streaming ? (capture) => new MessageStreamAccumulator(capture) : undefined,
+    stream: streaming ? newMessageStream : undefined,
   };
 }
