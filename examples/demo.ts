@@ -1,6 +1,7 @@
 /**
  * The Warden demo: a support agent talks to an embedded fake model (no key, no network).
- * 1. A plain, a streamed and a tool-calling call, shown as spans.
+ * 1. A plain, a streamed and a tool-calling call, shown as spans; every tenth turn the support
+ *    agent hands off to a billing agent (a traced, audited agent-to-agent call).
  * 2. A stationary phase while the analyzer learns the agent's baseline: no alerts.
  * 3. The model changes: longer answers, a tool it never used, a tool-call spike. Alerts fire.
  * 4. The Level 3 posture and an HTML evidence report.
@@ -33,8 +34,10 @@ const toolWork = () => new Promise((resolve) => setTimeout(resolve, 5));
 // The fake model's behaviour; `phase` switches it from normal to changed.
 let phase: 'normal' | 'changed' = 'normal';
 function behaviour(req: FakeRequest): FakeReply {
-  const messages = (req.body.messages ?? []) as { role: string }[];
+  const messages = (req.body.messages ?? []) as { role: string; content?: unknown }[];
   const answeringToolResult = messages.at(-1)?.role === 'tool';
+  // The billing agent is offered no tools: it only ever answers in text.
+  if (String(messages.at(-1)?.content ?? '').startsWith('billing:')) return { outputTokens: logNormal(120, 0.2), delayMs: modelLatency() };
   if (phase === 'normal') {
     if (!answeringToolResult && random() < 0.3)
       return { toolCalls: [{ name: 'lookup_order', arguments: { id: 'A-1001' } }], outputTokens: 18, delayMs: modelLatency() };
@@ -55,7 +58,10 @@ const warden = monitor({
   traceFile: resolve(outDir, 'traces.jsonl'),
   auditLog: resolve(outDir, 'audit.jsonl'),
   // Least privilege: this agent may only look orders up; anything else is stopped before it runs.
-  policies: [{ agent: 'support-bot', mode: 'enforce', allowedTools: ['lookup_order'] }],
+  policies: [
+    { agent: 'support-bot', mode: 'enforce', allowedTools: ['lookup_order'] },
+    { agent: 'billing-agent', mode: 'enforce', allowedTools: [] },
+  ],
 });
 
 const seen = new Map<string, number>();
@@ -75,8 +81,15 @@ const tools = {
   issue_refund: traceTool('issue_refund', async (args: { id: string; amount: number }) => (await toolWork(), { refunded: args.amount })),
 };
 
+/** A second agent the support agent hands billing questions to (a traced, audited hand-off). */
+const billingAgent = traceAgent('billing-agent', async (question: string) => {
+  const reply = await openai.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: question }] });
+  return reply.choices[0]!.message.content;
+}, { version: '1.0.0' });
+
 /** One turn of the agent: ask the model, run the tools it asks for, ask again with the results. */
 const supportTurn = traceAgent('support-bot', async (question: string, _conversation: string) => {
+  if (question.endsWith('0')) return billingAgent(`billing: ${question}`);
   const messages: OpenAI.Chat.ChatCompletionMessageParam[] = [{ role: 'user', content: question }];
   const first = await openai.chat.completions.create({ model: 'gpt-4o-mini', messages, tools: TOOL_DEFS });
   const calls = first.choices[0]!.message.tool_calls ?? [];
