@@ -25,7 +25,10 @@ describe('examples/demo.ts', () => {
     expect(changed).toMatch(/\[tool_anomaly · high\] agent support-bot called tool issue_refund/);
     expect(changed).toMatch(/\[drift · \w+\] output tokens of agent support-bot on gpt-4o-mini rose/);
     expect(changed).toMatch(/\[policy_violation · medium\]/);
-    expect(stdout).toMatch(/4\. Posture: Level \d supported by the evidence/);
+    // Hand-offs, policies for both agents, calibrated detectors with a subscriber, a verified log:
+    // every Level 3 control is evidenced, and nothing in the demo supports Level 4.
+    expect(stdout).toMatch(/4\. Posture: Level 3 supported by the evidence/);
+    expect(stdout.match(/^ {3}met {6}L3\./gm)).toHaveLength(5);
     expect(readFileSync(join(dir, 'report.html'), 'utf8')).toMatch(/<html/i);
     expect(existsSync(join(dir, 'traces.jsonl'))).toBe(true);
     const audit = await verifyAuditLog(join(dir, 'audit.jsonl'));
