@@ -31,6 +31,8 @@ export {
 export type { FinishedSpan, WardenSpanProcessor } from './finished-span';
 export {
   MultiTurnRiskScorer,
+  DEFAULT_MULTI_TURN_THRESHOLD,
+  MEASURED_MULTI_TURN_FALSE_ALARMS_PER_CONVERSATION,
   RISK_SIGNAL_WEIGHTS,
   contentSignals,
   type RiskSignal,

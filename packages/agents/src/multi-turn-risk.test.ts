@@ -14,7 +14,7 @@ import {
 } from '@warden/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attackConversations, benignConversations, type ConversationEvent } from './__fixtures__/conversations';
-import { contentSignals, MultiTurnRiskScorer, type TurnObservation } from './multi-turn-risk';
+import { contentSignals, MEASURED_MULTI_TURN_FALSE_ALARMS_PER_CONVERSATION, MultiTurnRiskScorer, type TurnObservation } from './multi-turn-risk';
 import { MultiTurnRiskSpanProcessor } from './multi-turn-span-processor';
 import { createPolicyGuard } from './policy-guard';
 
@@ -171,5 +171,25 @@ describe('MultiTurnRiskSpanProcessor', () => {
     expect(alerts[0].current).toMatchObject({ turns: 2, instruction_override: 1, refusal: 1, policy_denial: 1, risky_tool_sequence: 1 });
     // Turn 3 repeats the override (and history holds the first one): counted once more, not twice.
     expect(s.signalsOf('conv-spans')).toMatchObject({ turns: 3, counts: { instruction_override: 2, refusal: 2 } });
+  });
+});
+
+describe('the stated multi-turn false-alarm rate', () => {
+  // Posture reports this constant as the scorer's calibration: it must be what the bench measures
+  // (5,000 benign conversations, seed 99), so a change of signals or weights cannot leave it stale.
+  it('equals the rate measured on the benchmark conversations', () => {
+    const conversations = benignConversations(5000, 99);
+    let alarms = 0;
+    for (const c of conversations) {
+      const scorer = new MultiTurnRiskScorer();
+      for (const e of c) {
+        const r = e.kind === 'turn' ? scorer.observeTurn(e.turn) : scorer.observeTool(e.tool);
+        if (r.alert) {
+          alarms++;
+          break;
+        }
+      }
+    }
+    expect(alarms / conversations.length).toBeCloseTo(MEASURED_MULTI_TURN_FALSE_ALARMS_PER_CONVERSATION, 4);
   });
 });

@@ -141,6 +141,16 @@ export function contentSignals(text: string): RiskSignal[] {
   return out;
 }
 
+/** Default alert threshold of the per-conversation score; one turn adds at most 1.0, so no single turn crosses it. */
+export const DEFAULT_MULTI_TURN_THRESHOLD = 1.5;
+
+/**
+ * False alarms per benign conversation at the default threshold, as measured by
+ * `bench/agents.ts` (5,000 generated benign conversations, seed 99). Posture states it as the
+ * scorer's calibration; re-measure and update it when the signals or weights change.
+ */
+export const MEASURED_MULTI_TURN_FALSE_ALARMS_PER_CONVERSATION = 0.0162;
+
 /**
  * Multi-turn risk per conversation: each turn's cheap signals add to a score that decays
  * per turn and with idle time; a `multi_turn` alert fires once when the conversation as a
@@ -158,7 +168,7 @@ export class MultiTurnRiskScorer {
   private readonly conversations = new Map<string, ConversationRisk>();
 
   constructor(options: MultiTurnRiskOptions = {}) {
-    this.threshold = options.threshold ?? 1.5;
+    this.threshold = options.threshold ?? DEFAULT_MULTI_TURN_THRESHOLD;
     this.decayPerTurn = options.decayPerTurn ?? 0.8;
     this.halfLifeMs = options.halfLifeMs ?? 30 * 60_000;
     this.maxTurnScore = options.maxTurnScore ?? 1.0;

@@ -17,6 +17,7 @@ import {
   AuditLogSpanProcessor,
   createPolicyGuard,
   loadPolicies,
+  MEASURED_MULTI_TURN_FALSE_ALARMS_PER_CONVERSATION,
   MultiTurnRiskSpanProcessor,
   type PolicyGuard,
   type PolicyInput,
@@ -172,7 +173,7 @@ export class Warden extends EventEmitter<WardenEvents> {
           feature: 'decaying per-conversation risk score',
           threshold: this.multiTurn.scorer.threshold,
           // Per conversation, not per record: measured by @warden/agents' bench on generated benign conversations.
-          falseAlarmRate: MULTI_TURN_FALSE_ALARMS_PER_CONVERSATION,
+          falseAlarmRate: MEASURED_MULTI_TURN_FALSE_ALARMS_PER_CONVERSATION,
           description: 'false alarms per benign conversation, measured on 5,000 generated conversations (see @warden/agents README)',
         },
       ],
@@ -263,9 +264,6 @@ export class Warden extends EventEmitter<WardenEvents> {
     }
   }
 }
-
-/** Measured by `npm run bench -- agents` at the default threshold (see @warden/agents README). */
-const MULTI_TURN_FALSE_ALARMS_PER_CONVERSATION = 0.0162;
 
 function withTimeout(p: Promise<void>, ms: number): Promise<void> {
   let timer: ReturnType<typeof setTimeout>;
