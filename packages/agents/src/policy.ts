@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
-import { WardenConfigError } from '@warden/core';
+import { WardenConfigError, parseConfig } from '@warden/core';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 
@@ -95,18 +95,9 @@ export type PolicyInput = z.input<typeof policySchema>;
 /** A validated policy, defaults filled in. */
 export type Policy = z.output<typeof policySchema>;
 
-function formatPath(root: string, path: readonly PropertyKey[]): string {
-  let out = root;
-  for (const p of path) out += typeof p === 'number' ? `[${p}]` : `.${String(p)}`;
-  return out;
-}
-
 /** Validates policies; the error names the field, e.g. `policies[0].allowedTools`. */
 export function parsePolicies(input: unknown, root = 'policies'): Policy[] {
-  const r = policiesSchema.safeParse(input);
-  if (r.success) return r.data;
-  const issues = r.error.issues.map((i) => ({ path: formatPath(root, i.path), message: i.message }));
-  throw new WardenConfigError(`Invalid policies: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, issues);
+  return parseConfig(policiesSchema, input, 'policies', root);
 }
 
 /**

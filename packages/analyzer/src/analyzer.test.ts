@@ -215,7 +215,7 @@ describe('Analyzer', () => {
   it('validates options with errors that name the field', () => {
     expect(() => new Analyzer({ warmup: 5 })).toThrow(/warmup/);
     expect(() => new Analyzer({ maxGroups: -1 })).toThrow(/maxGroups/);
-    expect(() => new Analyzer({ allowedTools: { bot: [3 as unknown as string] } })).toThrow(/allowedTools\.bot\.0/);
+    expect(() => new Analyzer({ allowedTools: { bot: [3 as unknown as string] } })).toThrow(/allowedTools\.bot\[0\]/);
     expect(() => new Analyzer({ bogus: 1 } as never)).toThrow(/bogus/);
     expect(() => new Analyzer({ recordsBetweenFalseAlarms: 'many' as unknown as number })).toThrow(WardenConfigError);
   });

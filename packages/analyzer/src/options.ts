@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { WardenConfigError } from '@warden/core';
+import { parseConfig } from '@warden/core';
 
 /** Options of `new Analyzer(options)`; every field has a calibrated or documented default. */
 export const analyzerOptionsSchema = z
@@ -38,8 +38,5 @@ export type ResolvedAnalyzerOptions = z.output<typeof analyzerOptionsSchema>;
 
 /** Validate options; the error names each bad field, what was expected and what came. */
 export function parseAnalyzerOptions(options: unknown): ResolvedAnalyzerOptions {
-  const result = analyzerOptionsSchema.safeParse(options ?? {});
-  if (result.success) return result.data;
-  const issues = result.error.issues.map((i) => ({ path: i.path.map(String).join('.') || '(options)', message: i.message }));
-  throw new WardenConfigError(`Invalid analyzer options: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, issues);
+  return parseConfig(analyzerOptionsSchema, options ?? {}, 'analyzer options');
 }

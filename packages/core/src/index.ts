@@ -74,3 +74,4 @@ export { observeApiPromise, type ApiPromiseObserver } from './sdk-api-promise';
 export { watchSdkStream, isSdkStream, type SdkStreamHooks } from './sdk-stream';
 export { agentIdentitySchema, checkWrapOptions, validateIntegrationOptions, type WrapOptions } from './wrap-options';
 export { asDict, asArray, asString, asNumber, parseArguments, appendBounded, type Dict } from './loose-json';
+export { parseConfig, configPath } from './config-schema';

@@ -1,3 +1,4 @@
+import { parseConfig } from './config-schema';
 /** Options every client wrapper (openai, anthropic) takes, checked in one place (warden's `wrap()` validates them with zod). */
 import type { TracerProvider } from '@opentelemetry/api';
 import { z } from 'zod';
@@ -79,10 +80,7 @@ const integrationOptionsSchema = z.object({
  * the same zod schema); throws one WardenConfigError `Invalid <where> options:` naming each bad field.
  */
 export function validateIntegrationOptions<O extends ContentCaptureOptions>(options: O | undefined, where: string): O {
-  const parsed = integrationOptionsSchema.safeParse(options ?? {});
+  parseConfig(integrationOptionsSchema, options ?? {}, `${where} options`);
   // Every field is optional, so no options are the empty options.
-  if (parsed.success) return options ?? ({} as O);
-  const issues = parsed.error.issues.map((i) => ({ path: i.path.join('.') || '(options)', message: i.message }));
-  const lines = issues.map((i) => `  ${i.path}: ${i.message}`).join('\n');
-  throw new WardenConfigError(`Invalid ${where} options:\n${lines}`, issues);
+  return options ?? ({} as O);
 }

@@ -7,7 +7,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { getDefaultEnvironment, StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { WardenConfigError, WARDEN_VERSION } from '@warden/core';
+import { WARDEN_VERSION, parseConfig } from '@warden/core';
 import { z } from 'zod';
 import { listServerDefinition, type ServerLister } from './onboarding';
 import type { PinStore } from './pin-store';
@@ -35,10 +35,7 @@ export type McpServerEntry = McpConfig['mcpServers'][string];
 
 /** Validate a parsed config file; the error names the bad field (`mcpServers.git.command`). */
 export function parseMcpConfig(value: unknown): McpConfig {
-  const parsed = mcpConfigSchema.safeParse(value);
-  if (parsed.success) return parsed.data;
-  const issues = parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
-  throw new WardenConfigError(`Invalid MCP configuration: ${issues.map((i) => `${i.path || '(root)'}: ${i.message}`).join('; ')}`, issues);
+  return parseConfig(mcpConfigSchema, value, 'MCP configuration');
 }
 
 export interface ScannedServer {

@@ -1,7 +1,7 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { z } from 'zod';
-import { WardenConfigError } from '@warden/core';
+import { parseConfig } from '@warden/core';
 
 export interface PinnedTool {
   /** sha256 of the tool's canonical signature. */
@@ -51,12 +51,7 @@ export class JsonFilePinStore implements PinStore {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { version: 1, servers: {} };
       throw e;
     }
-    const parsed = pinFileSchema.safeParse(JSON.parse(text));
-    if (!parsed.success) {
-      const issues = parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
-      throw new WardenConfigError(`Invalid pin file ${this.path}: ${issues.map((i) => `${i.path || '(root)'}: ${i.message}`).join('; ')}`, issues);
-    }
-    return parsed.data;
+    return parseConfig(pinFileSchema, JSON.parse(text), `pin file ${this.path}`);
   }
 
   async load(server: string): Promise<Record<string, PinnedTool>> {

@@ -44,12 +44,12 @@ import {
   resolveAgent,
   resolveContentPolicy,
   safely,
-  WardenConfigError,
   WARDEN_VERSION,
   type AgentIdentity,
   type ContentCaptureOptions,
   type Severity,
   type ToolGuardDecision,
+  parseConfig,
 } from '@warden/core';
 import { z } from 'zod';
 import { ServerOnboarding, type OnboardingMode, type ServerLister } from './onboarding';
@@ -98,11 +98,7 @@ const optionsSchema = z.object({
 
 function validate(opts: WrapMcpClientOptions): void {
   const { tracerProvider: _tp, redactPatterns: _rp, ...rest } = opts;
-  const parsed = optionsSchema.safeParse(rest);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
-    throw new WardenConfigError(`Invalid wrapMcpClient options: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, issues);
-  }
+  parseConfig(optionsSchema, rest, 'wrapMcpClient options');
 }
 
 const WRAPPED = Symbol.for('warden.mcp.wrapped');

@@ -3,7 +3,7 @@
  * detectors are set, who listens to alerts, whether the audit log verifies. monitor()
  * passes them in; they are validated once here, at the boundary.
  */
-import { WardenConfigError } from '@warden/core';
+import { parseConfig } from '@warden/core';
 import { z } from 'zod';
 
 /** One agent's least-privilege policy, as far as posture needs it (functions and schemas are not copied). */
@@ -83,19 +83,7 @@ export type ParsedPostureConfig = z.infer<typeof PostureConfigSchema>;
 
 /** Validate config; the error names each bad field (`policies[0].mode`). */
 export function parsePostureConfig(input: unknown): ParsedPostureConfig {
-  const result = PostureConfigSchema.safeParse(input);
-  if (result.success) return result.data;
-  const issues = result.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message }));
-  throw new WardenConfigError(
-    `Invalid posture config: ${issues.map((i) => `${i.path || '(root)'}: ${i.message}`).join('; ')}`,
-    issues,
-  );
-}
-
-function formatPath(path: readonly PropertyKey[]): string {
-  let out = '';
-  for (const p of path) out += typeof p === 'number' ? `[${p}]` : out ? `.${String(p)}` : String(p);
-  return out;
+  return parseConfig(PostureConfigSchema, input, 'posture config');
 }
 
 export function normaliseDetector(d: DetectorFactInput): DetectorFact {

@@ -9,7 +9,7 @@ import { appendFile, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
-import { reportInternalError, WardenConfigError } from '@warden/core';
+import { reportInternalError, parseConfig } from '@warden/core';
 import { z } from 'zod';
 
 type ExportResultCallback = Parameters<SpanExporter['export']>[1];
@@ -39,12 +39,7 @@ export class FileSpanExporter implements SpanExporter {
   readonly stats = { batches: 0, spans: 0, bytes: 0, rotations: 0, dropped: 0 };
 
   constructor(options: FileSpanExporterOptions) {
-    const parsed = FileSpanExporterOptionsSchema.safeParse(options);
-    if (!parsed.success) {
-      const issues = parsed.error.issues.map((i) => ({ path: i.path.join('.') || '(root)', message: i.message }));
-      throw new WardenConfigError(`Invalid FileSpanExporter options: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, issues);
-    }
-    this.options = parsed.data;
+    this.options = parseConfig(FileSpanExporterOptionsSchema, options, 'FileSpanExporter options');
     mkdirSync(dirname(this.options.path), { recursive: true });
     try {
       this.size = statSync(this.options.path).size;

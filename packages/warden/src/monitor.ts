@@ -33,10 +33,11 @@ import {
   setToolGuard,
   ATTR_SERVICE_NAME,
   type Alert,
+  parseConfig,
 } from '@warden/core';
 import { FileSpanExporter, PostureLedger, renderReport, type AuditLogFact, type Posture, type ReportFormat } from '@warden/posture';
 import { EventEmitter } from 'eventemitter3';
-import { parseOptions } from './config-error';
+
 import { resolveMetricReader, resolveTraceExporter, type ExporterKind } from './exporters';
 import type { WardenEvents } from './events';
 import { monitorOptionsSchema, type MonitorOptions, type ParsedMonitorOptions } from './options';
@@ -287,7 +288,7 @@ function hasGlobalProvider(): boolean {
  * OTEL_EXPORTER_OTLP_PROTOCOL. Options are validated; a bad one throws WardenConfigError.
  */
 export function monitor(options: MonitorOptions = {}): Warden {
-  const parsed = parseOptions(monitorOptionsSchema, options, 'monitor() options');
+  const parsed = parseConfig(monitorOptionsSchema, options, 'monitor() options');
   const serviceName = parsed.serviceName ?? (process.env.OTEL_SERVICE_NAME || 'unknown_service:node');
   const resource = defaultResource().merge(
     resourceFromAttributes({

@@ -1,10 +1,10 @@
-import { UnsupportedClientError } from '@warden/core';
+import { UnsupportedClientError, parseConfig } from '@warden/core';
 import { isAISDKLanguageModel, wrapAISDKModel } from '@warden/ai-sdk';
 import { isAnthropicClient, wrapAnthropic } from '@warden/anthropic';
 import { isLangChainRunnable, wrapLangChain } from '@warden/langchain';
 import { isMcpClient, wrapMcpClient } from '@warden/mcp';
 import { isOpenAIClient, wrapOpenAI } from '@warden/openai';
-import { parseOptions } from './config-error';
+
 import { wrapOptionsSchema, type WrapOptions } from './options';
 
 const SUPPORTED =
@@ -45,7 +45,7 @@ export function wrap<T>(client: T, options: WrapOptions = {}): T {
   if (!name) {
     throw new UnsupportedClientError(`wrap() does not support ${describe(client)}. Supported: ${SUPPORTED}.`);
   }
-  const parsed = parseOptions(wrapOptionsSchema, options, 'wrap() options');
+  const parsed = parseConfig(wrapOptionsSchema, options, 'wrap() options');
   const detector = DETECTORS.find((d) => d.name === name)!;
   return detector.wrap(client as never, parsed as never) as T;
 }

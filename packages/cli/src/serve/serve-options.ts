@@ -1,6 +1,6 @@
 /** Options of `warden serve` / startServe(), validated once at the boundary. */
 import { z } from 'zod';
-import { WardenConfigError } from '@warden/core';
+import { parseConfig } from '@warden/core';
 
 export const ServeOptionsSchema = z.object({
   /** 0 picks a free port (tests, bench). */
@@ -42,10 +42,5 @@ export type ServeOptionsInput = z.input<typeof ServeOptionsSchema>;
 export type ServeOptions = z.output<typeof ServeOptionsSchema>;
 
 export function parseServeOptions(input: ServeOptionsInput): ServeOptions {
-  const parsed = ServeOptionsSchema.safeParse(input);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => ({ path: i.path.join('.') || '(options)', message: i.message }));
-    throw new WardenConfigError(`serve options: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, issues);
-  }
-  return parsed.data;
+  return parseConfig(ServeOptionsSchema, input, 'serve options');
 }
