@@ -116,6 +116,8 @@ describe('Analyzer', () => {
     expect(a2.features.output_tokens.recent?.n).toBe(10);
     expect(Object.keys(a2.tools).length).toBeGreaterThan(0);
     expect(groups.find((g) => g.key.agent === 'a4')).toMatchObject({ state: 'learning', warmupRemaining: 40 });
+    expect(a.warmGroupCount()).toBe(groups.filter((g) => g.state === 'warm').length);
+    expect(a.warmGroupCount()).toBe(2);
   });
 
   it('a new model or prompt version starts a new baseline with a config_change event, not a drift alert', () => {

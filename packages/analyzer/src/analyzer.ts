@@ -464,6 +464,13 @@ export class Analyzer extends EventEmitter<AnalyzerEvents> {
     return out;
   }
 
+  /** Groups whose baseline is learned and fixed: what posture counts, without building summaries. */
+  warmGroupCount(): number {
+    let n = 0;
+    for (const g of this.groupsByKey.values()) if (g.count >= this.options.warmup) n++;
+    return n;
+  }
+
   groups(): GroupSummary[] {
     const out: GroupSummary[] = [];
     for (const g of this.groupsByKey.values()) {

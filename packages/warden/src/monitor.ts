@@ -178,7 +178,7 @@ export class Warden extends EventEmitter<WardenEvents> {
           description: 'false alarms per benign conversation, measured on 5,000 generated conversations (see @warden/agents README)',
         },
       ],
-      baselines: this.analyzer?.groups().filter((g) => g.state === 'warm').length,
+      baselines: this.analyzer?.warmGroupCount(),
       alertSubscribers: this.alertSubscriberCount(),
       contentCapture: this.options.captureContent,
       auditLog: this.auditLog ? this.auditLogFact() : undefined,
