@@ -1,0 +1,170 @@
+/**
+ * POST /v1/traces (OTLP/HTTP): checks media type and encoding, reads the body within the size
+ * limit and the shared in-flight byte budget, hands it to TraceIngest and answers in OTLP terms.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { reportInternalError } from '@warden/core';
+import { encodeRpcStatus, encodeTraceResponse, type OtlpEncoding } from './otlp-decode';
+import type { ServeMetrics } from './serve-metrics';
+import type { TraceIngest, TraceIngestResult } from './trace-ingest';
+
+class BodyTooLarge extends Error {}
+class OverBudget extends Error {}
+
+/** Reads the body up to `limit` bytes; `admit(n)` may refuse a chunk (memory budget). */
+function readBody(req: IncomingMessage, limit: number, admit: (bytes: number) => boolean): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const stop = (error: Error): void => {
+      req.removeAllListeners('data');
+      req.resume();
+      reject(error);
+    };
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) return stop(new BodyTooLarge());
+      if (!admit(chunk.length)) return stop(new OverBudget());
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks, size)));
+    req.on('error', reject);
+  });
+}
+
+export function mediaType(header: string | undefined): string {
+  return (header ?? '').split(';')[0]!.trim().toLowerCase();
+}
+
+function encodingOf(contentType: string): OtlpEncoding | undefined {
+  if (contentType === 'application/x-protobuf' || contentType === 'application/protobuf') return 'protobuf';
+  if (contentType === 'application/json') return 'json';
+  return undefined;
+}
+
+function contentTypeOf(encoding: OtlpEncoding): string {
+  return encoding === 'json' ? 'application/json' : 'application/x-protobuf';
+}
+
+export function send(res: ServerResponse, status: number, body: string | Buffer, headers: Record<string, string> = {}): void {
+  if (!res.headersSent) res.writeHead(status, headers);
+  res.end(body);
+}
+
+const STATUS_OF: Record<Exclude<TraceIngestResult['status'], 'accepted'>, number> = {
+  throttled: 429,
+  malformed: 400,
+  'too-large': 413,
+  draining: 503,
+};
+
+export interface IngestEndpointOptions {
+  maxBodyBytes: number;
+  maxInflightBytes: number;
+  retryAfterSeconds: number;
+}
+
+export class IngestEndpoint {
+  /** Bytes of bodies held by all requests being read or decoded (the /metrics gauge). */
+  bodyBytesInFlight = 0;
+
+  constructor(
+    private readonly ingest: TraceIngest,
+    private readonly options: IngestEndpointOptions,
+    private readonly metrics: ServeMetrics,
+  ) {}
+
+  /** Handles one POST /v1/traces; never rejects (a failure answers 500). */
+  handle(req: IncomingMessage, res: ServerResponse): void {
+    this.handleTraces(req, res).catch((e) => {
+      reportInternalError('serve.handleTraces', e);
+      this.metrics.countRequest(500);
+      if (!res.headersSent) send(res, 500, 'internal error\n');
+      else res.destroy();
+    });
+  }
+
+  private sendOtlpError(res: ServerResponse, encoding: OtlpEncoding, status: number, message: string, extra: Record<string, string> = {}): void {
+    this.metrics.countRequest(status);
+    send(res, status, encodeRpcStatus(encoding, status === 429 || status === 503 ? 14 : 3, message), {
+      'content-type': contentTypeOf(encoding),
+      ...extra,
+    });
+  }
+
+  private async handleTraces(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const { options, metrics } = this;
+    const contentType = mediaType(req.headers['content-type']);
+    const encoding = encodingOf(contentType);
+    if (!encoding) {
+      metrics.countRequest(415);
+      req.resume();
+      send(res, 415, 'Content-Type must be application/x-protobuf or application/json\n', { 'content-type': 'text/plain' });
+      return;
+    }
+    const contentEncoding = mediaType(req.headers['content-encoding']);
+    if (contentEncoding !== '' && contentEncoding !== 'gzip' && contentEncoding !== 'identity') {
+      req.resume();
+      this.sendOtlpError(res, encoding, 415, `unsupported Content-Encoding ${contentEncoding}`);
+      return;
+    }
+    const retryAfter = { 'retry-after': String(options.retryAfterSeconds) };
+    if (this.ingest.draining) {
+      req.resume();
+      this.sendOtlpError(res, encoding, 503, 'shutting down', retryAfter);
+      return;
+    }
+    const declared = Number(req.headers['content-length']);
+    if (Number.isFinite(declared) && declared > options.maxBodyBytes) {
+      metrics.oversizedBodies++;
+      // Answer without reading the body, then drop the connection once the answer is out.
+      res.on('finish', () => req.destroy());
+      this.sendOtlpError(res, encoding, 413, `body exceeds ${options.maxBodyBytes} bytes`, { connection: 'close' });
+      return;
+    }
+    // Bodies held by all requests being read or decoded are bounded, so many concurrent
+    // senders cannot take the memory the queue bound is there to protect.
+    let held = 0;
+    let raw: Buffer;
+    try {
+      raw = await readBody(req, options.maxBodyBytes, (bytes) => {
+        // One request is always let through (else a big one could never pass); others wait.
+        if (this.bodyBytesInFlight + bytes > options.maxInflightBytes && this.bodyBytesInFlight > held) return false;
+        held += bytes;
+        this.bodyBytesInFlight += bytes;
+        return true;
+      });
+    } catch (e) {
+      this.bodyBytesInFlight -= held;
+      if (e instanceof BodyTooLarge) {
+        metrics.oversizedBodies++;
+        this.sendOtlpError(res, encoding, 413, `body exceeds ${options.maxBodyBytes} bytes`, { connection: 'close' });
+      } else if (e instanceof OverBudget) {
+        metrics.bodiesOverBudget++;
+        this.sendOtlpError(res, encoding, 429, 'too many request bodies in flight', retryAfter);
+      } else {
+        metrics.countRequest(400);
+        res.destroy();
+      }
+      return;
+    }
+    let result: TraceIngestResult;
+    try {
+      result = await this.ingest.ingest({
+        raw,
+        encoding,
+        contentEncoding: contentEncoding === '' ? undefined : (contentEncoding as 'gzip' | 'identity'),
+        contentType: req.headers['content-type'] ?? contentType,
+      });
+    } finally {
+      this.bodyBytesInFlight -= held;
+    }
+    if (result.status === 'accepted') {
+      metrics.countRequest(200);
+      send(res, 200, encodeTraceResponse(encoding, result.partial), { 'content-type': contentTypeOf(encoding) });
+      return;
+    }
+    const status = STATUS_OF[result.status];
+    this.sendOtlpError(res, encoding, status, result.message, status === 429 || status === 503 ? retryAfter : {});
+  }
+}
