@@ -22,12 +22,15 @@ export function normalQuantile(p: number): number {
   return ((((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q) / (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
 }
 
+/** Siegmund's boundary correction: the CUSUM overshoots h by about this much (in sd units). */
+export const SIEGMUND_CORRECTION = 1.166;
+
 /**
  * Siegmund's approximation of the in-control run length of a one-sided CUSUM
  * S = max(0, S + z - k) > h on N(mu, 1) increments; theta = mu - k.
  */
 export function siegmundArl(theta: number, h: number): number {
-  const b = h + 1.166;
+  const b = h + SIEGMUND_CORRECTION;
   if (Math.abs(theta) < 1e-9) return b * b;
   return (Math.exp(-2 * theta * b) + 2 * theta * b - 1) / (2 * theta * theta);
 }

@@ -1,18 +1,10 @@
 export { callRecordFromSpan, AI_SDK_ATTR, type SpanLike } from './call-record';
-export {
-  Analyzer,
-  NUMERIC_FEATURES,
-  RATE_FEATURES,
-  CATEGORICAL_FEATURES,
-  type AnalyzerEvents,
-  type AnalyzerSnapshot,
-  type AlertResolved,
-  type ConfigChange,
-  type DetectorDescription,
-  type GroupKey,
-  type GroupSummary,
-  type QuantileSummary,
-} from './analyzer';
+export { Analyzer } from './analyzer';
+export { NUMERIC_FEATURES, RATE_FEATURES, CATEGORICAL_FEATURES } from './features';
+export type { AnalyzerEvents, AlertResolved, ConfigChange } from './events';
+export type { AnalyzerSnapshot } from './snapshot';
+export type { DetectorDescription } from './describe';
+export type { GroupKey, GroupSummary, QuantileSummary } from './state';
 export { analyzerOptionsSchema, parseAnalyzerOptions, type AnalyzerOptions, type ResolvedAnalyzerOptions } from './options';
 export {
   AnalyzerSpanProcessor,

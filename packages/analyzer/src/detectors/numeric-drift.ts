@@ -6,6 +6,9 @@
  */
 import { normalQuantile } from '../calibration';
 
+/** Normal scores are clipped here: one extreme value moves the CUSUM by at most this (spikes are spike.ts's job). */
+export const SCORE_CLIP = 3;
+
 export interface NumericDriftParams {
   /** Values in the baseline sample (reservoir capacity). */
   baselineSize: number;
@@ -99,7 +102,7 @@ function fix(s: NumericDriftState, p: NumericDriftParams): void {
   s.scores = new Float32Array(2 * n + 1);
   // A constant baseline has sd 0; the floor and the clip keep one odd value from alarming alone.
   const scale = Math.max(sd, 0.1);
-  for (let j = 0; j <= 2 * n; j++) s.scores[j] = Math.max(-3, Math.min(3, (raw[j] - mean) / scale));
+  for (let j = 0; j <= 2 * n; j++) s.scores[j] = Math.max(-SCORE_CLIP, Math.min(SCORE_CLIP, (raw[j] - mean) / scale));
   s.window = new Float32Array(p.window);
 }
 

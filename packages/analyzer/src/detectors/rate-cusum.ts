@@ -15,11 +15,11 @@ export interface RateCusumParams {
 }
 
 /** Events the baseline rate should rest on before it is fixed. */
-const MIN_BASELINE_EVENTS = 30;
+export const MIN_BASELINE_EVENTS = 30;
 /** ...or this many warm-ups of records, for events rarer than that... */
-const MAX_BASELINE_WARMUPS = 50;
+export const MAX_BASELINE_WARMUPS = 50;
 /** ...and never fewer than this many warm-ups: a burst early on must not become the baseline. */
-const MIN_BASELINE_WARMUPS = 5;
+export const MIN_BASELINE_WARMUPS = 5;
 
 export interface RateCusumState {
   n: number;

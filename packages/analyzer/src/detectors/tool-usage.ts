@@ -84,7 +84,7 @@ function trackedIndex(s: ToolUsageState, p: ToolUsageParams, tool: string): numb
 /** Weight of the marginal prior in each row: a sparse row says little, and backs off to the marginal. */
 const ROW_PRIOR = 2;
 /** Share of the uniform distribution in the alternative: small, so usual transitions cost little. */
-const ALTERNATIVE_UNIFORM = 0.1;
+export const ALTERNATIVE_UNIFORM = 0.1;
 
 function transitionProbability(s: ToolUsageState, p: ToolUsageParams, from: number, to: number): number {
   const v = p.trackedTools + 2;
