@@ -283,4 +283,12 @@ describe('Analyzer', () => {
     expect(alerts).toBeLessThanOrEqual(6);
     expect(JSON.stringify(a.snapshot()).length).toBeLessThan(20_000_000);
   });
+
+  it('counts groups and the groups the LRU evicted', () => {
+    const a = new Analyzer({ maxGroups: 3 });
+    const s = stream({ seed: 11 });
+    for (let i = 0; i < 5; i++) a.observe({ ...s.next(), agent: `agent-${i}` });
+    expect(a.groupCount()).toBe(3);
+    expect(a.evictedGroups).toBe(2);
+  });
 });

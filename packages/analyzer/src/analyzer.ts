@@ -68,6 +68,7 @@ export class Analyzer extends EventEmitter<AnalyzerEvents> {
   private readonly groupsByKey = new Map<string, GroupState>();
   private readonly agentsByKey = new Map<string, AgentState>();
   private alertCounter = 0;
+  private evicted = 0;
   private counter: Counter | undefined;
   private isoRecord: CallRecord | undefined;
   private isoValue: string | undefined;
@@ -117,6 +118,16 @@ export class Analyzer extends EventEmitter<AnalyzerEvents> {
     return n;
   }
 
+  /** Groups tracked now (O(1)). */
+  groupCount(): number {
+    return this.groupsByKey.size;
+  }
+
+  /** Groups dropped by the least-recently-seen cap (`maxGroups`) since this analyzer was created. */
+  get evictedGroups(): number {
+    return this.evicted;
+  }
+
   groups(): GroupSummary[] {
     const out: GroupSummary[] = [];
     for (const g of this.groupsByKey.values()) {
@@ -148,7 +159,10 @@ export class Analyzer extends EventEmitter<AnalyzerEvents> {
   }
 
   private evict(): void {
-    while (this.groupsByKey.size > this.options.maxGroups) this.groupsByKey.delete(this.groupsByKey.keys().next().value as string);
+    while (this.groupsByKey.size > this.options.maxGroups) {
+      this.groupsByKey.delete(this.groupsByKey.keys().next().value as string);
+      this.evicted++;
+    }
     while (this.agentsByKey.size > this.options.maxGroups) this.agentsByKey.delete(this.agentsByKey.keys().next().value as string);
   }
 
