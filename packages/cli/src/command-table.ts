@@ -6,7 +6,8 @@
 /** Where a command writes: process streams from the bin, buffers in tests. */
 export interface CommandIO {
   stdout: { write(chunk: string): unknown };
-  stderr: { write(chunk: string): unknown };
+  /** isTTY/columns as on process.stderr: progress lines only on a terminal. */
+  stderr: { write(chunk: string): unknown; isTTY?: boolean; columns?: number };
   cwd?: string;
 }
 

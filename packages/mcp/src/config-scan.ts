@@ -63,6 +63,8 @@ export interface ConfigScanOptions {
   pins?: PinStore;
   /** With `pins`: accept changed signatures as the new pins instead of reporting them. */
   approveChanges?: boolean;
+  /** Called as each server is done (scanned or failed), e.g. for a progress line. */
+  onServerScanned?(server: ScannedServer, done: number, total: number): void;
 }
 
 function hasAuthorization(headers: Record<string, string> | undefined): boolean {
@@ -132,6 +134,7 @@ async function inspect(name: string, entry: McpServerEntry, timeoutMs: number, o
 export async function scanMcpConfig(config: McpConfig, options: ConfigScanOptions = {}): Promise<ConfigScanReport> {
   const timeoutMs = options.timeoutMs ?? 15_000;
   const names = Object.keys(config.mcpServers);
+  let done = 0;
   const results = await Promise.all(
     names.map(async (name) => {
       const server: ScannedServer = { name, transport: 'stdio', target: '', status: 'scanned', tools: 0, prompts: 0, resources: 0, durationMs: 0 };
@@ -151,6 +154,7 @@ export async function scanMcpConfig(config: McpConfig, options: ConfigScanOption
         return { server, connected: undefined, transport: describeEntry(config.mcpServers[name]) };
       } finally {
         server.durationMs = Math.round(performance.now() - started);
+        options.onServerScanned?.(server, ++done, names.length);
       }
     }),
   );

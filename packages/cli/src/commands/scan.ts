@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import { atLeast, JsonFilePinStore, parseMcpConfig, scanMcpConfig, SEVERITY_RANK, toSarif, type ConfigScanReport, type Finding } from '@warden/mcp';
 import { WardenConfigError, type Severity } from '@warden/core';
 import type { CommandIO } from '../command-table';
+import { scanProgress } from './scan-progress';
 
 export const SCAN_USAGE = `Usage: warden scan <config.json> [--json | --sarif] [--fail-on low|medium|high|critical] [--timeout ms] [--pins file [--approve-changes]]
 
@@ -121,14 +122,22 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
 
   const pins = values.pins ? new JsonFilePinStore(resolve(cwd, values.pins)) : undefined;
   let report: ConfigScanReport;
+  const progress = scanProgress(io.stderr, Object.keys(config.mcpServers));
   try {
-    report = await scanMcpConfig(config, { timeoutMs, pins, approveChanges: values['approve-changes'] === true });
+    report = await scanMcpConfig(config, {
+      timeoutMs,
+      pins,
+      approveChanges: values['approve-changes'] === true,
+      onServerScanned: (server) => progress?.serverScanned(server),
+    });
   } catch (e) {
+    progress?.finish();
     // Only the pin file can fail the whole scan (servers fail one by one, inside the report).
     io.stderr.write(`warden scan: ${(e as Error).message}
 `);
     return 2;
   }
+  progress?.finish();
   const rel = relative(cwd, path);
   const shown = rel && !rel.startsWith('..') ? rel : path;
   if (values.json) io.stdout.write(JSON.stringify({ servers: report.servers, findings: report.findings }, null, 2) + '\n');
