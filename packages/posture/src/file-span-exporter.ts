@@ -81,7 +81,8 @@ export class FileSpanExporter implements SpanExporter {
     this.tail = this.tail.then(async () => {
       try {
         if (this.size > 0 && this.size + line.length > this.options.maxFileBytes) await this.rotate();
-        await appendFile(this.options.path, line);
+        // Owner-only: with content capture on, spans carry prompts and completions.
+        await appendFile(this.options.path, line, { mode: 0o600 });
         this.size += line.length;
         this.stats.batches++;
         this.stats.spans += spans.length;

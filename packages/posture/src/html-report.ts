@@ -7,6 +7,7 @@ import { ALERT_KINDS } from './alert-timeline';
 import { evidenceLabel, type EvidenceReport } from './evidence-report';
 import type { InventoryItem } from './inventory';
 import { revealDeceptiveChars } from './deceptive-chars';
+import { isoTime } from './inventory';
 import { formatDuration, formatRate, REPORT_SECTIONS } from './markdown-report';
 
 export function escapeHtml(value: unknown): string {
@@ -122,12 +123,12 @@ export function alertsChartSvg(r: EvidenceReport): string {
         const h = (n / max) * plotH;
         y -= h;
         parts.push(
-          `<rect x="${x.toFixed(1)}" y="${y.toFixed(1)}" width="${barW.toFixed(1)}" height="${h.toFixed(1)}" fill="${KIND_COLOURS[k]}"><title>${e(`${new Date(b.start).toISOString()} ${k}: ${n} (bucket total ${totals[i]})`)}</title></rect>`,
+          `<rect x="${x.toFixed(1)}" y="${y.toFixed(1)}" width="${barW.toFixed(1)}" height="${h.toFixed(1)}" fill="${KIND_COLOURS[k]}"><title>${e(`${isoTime(b.start)} ${k}: ${n} (bucket total ${totals[i]})`)}</title></rect>`,
         );
       }
     });
-    parts.push(`<text x="${left}" y="${top + plotH + 16}">${e(new Date(first).toISOString().replace('.000Z', 'Z'))}</text>`);
-    parts.push(`<text x="${left + plotW}" y="${top + plotH + 16}" text-anchor="end">${e(new Date(last + r.alerts.timeline.bucketMs).toISOString().replace('.000Z', 'Z'))}</text>`);
+    parts.push(`<text x="${left}" y="${top + plotH + 16}">${e(isoTime(first).replace('.000Z', 'Z'))}</text>`);
+    parts.push(`<text x="${left + plotW}" y="${top + plotH + 16}" text-anchor="end">${e(isoTime(last + r.alerts.timeline.bucketMs).replace('.000Z', 'Z'))}</text>`);
   }
   ALERT_KINDS.forEach((k, i) => {
     const x = left + i * 150;

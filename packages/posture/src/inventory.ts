@@ -64,7 +64,10 @@ export class BoundedInventory {
   }
 }
 
+/** ISO 8601 for any number: past the range of Date (±8.64e15 ms) it clamps instead of throwing. */
 export function isoTime(ms: number): string {
-  const d = new Date(ms);
-  return Number.isNaN(d.getTime()) ? new Date(0).toISOString() : d.toISOString();
+  if (Number.isNaN(ms)) return new Date(0).toISOString();
+  return new Date(Math.max(-MAX_DATE_MS, Math.min(MAX_DATE_MS, ms))).toISOString();
 }
+
+const MAX_DATE_MS = 8.64e15;

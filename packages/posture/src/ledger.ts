@@ -223,6 +223,9 @@ function emptyDecisions(): DecisionCounts {
   return { allow: 0, deny: 0, approved: 0, approval_denied: 0 };
 }
 
+/** How far an alert event's time may be from its span's end before the span's end is used. */
+const MAX_EVENT_SKEW_MS = 60 * 60 * 1000;
+
 function parseTime(iso: string | undefined, fallback: number): number {
   if (!iso) return fallback;
   const t = Date.parse(iso);
@@ -398,7 +401,11 @@ export class PostureLedger {
       const kind = a[ATTR_WARDEN_ALERT_KIND];
       const id = a[ATTR_WARDEN_ALERT_ID];
       if (typeof kind !== 'string' || typeof id !== 'string' || !ALERT_KINDS.includes(kind as AlertKind)) continue;
-      const time = ev.time ? ev.time[0] * 1e3 + ev.time[1] / 1e6 : span.endTime[0] * 1e3 + span.endTime[1] / 1e6;
+      // An alert is raised while its span is open; an event time far from the span's (a broken
+      // or hostile clock) would stretch the alerts chart over centuries, so the span's end counts.
+      const endMs = span.endTime[0] * 1e3 + span.endTime[1] / 1e6;
+      const eventMs = ev.time ? ev.time[0] * 1e3 + ev.time[1] / 1e6 : endMs;
+      const time = Math.abs(eventMs - endMs) <= MAX_EVENT_SKEW_MS ? eventMs : endMs;
       const severity = a[ATTR_WARDEN_ALERT_SEVERITY];
       this.observeAlertUnsafe({
         id,

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { ALERT_KINDS } from './alert-timeline';
 import { evidenceLabel, type EvidenceReport } from './evidence-report';
 import { revealDeceptiveChars } from './deceptive-chars';
+import { isoTime } from './inventory';
 import type { InventoryItem } from './inventory';
 
 /** The H2 sections, in order. */
@@ -138,7 +139,7 @@ export function renderMarkdown(r: EvidenceReport): string {
     push(
       table(
         ['Bucket start (UTC)', ...ALERT_KINDS],
-        tl.buckets.map((b) => [new Date(b.start).toISOString(), ...ALERT_KINDS.map((k) => b.counts[k])]),
+        tl.buckets.map((b) => [isoTime(b.start), ...ALERT_KINDS.map((k) => b.counts[k])]),
       ),
       '',
     );

@@ -1,4 +1,5 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { AuditLog } from '@warden/agents';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BasicTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
@@ -76,5 +77,53 @@ describe('warden report', () => {
     const cfg = io(dir);
     expect(await run(['--config', 'bad.json'], cfg.io)).toBe(1);
     expect(cfg.err.join('')).toMatch(/policies\[0\]\.mode/);
+  });
+
+  it('verifies the audit log named in the config itself, and never prints a verification it did not perform', async () => {
+    const dir = await recordTraces();
+    writeFileSync(join(dir, 'claims.json'), JSON.stringify({ auditLog: { path: 'missing-audit.jsonl', verified: true, entries: 42 } }));
+    const claimed = io(dir);
+    expect(await run(['--format', 'md', '--config', 'claims.json'], claimed.io)).toBe(0);
+    const md = claimed.out.join('');
+    expect(md).not.toMatch(/hash chain verified/);
+    expect(md).toMatch(/verification FAILED.*no such file/);
+
+    const log = new AuditLog({ destination: join(dir, 'audit.jsonl'), subscribe: false, hmacKey: 'report-key-0123456789' });
+    log.append('note');
+    await log.close();
+    writeFileSync(join(dir, 'real.json'), JSON.stringify({ auditLog: { path: 'audit.jsonl', hmacKeyEnv: 'WARDEN_REPORT_TEST_KEY' } }));
+    const noKey = io(dir);
+    expect(await run(['--format', 'md', '--config', 'real.json'], noKey.io)).toBe(0);
+    expect(noKey.out.join('')).toMatch(/verification FAILED.*HMAC key\) is not set/);
+    process.env.WARDEN_REPORT_TEST_KEY = 'report-key-0123456789';
+    const ok = io(dir);
+    expect(await run(['--format', 'md', '--config', 'real.json'], ok.io)).toBe(0);
+    delete process.env.WARDEN_REPORT_TEST_KEY;
+    expect(ok.out.join('')).toMatch(/hash chain verified\*\*, 2 entries/);
+  });
+
+  it('survives an alert event timestamped at the end of time, and never sends control characters to the terminal', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'warden-cli-report-hostile-'));
+    const file = join(dir, 'traces.jsonl');
+    const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(new FileSpanExporter({ path: file }))] });
+    const span = provider.getTracer('t').startSpan('chat', {
+      attributes: { [ATTR_GEN_AI_OPERATION_NAME]: 'chat', [ATTR_GEN_AI_REQUEST_MODEL]: 'm\u001b]0;PWNED\u0007', [ATTR_GEN_AI_AGENT_NAME]: 'a\u001b[31mred\r' },
+    });
+    span.addEvent('warden.alert', { 'warden.alert.kind': 'drift', 'warden.alert.id': 'x1', 'warden.alert.message': 'moved\u001b[2J' });
+    span.addEvent('warden.alert', { 'warden.alert.kind': 'drift', 'warden.alert.id': 'x2', 'warden.alert.message': 'moved again' });
+    span.end();
+    await provider.shutdown();
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    const line = JSON.parse(readFileSync(file, 'utf8')) as { resourceSpans: { scopeSpans: { spans: { events: { timeUnixNano: string }[] }[] }[] }[] };
+    // The largest time a Date can hold, in ns: the chart's end label used to overflow it.
+    line.resourceSpans[0]!.scopeSpans[0]!.spans[0]!.events[0]!.timeUnixNano = '8640000000000000000000';
+    writeFileSync(file, `${JSON.stringify(line)}\n`);
+    for (const format of ['html', 'md']) {
+      const x = io(dir);
+      expect(await run(['--traces', file, '--format', format], x.io)).toBe(0);
+      const text = x.out.join('');
+      expect(text).toContain('U+001B');
+      expect(text).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/);
+    }
   });
 });
