@@ -111,8 +111,13 @@ describe('AuditLog', () => {
     second.append('note', { n: 2, seq: 99, hash: 'spoof' });
     await second.close();
     const entries = readFileSync(f, 'utf8').trimEnd().split('\n').map((x) => JSON.parse(x) as AuditEntry);
-    expect(entries.map((e) => [e.seq, e.n])).toEqual([[1, 1], [2, 2]]);
-    expect(await verifyAuditLog(f)).toMatchObject({ ok: true, entries: 2 });
+    expect(entries.map((e) => [e.seq, e.type, e.n])).toEqual([
+      [1, 'log_opened', undefined],
+      [2, 'note', 1],
+      [3, 'log_opened', undefined],
+      [4, 'note', 2],
+    ]);
+    expect(await verifyAuditLog(f)).toMatchObject({ ok: true, entries: 4, mode: 'sha256' });
   });
 
   it('creates missing directories, refuses to continue a file that is not an audit log, reports an unreadable one', async () => {
@@ -120,7 +125,7 @@ describe('AuditLog', () => {
     const l = new AuditLog({ destination: nested, subscribe: false });
     l.append('note');
     await l.close();
-    expect(await verifyAuditLog(nested)).toMatchObject({ ok: true, entries: 1 });
+    expect(await verifyAuditLog(nested)).toMatchObject({ ok: true, entries: 2 });
     const notALog = join(dir, 'notes.txt');
     writeFileSync(notALog, 'hello\n');
     expect(() => new AuditLog({ destination: notALog, subscribe: false })).toThrow(/not an audit entry/);
@@ -136,7 +141,7 @@ describe('AuditLog', () => {
     const signed = new AuditLog({ destination: out, subscribe: false, hmacKey: 'k1' });
     signed.append('note', { at: new Date(0) });
     signed.append('note', { n: 2 });
-    expect(verifyAuditLogText(text, { hmacKey: 'k1' })).toMatchObject({ ok: true, entries: 2 });
+    expect(verifyAuditLogText(text, { hmacKey: 'k1' })).toMatchObject({ ok: true, entries: 3, mode: 'hmac-sha256' });
     expect(verifyAuditLogText(text).ok).toBe(false);
     expect(verifyAuditLogText(text, { hmacKey: 'k2' }).ok).toBe(false);
   });

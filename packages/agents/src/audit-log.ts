@@ -1,5 +1,6 @@
 import { createHash, createHmac } from 'node:crypto';
 import { closeSync, createReadStream, createWriteStream, existsSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
+import { AuditFileLock, checkpointPathOf, checkpointSignature, readCheckpoint, readLogTail, truncateTail, writeCheckpoint, type AuditCheckpoint } from './audit-file';
 import { dirname } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Writable } from 'node:stream';
@@ -35,10 +36,17 @@ export interface AuditLogOptions extends AuditHashOptions {
   now?: () => number;
   /** Bytes waiting for a slow destination above which entries are dropped and counted. Default 8 MiB. */
   maxBufferedBytes?: number;
+  /**
+   * Keep a checkpoint (entry count + last hash, HMAC-signed when keyed) every this many entries
+   * and at close, in `checkpointPath`: an anchor outside the log that shows lines cut off its
+   * end. File destinations only. Default 1000; 0 turns checkpoints off.
+   */
+  checkpointEvery?: number;
+  /** Default: `<destination>.checkpoint`. */
+  checkpointPath?: string;
 }
 
 const RESERVED = new Set(['seq', 'time', 'type', 'prevHash', 'hash']);
-const MAX_TAIL_BYTES = 4 * 1024 * 1024;
 
 /** JSON with object keys sorted at every level: the form that is hashed. */
 export function canonicalJson(value: unknown): string {
@@ -63,37 +71,16 @@ export function auditEntryHash(entry: Omit<AuditEntry, 'hash'> & { hash?: string
   return h.update(String(entry.prevHash)).update(canonicalJson(body)).digest('hex');
 }
 
-/** The last non-empty line of a file, read from its end so a large log is not loaded. */
-function lastLineOf(path: string): string | undefined {
-  const size = statSync(path).size;
-  if (size === 0) return undefined;
-  const fd = openSync(path, 'r');
-  try {
-    let text = '';
-    let pos = size;
-    while (pos > 0 && size - pos < MAX_TAIL_BYTES) {
-      const n = Math.min(64 * 1024, pos);
-      pos -= n;
-      const buf = Buffer.alloc(n);
-      readSync(fd, buf, 0, n, pos);
-      text = buf.toString('utf8') + text;
-      const trimmed = text.replace(/\n+$/, '');
-      const nl = trimmed.lastIndexOf('\n');
-      if (nl >= 0) return trimmed.slice(nl + 1);
-      if (pos === 0) return trimmed;
-    }
-    throw new Error(`last line of ${path} is longer than ${MAX_TAIL_BYTES} bytes`);
-  } finally {
-    closeSync(fd);
-  }
-}
-
 /**
  * An append-only JSONL audit log of agent actions, policy decisions and alerts. Each entry
  * carries the hash of the one before it, so an edited, removed, inserted or reordered line
- * breaks the chain that `verifyAuditLog` checks. Writes stream to the destination; when it
- * falls behind by more than `maxBufferedBytes`, entries are dropped and the count is logged
- * as an `entries_dropped` entry once it catches up, so memory stays bounded.
+ * breaks the chain that `verifyAuditLog` checks. With `hmacKey` the chain is an HMAC chain:
+ * nobody without the key can rewrite the file and recompute it. Each writer starts with a
+ * `log_opened` entry (mode, pid), so a log is never empty; a file has one writer at a time
+ * (a lock file); a line torn by a crash or a full disk is cut off at the next start and
+ * recorded in a `recovered` entry, so a crash never reads as an edit. Writes stream to the
+ * destination; when it falls behind by more than `maxBufferedBytes`, entries are dropped and
+ * the count is logged as an `entries_dropped` entry once it catches up, so memory stays bounded.
  */
 export class AuditLog {
   private readonly stream: Writable;
@@ -102,6 +89,9 @@ export class AuditLog {
   private readonly maxBuffered: number;
   private readonly hashOptions: AuditHashOptions;
   private readonly unsubscribe: (() => void) | undefined;
+  private readonly lock: AuditFileLock | undefined;
+  private readonly checkpointPath: string | undefined;
+  private readonly checkpointEvery: number;
   private prevHash = AUDIT_GENESIS_HASH;
   private nextSeq = 1;
   private droppedSinceLast = 0;
@@ -113,27 +103,22 @@ export class AuditLog {
     this.now = options.now ?? Date.now;
     this.maxBuffered = options.maxBufferedBytes ?? 8 * 1024 * 1024;
     this.hashOptions = options.hmacKey !== undefined ? { hmacKey: options.hmacKey } : {};
+    this.checkpointEvery = options.checkpointEvery ?? 1000;
+    let recovered: Record<string, unknown> | undefined;
     if (typeof options.destination === 'string') {
       const path = options.destination;
-      if (existsSync(path)) {
-        // Continue the existing chain rather than start a second one in the same file.
-        const last = lastLineOf(path);
-        if (last !== undefined) {
-          let entry: Partial<AuditEntry> = {};
-          try {
-            entry = JSON.parse(last) as Partial<AuditEntry>;
-          } catch {
-            // reported below as not an audit entry
-          }
-          if (typeof entry.seq !== 'number' || typeof entry.hash !== 'string')
-            throw new A.WardenConfigError(`Audit log ${path}: its last line is not an audit entry (no seq/hash)`);
-          this.nextSeq = entry.seq + 1;
-          this.prevHash = entry.hash;
-        }
-      }
       mkdirSync(dirname(path), { recursive: true });
-      this.stream = createWriteStream(path, { flags: 'a' });
+      this.lock = AuditFileLock.acquire(path);
+      try {
+        if (existsSync(path)) recovered = this.continueChainOf(path);
+        // Created owner-only: entries name agents, tools and decisions.
+        this.stream = createWriteStream(path, { flags: 'a', mode: 0o600 });
+      } catch (e) {
+        this.lock.release();
+        throw e;
+      }
       this.ownsStream = true;
+      this.checkpointPath = this.checkpointEvery > 0 ? (options.checkpointPath ?? checkpointPathOf(path)) : undefined;
     } else {
       this.stream = options.destination;
       this.ownsStream = false;
@@ -142,7 +127,47 @@ export class AuditLog {
       this.broken = true;
       reportInternalError('agents.auditLog.write', e);
     });
+    this.write('log_opened', { mode: this.mode, pid: process.pid });
+    if (recovered) this.write('recovered', recovered);
     this.unsubscribe = options.subscribe === false ? undefined : onWardenEvent((e) => this.recordEvent(e));
+  }
+
+  /** 'hmac-sha256' when the chain is keyed, else 'sha256'. */
+  get mode(): AuditCheckpoint['alg'] {
+    return this.hashOptions.hmacKey !== undefined ? 'hmac-sha256' : 'sha256';
+  }
+
+  /**
+   * Picks up the chain of an existing file. A line the previous writer never finished (no
+   * newline: a crash or a full disk) is cut off and described in a `recovered` entry; a
+   * complete last line that is not an audit entry is an edit, and refused.
+   */
+  private continueChainOf(path: string): Record<string, unknown> | undefined {
+    const tail = readLogTail(path);
+    let recovered: Record<string, unknown> | undefined;
+    if (tail.tornBytes > 0) {
+      truncateTail(path, tail.tornBytes);
+      recovered = {
+        reason: 'torn_last_line',
+        truncatedBytes: tail.tornBytes,
+        tornSha256: createHash('sha256').update(tail.torn).digest('hex'),
+        tornStart: tail.torn.slice(0, 200),
+      };
+    }
+    if (tail.lastLine === undefined) return recovered;
+    let entry: Partial<AuditEntry> = {};
+    try {
+      entry = JSON.parse(tail.lastLine) as Partial<AuditEntry>;
+    } catch {
+      // reported below as not an audit entry
+    }
+    if (typeof entry.seq !== 'number' || typeof entry.hash !== 'string')
+      throw new A.WardenConfigError(
+        `Audit log ${path}: its last complete line is not an audit entry (no seq/hash); run \`warden audit verify ${path}\` to see where it was changed`,
+      );
+    this.nextSeq = entry.seq + 1;
+    this.prevHash = entry.hash;
+    return recovered;
   }
 
   /** Hash of the newest entry: keep it elsewhere (a ticket, a metric) to detect truncation. */
@@ -182,10 +207,22 @@ export class AuditLog {
     body.prevHash = entry.prevHash;
     const hash = auditEntryHash(body as Omit<AuditEntry, 'hash'>, this.hashOptions);
     const full = { ...body, hash } as AuditEntry;
-    this.stream.write(`${JSON.stringify(full)}\n`);
+    const due = this.checkpointPath !== undefined && full.seq % this.checkpointEvery === 0;
+    // The checkpoint is written once its entry is on disk, so a crash never leaves an anchor
+    // pointing past the end of the log.
+    this.stream.write(`${JSON.stringify(full)}\n`, due ? () => this.checkpoint(full) : undefined);
     this.prevHash = hash;
     this.nextSeq++;
     return full;
+  }
+
+  private checkpoint(last: AuditEntry): void {
+    if (this.checkpointPath === undefined || this.broken) return;
+    safely('agents.auditLog.checkpoint', () => {
+      const cp: AuditCheckpoint = { seq: last.seq, hash: last.hash, time: last.time, alg: this.mode };
+      if (this.hashOptions.hmacKey !== undefined) cp.signature = checkpointSignature(cp, this.hashOptions.hmacKey);
+      writeCheckpoint(this.checkpointPath as string, cp);
+    });
   }
 
   /** Records a Warden event from the core bus (policy decisions, alerts, scans). */
@@ -211,17 +248,22 @@ export class AuditLog {
     });
   }
 
-  /** Stops recording; ends the file stream it opened (a stream passed in is left open). */
+  /** Stops recording; writes the final checkpoint, ends the file stream it opened (a stream passed in is left open) and releases the file. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.unsubscribe?.();
     await this.flush();
     this.closed = true;
-    if (!this.ownsStream || this.broken) return;
-    await new Promise<void>((resolve) => {
-      this.stream.once('error', () => resolve());
-      this.stream.end(() => resolve());
-    });
+    if (this.nextSeq > 1 && !this.broken && this.checkpointPath !== undefined) {
+      this.checkpoint({ seq: this.nextSeq - 1, hash: this.prevHash, time: new Date(this.now()).toISOString() } as AuditEntry);
+    }
+    if (this.ownsStream && !this.broken) {
+      await new Promise<void>((resolve) => {
+        this.stream.once('error', () => resolve());
+        this.stream.end(() => resolve());
+      });
+    }
+    this.lock?.release();
   }
 }
 
@@ -302,9 +344,17 @@ export interface AuditVerification {
   entries: number;
   /** Hash of the last good entry: compare with an anchor kept elsewhere to detect truncation. */
   lastHash: string;
+  /** What was verified: an HMAC chain (with the key given) or a plain sha256 chain, which anyone with write access could recompute. */
+  mode: 'hmac-sha256' | 'sha256';
   /** 1-based line number of the first line that breaks the chain. */
   firstBadLine?: number;
   problem?: string;
+  /** The last line is incomplete: the writer stopped mid-line (a crash or a full disk), not an edit. */
+  torn?: boolean;
+  /** `recovered` entries: starts that cut off a line torn by a crash. */
+  recoveries?: number;
+  /** The checkpoint the log was checked against, when there was one. */
+  checkpoint?: { seq: number; path?: string };
 }
 
 export interface VerifyAuditLogOptions extends AuditHashOptions {
@@ -312,27 +362,64 @@ export interface VerifyAuditLogOptions extends AuditHashOptions {
   start?: { seq: number; prevHash: string };
   /** The hash the last entry must have (an anchor kept elsewhere): detects lines cut off the end. */
   expectLastHash?: string;
+  /**
+   * A checkpoint the log must contain (entry `seq` with `hash`; signed under the key for a keyed
+   * log): a file path or the checkpoint itself. For a file, `<file>.checkpoint` is used when it
+   * exists unless this is false.
+   */
+  checkpoint?: string | AuditCheckpoint | false;
 }
 
 /** Checks lines one at a time, so a file of any size is verified in constant memory. */
 class ChainVerifier {
   private line = 0;
   private entries = 0;
+  private recoveries = 0;
   private prevHash: string;
   private nextSeq: number;
   private pendingBlank = 0;
+  private checkpointSeen = false;
+  private readonly mode: AuditVerification['mode'];
   result: AuditVerification | undefined;
 
-  constructor(private readonly options: VerifyAuditLogOptions) {
+  constructor(
+    private readonly options: VerifyAuditLogOptions,
+    private readonly checkpoint?: { cp: AuditCheckpoint; path?: string },
+  ) {
     this.prevHash = options.start?.prevHash ?? AUDIT_GENESIS_HASH;
     this.nextSeq = options.start?.seq ?? 1;
+    this.mode = options.hmacKey !== undefined ? 'hmac-sha256' : 'sha256';
+    if (checkpoint) this.checkCheckpointSignature(checkpoint.cp);
   }
 
-  private fail(problem: string): void {
-    this.result = { ok: false, entries: this.entries, lastHash: this.prevHash, firstBadLine: this.line, problem };
+  private fail(problem: string, extra: Partial<AuditVerification> = {}): void {
+    this.result = { ...this.summary(), ok: false, ...(this.line > 0 ? { firstBadLine: this.line } : {}), problem, ...extra };
   }
 
-  feed(raw: string): void {
+  private summary(): AuditVerification {
+    return {
+      ok: true,
+      entries: this.entries,
+      lastHash: this.prevHash,
+      mode: this.mode,
+      ...(this.recoveries ? { recoveries: this.recoveries } : {}),
+      ...(this.checkpoint ? { checkpoint: { seq: this.checkpoint.cp.seq, ...(this.checkpoint.path ? { path: this.checkpoint.path } : {}) } } : {}),
+    };
+  }
+
+  private checkCheckpointSignature(cp: AuditCheckpoint): void {
+    if (cp.alg !== this.mode)
+      return this.fail(
+        cp.alg === 'hmac-sha256'
+          ? 'the checkpoint is of a keyed (HMAC) log: verify it with its key'
+          : 'the checkpoint is of an unkeyed log, but a key was given: the keyed log may have been replaced',
+      );
+    if (this.options.hmacKey !== undefined && cp.signature !== checkpointSignature(cp, this.options.hmacKey))
+      this.fail('the checkpoint signature does not verify under the key: the checkpoint was forged or the key is wrong');
+  }
+
+  /** `last` marks the final piece of a text that did not end with a newline. */
+  feed(raw: string, last = false): void {
     if (this.result) return;
     this.line++;
     const text = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
@@ -348,10 +435,21 @@ class ChainVerifier {
     try {
       entry = JSON.parse(text) as AuditEntry;
     } catch {
+      if (last)
+        return this.fail(
+          `line ${this.line} is incomplete: the writer stopped mid-line (a crash or a full disk), not an edit; the ${this.entries} entries before it verify, and the next start of the log cuts it off and records a \`recovered\` entry`,
+          { torn: true },
+        );
       return this.fail(`line ${this.line} is not valid JSON`);
     }
     if (typeof entry !== 'object' || entry === null || typeof entry.seq !== 'number' || typeof entry.prevHash !== 'string' || typeof entry.hash !== 'string')
       return this.fail(`line ${this.line} is not an audit entry (seq, prevHash and hash are required)`);
+    if (entry.type === 'log_opened' && typeof entry.mode === 'string' && entry.mode !== this.mode)
+      return this.fail(
+        entry.mode === 'hmac-sha256'
+          ? `line ${this.line}: this log is keyed (HMAC); verify it with its key`
+          : `line ${this.line}: this part of the log is not keyed, but a key was given: a plain chain was written or substituted here`,
+      );
     if (auditEntryHash(entry, this.options) !== entry.hash)
       return this.fail(`line ${this.line} (seq ${entry.seq}) was edited: its hash does not match its content`);
     if (entry.prevHash !== this.prevHash)
@@ -359,6 +457,12 @@ class ChainVerifier {
         `line ${this.line} (seq ${entry.seq}) does not follow the entry before it: expected seq ${this.nextSeq}; a line was removed, inserted or moved here`,
       );
     if (entry.seq !== this.nextSeq) return this.fail(`line ${this.line}: expected seq ${this.nextSeq}, found ${entry.seq}`);
+    if (this.checkpoint && entry.seq === this.checkpoint.cp.seq) {
+      if (entry.hash !== this.checkpoint.cp.hash)
+        return this.fail(`line ${this.line} (seq ${entry.seq}) is not the entry the checkpoint recorded: the log was rewritten from here on`);
+      this.checkpointSeen = true;
+    }
+    if (entry.type === 'recovered') this.recoveries++;
     this.prevHash = entry.hash;
     this.nextSeq++;
     this.entries++;
@@ -366,45 +470,100 @@ class ChainVerifier {
 
   finish(): AuditVerification {
     if (this.result) return this.result;
+    if (this.entries === 0) {
+      this.fail('the log has no entries: a log written by Warden always starts with a log_opened entry, so it was emptied or never written');
+      return this.result as unknown as AuditVerification;
+    }
+    if (this.checkpoint && !this.checkpointSeen) {
+      this.line++;
+      this.fail(`the log ends at seq ${this.nextSeq - 1} but its checkpoint recorded seq ${this.checkpoint.cp.seq}: entries were cut off the end`);
+      return this.result as unknown as AuditVerification;
+    }
     if (this.options.expectLastHash !== undefined && this.options.expectLastHash !== this.prevHash) {
       this.line++;
       this.fail(`the log ends at seq ${this.nextSeq - 1} but the expected last hash is not there: entries were cut off the end`);
       return this.result as unknown as AuditVerification;
     }
-    return { ok: true, entries: this.entries, lastHash: this.prevHash };
+    return this.summary();
   }
+}
+
+function resolveCheckpoint(option: VerifyAuditLogOptions['checkpoint'], file: string | undefined): { cp: AuditCheckpoint; path?: string } | undefined {
+  if (option === false) return undefined;
+  if (typeof option === 'object') return { cp: option };
+  const path = option ?? (file !== undefined ? checkpointPathOf(file) : undefined);
+  if (path === undefined || (option === undefined && !existsSync(path))) return undefined;
+  return { cp: readCheckpoint(path), path };
 }
 
 /** Verifies the hash chain of audit log text (already in memory). */
 export function verifyAuditLogText(text: string, options: VerifyAuditLogOptions = {}): AuditVerification {
-  const v = new ChainVerifier(options);
+  let checkpoint: ReturnType<typeof resolveCheckpoint>;
+  try {
+    checkpoint = resolveCheckpoint(options.checkpoint, undefined);
+  } catch (e) {
+    return unreadable(options, (e as Error).message);
+  }
+  const v = new ChainVerifier(options, checkpoint);
   let start = 0;
   while (start < text.length && !v.result) {
     const nl = text.indexOf('\n', start);
     const end = nl === -1 ? text.length : nl;
-    v.feed(text.slice(start, end));
+    v.feed(text.slice(start, end), nl === -1);
     start = end + 1;
   }
   return v.finish();
 }
 
+function unreadable(options: VerifyAuditLogOptions, problem: string): AuditVerification {
+  return { ok: false, entries: 0, lastHash: AUDIT_GENESIS_HASH, mode: options.hmacKey !== undefined ? 'hmac-sha256' : 'sha256', problem };
+}
+
+/** Whether a file's last byte is a newline (a writer that finished its last line). */
+function endsWithNewline(path: string): boolean {
+  const size = statSync(path).size;
+  if (size === 0) return true;
+  const fd = openSync(path, 'r');
+  try {
+    const b = Buffer.alloc(1);
+    readSync(fd, b, 0, 1, size - 1);
+    return b[0] === 0x0a;
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /**
  * Verifies an audit log: a file path (streamed line by line), or the log's text itself
  * (anything containing a newline or starting with `{`). Reports the first line that
- * breaks the chain: edited, removed, inserted or reordered entries.
+ * breaks the chain (edited, removed, inserted or reordered entries), a torn last line (a
+ * crash, told apart from an edit), a mode other than the one asked for (a key given for a
+ * plain chain, or none for a keyed one), and lines cut off the end against a checkpoint.
  */
 export async function verifyAuditLog(fileOrText: string, options: VerifyAuditLogOptions = {}): Promise<AuditVerification> {
   if (fileOrText.includes('\n') || fileOrText.trimStart().startsWith('{') || fileOrText === '') return verifyAuditLogText(fileOrText, options);
-  const v = new ChainVerifier(options);
+  let checkpoint: ReturnType<typeof resolveCheckpoint>;
+  let finished: boolean;
+  try {
+    finished = endsWithNewline(fileOrText);
+    checkpoint = resolveCheckpoint(options.checkpoint, fileOrText);
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    return unreadable(options, err.code ? `cannot read ${fileOrText}: ${err.message}` : err.message);
+  }
+  const v = new ChainVerifier(options, checkpoint);
   const input = createReadStream(fileOrText, { encoding: 'utf8' });
   const lines = createInterface({ input, crlfDelay: Infinity });
+  let pending: string | undefined;
   try {
     for await (const line of lines) {
-      v.feed(line);
+      if (pending !== undefined) v.feed(pending);
+      pending = line;
       if (v.result) break;
     }
+    if (pending !== undefined && !v.result) v.feed(pending, !finished);
   } catch (e) {
-    return { ok: false, entries: 0, lastHash: AUDIT_GENESIS_HASH, problem: `cannot read ${fileOrText}: ${(e as Error).message}` };
+    return unreadable(options, `cannot read ${fileOrText}: ${(e as Error).message}`);
   } finally {
     lines.close();
     input.destroy();

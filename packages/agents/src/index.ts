@@ -28,6 +28,7 @@ export {
   type AuditVerification,
   type VerifyAuditLogOptions,
 } from './audit-log';
+export { readCheckpoint, checkpointPathOf, type AuditCheckpoint } from './audit-file';
 export type { FinishedSpan, WardenSpanProcessor } from './finished-span';
 export {
   MultiTurnRiskScorer,

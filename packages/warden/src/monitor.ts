@@ -13,7 +13,7 @@ import {
 } from '@opentelemetry/sdk-trace-base';
 import {
   AgentGraphSpanProcessor,
-  AuditLog,
+  type AuditLog,
   AuditLogSpanProcessor,
   createPolicyGuard,
   loadPolicies,
@@ -42,6 +42,7 @@ import { resolveMetricReader, resolveTraceExporter, type ExporterKind } from './
 import type { WardenEvents } from './events';
 import { monitorOptionsSchema, type MonitorOptions, type ParsedMonitorOptions } from './options';
 import { WardenSpanProcessor } from './span-processors';
+import { openAuditLog, type AuditLogSetup } from './audit-settings';
 
 /** What monitor() returns: typed events, the processors, flush and shutdown. */
 export class Warden extends EventEmitter<WardenEvents> {
@@ -82,6 +83,7 @@ export class Warden extends EventEmitter<WardenEvents> {
       ledger: PostureLedger;
       guard: PolicyGuard | undefined;
       auditLog: AuditLog | undefined;
+      audit: AuditLogSetup | undefined;
       cleanups: (() => void)[];
     },
   ) {
@@ -95,6 +97,7 @@ export class Warden extends EventEmitter<WardenEvents> {
     this.multiTurn = parts.multiTurn;
     this.policyGuard = parts.guard;
     this.auditLog = parts.auditLog;
+    this.audit = parts.audit;
     this.cleanups.push(...parts.cleanups);
     this.timeoutMs = options.shutdownTimeoutMs ?? 5000;
     this.spanProcessor = new WardenSpanProcessor(parts.wardenProcessors);
@@ -186,10 +189,10 @@ export class Warden extends EventEmitter<WardenEvents> {
   }
 
   private auditVerification: AuditLogFact | undefined;
+  private readonly audit: AuditLogSetup | undefined;
 
   private auditLogFact(): AuditLogFact {
-    const destination = this.options.auditLog;
-    return this.auditVerification ?? { path: typeof destination === 'string' ? destination : '(stream)' };
+    return this.auditVerification ?? { path: this.audit?.path ?? '(stream)' };
   }
 
   /**
@@ -197,10 +200,11 @@ export class Warden extends EventEmitter<WardenEvents> {
    * evidence. Flushes pending entries first.
    */
   async verifyAuditLog(): Promise<AuditVerification | undefined> {
-    const destination = this.options.auditLog;
-    if (!this.auditLog || typeof destination !== 'string') return undefined;
+    const destination = this.audit?.path;
+    if (!this.auditLog || destination === undefined) return undefined;
     await this.auditLog.flush();
-    const result = await verifyAuditLog(destination);
+    // The same key as the writer's: a substituted plain chain does not verify.
+    const result = await verifyAuditLog(destination, this.audit?.verifyOptions);
     this.auditVerification = {
       path: destination,
       verified: result.ok,
@@ -319,7 +323,8 @@ export function monitor(options: MonitorOptions = {}): Warden {
     setToolGuard(guard);
     cleanups.push(() => setToolGuard(undefined));
   }
-  const auditLog = parsed.auditLog ? new AuditLog({ destination: parsed.auditLog as string }) : undefined;
+  const audit = openAuditLog(parsed.auditLog);
+  const auditLog = audit?.log;
 
   const multiTurn = new MultiTurnRiskSpanProcessor();
   const wardenProcessors: SpanProcessor[] = [
@@ -346,6 +351,7 @@ export function monitor(options: MonitorOptions = {}): Warden {
     ledger,
     guard,
     auditLog,
+    audit,
     cleanups,
     exporterKind: traces.kind,
     memory: traces.memory,

@@ -50,12 +50,30 @@ export const monitorOptionsSchema = z
     approve: z
       .custom<(call: unknown) => boolean | Promise<boolean>>((v) => typeof v === 'function', { message: 'expected a function (call) => boolean | Promise<boolean>' })
       .optional(),
-    /** Append-only, hash-chained audit log: a file path or a writable stream. */
+    /**
+     * Append-only, hash-chained audit log: a file path, a writable stream, or
+     * `{ path, hmacKey | hmacKeyEnv, checkpointEvery }` for a keyed (HMAC) chain with signed checkpoints.
+     */
     auditLog: z
       .union([
         z.string().min(1),
+        z
+          .object({
+            path: z.string().min(1),
+            /** HMAC-SHA256 key: nobody without it can rewrite the log and recompute the chain. */
+            hmacKey: z
+              .union([z.string(), z.instanceof(Buffer)])
+              .refine((k) => Buffer.byteLength(k) >= 16, 'expected a key of at least 16 bytes')
+              .optional(),
+            /** Name of the environment variable holding the key (kept out of code and config files). */
+            hmacKeyEnv: z.string().min(1).optional(),
+            /** A signed checkpoint (entry count + last hash) every this many entries and at shutdown. Default 1000; 0 turns it off. */
+            checkpointEvery: z.number().int().nonnegative().optional(),
+          })
+          .strict()
+          .refine((o) => !(o.hmacKey !== undefined && o.hmacKeyEnv !== undefined), 'give hmacKey or hmacKeyEnv, not both'),
         z.custom<NodeJS.WritableStream>((v) => typeof (v as NodeJS.WritableStream | undefined)?.write === 'function', {
-          message: 'expected a file path or a writable stream',
+          message: 'expected a file path, { path, hmacKey?, hmacKeyEnv?, checkpointEvery? } or a writable stream',
         }),
       ])
       .optional(),
