@@ -118,6 +118,7 @@ describe('policy guard', () => {
         } else {
           expect(error).toBeUndefined();
           expect(ran).toBe(true);
+          expect(exporter.getFinishedSpans().find((s) => s.name === `execute_tool ${c.tool}`)?.attributes[ATTR_WARDEN_POLICY_DECISION]).toBe('audit_deny');
         }
         expect(alerts).toHaveLength(1);
         expect(alerts[0]).toMatchObject({
@@ -129,7 +130,7 @@ describe('policy guard', () => {
         });
         expect(alerts[0].traceIds).toHaveLength(1);
         expect(decisions).toHaveLength(1);
-        expect(decisions[0]).toMatchObject({ agent: 'research', tool: c.tool, mode, decision: 'deny', rule: expectedRule, source: 'traceTool' });
+        expect(decisions[0]).toMatchObject({ agent: 'research', tool: c.tool, mode, decision: mode === 'audit' ? 'audit_deny' : 'deny', rule: expectedRule, source: 'traceTool' });
         expect(guard.stats()[mode === 'enforce' ? 'denied' : 'auditViolations']).toBe(1);
       });
     }
@@ -281,7 +282,7 @@ describe('policy_violation alert cool-down', () => {
     setToolGuard(guard);
     for (let i = 0; i < 5; i++) await runAs('bot', 'delete_db', {});
     expect(alerts).toHaveLength(1);
-    expect(decisions.filter((d) => d.decision === 'deny')).toHaveLength(5);
+    expect(decisions.filter((d) => d.decision === 'audit_deny')).toHaveLength(5);
     await runAs('bot', 'drop_table', {});
     expect(alerts.map((a) => a.subject.tool)).toEqual(['delete_db', 'drop_table']);
     clock += 60_001;

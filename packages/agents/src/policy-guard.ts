@@ -6,6 +6,7 @@ import {
   publishWardenEvent,
   reportInternalError,
   safely,
+  violationDecision,
   type Alert,
   type PolicyDecisionEvidence,
   type Severity,
@@ -290,7 +291,7 @@ export function createPolicyGuard(policies: readonly (PolicyInput | Policy)[], o
 
   const violate = (call: ToolCallCheck, p: CompiledPolicy, v: Violation, time: number): ToolGuardDecision => {
     const mode = p.policy.mode;
-    publish(decisionOf(call, mode, v.rule === 'approval_denied' ? 'approval_denied' : 'deny', time, v));
+    publish(decisionOf(call, mode, v.rule === 'approval_denied' ? 'approval_denied' : violationDecision(mode), time, v));
     raise(call, v, mode, time);
     if (mode === 'audit') {
       stats.auditViolations++;
@@ -361,7 +362,7 @@ export function createPolicyGuard(policies: readonly (PolicyInput | Policy)[], o
         const p = policyFor(call.agent?.name);
         if (!p) return;
         const v = evaluate(p, call);
-        publish(decisionOf(call, p.policy.mode, v ? 'deny' : 'allow', time, v));
+        publish(decisionOf(call, p.policy.mode, v ? violationDecision(p.policy.mode) : 'allow', time, v));
         if (!v) return;
         stats.requestedViolations++;
         raise(call, v, 'requested', time);

@@ -13,7 +13,7 @@ import { context } from '@opentelemetry/api';
 import {
   ATTR_WARDEN_SOURCE,
   GEN_AI_OPERATION,
-  getToolGuard,
+  observeRequestedTools,
   reportInternalError,
   resolveAgent,
   resolveContentPolicy,
@@ -22,7 +22,6 @@ import {
   StreamWatch,
   UnsupportedClientError,
   wardenTracer,
-  type AgentIdentity,
   type InputMessage,
   type MessagePart,
   type ModelCallSpan,
@@ -83,7 +82,7 @@ export function wardenMiddleware(options?: WardenAISDKOptions): LanguageModelMid
       safely('ai-sdk.recordGenerate', () => {
         const response = generateResponse(result, call.content.enabled);
         call.recordResponse(response);
-        observeRequestedTools(response.toolCalls, opts.agent);
+        observeRequestedTools(response.toolCalls, call.start.agent, call.span.spanContext().traceId);
       });
       call.end();
       return result;
@@ -254,14 +253,6 @@ function generateResponse(result: LanguageModelV3GenerateResult, withContent: bo
   };
 }
 
-function observeRequestedTools(toolCalls: RequestedToolCall[] | undefined, agentOption: string | AgentIdentity | undefined): void {
-  const guard = getToolGuard();
-  if (!guard?.observeRequested || !toolCalls?.length) return;
-  const agent = resolveAgent(agentOption);
-  for (const t of toolCalls)
-    safely('ai-sdk.observeRequested', () => guard.observeRequested?.({ tool: t.name, agent, arguments: t.arguments, source: 'model', callId: t.id }));
-}
-
 /** What a stream told us so far, folded part by part. */
 class StreamedResponse {
   private id: string | undefined;
@@ -332,7 +323,7 @@ function watchStream(
     onEnd: (outcome, error) => {
       call.recordResponse(folded.response());
       if (outcome === 'error' || outcome === 'aborted') call.recordError(error);
-      if (outcome === 'completed') observeRequestedTools(folded.requestedTools, opts.agent);
+      if (outcome === 'completed') observeRequestedTools(folded.requestedTools, call.start.agent, call.span.spanContext().traceId);
       call.end(outcome);
     },
   }, { idleTimeoutMs: opts.streamIdleTimeoutMs });

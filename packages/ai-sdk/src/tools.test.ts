@@ -183,7 +183,7 @@ describe('policies', () => {
       const { tools, ran } = orderTools();
       await generateText({ model: openai.chat('m'), tools: wardenTools(tools), prompt: 'x', stopWhen: stepCountIs(3) });
       expect(ran).toEqual(['lookup_order:A1']);
-      expect(reported).toContain('core.traceTool.guard');
+      expect(reported).toContain('core.enforceToolPolicy');
     } finally {
       off();
     }

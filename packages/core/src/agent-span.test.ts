@@ -240,7 +240,7 @@ describe('traceAgent and traceTool', () => {
     } finally {
       off();
     }
-    expect(errors).toContain('core.traceTool.guard');
+    expect(errors).toContain('core.enforceToolPolicy');
   });
 });
 

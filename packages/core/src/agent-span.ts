@@ -3,7 +3,6 @@ import {
   createContextKey,
   propagation,
   SpanKind,
-  SpanStatusCode,
   trace,
   type Attributes,
   type Context,
@@ -11,11 +10,12 @@ import {
 } from '@opentelemetry/api';
 import { getActiveAgent, resolveAgent, setActiveAgent, type AgentIdentity } from './agent-context';
 import { resolveContentPolicy, type ContentCaptureOptions } from './content';
-import { getToolGuard, type ToolCallCheck, type ToolGuardDecision } from './guard';
-import { errorTypeOf } from './model-call-span';
+import type { ToolCallCheck } from './guard';
 import { reportInternalError, safely } from './registry';
 import * as A from './semconv';
+import { recordSpanFailure } from './span-failure';
 import { StreamWatch, type StreamWatchOptions } from './stream-watch';
+import { enforceToolPolicy } from './tool-policy';
 import type { StreamOutcome } from './model-call-span';
 import { wardenTracer } from './tracer';
 
@@ -63,14 +63,6 @@ function isAsyncIterable(v: unknown): v is AsyncIterableObject {
     v !== null &&
     typeof (v as Partial<AsyncIterableObject>)[Symbol.asyncIterator] === 'function'
   );
-}
-
-function recordFailure(span: Span, err: unknown): void {
-  safely('core.agentSpan.recordError', () => {
-    span.setAttribute(A.ATTR_ERROR_TYPE, errorTypeOf(err));
-    span.setStatus({ code: SpanStatusCode.ERROR, message: err instanceof Error ? err.message : String(err) });
-    if (err instanceof Error) span.recordException(err);
-  });
 }
 
 function endSpan(span: Span, outcome?: StreamOutcome): void {
@@ -144,7 +136,7 @@ function settle<R>(
   const finishValue = (value: unknown): void => {
     if (isAsyncIterable(value)) {
       bindStream(value, ctx, options, (outcome, error) => {
-        if (outcome === 'error' || outcome === 'aborted') recordFailure(span, error);
+        if (outcome === 'error' || outcome === 'aborted') recordSpanFailure(span, error);
         endSpan(span, outcome);
       });
       return;
@@ -155,7 +147,7 @@ function settle<R>(
   // Only real promises: calling then() on a lazy thenable (a query builder) would run it twice.
   if (result instanceof Promise) {
     result.then(finishValue, (err: unknown) => {
-      recordFailure(span, err);
+      recordSpanFailure(span, err);
       endSpan(span);
     });
     return result;
@@ -217,7 +209,7 @@ export function traceAgent<A extends unknown[], R>(
     try {
       result = context.with(ctx, () => fn.apply(this, args));
     } catch (err) {
-      recordFailure(s, err);
+      recordSpanFailure(s, err);
       endSpan(s);
       throw err;
     }
@@ -227,13 +219,6 @@ export function traceAgent<A extends unknown[], R>(
 
 function toolArguments(args: unknown[]): unknown {
   return args.length === 1 ? args[0] : args;
-}
-
-function recordDecision(span: Span, decision: ToolGuardDecision): void {
-  safely('core.traceTool.decision', () => {
-    span.setAttribute(A.ATTR_WARDEN_POLICY_DECISION, decision.error ? 'deny' : decision.allowed ? 'allow' : 'audit_deny');
-    if (decision.rule) span.setAttribute(A.ATTR_WARDEN_POLICY_RULE, decision.rule);
-  });
 }
 
 /**
@@ -289,40 +274,22 @@ export function traceTool<A extends unknown[], R>(
     const s = span;
     const c = ctx;
 
-    const guard = getToolGuard();
-    if (guard) {
-      let decision: ToolGuardDecision | undefined;
-      try {
-        decision = await context.with(c, () =>
-          guard.check({
-            tool: name,
-            agent,
-            arguments: toolArguments(args),
-            source: opts.source ?? 'traceTool',
-            mcpServer: opts.mcpServer,
-            callId,
-            traceId: s.spanContext().traceId,
-          }),
-        );
-      } catch (e) {
-        // A broken guard is Warden's failure: report it and let the tool run.
-        reportInternalError('core.traceTool.guard', e);
-      }
-      if (decision) {
-        recordDecision(s, decision);
-        if (decision.error) {
-          recordFailure(s, decision.error);
-          endSpan(s);
-          throw decision.error;
-        }
-      }
+    const decision = await enforceToolPolicy(
+      { tool: name, agent, arguments: toolArguments(args), source: opts.source ?? 'traceTool', mcpServer: opts.mcpServer, callId, traceId: s.spanContext().traceId },
+      s,
+      c,
+    );
+    if (decision?.error) {
+      recordSpanFailure(s, decision.error);
+      endSpan(s);
+      throw decision.error;
     }
 
     let value: Awaited<R>;
     try {
       value = await context.with(c, () => fn.apply(this, args));
     } catch (err) {
-      recordFailure(s, err);
+      recordSpanFailure(s, err);
       endSpan(s);
       throw err;
     }

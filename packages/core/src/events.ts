@@ -4,6 +4,7 @@
  * decisions). monitor() forwards alerts to its `alert` events; the posture ledger records
  * evidence. Shared across package copies through the global state.
  */
+import type { PolicyDecision, PolicyMode } from './tool-policy';
 import type { Alert, Severity } from './types';
 
 export interface McpScanEvidence {
@@ -32,8 +33,8 @@ export interface PolicyDecisionEvidence {
   agent?: string;
   tool: string;
   source: string;
-  mode: 'audit' | 'enforce';
-  decision: 'allow' | 'deny' | 'approved' | 'approval_denied';
+  mode: PolicyMode;
+  decision: PolicyDecision;
   rule?: string;
   reason?: string;
   traceId?: string;

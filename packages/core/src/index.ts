@@ -32,9 +32,19 @@ export {
 } from './agent-context';
 export { setToolGuard, getToolGuard, type ToolGuard, type ToolCallCheck, type ToolGuardDecision } from './guard';
 export {
+  enforceToolPolicy,
+  observeRequestedTools,
+  recordPolicyDecision,
+  policyDecisionOf,
+  violationDecision,
+  POLICY_DECISIONS,
+  type PolicyDecision,
+  type PolicyMode,
+} from './tool-policy';
+export { recordSpanFailure, errorTypeOf } from './span-failure';
+export {
   ModelCallSpan,
   startModelCallSpan,
-  errorTypeOf,
   agentAttributes,
   type ModelCallStart,
   type ModelRequestParams,

@@ -3,7 +3,6 @@ import {
   createNoopMeter,
   metrics,
   SpanKind,
-  SpanStatusCode,
   trace,
   type Attributes,
   type Context,
@@ -15,6 +14,7 @@ import type { AgentIdentity } from './agent-context';
 import type { ContentPolicy, InputMessage, MessagePart, OutputMessage } from './content';
 import { reportInternalError } from './registry';
 import * as A from './semconv';
+import { errorTypeOf, recordSpanFailure } from './span-failure';
 
 export interface ModelRequestParams {
   maxTokens?: number;
@@ -97,18 +97,6 @@ function updateInstruments(): boolean {
     });
   }
   return !instrumentsAreNoop;
-}
-
-/** A low-cardinality error.type: the error's class name, or _OTHER. */
-export function errorTypeOf(err: unknown): string {
-  if (err && typeof err === 'object') {
-    const name = (err as Error).name;
-    const ctor = (err as object).constructor?.name;
-    if (name && name !== 'Error') return name;
-    if (ctor && ctor !== 'Object' && ctor !== 'Error') return ctor;
-    if (name) return name;
-  }
-  return '_OTHER';
 }
 
 export function agentAttributes(agent: AgentIdentity | undefined): Attributes {
@@ -251,15 +239,8 @@ export class ModelCallSpan {
 
   recordError(err: unknown): void {
     if (this.ended) return;
-    try {
-      this.errorType = errorTypeOf(err);
-      this.span.setAttribute(A.ATTR_ERROR_TYPE, this.errorType);
-      const message = err instanceof Error ? err.message : String(err);
-      this.span.setStatus({ code: SpanStatusCode.ERROR, message });
-      if (err instanceof Error) this.span.recordException(err);
-    } catch (error) {
-      reportInternalError('core.recordError', error);
-    }
+    this.errorType = errorTypeOf(err);
+    recordSpanFailure(this.span, err, this.errorType);
   }
 
   /** Ends the span once; later calls do nothing. */

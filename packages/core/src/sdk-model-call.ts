@@ -7,11 +7,11 @@
 import { context, trace, type Tracer, type TracerProvider } from '@opentelemetry/api';
 import { resolveAgent, type AgentIdentity } from './agent-context';
 import { cachedContentPolicy, type ContentCaptureOptions, type InputMessage, type MessagePart } from './content';
-import { getToolGuard } from './guard';
 import { startModelCallSpan, type ModelCallSpan, type ModelCallStart, type ModelResponse } from './model-call-span';
 import { reportInternalError, safely } from './registry';
 import { observeApiPromise, type ApiPromiseObserver } from './sdk-api-promise';
 import { watchSdkStream, type SdkStreamHooks } from './sdk-stream';
+import { observeRequestedTools } from './tool-policy';
 import { wardenTracer, WARDEN_VERSION } from './tracer';
 import type { WrapOptions } from './wrap-options';
 
@@ -64,11 +64,7 @@ export interface ModelCallPlan {
  */
 function record(call: ModelCallSpan, response: ModelResponse): void {
   call.recordResponse(response);
-  const guard = getToolGuard();
-  if (!guard?.observeRequested || !response.toolCalls?.length) return;
-  const traceId = call.span.spanContext().traceId;
-  for (const t of response.toolCalls)
-    guard.observeRequested({ tool: t.name, agent: call.start.agent, arguments: t.arguments, source: 'model', callId: t.id, traceId });
+  if (response.toolCalls?.length) observeRequestedTools(response.toolCalls, call.start.agent, call.span.spanContext().traceId);
 }
 
 /** What every call of one wrapped client shares, worked out on its first call. */

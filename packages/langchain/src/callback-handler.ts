@@ -4,10 +4,9 @@ import type { Serialized } from '@langchain/core/load/serializable';
 import type { BaseMessage } from '@langchain/core/messages';
 import type { LLMResult } from '@langchain/core/outputs';
 import type { ChainValues } from '@langchain/core/utils/types';
-import { context, SpanKind, SpanStatusCode, trace, type Attributes, type Context, type Span } from '@opentelemetry/api';
+import { context, SpanKind, trace, type Attributes, type Context } from '@opentelemetry/api';
 import {
   agentAttributes,
-  ATTR_ERROR_TYPE,
   ATTR_GEN_AI_DATA_SOURCE_ID,
   ATTR_GEN_AI_OPERATION_NAME,
   ATTR_GEN_AI_TOOL_CALL_ARGUMENTS,
@@ -16,16 +15,15 @@ import {
   ATTR_GEN_AI_TOOL_NAME,
   ATTR_GEN_AI_TOOL_TYPE,
   ATTR_WARDEN_CONTENT_CAPTURED,
-  ATTR_WARDEN_POLICY_DECISION,
-  ATTR_WARDEN_POLICY_RULE,
   ATTR_WARDEN_SOURCE,
   ATTR_WARDEN_STREAM,
   ATTR_WARDEN_STREAM_OUTCOME,
   DEFAULT_STREAM_IDLE_TIMEOUT_MS,
-  errorTypeOf,
+  enforceToolPolicy,
   GEN_AI_OPERATION,
   getActiveAgent,
-  getToolGuard,
+  observeRequestedTools,
+  recordSpanFailure,
   reportInternalError,
   resolveContentPolicy,
   safely,
@@ -37,7 +35,6 @@ import {
   type ContentPolicy,
   type ModelRequestParams,
   type StreamOutcome,
-  type ToolGuardDecision,
 } from '@warden/core';
 import { inputOf, responseOf } from './messages';
 import { OpenRuns, type OpenRun } from './open-runs';
@@ -56,14 +53,6 @@ function isAbort(err: unknown): boolean {
   return name === 'AbortError' || name === 'APIUserAbortError';
 }
 
-function fail(span: Span, err: unknown): void {
-  safely('langchain.recordError', () => {
-    span.setAttribute(ATTR_ERROR_TYPE, errorTypeOf(err));
-    span.setStatus({ code: SpanStatusCode.ERROR, message: err instanceof Error ? err.message : String(err) });
-    if (err instanceof Error) span.recordException(err);
-  });
-}
-
 function endRun(run: OpenRun, outcome?: StreamOutcome, error?: unknown): void {
   if (run.idleTimer) clearTimeout(run.idleTimer);
   run.detach?.();
@@ -74,7 +63,7 @@ function endRun(run: OpenRun, outcome?: StreamOutcome, error?: unknown): void {
       return;
     }
     if (!run.span) return;
-    if (error !== undefined) fail(run.span, error);
+    if (error !== undefined) recordSpanFailure(run.span, error);
     if (outcome === 'abandoned') run.span.setAttribute(ATTR_WARDEN_STREAM_OUTCOME, outcome);
     run.span.end();
   });
@@ -349,10 +338,7 @@ export class WardenCallbackHandler extends BaseCallbackHandler {
       if (!run?.model) return;
       const response = responseOf(output, run.model.content.enabled);
       run.model.recordResponse(response);
-      const guard = getToolGuard();
-      if (guard?.observeRequested)
-        for (const t of response.toolCalls ?? [])
-          safely('langchain.observeRequested', () => guard.observeRequested?.({ tool: t.name, agent: run.agent, arguments: t.arguments, source: 'model', callId: t.id }));
+      observeRequestedTools(response.toolCalls, run.agent, run.model.span.spanContext().traceId);
       run.model.end(run.streamed ? 'completed' : undefined);
     });
   }
@@ -403,24 +389,14 @@ export class WardenCallbackHandler extends BaseCallbackHandler {
       reportInternalError('langchain.handleToolStart', e);
       return;
     }
-    const guard = getToolGuard();
-    if (!guard || !run.span) return;
+    if (!run.span) return;
     const span = run.span;
-    let decision: ToolGuardDecision | undefined;
-    try {
-      decision = await context.with(run.ctx, () =>
-        guard.check({ tool: name, agent: run.agent, arguments: args, source: 'langchain', callId: toolCallId, traceId: span.spanContext().traceId }),
-      );
-    } catch (e) {
-      // A broken guard is Warden's failure, not a denial: report it and let the tool run.
-      reportInternalError('langchain.toolGuard', e);
-      return;
-    }
-    safely('langchain.toolDecision', () => {
-      span.setAttribute(ATTR_WARDEN_POLICY_DECISION, decision.error ? 'deny' : decision.allowed ? 'allow' : 'audit_deny');
-      if (decision.rule) span.setAttribute(ATTR_WARDEN_POLICY_RULE, decision.rule);
-    });
-    if (decision.error) {
+    const decision = await enforceToolPolicy(
+      { tool: name, agent: run.agent, arguments: args, source: 'langchain', callId: toolCallId, traceId: span.spanContext().traceId },
+      span,
+      run.ctx,
+    );
+    if (decision?.error) {
       openRuns.take(runId);
       endRun(run, undefined, decision.error);
       // The one error this handler throws on purpose (raiseError): the tool must not run.

@@ -275,7 +275,7 @@ describe('wrapMcpClient over stdio', () => {
     try {
       const client = await connected(stdio());
       await expect(client.callTool({ name: 'add', arguments: { a: 2, b: 2 } })).resolves.toMatchObject({ content: [{ text: '4' }] });
-      expect(reported).toContain('mcp.toolGuard');
+      expect(reported).toContain('core.enforceToolPolicy');
     } finally {
       off();
     }

@@ -35,11 +35,10 @@ import {
   ATTR_SERVER_PORT,
   ATTR_WARDEN_CONTENT_CAPTURED,
   ATTR_WARDEN_MCP_SERVER,
-  ATTR_WARDEN_POLICY_DECISION,
-  ATTR_WARDEN_POLICY_RULE,
+  enforceToolPolicy,
   errorTypeOf,
   GEN_AI_OPERATION,
-  getToolGuard,
+  recordSpanFailure,
   reportInternalError,
   resolveAgent,
   resolveContentPolicy,
@@ -48,7 +47,6 @@ import {
   type AgentIdentity,
   type ContentCaptureOptions,
   type Severity,
-  type ToolGuardDecision,
   parseConfig,
 } from '@warden/core';
 import { z } from 'zod';
@@ -268,13 +266,8 @@ export function wrapMcpClient<T extends Client>(client: T, opts: WrapMcpClientOp
 
   const endWithError = (span: Span | undefined, err: unknown): void => {
     if (!span) return;
-    try {
-      span.setAttribute(ATTR_ERROR_TYPE, errorType(err));
-      span.setStatus({ code: SpanStatusCode.ERROR, message: err instanceof Error ? err.message : String(err) });
-      span.end();
-    } catch (e) {
-      reportInternalError('mcp.recordError', e);
-    }
+    recordSpanFailure(span, err, errorType(err));
+    safely('mcp.endSpan', () => span.end());
   };
 
   // Warden's own checks before a tool runs: onboarding gate, then the policy guard. Throws only the typed refusals.
@@ -285,21 +278,12 @@ export function wrapMcpClient<T extends Client>(client: T, opts: WrapMcpClientOp
       const waiting = s.gate(toolName);
       if (waiting) await waiting;
     }
-    const guard = getToolGuard();
-    if (!guard) return;
-    let decision: ToolGuardDecision;
-    try {
-      decision = await guard.check({ tool: toolName, agent, arguments: params?.arguments, source: 'mcp', mcpServer: s?.name, traceId: span?.spanContext().traceId });
-    } catch (guardFailure) {
-      // A broken guard is Warden's failure, not a denial: report it and let the call run.
-      reportInternalError('mcp.toolGuard', guardFailure);
-      return;
-    }
-    if (span) {
-      span.setAttribute(ATTR_WARDEN_POLICY_DECISION, decision.allowed ? 'allow' : 'deny');
-      if (decision.rule) span.setAttribute(ATTR_WARDEN_POLICY_RULE, decision.rule);
-    }
-    if (decision.error) throw decision.error;
+    const decision = await enforceToolPolicy(
+      { tool: toolName, agent, arguments: params?.arguments, source: 'mcp', mcpServer: s?.name, traceId: span?.spanContext().traceId },
+      span,
+      span ? trace.setSpan(context.active(), span) : undefined,
+    );
+    if (decision?.error) throw decision.error;
   };
 
   const recordResult = (span: Span | undefined, method: string, params: Record<string, unknown> | undefined, result: unknown, internal: boolean): void => {

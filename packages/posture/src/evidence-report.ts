@@ -92,7 +92,7 @@ const referencesSchema = z.object({
 });
 const inventoryItem = z.object({ name: z.string(), firstSeen: iso, lastSeen: iso, count });
 const kindCounts = z.object(Object.fromEntries(ALERT_KINDS.map((k) => [k, count])) as Record<(typeof ALERT_KINDS)[number], typeof count>);
-const decisionCounts = z.object({ allow: count, deny: count, approved: count, approval_denied: count });
+const decisionCounts = z.object({ allow: count, deny: count, audit_deny: count, approved: count, approval_denied: count });
 
 export const EvidenceReportSchema = z.object({
   schema: z.literal(REPORT_SCHEMA_ID),

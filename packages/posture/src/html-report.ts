@@ -229,7 +229,7 @@ export function renderHtml(r: EvidenceReport): string {
           r.policies.map((p) => [e(p.agent), e(p.mode), list(p.allowedTools), list(p.allowedMcpServers), list(p.requireApproval), list(p.argumentConstraints)]),
         )
       : '<p><em>No policy is configured.</em></p>') +
-      `<p>Decisions recorded: ${e(d.allow)} allowed, ${e(d.deny)} denied, ${e(d.approved)} approved by a human, ${e(d.approval_denied)} refused by a human (${e(d.byMode.enforce)} under enforce, ${e(d.byMode.audit)} under audit).</p>`,
+      `<p>Decisions recorded: ${e(d.allow)} allowed, ${e(d.deny)} denied, ${e(d.audit_deny)} audit-mode violations that ran, ${e(d.approved)} approved by a human, ${e(d.approval_denied)} refused by a human (${e(d.byMode.enforce)} under enforce, ${e(d.byMode.audit)} under audit).</p>`,
   );
 
   section(

@@ -140,6 +140,8 @@ export interface AlertSummary {
 export interface DecisionCounts {
   allow: number;
   deny: number;
+  /** Violations of audit-mode policies: recorded, the call ran. */
+  audit_deny: number;
   approved: number;
   approval_denied: number;
 }
@@ -220,7 +222,7 @@ const SEEN_ALERT_IDS = 2048;
 const PENDING_HTTP = 4096;
 
 function emptyDecisions(): DecisionCounts {
-  return { allow: 0, deny: 0, approved: 0, approval_denied: 0 };
+  return { allow: 0, deny: 0, audit_deny: 0, approved: 0, approval_denied: 0 };
 }
 
 /** How far an alert event's time may be from its span's end before the span's end is used. */
@@ -620,6 +622,7 @@ export class PostureLedger {
       decisions: {
         allow: this.decisions.allow,
         deny: this.decisions.deny,
+        audit_deny: this.decisions.audit_deny,
         approved: this.decisions.approved,
         approval_denied: this.decisions.approval_denied,
         byMode: { ...this.decisions.byMode },

@@ -172,7 +172,7 @@ export function renderMarkdown(r: EvidenceReport): string {
     '',
   );
   const d = r.decisions;
-  push(`Decisions recorded: ${d.allow} allowed, ${d.deny} denied, ${d.approved} approved by a human, ${d.approval_denied} refused by a human (${d.byMode.enforce} under enforce, ${d.byMode.audit} under audit).`, '');
+  push(`Decisions recorded: ${d.allow} allowed, ${d.deny} denied, ${d.audit_deny} audit-mode violations that ran, ${d.approved} approved by a human, ${d.approval_denied} refused by a human (${d.byMode.enforce} under enforce, ${d.byMode.audit} under audit).`, '');
 
   push('## MCP servers', '');
   push(

@@ -172,7 +172,7 @@ export function assessLeastPrivilege(s: LedgerSnapshot): ControlAssessment {
   const withPolicy = seen.filter((a) => byAgent.has(a));
   const enforced = withPolicy.filter((a) => byAgent.get(a)?.mode === 'enforce');
   const d = s.decisions;
-  const decisions = d.allow + d.deny + d.approved + d.approval_denied;
+  const decisions = d.allow + d.deny + d.audit_deny + d.approved + d.approval_denied;
   const evidence: Record<string, number | string> = {
     agentsSeen: seen.length,
     agentsWithPolicy: withPolicy.length,
@@ -181,6 +181,7 @@ export function assessLeastPrivilege(s: LedgerSnapshot): ControlAssessment {
     decisionsRecorded: decisions,
     allowed: d.allow,
     denied: d.deny,
+    auditDenied: d.audit_deny,
     approved: d.approved,
     approvalDenied: d.approval_denied,
     toolCallsWithSpans: s.spans.toolCalls,
