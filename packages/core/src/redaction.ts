@@ -1,7 +1,7 @@
 /**
- * Redaction of secrets and personal data from captured content. Runs only when content
- * capture is on; patterns are deliberately conservative about what they match so that
- * ordinary prose survives.
+ * Redaction of secrets and personal data from exported text: captured content, and error
+ * messages and stacks whatever the capture setting. Patterns are deliberately conservative
+ * about what they match so that ordinary prose survives.
  */
 export interface RedactionRule {
   /** Stable name, shown in the placeholder: `[REDACTED:api_key]`. */
@@ -12,7 +12,7 @@ export interface RedactionRule {
 }
 
 function luhnValid(candidate: string): boolean {
-  const digits = candidate.replace(/[ -]/g, '');
+  const digits = candidate.replace(/[ .-]/g, '');
   if (digits.length < 13 || digits.length > 19) return false;
   let sum = 0;
   let double = false;
@@ -28,24 +28,68 @@ function luhnValid(candidate: string): boolean {
   return sum % 10 === 0;
 }
 
+/** A card number's separators are all the same (4111.1111.1111.1111), not a mix as in a version or a date. */
+function cardShaped(candidate: string): boolean {
+  const seps = candidate.replace(/\d/g, '');
+  return (seps.length === 0 || /^( +|\.+|-+)$/.test(seps)) && luhnValid(candidate);
+}
+
+/**
+ * An AWS secret access key is 40 base64 characters with no prefix; it must mix upper case,
+ * lower case and digits, so a lower-case hex digest (a git SHA-1) or a word is not one.
+ */
+function awsSecretShaped(candidate: string): boolean {
+  return /[A-Z]/.test(candidate) && /[a-z]/.test(candidate) && /\d/.test(candidate);
+}
+
 export const DEFAULT_REDACTION_RULES: readonly RedactionRule[] = [
   // Provider API keys and tokens with recognisable prefixes.
   { name: 'api_key', pattern: /\b(?:sk|pk|rk)-(?:ant-|proj-|live-|test-)?[A-Za-z0-9_-]{16,}/g },
-  { name: 'api_key', pattern: /\bAKIA[0-9A-Z]{16}\b/g },
+  // Stripe secret, publishable, restricted keys and webhook secrets.
+  { name: 'api_key', pattern: /\b(?:sk|pk|rk)_(?:live|test)_[A-Za-z0-9]{16,}/g },
+  { name: 'api_key', pattern: /\bwhsec_[A-Za-z0-9]{24,}/g },
+  { name: 'api_key', pattern: /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/g },
+  { name: 'api_key', pattern: /(?<![A-Za-z0-9/+=])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/g, accept: awsSecretShaped },
   { name: 'api_key', pattern: /\bgh[pousr]_[A-Za-z0-9]{30,}\b/g },
+  { name: 'api_key', pattern: /\bgithub_pat_[A-Za-z0-9_]{22,}/g },
   { name: 'api_key', pattern: /\bxox[abprs]-[A-Za-z0-9-]{10,}/g },
   { name: 'api_key', pattern: /\bAIza[0-9A-Za-z_-]{35}\b/g },
   { name: 'jwt', pattern: /\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g },
   { name: 'bearer_token', pattern: /\b[Bb]earer\s+[A-Za-z0-9._~+/-]{16,}=*/g },
-  { name: 'private_key', pattern: /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g },
+  // To the end of the text when the END line is missing (the text was cut inside the key).
+  { name: 'private_key', pattern: /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$(?![\s\S]))/g },
   // key=value style secrets: password=..., api_key: ...
   {
     name: 'secret_assignment',
     pattern: /\b(?:password|passwd|secret|api[_-]?key|access[_-]?token|auth[_-]?token)\b\s*[:=]\s*["']?[^\s"',;]{6,}/gi,
   },
   { name: 'email', pattern: /\b[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}\b/g },
-  { name: 'card_number', pattern: /\b(?:\d[ -]?){12,18}\d\b/g, accept: luhnValid },
+  { name: 'card_number', pattern: /\b(?:\d[ .-]?){12,18}\d\b/g, accept: cardShaped },
+  // US social security numbers, dashed, excluding numbers the SSA never issues (000, 666, 9xx, 00, 0000).
+  { name: 'ssn', pattern: /\b(?!000|666|9\d\d)\d{3}-(?!00)\d{2}-(?!0000)\d{4}\b/g },
 ];
+
+/**
+ * Characters that render as nothing: format controls (zero-width space/joiners, word joiner,
+ * BOM, soft hyphen, bidi controls, tags), variation selectors, the combining grapheme joiner and
+ * the Hangul fillers. Inserted inside a key they hide it from every pattern.
+ */
+const INVISIBLE = /[\p{Cf}\u034F\u115F\u1160\u3164\uFFA0\uFE00-\uFE0F\u{E0100}-\u{E01EF}]+/gu;
+const HAS_INVISIBLE = /[\p{Cf}\u034F\u115F\u1160\u3164\uFFA0\uFE00-\uFE0F\u{E0100}-\u{E01EF}]/u;
+
+/**
+ * Drops invisible characters where they sit between two visible ASCII characters (inside a
+ * key, an address, a number). Elsewhere they stay: a zero-width joiner between emoji is part
+ * of the emoji, not an attempt to hide anything.
+ */
+export function normalizeInvisible(text: string): string {
+  if (!HAS_INVISIBLE.test(text)) return text;
+  return text.replace(INVISIBLE, (m, offset: number, whole: string) => {
+    const before = whole.charCodeAt(offset - 1);
+    const after = whole.charCodeAt(offset + m.length);
+    return before > 0x20 && before < 0x7f && after > 0x20 && after < 0x7f ? '' : m;
+  });
+}
 
 export class Redactor {
   private readonly rules: readonly RedactionRule[];
@@ -60,7 +104,7 @@ export class Redactor {
   }
 
   redact(text: string): string {
-    let out = text;
+    let out = normalizeInvisible(text);
     for (const rule of this.rules) {
       rule.pattern.lastIndex = 0;
       out = out.replace(rule.pattern, (m) => (rule.accept && !rule.accept(m) ? m : `[REDACTED:${rule.name}]`));
@@ -78,3 +122,6 @@ export class Redactor {
     return out;
   }
 }
+
+/** The built-in rules alone: for error texts, which are redacted whether or not content is captured. */
+export const defaultRedactor = new Redactor();
