@@ -77,14 +77,12 @@ export function cachedContentPolicy(options: ContentCaptureOptions): ContentPoli
 function enabledPolicy(options: ContentCaptureOptions, defaults: ContentCaptureOptions): ContentPolicy {
   const redactor = new Redactor([...(defaults.redactPatterns ?? []), ...(options.redactPatterns ?? [])]);
   const max = options.maxContentLength ?? defaults.maxContentLength ?? DEFAULT_MAX_CONTENT_LENGTH;
+  // Cut first, then redact what is kept: the work is bounded by maxContentLength, not by the payload.
+  const redact = (text: string) => redactor.redact(text);
   return {
     enabled: true,
-    serialize: (value) => toBoundedJson(redactor.redactDeep(value), max),
-    text: (value) => {
-      const red = redactor.redact(value);
-      if (red.length <= max) return red;
-      return JSON.parse(toBoundedJson(red, max)) as string;
-    },
+    serialize: (value) => toBoundedJson(value, max, redact),
+    text: (value) => JSON.parse(toBoundedJson(value, max, redact)) as string,
   };
 }
 
