@@ -128,7 +128,9 @@ describe.each(APIS)('generateText (%s api)', (api) => {
 
     const [span] = modelSpans();
     expect(span!.status.code).toBe(SpanStatusCode.ERROR);
-    expect(span!.status.message).toContain('context too long');
+    // Content is off: the provider's text (which may echo the prompt) stays out of the span.
+    expect(span!.status.message).not.toContain('context too long');
+    expect(span!.status.message).toContain('status 400');
     expect(span!.attributes[ATTR_ERROR_TYPE]).toBe(bareError.name);
   });
 

@@ -296,3 +296,42 @@ describe('agent identity over HTTP', () => {
     });
   });
 });
+
+describe('tool and agent errors (#13 item 5) and names (#13 item 11)', () => {
+  const secret = 'postgres://admin:hunter2hunter2@db.internal/prod password=hunter2hunter2 jane@example.com';
+
+  it('records a failing tool with its error type, not its message or the message in its stack', async () => {
+    const tool = traceTool('query_db', async () => {
+      throw new TypeError(`connect failed: ${secret}`);
+    });
+    await expect(tool()).rejects.toThrow('connect failed');
+    const span = spanNamed('execute_tool query_db');
+    expect(span.status).toEqual({ code: SpanStatusCode.ERROR, message: 'TypeError' });
+    const texts = [span.status.message, ...span.events.flatMap((e) => Object.values(e.attributes ?? {}).map(String))];
+    for (const t of texts) {
+      expect(t).not.toContain('hunter2');
+      expect(t).not.toContain('jane@example.com');
+      expect(t).not.toContain('connect failed');
+    }
+  });
+
+  it('with content on, records the tool error message redacted', async () => {
+    const tool = traceTool('query_db', async () => {
+      throw new Error(`connect failed: ${secret}`);
+    }, { captureContent: true });
+    await expect(tool()).rejects.toThrow('connect failed');
+    const span = spanNamed('execute_tool query_db');
+    expect(span.status.message).toContain('connect failed');
+    expect(span.status.message).toContain('[REDACTED:email]');
+    expect(span.status.message).not.toContain('hunter2hunter2');
+  });
+
+  it('caps tool and agent names', async () => {
+    const huge = 'n'.repeat(100_000);
+    await traceAgent(huge, () => traceTool(huge, async () => 1)())();
+    for (const span of exporter.getFinishedSpans()) {
+      expect(span.name.length).toBeLessThanOrEqual(20 + 256);
+      for (const v of Object.values(span.attributes)) expect(String(v).length).toBeLessThanOrEqual(256);
+    }
+  });
+});

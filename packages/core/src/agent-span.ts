@@ -13,6 +13,7 @@ import { resolveContentPolicy, type ContentCaptureOptions } from './content';
 import type { ToolCallCheck } from './guard';
 import { reportInternalError, safely } from './registry';
 import * as A from './semconv';
+import { boundedName } from './names';
 import { recordSpanFailure } from './span-failure';
 import { StreamWatch, type StreamWatchOptions } from './stream-watch';
 import { enforceToolPolicy } from './tool-policy';
@@ -186,19 +187,19 @@ export function traceAgent<A extends unknown[], R>(
       if (opts.promptVersion) identity.promptVersion = opts.promptVersion;
       const conversationId = pick(opts.conversationId, args) ?? caller?.conversationId;
       if (conversationId) identity.conversationId = conversationId;
-      const attrs: Attributes = { [A.ATTR_GEN_AI_OPERATION_NAME]: A.GEN_AI_OPERATION.INVOKE_AGENT, [A.ATTR_GEN_AI_AGENT_NAME]: name };
-      if (identity.id) attrs[A.ATTR_GEN_AI_AGENT_ID] = identity.id;
-      if (identity.version) attrs[A.ATTR_GEN_AI_AGENT_VERSION] = identity.version;
+      const attrs: Attributes = { [A.ATTR_GEN_AI_OPERATION_NAME]: A.GEN_AI_OPERATION.INVOKE_AGENT, [A.ATTR_GEN_AI_AGENT_NAME]: boundedName(name) };
+      if (identity.id) attrs[A.ATTR_GEN_AI_AGENT_ID] = boundedName(identity.id);
+      if (identity.version) attrs[A.ATTR_GEN_AI_AGENT_VERSION] = boundedName(identity.version);
       if (identity.description) attrs[A.ATTR_GEN_AI_AGENT_DESCRIPTION] = identity.description;
-      if (identity.promptVersion) attrs[A.ATTR_WARDEN_PROMPT_VERSION] = identity.promptVersion;
-      if (conversationId) attrs[A.ATTR_GEN_AI_CONVERSATION_ID] = conversationId;
+      if (identity.promptVersion) attrs[A.ATTR_WARDEN_PROMPT_VERSION] = boundedName(identity.promptVersion);
+      if (conversationId) attrs[A.ATTR_GEN_AI_CONVERSATION_ID] = boundedName(conversationId);
       if (caller) {
-        attrs[A.ATTR_WARDEN_CALLER_AGENT_NAME] = caller.name;
-        if (caller.id) attrs[A.ATTR_WARDEN_CALLER_AGENT_ID] = caller.id;
+        attrs[A.ATTR_WARDEN_CALLER_AGENT_NAME] = boundedName(caller.name);
+        if (caller.id) attrs[A.ATTR_WARDEN_CALLER_AGENT_ID] = boundedName(caller.id);
       }
       const remoteParent = trace.getSpanContext(parent)?.isRemote === true;
       const kind = opts.spanKind ?? (remoteParent ? SpanKind.SERVER : SpanKind.INTERNAL);
-      span = wardenTracer(TRACER_SCOPE).startSpan(`${A.GEN_AI_OPERATION.INVOKE_AGENT} ${name}`, { kind, attributes: attrs }, parent);
+      span = wardenTracer(TRACER_SCOPE).startSpan(`${A.GEN_AI_OPERATION.INVOKE_AGENT} ${boundedName(name)}`, { kind, attributes: attrs }, parent);
       ctx = setActiveAgent(trace.setSpan(parent, span), identity);
     } catch (e) {
       reportInternalError('core.traceAgent.start', e);
@@ -247,25 +248,25 @@ export function traceTool<A extends unknown[], R>(
       callId = pick(opts.callId, args);
       const attrs: Attributes = {
         [A.ATTR_GEN_AI_OPERATION_NAME]: A.GEN_AI_OPERATION.EXECUTE_TOOL,
-        [A.ATTR_GEN_AI_TOOL_NAME]: name,
+        [A.ATTR_GEN_AI_TOOL_NAME]: boundedName(name),
         [A.ATTR_GEN_AI_TOOL_TYPE]: opts.type ?? 'function',
       };
-      if (callId) attrs[A.ATTR_GEN_AI_TOOL_CALL_ID] = callId;
+      if (callId) attrs[A.ATTR_GEN_AI_TOOL_CALL_ID] = boundedName(callId);
       if (opts.description) attrs[A.ATTR_GEN_AI_TOOL_DESCRIPTION] = opts.description;
       if (opts.mcpServer) attrs[A.ATTR_WARDEN_MCP_SERVER] = opts.mcpServer;
       if (opts.source && opts.source !== 'traceTool') attrs[A.ATTR_WARDEN_SOURCE] = opts.source;
       if (agent) {
-        attrs[A.ATTR_GEN_AI_AGENT_NAME] = agent.name;
-        if (agent.id) attrs[A.ATTR_GEN_AI_AGENT_ID] = agent.id;
-        if (agent.version) attrs[A.ATTR_GEN_AI_AGENT_VERSION] = agent.version;
-        if (agent.conversationId) attrs[A.ATTR_GEN_AI_CONVERSATION_ID] = agent.conversationId;
+        attrs[A.ATTR_GEN_AI_AGENT_NAME] = boundedName(agent.name);
+        if (agent.id) attrs[A.ATTR_GEN_AI_AGENT_ID] = boundedName(agent.id);
+        if (agent.version) attrs[A.ATTR_GEN_AI_AGENT_VERSION] = boundedName(agent.version);
+        if (agent.conversationId) attrs[A.ATTR_GEN_AI_CONVERSATION_ID] = boundedName(agent.conversationId);
       }
       attrs[A.ATTR_WARDEN_CONTENT_CAPTURED] = content?.enabled ?? false;
       if (content?.enabled) {
         const serialized = content.serialize(toolArguments(args));
         if (serialized !== undefined) attrs[A.ATTR_GEN_AI_TOOL_CALL_ARGUMENTS] = serialized;
       }
-      span = wardenTracer(TRACER_SCOPE).startSpan(`${A.GEN_AI_OPERATION.EXECUTE_TOOL} ${name}`, { kind: SpanKind.INTERNAL, attributes: attrs }, parent);
+      span = wardenTracer(TRACER_SCOPE).startSpan(`${A.GEN_AI_OPERATION.EXECUTE_TOOL} ${boundedName(name)}`, { kind: SpanKind.INTERNAL, attributes: attrs }, parent);
       ctx = trace.setSpan(parent, span);
     } catch (e) {
       reportInternalError('core.traceTool.start', e);
@@ -280,7 +281,7 @@ export function traceTool<A extends unknown[], R>(
       c,
     );
     if (decision?.error) {
-      recordSpanFailure(s, decision.error);
+      recordSpanFailure(s, decision.error, undefined, content);
       endSpan(s);
       throw decision.error;
     }
@@ -289,7 +290,7 @@ export function traceTool<A extends unknown[], R>(
     try {
       value = await context.with(c, () => fn.apply(this, args));
     } catch (err) {
-      recordSpanFailure(s, err);
+      recordSpanFailure(s, err, undefined, content);
       endSpan(s);
       throw err;
     }

@@ -1,8 +1,9 @@
 export * from './semconv';
 export type { Alert, AlertKind, AlertSubject, CallRecord, ControlId, Severity } from './types';
 export { CONTROL_IDS } from './types';
-export { Redactor, DEFAULT_REDACTION_RULES, type RedactionRule } from './redaction';
+export { Redactor, DEFAULT_REDACTION_RULES, normalizeInvisible, type RedactionRule } from './redaction';
 export { toBoundedJson } from './truncate';
+export { boundedName, MAX_NAME_LENGTH } from './names';
 export {
   resolveContentPolicy,
   CAPTURE_CONTENT_ENV,
@@ -41,7 +42,7 @@ export {
   type PolicyDecision,
   type PolicyMode,
 } from './tool-policy';
-export { recordSpanFailure, errorTypeOf } from './span-failure';
+export { recordSpanFailure, errorTypeOf, errorCodesOf, errorSummary, type ErrorCodes } from './span-failure';
 export {
   ModelCallSpan,
   startModelCallSpan,

@@ -83,7 +83,24 @@ describe('ModelCallSpan', () => {
     const span = exporter.getFinishedSpans()[0]!;
     expect(span.name).toBe('chat');
     expect(span.attributes['error.type']).toBe('RateLimitError');
-    expect(span.status).toEqual({ code: SpanStatusCode.ERROR, message: 'slow down' });
+    expect(span.status).toEqual({ code: SpanStatusCode.ERROR, message: 'RateLimitError' });
+  });
+
+  it('caps agent, model and tool names recorded on the span and its name (#13 item 11)', () => {
+    const huge = 'x'.repeat(100_000);
+    const call = startModelCallSpan(
+      tracer,
+      { operation: 'chat', provider: huge, requestModel: huge, serverAddress: huge, agent: { name: huge, id: huge, version: huge, conversationId: huge, promptVersion: huge } },
+      resolveContentPolicy(),
+    );
+    call.recordResponse({ id: huge, model: huge, finishReasons: [huge], toolCalls: [{ name: huge }] });
+    call.end();
+    const span = exporter.getFinishedSpans()[0]!;
+    expect(span.name.length).toBeLessThanOrEqual(5 + 256);
+    for (const [key, value] of Object.entries(span.attributes)) {
+      for (const v of Array.isArray(value) ? value : [value]) expect(String(v).length, key).toBeLessThanOrEqual(256);
+    }
+    expect(span.attributes['gen_ai.agent.name']).toMatch(/^x+…$/);
   });
 
   it('ignores NaN and infinite numbers instead of writing them', () => {

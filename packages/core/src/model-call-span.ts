@@ -12,9 +12,10 @@ import {
 } from '@opentelemetry/api';
 import type { AgentIdentity } from './agent-context';
 import type { ContentPolicy, InputMessage, MessagePart, OutputMessage } from './content';
+import { boundedName, MAX_NAME_LENGTH } from './names';
 import { reportInternalError } from './registry';
 import * as A from './semconv';
-import { errorTypeOf, recordSpanFailure } from './span-failure';
+import { recordSpanFailure } from './span-failure';
 
 export interface ModelRequestParams {
   maxTokens?: number;
@@ -106,11 +107,11 @@ export function agentAttributes(agent: AgentIdentity | undefined): Attributes {
 }
 
 function addAgentAttributes(attrs: Attributes, agent: AgentIdentity): void {
-  attrs[A.ATTR_GEN_AI_AGENT_NAME] = agent.name;
-  if (agent.id) attrs[A.ATTR_GEN_AI_AGENT_ID] = agent.id;
-  if (agent.version) attrs[A.ATTR_GEN_AI_AGENT_VERSION] = agent.version;
-  if (agent.conversationId) attrs[A.ATTR_GEN_AI_CONVERSATION_ID] = agent.conversationId;
-  if (agent.promptVersion) attrs[A.ATTR_WARDEN_PROMPT_VERSION] = agent.promptVersion;
+  attrs[A.ATTR_GEN_AI_AGENT_NAME] = boundedName(agent.name);
+  if (agent.id) attrs[A.ATTR_GEN_AI_AGENT_ID] = boundedName(agent.id);
+  if (agent.version) attrs[A.ATTR_GEN_AI_AGENT_VERSION] = boundedName(agent.version);
+  if (agent.conversationId) attrs[A.ATTR_GEN_AI_CONVERSATION_ID] = boundedName(agent.conversationId);
+  if (agent.promptVersion) attrs[A.ATTR_WARDEN_PROMPT_VERSION] = boundedName(agent.promptVersion);
 }
 
 function finite(n: unknown): n is number {
@@ -142,6 +143,10 @@ export class ModelCallSpan {
     readonly start: ModelCallStart,
     readonly content: ContentPolicy,
   ) {
+    // Names are identifiers that ride on every span and metric point: bounded before anything reads them.
+    if (start.requestModel !== undefined && start.requestModel.length > MAX_NAME_LENGTH) start.requestModel = boundedName(start.requestModel);
+    if (start.provider.length > MAX_NAME_LENGTH) start.provider = boundedName(start.provider);
+    if (start.serverAddress !== undefined && start.serverAddress.length > MAX_NAME_LENGTH) start.serverAddress = boundedName(start.serverAddress);
     const r = start.request ?? {};
     const attrs: Attributes = {};
     attrs[A.ATTR_GEN_AI_OPERATION_NAME] = start.operation;
@@ -209,12 +214,12 @@ export class ModelCallSpan {
 
   private setResponse(res: ModelResponse): void {
     const s = this.span;
-    if (res.id) s.setAttribute(A.ATTR_GEN_AI_RESPONSE_ID, res.id);
+    if (res.id) s.setAttribute(A.ATTR_GEN_AI_RESPONSE_ID, boundedName(String(res.id)));
     if (res.model) {
-      s.setAttribute(A.ATTR_GEN_AI_RESPONSE_MODEL, res.model);
-      this.responseModel = res.model;
+      this.responseModel = boundedName(String(res.model));
+      s.setAttribute(A.ATTR_GEN_AI_RESPONSE_MODEL, this.responseModel);
     }
-    const reasons = res.finishReasons?.filter((r) => typeof r === 'string' && r.length > 0);
+    const reasons = res.finishReasons?.filter((r) => typeof r === 'string' && r.length > 0).map(boundedName);
     if (reasons?.length) s.setAttribute(A.ATTR_GEN_AI_RESPONSE_FINISH_REASONS, reasons);
     const u = res.usage;
     if (u) {
@@ -227,7 +232,7 @@ export class ModelCallSpan {
     }
     if (res.toolCalls) {
       // Names are not content: always recorded, so the analyzer sees tool use.
-      s.setAttribute(A.ATTR_WARDEN_TOOL_CALLS_NAMES, res.toolCalls.map((t) => String(t.name)));
+      s.setAttribute(A.ATTR_WARDEN_TOOL_CALLS_NAMES, res.toolCalls.map((t) => boundedName(String(t.name))));
       s.setAttribute(A.ATTR_WARDEN_TOOL_CALLS_COUNT, res.toolCalls.length);
     }
     if (count(res.outputLength)) s.setAttribute(A.ATTR_WARDEN_OUTPUT_LENGTH, res.outputLength);
@@ -239,8 +244,7 @@ export class ModelCallSpan {
 
   recordError(err: unknown): void {
     if (this.ended) return;
-    this.errorType = errorTypeOf(err);
-    recordSpanFailure(this.span, err, this.errorType);
+    this.errorType = recordSpanFailure(this.span, err, undefined, this.content);
   }
 
   /** Ends the span once; later calls do nothing. */

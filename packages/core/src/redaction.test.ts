@@ -23,6 +23,7 @@ describe('Redactor', () => {
     ['a JWT', 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U', '[REDACTED:jwt]'],
     ['a private key', '-----BEGIN RSA PRIVATE KEY-----\nMIIEow\n-----END RSA PRIVATE KEY-----', '[REDACTED:private_key]'],
     ['a private key cut before its END line', 'x -----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC', '[REDACTED:private_key]'],
+    ['credentials in a connection URL', 'DATABASE_URL=postgres://admin:s3cr3t!@db.internal:5432/prod', '[REDACTED:url_credentials]'],
     ['an e-mail address', 'write to jane.doe+x@example.co.uk please', '[REDACTED:email]'],
     ['a card number with spaces', 'card 4111 1111 1111 1111 exp 12/30', '[REDACTED:card_number]'],
     ['a card number with dashes', 'card 5500-0000-0000-0004', '[REDACTED:card_number]'],
@@ -56,6 +57,7 @@ describe('Redactor', () => {
     ['a phone number', 'call 555-123-4567'],
     ['a word that merely mentions a password', 'reset your password please'],
     ['an @ without a domain', 'ping @jane on chat'],
+    ['a URL without credentials', 'see https://example.com/a:b/c and postgres://db.internal:5432/prod'],
     ['prose and unicode', 'the sky is blue; 😀 ünïcödé'],
   ])('leaves %s alone', (_what, input) => {
     expect(r.redact(input)).toBe(input);

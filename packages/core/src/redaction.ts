@@ -63,6 +63,8 @@ export const DEFAULT_REDACTION_RULES: readonly RedactionRule[] = [
     name: 'secret_assignment',
     pattern: /\b(?:password|passwd|secret|api[_-]?key|access[_-]?token|auth[_-]?token)\b\s*[:=]\s*["']?[^\s"',;]{6,}/gi,
   },
+  // Credentials inside a connection URL: postgres://user:password@host.
+  { name: 'url_credentials', pattern: /\b[a-z][a-z0-9+.-]*:\/\/[^\s/:@]+:[^\s/@]+@/gi },
   { name: 'email', pattern: /\b[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}\b/g },
   { name: 'card_number', pattern: /\b(?:\d[ .-]?){12,18}\d\b/g, accept: cardShaped },
   // US social security numbers, dashed, excluding numbers the SSA never issues (000, 666, 9xx, 00, 0000).

@@ -266,7 +266,7 @@ export function wrapMcpClient<T extends Client>(client: T, opts: WrapMcpClientOp
 
   const endWithError = (span: Span | undefined, err: unknown): void => {
     if (!span) return;
-    recordSpanFailure(span, err, errorType(err));
+    recordSpanFailure(span, err, errorType(err), content);
     safely('mcp.endSpan', () => span.end());
   };
 
