@@ -46,6 +46,7 @@ export { recordSpanFailure, errorTypeOf, errorCodesOf, errorSummary, type ErrorC
 export {
   ModelCallSpan,
   startModelCallSpan,
+  adoptModelCallSpan,
   agentAttributes,
   type ModelCallStart,
   type ModelRequestParams,

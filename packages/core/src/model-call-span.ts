@@ -134,12 +134,19 @@ export class ModelCallSpan {
   private readonly startedAt: number;
   private firstChunkAt: number | undefined;
   private ended = false;
+  /** False when the span is another instrumentation's (adopted): its owner ends it. */
+  private readonly ownsSpan: boolean;
   private usage: ModelUsage | undefined;
   private responseModel: string | undefined;
   private errorType: string | undefined;
 
+  /**
+   * `source` is a tracer to start the call's own span with, or `{ adopt: span }`: another
+   * instrumentation's span of the same call (the AI SDK's `ai.generateText.doGenerate`), which
+   * then carries the GenAI attributes instead of a second span, and is ended by its owner.
+   */
   constructor(
-    tracer: Tracer,
+    source: Tracer | { adopt: Span },
     readonly start: ModelCallStart,
     readonly content: ContentPolicy,
   ) {
@@ -169,8 +176,15 @@ export class ModelCallSpan {
     if (r.outputType) attrs[A.ATTR_GEN_AI_OUTPUT_TYPE] = r.outputType;
     attrs[A.ATTR_WARDEN_CONTENT_CAPTURED] = content.enabled;
 
-    const name = start.requestModel ? `${start.operation} ${start.requestModel}` : start.operation;
-    this.span = tracer.startSpan(name, { kind: SpanKind.CLIENT, attributes: attrs }, start.parentContext ?? context.active());
+    if ('adopt' in source) {
+      this.ownsSpan = false;
+      this.span = source.adopt;
+      this.span.setAttributes(attrs);
+    } else {
+      this.ownsSpan = true;
+      const name = start.requestModel ? `${start.operation} ${start.requestModel}` : start.operation;
+      this.span = source.startSpan(name, { kind: SpanKind.CLIENT, attributes: attrs }, start.parentContext ?? context.active());
+    }
     this.startedAt = performance.now();
   }
 
@@ -254,7 +268,7 @@ export class ModelCallSpan {
     try {
       if (outcome) this.span.setAttribute(A.ATTR_WARDEN_STREAM_OUTCOME, outcome);
       this.recordMetrics();
-      this.span.end();
+      if (this.ownsSpan) this.span.end();
     } catch (error) {
       reportInternalError('core.endSpan', error);
     }
@@ -301,4 +315,13 @@ export class ModelCallSpan {
 /** Start a model-call span (see ModelCallSpan). */
 export function startModelCallSpan(tracer: Tracer, start: ModelCallStart, content: ContentPolicy): ModelCallSpan {
   return new ModelCallSpan(tracer, start, content);
+}
+
+/**
+ * Record a model call on `span`, a span another instrumentation started for the same call
+ * and will end itself: one span carries the call instead of two (whose gen_ai.usage.* a
+ * backend would add up twice).
+ */
+export function adoptModelCallSpan(span: Span, start: ModelCallStart, content: ContentPolicy): ModelCallSpan {
+  return new ModelCallSpan({ adopt: span }, start, content);
 }
