@@ -124,3 +124,16 @@ export class AlertHistory {
     this.ring = merged.slice(-this.recentCapacity);
   }
 }
+
+/** Key of the saved alerts inside the state file, beside the analyzer snapshot's own keys. */
+const STATE_ALERTS_KEY = 'alerts';
+
+/** The state file's content: the analyzer snapshot with the saved alerts beside its keys. */
+export function stateWithAlerts(analyzerSnapshot: unknown, alerts: SavedAlerts): unknown {
+  return { ...(analyzerSnapshot as object), [STATE_ALERTS_KEY]: alerts };
+}
+
+/** The saved alerts of a state file (undefined for files written before they were kept). */
+export function alertsOfState(state: unknown): unknown {
+  return typeof state === 'object' && state !== null ? (state as Record<string, unknown>)[STATE_ALERTS_KEY] : undefined;
+}

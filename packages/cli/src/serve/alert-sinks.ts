@@ -1,5 +1,5 @@
 /**
- * Where `warden serve` sends alerts: a ring of recent ones (GET /alerts), Server-Sent Events
+ * Where `warden serve` sends alerts (besides the AlertHistory behind GET /alerts): Server-Sent Events
  * subscribers, a webhook with retries, a JSONL file and OTLP logs downstream. Every sink is
  * bounded and none can fail the ingest path: failures are counted and reported.
  */
@@ -7,21 +7,6 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import { ATTR_SERVICE_NAME, reportInternalError, type Alert, type Severity } from '@warden/core';
 import type { ServeMetrics } from './serve-metrics';
-
-export class RecentAlerts {
-  private readonly ring: Alert[] = [];
-  constructor(private readonly capacity: number) {}
-
-  add(alert: Alert): void {
-    this.ring.push(alert);
-    if (this.ring.length > this.capacity) this.ring.shift();
-  }
-
-  /** Newest first. */
-  list(limit: number): Alert[] {
-    return this.ring.slice(-Math.max(0, limit)).reverse();
-  }
-}
 
 export class SseHub {
   private readonly clients = new Set<ServerResponse>();

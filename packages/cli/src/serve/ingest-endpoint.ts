@@ -1,10 +1,13 @@
 /**
- * POST /v1/traces (OTLP/HTTP): checks media type and encoding, reads the body within the size
- * limit and the shared in-flight byte budget, hands it to TraceIngest and answers in OTLP terms.
+ * POST /v1/traces, /v1/metrics, /v1/logs (OTLP/HTTP): checks media type and encoding, reads the
+ * body within the size limit and the shared in-flight byte budget, hands traces to TraceIngest
+ * and metrics and logs to the SignalRelay, and answers in OTLP terms.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { reportInternalError } from '@warden/core';
 import { encodeRpcStatus, encodeTraceResponse, type OtlpEncoding } from './otlp-decode';
+import { httpStatusOf, type OtlpSignal } from './export-outcome';
+import type { SignalRelay } from './otlp-signals';
 import type { ServeMetrics } from './serve-metrics';
 import type { TraceIngest, TraceIngestResult } from './trace-ingest';
 
@@ -72,11 +75,27 @@ export class IngestEndpoint {
     private readonly ingest: TraceIngest,
     private readonly options: IngestEndpointOptions,
     private readonly metrics: ServeMetrics,
+    private readonly relay: SignalRelay,
   ) {}
 
-  /** Handles one POST /v1/traces; never rejects (a failure answers 500). */
-  handle(req: IncomingMessage, res: ServerResponse): void {
-    this.handleTraces(req, res).catch((e) => {
+  /**
+   * Takes `bytes` of a body into the in-flight budget (false: over it, answer "throttled").
+   * One body is always let through, else a large one could never pass; `held` is what the
+   * caller holds already. Shared by OTLP/HTTP and OTLP/gRPC.
+   */
+  hold(bytes: number, held = 0): boolean {
+    if (this.bodyBytesInFlight + bytes > this.options.maxInflightBytes && this.bodyBytesInFlight > held) return false;
+    this.bodyBytesInFlight += bytes;
+    return true;
+  }
+
+  release(bytes: number): void {
+    this.bodyBytesInFlight -= bytes;
+  }
+
+  /** Handles one POST of an OTLP signal; never rejects (a failure answers 500). */
+  handle(req: IncomingMessage, res: ServerResponse, signal: OtlpSignal = 'traces'): void {
+    this.handleExport(req, res, signal).catch((e) => {
       reportInternalError('serve.handleTraces', e);
       this.metrics.countRequest(500);
       if (!res.headersSent) send(res, 500, 'internal error\n');
@@ -92,7 +111,7 @@ export class IngestEndpoint {
     });
   }
 
-  private async handleTraces(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  private async handleExport(req: IncomingMessage, res: ServerResponse, signal: OtlpSignal): Promise<void> {
     const { options, metrics } = this;
     const contentType = mediaType(req.headers['content-type']);
     const encoding = encodingOf(contentType);
@@ -128,10 +147,8 @@ export class IngestEndpoint {
     let raw: Buffer;
     try {
       raw = await readBody(req, options.maxBodyBytes, (bytes) => {
-        // One request is always let through (else a big one could never pass); others wait.
-        if (this.bodyBytesInFlight + bytes > options.maxInflightBytes && this.bodyBytesInFlight > held) return false;
+        if (!this.hold(bytes, held)) return false;
         held += bytes;
-        this.bodyBytesInFlight += bytes;
         return true;
       });
     } catch (e) {
@@ -145,6 +162,14 @@ export class IngestEndpoint {
       } else {
         metrics.countRequest(400);
         res.destroy();
+      }
+      return;
+    }
+    if (signal !== 'traces') {
+      try {
+        await this.answerSignal(res, signal, raw, encoding, contentEncoding);
+      } finally {
+        this.bodyBytesInFlight -= held;
       }
       return;
     }
@@ -166,5 +191,20 @@ export class IngestEndpoint {
     }
     const status = STATUS_OF[result.status];
     this.sendOtlpError(res, encoding, status, result.message, status === 429 || status === 503 ? retryAfter : {});
+  }
+
+  /** Metrics and logs: relayed downstream (or answered empty when there is nowhere to send them). */
+  private async answerSignal(res: ServerResponse, signal: 'metrics' | 'logs', raw: Buffer, encoding: OtlpEncoding, contentEncoding: string): Promise<void> {
+    const answer = await this.relay.relay({ signal, body: raw, encoding, contentEncoding: contentEncoding === 'gzip' ? 'gzip' : undefined });
+    const { outcome } = answer;
+    if (outcome.kind === 'ok') {
+      this.metrics.countRequest(200);
+      send(res, 200, answer.body ?? Buffer.alloc(0), { 'content-type': contentTypeOf(encoding) });
+      return;
+    }
+    const status = httpStatusOf(outcome);
+    const retry: Record<string, string> =
+      outcome.kind === 'throttled' || outcome.kind === 'unavailable' ? { 'retry-after': String(outcome.retryAfterSeconds) } : {};
+    this.sendOtlpError(res, encoding, status, outcome.message, retry);
   }
 }

@@ -15,7 +15,7 @@ const METRICS_JSON = Buffer.from(JSON.stringify({ resourceMetrics: [{ resource: 
 const LOGS_PROTO = Buffer.from([0x0a, 0x00]);
 
 function relay(forwardBase: string | undefined, maxInFlight = 8): SignalRelay {
-  return new SignalRelay({ forwardBase, maxInFlight, timeoutMs: 2_000, retryAfterSeconds: 2 });
+  return new SignalRelay({ forwardBase, maxInFlight, timeoutMs: 2_000, retryAfterSeconds: 2, maxBodyBytes: 4096 });
 }
 
 async function downstream(answer: (path: string) => { status: number; headers?: Record<string, string>; body?: string }): Promise<string> {
@@ -38,7 +38,7 @@ describe('metrics and logs relay', () => {
     cleanups.push(() => target.close());
     const r = relay(target.url);
     const gz = gzipSync(METRICS_JSON);
-    const metrics = await r.relay({ signal: 'metrics', body: gz, encoding: 'json', contentEncoding: 'gzip', plain: METRICS_JSON });
+    const metrics = await r.relay({ signal: 'metrics', body: gz, encoding: 'json', contentEncoding: 'gzip' });
     expect(metrics.outcome.kind).toBe('ok');
     expect(metrics.body?.toString()).toBe('{}');
     const logs = await r.relay({ signal: 'logs', body: LOGS_PROTO, encoding: 'protobuf' });
@@ -75,7 +75,11 @@ describe('metrics and logs relay', () => {
     const answer = await r.relay({ signal: 'logs', body: Buffer.from('{nope'), encoding: 'json' });
     expect(answer.outcome.kind).toBe('invalid');
     expect(target.received).toHaveLength(0);
-    expect(r.count('logs', 'malformed')).toBe(1);
+    const bomb = gzipSync(Buffer.from(JSON.stringify({ resourceLogs: [], pad: 'x'.repeat(10_000) })));
+    expect((await r.relay({ signal: 'logs', body: bomb, encoding: 'json', contentEncoding: 'gzip' })).outcome.kind).toBe('too_large');
+    expect((await r.relay({ signal: 'logs', body: Buffer.from('nope'), encoding: 'json', contentEncoding: 'gzip' })).outcome.kind).toBe('invalid');
+    expect(target.received).toHaveLength(0);
+    expect(r.count('logs', 'malformed')).toBe(3);
   });
 
   it('passes the downstream\'s throttling and failures back as retryable, so the sender keeps the data', async () => {

@@ -6,6 +6,8 @@
  * dropped behind the sender's back. With nowhere to forward they are answered with an empty
  * success and counted, so the sender does not retry them forever.
  */
+import { gunzip } from 'node:zlib';
+import { promisify } from 'node:util';
 import protobuf from 'protobufjs';
 import type { ExportOutcome } from './export-outcome';
 
@@ -18,8 +20,6 @@ export interface SignalRequest {
   body: Buffer;
   encoding: SignalEncoding;
   contentEncoding?: 'gzip';
-  /** The body decompressed, for the well-formedness check; `body` itself when not compressed. */
-  plain?: Buffer;
 }
 
 export interface SignalAnswer {
@@ -34,7 +34,11 @@ export interface SignalRelayOptions {
   maxInFlight: number;
   timeoutMs: number;
   retryAfterSeconds: number;
+  /** Largest body once decompressed. */
+  maxBodyBytes: number;
 }
+
+const gunzipAsync = promisify(gunzip);
 
 type RelayOutcome = 'forwarded' | 'discarded' | 'malformed' | 'throttled' | 'failed';
 const OUTCOMES: readonly RelayOutcome[] = ['forwarded', 'discarded', 'malformed', 'throttled', 'failed'];
@@ -100,7 +104,19 @@ export class SignalRelay {
   }
 
   async relay(request: SignalRequest): Promise<SignalAnswer> {
-    const reason = malformedReason(request.signal, request.plain ?? request.body, request.encoding);
+    let plain = request.body;
+    if (request.contentEncoding === 'gzip') {
+      try {
+        plain = await gunzipAsync(request.body, { maxOutputLength: this.options.maxBodyBytes });
+      } catch (e) {
+        this.tally(request.signal, 'malformed');
+        if (e instanceof RangeError || (e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
+          return { outcome: { kind: 'too_large', message: `decompressed body exceeds ${this.options.maxBodyBytes} bytes` } };
+        }
+        return { outcome: { kind: 'invalid', message: 'body is not valid gzip' } };
+      }
+    }
+    const reason = malformedReason(request.signal, plain, request.encoding);
     if (reason) {
       this.tally(request.signal, 'malformed');
       return { outcome: { kind: 'invalid', message: reason } };

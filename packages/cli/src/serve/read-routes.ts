@@ -1,15 +1,18 @@
 /**
- * The GET side of `warden serve`: the live page, /healthz, /metrics, /alerts, the SSE stream and
- * the JSON the page polls (/api/groups, /api/posture).
+ * The GET side of `warden serve`: the live page, /healthz, /metrics, /alerts (recent) and
+ * /alerts/open (open incidents), the SSE stream and the JSON the page polls (/api/groups,
+ * /api/posture).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { RecentAlerts, SseHub, WebhookSink } from './alert-sinks';
+import type { AlertHistory } from './alert-history';
+import type { SseHub, WebhookSink } from './alert-sinks';
 import type { FleetAnalyzer } from './fleet-analyzer';
 import type { FleetPosture } from './fleet-posture';
 import { send } from './ingest-endpoint';
 import type { IngestEndpoint } from './ingest-endpoint';
 import type { IngestQueue } from './ingest-queue';
 import { renderLivePage } from './live-page';
+import type { SignalRelay } from './otlp-signals';
 import type { ServeMetrics } from './serve-metrics';
 import type { ServeOptions } from './serve-options';
 import type { TraceIngest } from './trace-ingest';
@@ -20,7 +23,8 @@ export interface ReadRouteDeps {
   fleet: FleetAnalyzer;
   queue: IngestQueue<unknown>;
   posture: FleetPosture;
-  recent: RecentAlerts;
+  history: AlertHistory;
+  relay: SignalRelay;
   sse: SseHub;
   webhook: WebhookSink | undefined;
   ingest: TraceIngest;
@@ -28,12 +32,13 @@ export interface ReadRouteDeps {
 }
 
 export function createReadRoutes(deps: ReadRouteDeps): (req: IncomingMessage, res: ServerResponse, url: URL) => void {
-  const { options, metrics, fleet, queue, posture, recent, sse, webhook, ingest, endpoint } = deps;
+  const { options, metrics, fleet, queue, posture, history, relay, sse, webhook, ingest, endpoint } = deps;
 
   function groupsView(): unknown {
     return {
       groups: fleet.groups(),
-      alerts: recent.list(50),
+      alerts: history.recent(50),
+      openAlerts: history.open().length,
       counters: {
         spansReceived: metrics.spansReceived,
         spansAnalyzed: metrics.spansAnalyzed,
@@ -72,17 +77,20 @@ export function createReadRoutes(deps: ReadRouteDeps): (req: IncomingMessage, re
             sseClients: sse.size,
             webhookQueueDepth: webhook?.depth ?? 0,
             bodyBytesInFlight: endpoint.bodyBytesInFlight,
-          }),
+          }) + relay.renderMetrics(),
           { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' },
         );
         return;
       case '/alerts': {
         const limit = Math.min(Number(url.searchParams.get('limit') ?? 50) || 50, options.recentAlerts);
-        json(recent.list(limit));
+        json(history.recent(limit));
         return;
       }
+      case '/alerts/open':
+        json(history.open());
+        return;
       case '/alerts/stream':
-        if (!sse.subscribe(res, recent.list(20).reverse())) send(res, 503, 'too many subscribers\n');
+        if (!sse.subscribe(res, history.recent(20).reverse())) send(res, 503, 'too many subscribers\n');
         return;
       case '/api/groups':
         json(groupsView());

@@ -11,13 +11,16 @@ export interface ServeCommandIo {
 
 export const SERVE_USAGE = `Usage: warden serve [flags]
 
-Receives OTLP/HTTP traces (POST /v1/traces, protobuf or JSON, gzip) and runs the Warden
-analyzer over every GenAI span, grouped by service, agent, model and tool.
+Receives OTLP traces over HTTP (POST /v1/traces, protobuf or JSON, gzip) and gRPC, and runs
+the Warden analyzer over every GenAI span, grouped by service, agent, model and tool. Metrics
+and logs (/v1/metrics, /v1/logs, and their gRPC services) are relayed to --forward.
 
-  --port <n>                 listen port (default 4318; 0 = any free port)
+  --port <n>                 OTLP/HTTP listen port (default 4318; 0 = any free port)
+  --grpc-port <n|off>        OTLP/gRPC listen port (default 4317; off = no gRPC)
   --host <addr>              listen address (default 127.0.0.1)
-  --forward <url>            forward every request unchanged to this OTLP/HTTP endpoint;
-                             alerts go there too, as OTLP logs (/v1/logs)
+  --forward <url>            forward every request unchanged to this OTLP/HTTP endpoint
+                             (traces, metrics, logs); alerts go there too, as OTLP logs
+                             (without it, metrics and logs are answered and dropped, counted)
   --alerts-otlp <url>        send alerts as OTLP logs to this OTLP/HTTP endpoint instead
   --webhook <url>            POST each alert as JSON (retried with backoff)
   --alerts-file <path>       append each alert to this JSONL file
@@ -27,7 +30,7 @@ analyzer over every GenAI span, grouped by service, agent, model and tool.
   --max-body <bytes>         largest request body, e.g. 8388608 or 8mb (default 8mb)
   --analyzer <json>          Analyzer options as JSON, e.g. '{"warmup":500}'
 
-Pages: /  (live view), /alerts, /alerts/stream (SSE), /metrics (Prometheus), /healthz
+Pages: /  (live view), /alerts, /alerts/open, /alerts/stream (SSE), /metrics (Prometheus), /healthz
 `;
 
 function integer(flag: string, value: string | undefined): number | undefined {
@@ -44,6 +47,9 @@ function bytes(flag: string, value: string | undefined): number | undefined {
   return Number(m[1]) * (unit === 'k' ? 1024 : unit === 'm' ? 1024 ** 2 : unit === 'g' ? 1024 ** 3 : 1);
 }
 
+/** The OTLP/gRPC port the OpenTelemetry exporters and the Collector use by default. */
+const DEFAULT_GRPC_PORT = 4317;
+
 export function parseServeArgs(argv: string[]): ServeOptionsInput | 'help' {
   const { values } = parseArgs({
     args: argv,
@@ -51,6 +57,7 @@ export function parseServeArgs(argv: string[]): ServeOptionsInput | 'help' {
     allowPositionals: false,
     options: {
       port: { type: 'string' },
+      'grpc-port': { type: 'string' },
       host: { type: 'string' },
       forward: { type: 'string' },
       webhook: { type: 'string' },
@@ -74,8 +81,10 @@ export function parseServeArgs(argv: string[]): ServeOptionsInput | 'help' {
     }
   }
   const snapshotSeconds = integer('snapshot-interval', values['snapshot-interval']);
+  const grpcPort = values['grpc-port'] === 'off' ? undefined : (integer('grpc-port', values['grpc-port']) ?? DEFAULT_GRPC_PORT);
   const options: ServeOptionsInput = {
     port: integer('port', values.port),
+    grpcPort,
     host: values.host,
     forward: values.forward,
     webhook: values.webhook,
@@ -110,7 +119,8 @@ export async function runServeCommand(argv: string[], io: ServeCommandIo): Promi
     io.stderr.write(`warden serve: ${(e as Error).message}\n`);
     return WardenConfigError.isInstance(e) ? 2 : 1;
   }
-  io.stdout.write(`warden serve: listening on ${handle.url} (OTLP/HTTP ${handle.url}/v1/traces)\n`);
+  const grpc = handle.grpcPort === undefined ? '' : `, OTLP/gRPC ${new URL(handle.url).hostname}:${handle.grpcPort}`;
+  io.stdout.write(`warden serve: listening on ${handle.url} (OTLP/HTTP ${handle.url}/v1/traces${grpc})\n`);
   const running = handle;
   return new Promise<number>((resolve) => {
     let stopping = false;

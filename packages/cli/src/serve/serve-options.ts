@@ -6,6 +6,8 @@ export const ServeOptionsSchema = z.object({
   /** 0 picks a free port (tests, bench). */
   port: z.number().int().min(0).max(65535).default(4318),
   host: z.string().min(1).default('127.0.0.1'),
+  /** OTLP/gRPC listen port (traces, metrics, logs) on the same host; unset = no gRPC listener. `warden serve` sets 4317. */
+  grpcPort: z.number().int().min(0).max(65535).optional(),
   /** Downstream OTLP/HTTP base URL (e.g. http://collector:4318); /v1/traces and /v1/logs are appended. */
   forward: z.url().optional(),
   /** OTLP/HTTP base URL for alerts as OTLP logs, when they should go elsewhere than --forward (or without it). */
@@ -24,6 +26,8 @@ export const ServeOptionsSchema = z.object({
   /** Seconds the sender is told to wait when the queue is full. */
   retryAfterSeconds: z.number().int().min(1).max(3600).default(1),
   recentAlerts: z.number().int().positive().max(10_000).default(200),
+  /** Open incidents (alerts not yet back to baseline) kept for GET /alerts/open and the snapshot. */
+  openAlerts: z.number().int().positive().max(10_000).default(1_000),
   maxSseClients: z.number().int().positive().default(100),
   maxForwardsInFlight: z.number().int().positive().default(64),
   webhookMaxQueue: z.number().int().positive().default(1_000),

@@ -105,7 +105,7 @@ describe('warden serve state', () => {
   it('on SIGTERM analyses everything it accepted, writes the snapshot, then exits 0', async () => {
     const state = join(await tempDir(), 'analyzer.json');
     const script = fileURLToPath(new URL('./serve-process.fixture.ts', import.meta.url));
-    const child = spawn(process.execPath, ['--import', 'tsx', script, '--port', '0', '--state', state, '--snapshot-interval', '3600'], {
+    const child = spawn(process.execPath, ['--import', 'tsx', script, '--port', '0', '--grpc-port', '0', '--state', state, '--snapshot-interval', '3600'], {
       cwd: fileURLToPath(new URL('../..', import.meta.url)),
       stdio: ['ignore', 'pipe', 'pipe'],
     });

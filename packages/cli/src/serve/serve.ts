@@ -1,18 +1,24 @@
 /**
- * `warden serve`: an OTLP/HTTP trace receiver that runs the Warden analyzer over a whole
- * fleet's GenAI spans, behind (or inline with) the OpenTelemetry Collector. This file wires the
- * parts together and owns the lifecycle (listen, drain, close).
+ * `warden serve`: an OTLP (HTTP and gRPC) receiver that runs the Warden analyzer over a whole
+ * fleet's GenAI spans, behind (or inline with) the OpenTelemetry Collector, and relays the
+ * metrics and logs it is sent. This file wires the parts together and owns the lifecycle
+ * (listen, drain, close).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { reportInternalError, type Alert, type CallRecord } from '@warden/core';
-import { JsonlFileSink, OtlpLogSink, RecentAlerts, SseHub, WebhookSink } from './alert-sinks';
+import { AlertHistory, alertsOfState, stateWithAlerts } from './alert-history';
+import { JsonlFileSink, OtlpLogSink, SseHub, WebhookSink } from './alert-sinks';
 import { AnalyzerPump } from './analyzer-pump';
+import type { OtlpSignal } from './export-outcome';
 import { alertLogAttributes, createFleetAnalyzer, type FleetAnalyzer } from './fleet-analyzer';
 import { FleetPosture } from './fleet-posture';
 import { Forwarder, otlpBase } from './forwarder';
+import { grpcIngestHandler } from './grpc-ingest';
 import { IngestEndpoint, send } from './ingest-endpoint';
 import { IngestQueue } from './ingest-queue';
+import type { OtlpGrpcServer } from './otlp-grpc';
+import { SignalRelay } from './otlp-signals';
 import { createReadRoutes } from './read-routes';
 import { parseServeOptions, type ServeOptions, type ServeOptionsInput } from './serve-options';
 import { ServeMetrics } from './serve-metrics';
@@ -23,6 +29,8 @@ import { TraceIngest } from './trace-ingest';
 export interface ServeHandle {
   url: string;
   port: number;
+  /** The OTLP/gRPC port, when serve listens for gRPC (`grpcPort` set). */
+  grpcPort: number | undefined;
   metrics: ServeMetrics;
   /** Called for every alert, after the sinks. */
   onAlert(listener: (alert: Alert) => void): () => void;
@@ -35,7 +43,7 @@ export interface ServeHandle {
 }
 
 /** The analyzer restored from the snapshot file when there is a usable one, else a fresh one. */
-async function loadFleet(options: ServeOptions): Promise<FleetAnalyzer> {
+async function loadFleet(options: ServeOptions): Promise<{ fleet: FleetAnalyzer; restored: unknown }> {
   let restored: unknown;
   if (options.state) {
     try {
@@ -46,22 +54,41 @@ async function loadFleet(options: ServeOptions): Promise<FleetAnalyzer> {
     }
   }
   try {
-    return createFleetAnalyzer(options.analyzer, restored);
+    return { fleet: createFleetAnalyzer(options.analyzer, restored), restored };
   } catch (e) {
     if (restored === undefined) throw e;
     reportInternalError('serve.restoreState', e);
-    return createFleetAnalyzer(options.analyzer);
+    return { fleet: createFleetAnalyzer(options.analyzer), restored: undefined };
   }
 }
+
+/** Recent alerts and open incidents as the snapshot left them (none when it has none or they are damaged). */
+function loadAlerts(options: ServeOptions, restored: unknown): AlertHistory {
+  const history = new AlertHistory(options.recentAlerts, options.openAlerts);
+  const saved = alertsOfState(restored);
+  if (saved === undefined) return history;
+  try {
+    history.restore(saved);
+  } catch (e) {
+    reportInternalError('serve.restoreAlerts', e);
+  }
+  return history;
+}
+
+const SIGNAL_PATHS = new Map<string, OtlpSignal>([
+  ['/v1/traces', 'traces'],
+  ['/v1/metrics', 'metrics'],
+  ['/v1/logs', 'logs'],
+]);
 
 export async function startServe(input: ServeOptionsInput = {}): Promise<ServeHandle> {
   const options = parseServeOptions(input);
   const metrics = new ServeMetrics();
-  const fleet = await loadFleet(options);
+  const { fleet, restored } = await loadFleet(options);
+  const history = loadAlerts(options, restored);
 
   const queue = new IngestQueue<CallRecord>(options.maxQueue);
   const posture = new FleetPosture();
-  const recent = new RecentAlerts(options.recentAlerts);
   const sse = new SseHub(options.maxSseClients);
   const alertListeners = new Set<(alert: Alert) => void>();
   const webhook = options.webhook
@@ -85,11 +112,14 @@ export async function startServe(input: ServeOptionsInput = {}): Promise<ServeHa
   const logsBase = options.alertsOtlp ? otlpBase(options.alertsOtlp) : forwardBase;
   const logs = logsBase ? new OtlpLogSink(`${logsBase}/v1/logs`, alertLogAttributes, metrics, 10_000, options.outboundTimeoutMs) : undefined;
 
-  fleet.onResolved((event) => sse.publishRaw('resolved', event));
+  fleet.onResolved((event) => {
+    history.resolve(event as Parameters<AlertHistory['resolve']>[0]);
+    sse.publishRaw('resolved', event);
+  });
 
   function emitAlert(alert: Alert): void {
     metrics.countAlert(alert.kind);
-    recent.add(alert);
+    history.add(alert);
     posture.observeAlert(alert);
     sse.publish(alert);
     webhook?.send(alert);
@@ -106,18 +136,26 @@ export async function startServe(input: ServeOptionsInput = {}): Promise<ServeHa
 
   const pump = new AnalyzerPump(queue, fleet, metrics, emitAlert);
   const ingest = new TraceIngest({ fleet, queue, pump, posture, forwarder, metrics, maxBodyBytes: options.maxBodyBytes });
-  const endpoint = new IngestEndpoint(ingest, options, metrics);
-  const readRoute = createReadRoutes({ options, metrics, fleet, queue, posture, recent, sse, webhook, ingest, endpoint });
+  const relay = new SignalRelay({
+    forwardBase,
+    maxInFlight: options.maxForwardsInFlight,
+    timeoutMs: options.outboundTimeoutMs,
+    retryAfterSeconds: options.retryAfterSeconds,
+    maxBodyBytes: options.maxBodyBytes,
+  });
+  const endpoint = new IngestEndpoint(ingest, options, metrics, relay);
+  const readRoute = createReadRoutes({ options, metrics, fleet, queue, posture, history, relay, sse, webhook, ingest, endpoint });
 
   function route(req: IncomingMessage, res: ServerResponse): void {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    if (url.pathname === '/v1/traces') {
+    const signal = SIGNAL_PATHS.get(url.pathname);
+    if (signal) {
       if (req.method !== 'POST') {
         req.resume();
         send(res, 405, 'POST only\n', { allow: 'POST' });
         return;
       }
-      endpoint.handle(req, res);
+      endpoint.handle(req, res, signal);
       return;
     }
     readRoute(req, res, url);
@@ -143,7 +181,26 @@ export async function startServe(input: ServeOptionsInput = {}): Promise<ServeHa
   const { port } = server.address() as AddressInfo;
   const host = options.host.includes(':') ? `[${options.host}]` : options.host;
 
-  const snapshots = options.state ? new SnapshotWriter(options.state, options.snapshotIntervalMs, fleet, pump, metrics) : undefined;
+  let grpc: OtlpGrpcServer | undefined;
+  if (options.grpcPort !== undefined) {
+    try {
+      // Loaded only when asked for: @grpc/grpc-js costs start-up time the HTTP-only receiver does not need.
+      const { startOtlpGrpcServer } = await import('./otlp-grpc');
+      grpc = await startOtlpGrpcServer({
+        host: options.host,
+        port: options.grpcPort,
+        maxMessageBytes: options.maxBodyBytes,
+        handler: grpcIngestHandler({ ingest, relay, endpoint, metrics, retryAfterSeconds: options.retryAfterSeconds }),
+      });
+    } catch (e) {
+      // Not listening on half the protocols: release the HTTP port and say why.
+      await new Promise<void>((r) => server.close(() => r()));
+      throw new Error(`cannot listen for OTLP/gRPC on ${host}:${options.grpcPort}: ${(e as Error).message}`);
+    }
+  }
+
+  const state = { snapshot: () => stateWithAlerts(fleet.snapshot(), history.save()) };
+  const snapshots = options.state ? new SnapshotWriter(options.state, options.snapshotIntervalMs, state, pump, metrics) : undefined;
 
   let drained: Promise<void> | undefined;
   function drain(): Promise<void> {
@@ -161,6 +218,7 @@ export async function startServe(input: ServeOptionsInput = {}): Promise<ServeHa
   function close(): Promise<void> {
     closed ??= (async () => {
       await drain();
+      await grpc?.close(options.shutdownFlushMs);
       snapshots?.stop();
       webhook?.close();
       sse.close();
@@ -176,6 +234,7 @@ export async function startServe(input: ServeOptionsInput = {}): Promise<ServeHa
   return {
     url: `http://${host}:${port}`,
     port,
+    grpcPort: grpc?.port,
     metrics,
     onAlert(listener) {
       alertListeners.add(listener);

@@ -4,7 +4,6 @@
  */
 import { reportInternalError } from '@warden/core';
 import type { AnalyzerPump } from './analyzer-pump';
-import type { FleetAnalyzer } from './fleet-analyzer';
 import type { ServeMetrics } from './serve-metrics';
 import { writeStateFile } from './state-file';
 
@@ -15,7 +14,8 @@ export class SnapshotWriter {
   constructor(
     private readonly path: string,
     intervalMs: number,
-    private readonly fleet: FleetAnalyzer,
+    /** What goes into the file: the analyzer snapshot and what serve keeps beside it. */
+    private readonly state: { snapshot(): unknown },
     private readonly pump: AnalyzerPump,
     private readonly metrics: ServeMetrics,
   ) {
@@ -30,7 +30,7 @@ export class SnapshotWriter {
     this.chain = this.chain.then(async () => {
       try {
         this.pump.analyzedSinceSnapshot = 0;
-        await writeStateFile(this.path, this.fleet.snapshot());
+        await writeStateFile(this.path, this.state.snapshot());
         this.metrics.snapshotsWritten++;
       } catch (e) {
         this.metrics.snapshotFailures++;
