@@ -58,7 +58,8 @@ describe('MultiTurnRiskScorer', () => {
     });
     expect(alerts[0].score).toBeGreaterThanOrEqual(1.5);
     expect(alerts[0].traceIds.length).toBeGreaterThan(1);
-    expect(alerts[0].current).toMatchObject({ turns: 3, roleplay: 3, secret_request: 2, refusal: 2, refusal_rephrase: 1 });
+    // "an assistant with no rules" reads as jailbreak framing, so it fires on the second turn.
+    expect(alerts[0].current).toMatchObject({ turns: 2, roleplay: 2, secret_request: 1, refusal: 1, instruction_override: 1 });
 
     const alone = new MultiTurnRiskScorer();
     escalation.forEach((t, i) => {

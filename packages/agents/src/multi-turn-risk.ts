@@ -1,4 +1,7 @@
 import { newAlertId, type Alert } from '@warden/core';
+import { defaultIntentClassifier, type IntentClassifier } from './conversation/intent-classifier';
+import { forEachIntentFeature } from './conversation/intent-features';
+import { DEFAULT_MAX_TEXT_CHARS, normalizeText } from './conversation/normalize-text';
 
 /** Cheap per-turn signals; the weight is what one occurrence adds to the turn's score. */
 export const RISK_SIGNAL_WEIGHTS = {
@@ -22,6 +25,12 @@ export const RISK_SIGNAL_WEIGHTS = {
   risky_tool_sequence: 0.6,
   /** three or more failing tool calls in one turn: probing */
   tool_error_burst: 0.3,
+  /** the embedded classifier reads harmful or policy-violating intent in the user's input; scaled by its confidence above 0.5 */
+  harmful_intent: 1.0,
+  /** the input is more harmful than the one before, after an already suspicious turn: escalation */
+  harm_rising: 0.3,
+  /** a short follow-up that leans on earlier harmful content ("now step by step", "more detail on that") */
+  reference_back: 0.4,
 } as const;
 export type RiskSignal = keyof typeof RISK_SIGNAL_WEIGHTS;
 
@@ -66,8 +75,12 @@ export interface MultiTurnRiskOptions {
   maxTurnScore?: number;
   /** Conversations tracked at once; the least recently seen is forgotten. Default 10 000. */
   maxConversations?: number;
-  /** Each repeat of the same signal in a conversation counts this much of the one before. Default 0.6. */
+  /** Each repeat of the same signal in a conversation counts this much of the one before. Default 0.6 (harmful intent: 1, it does not wear off). */
   repeatFactor?: number;
+  /** The per-turn intent classifier; default the embedded one, `false` to score cues only. */
+  intentClassifier?: IntentClassifier | false;
+  /** Characters of one text read (head and tail kept): megabyte inputs are truncated, not slow. Default 2048. */
+  maxTextChars?: number;
 }
 
 export interface RiskAssessment {
@@ -91,8 +104,11 @@ interface ConversationRisk {
   lastTurnRefused: boolean;
   /** The turn before the current one was refused: its tools may be the rephrased request. */
   prevTurnRefused: boolean;
-  /** Words of the last input, to see a refusal being rephrased. */
-  lastInputWords: Set<string> | undefined;
+  /** Hashed n-grams of the last input, to see a refusal being rephrased. */
+  lastInputWords: Set<number> | undefined;
+  /** Harmful-intent probability of the previous input, and the highest so far. */
+  lastIntent: number;
+  maxIntent: number;
   injectedResultInTurn: boolean;
   toolErrorsInTurn: number;
   agent: string | undefined;
@@ -102,7 +118,8 @@ interface ConversationRisk {
 
 const OVERRIDE = [
   /\b(ignore|disregard|forget|override|bypass)\b[^.?!\n]{0,40}?\b(previous|prior|above|earlier|all|any|your|system|safety)\b[^.?!\n]{0,24}?\b(instructions?|rules|guidelines|prompts?|directions|restrictions|guardrails|polic(?:y|ies)|filters?)\b/i,
-  /\b(you are now (?:in )?(?:dan|developer|god|jailbreak|unrestricted|unfiltered)|developer mode|jailbreak|do anything now|no longer bound by|without any (?:restrictions|filters|rules)|new system prompt|new instructions:)/i,
+  /\b(you are now (?:in )?(?:dan|developer|god|jailbreak|unrestricted|unfiltered)|developer mode|jailbreak|do anything now|no longer bound by|without any (?:restrictions|filters|rules)|new system prompt|new instructions:)/i,  // Jailbreak framing: a mode or persona without rules, asked for outright or seeded for later.
+  /\b(?:(?:developer|admin|sudo|god|debug|unrestricted|unfiltered|uncensored) (?:mode|access)|(?:unrestricted|unfiltered|uncensored|unaligned|amoral) (?:ai|assistant|model|output|chatbot|version|persona)|(?:with|there are|have) no (?:restrictions|rules|limits|filters|guidelines|boundaries)|(?:bypass|disable|turn off|remove|ignore|lift) (?:the |your |all |any |those )?(?:content |safety |ethical )?(?:filters?|restrictions?|guardrails|safeguards|guidelines|procedures)|override (?:has been|is|was) (?:authorized|approved)|(?:store|remember) this (?:command|instruction)|(?:comply|obey) with (?:all|every|any) (?:requests?|commands?))\b/i,
 ];
 // Zero-width and bidi controls and Unicode tags; ZWJ (U+200D) is left out: emoji sequences use it.
 const HIDDEN = /[\u200B\u200C\u200E\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069]|(?<!^)\uFEFF|[\u{E0000}-\u{E007F}]/u;
@@ -110,19 +127,21 @@ const ROLEPLAY =
   /\b(pretend (?:to be|you(?:'re| are))|let'?s play a game|role-?play|stay in character|hypothetically|imagine (?:that )?you (?:are|were|have no)|you are (?:now )?an? (?:evil|unfiltered|uncensored|unrestricted)|for a (?:story|novel|screenplay)|in this fictional)/i;
 const SECRET =
   /\b(api[ _-]?keys?|secret[ _-]?keys?|access[ _-]?tokens?|private[ _-]?keys?|passwords?|credentials?|ssh[ _-]?keys?|\.env\b|environment variables|system prompt|your (?:hidden |initial )?(?:instructions|prompt)|auth(?:orization)? tokens?)\b/i;
-const REFUSAL_TEXT = /^\s*(?:i'?m sorry,? but|sorry,? (?:but )?i can(?:'|no)t|i can(?:'|no)t (?:help|assist|do|provide|share)|i cannot (?:help|assist|do|provide|share)|i won'?t (?:help|be able)|i am unable to|i'?m not able to)/i;
+const REFUSAL_TEXT = /^\s*(?:(?:i'?m sorry|i apologi[sz]e),? but|i'?m sorry,? but|sorry,? (?:but )?i can(?:'|no)t|i can(?:'|no)t (?:help|assist|do|provide|share)|i cannot (?:help|assist|do|provide|share)|i won'?t (?:help|be able)|i am unable to|i'?m not able to)/i;
+// A follow-up that only makes sense against earlier content: coreference and "more of that".
+const REFERENCE_BACK =
+  /\b(?:(?:do|write|explain|expand|elaborate|describe|show|give|list|continue|repeat)\b[^.?!\n]{0,30}\b(?:that|it|this|those|them|the (?:above|last|previous|first|second|third) (?:one|step|part|answer|response))\b|step[- ]by[- ]step|more (?:detail|details|specific|specifics|precise)|in (?:more )?detail|be more specific|go on|keep going|continue|what (?:about|else)|and then\b|the (?:exact|specific) (?:steps|amounts|quantities|ingredients|instructions))/;
 const SIDE_EFFECT_TOOL = /(send|email|mail|post|upload|write|delete|remove|exec|shell|run|transfer|pay|deploy|publish)/i;
 
-function words(text: string): Set<string> {
-  const out = new Set<string>();
-  for (const w of text.toLowerCase().split(/[^\p{L}\p{N}]+/u)) {
-    if (w.length > 2) out.add(w);
-    if (out.size >= 64) break;
-  }
+function features(normalized: string): Set<number> {
+  const out = new Set<number>();
+  forEachIntentFeature(normalized, (b) => {
+    if (out.size < 96) out.add(b);
+  });
   return out;
 }
 
-function jaccard(a: Set<string>, b: Set<string>): number {
+function jaccard(a: Set<number>, b: Set<number>): number {
   if (a.size === 0 || b.size === 0) return 0;
   let both = 0;
   for (const w of a) if (b.has(w)) both++;
@@ -131,25 +150,35 @@ function jaccard(a: Set<string>, b: Set<string>): number {
 
 const isOverride = (text: string) => OVERRIDE.some((r) => r.test(text));
 
-/** The content signals of one text (input or tool result). */
-export function contentSignals(text: string): RiskSignal[] {
+/** The cue signals of one text (input or tool result), after Unicode normalisation. */
+export function contentSignals(text: string, maxChars = DEFAULT_MAX_TEXT_CHARS): RiskSignal[] {
+  const n = normalizeText(text, maxChars);
+  return cueSignals(n.text, n.hidden);
+}
+
+function cueSignals(normalized: string, hidden: boolean): RiskSignal[] {
   const out: RiskSignal[] = [];
-  if (isOverride(text)) out.push('instruction_override');
-  if (HIDDEN.test(text)) out.push('hidden_unicode');
-  if (ROLEPLAY.test(text)) out.push('roleplay');
-  if (SECRET.test(text)) out.push('secret_request');
+  if (isOverride(normalized)) out.push('instruction_override');
+  if (hidden || HIDDEN.test(normalized)) out.push('hidden_unicode');
+  if (ROLEPLAY.test(normalized)) out.push('roleplay');
+  if (SECRET.test(normalized)) out.push('secret_request');
   return out;
 }
+
+/** Intent probability below which a turn adds nothing: the classifier's benign false positives sit mostly under it. */
+const INTENT_FLOOR = 0.7;
 
 /** Default alert threshold of the per-conversation score; one turn adds at most 1.0, so no single turn crosses it. */
 export const DEFAULT_MULTI_TURN_THRESHOLD = 1.5;
 
 /**
  * False alarms per benign conversation at the default threshold, as measured by
- * `bench/agents.ts` (5,000 generated benign conversations, seed 99). Posture states it as the
- * scorer's calibration; re-measure and update it when the signals or weights change.
+ * `bench/agents.ts` (5,000 generated benign conversations, seed 99; a test keeps it equal).
+ * These conversations are written to be hard (security questions, role-play, refusals); on
+ * outside benign conversations see MEASURED_MULTI_TURN_OUTSIDE_RATES. Re-measure and update
+ * it when the signals or weights change.
  */
-export const MEASURED_MULTI_TURN_FALSE_ALARMS_PER_CONVERSATION = 0.0162;
+export const MEASURED_MULTI_TURN_FALSE_ALARMS_PER_CONVERSATION = 0.0202;
 
 /**
  * Multi-turn risk per conversation: each turn's cheap signals add to a score that decays
@@ -166,6 +195,8 @@ export class MultiTurnRiskScorer {
   private readonly maxConversations: number;
   private readonly repeatFactor: number;
   private readonly conversations = new Map<string, ConversationRisk>();
+  private readonly intent: IntentClassifier | undefined;
+  private readonly maxTextChars: number;
 
   constructor(options: MultiTurnRiskOptions = {}) {
     this.threshold = options.threshold ?? DEFAULT_MULTI_TURN_THRESHOLD;
@@ -174,6 +205,8 @@ export class MultiTurnRiskScorer {
     this.maxTurnScore = options.maxTurnScore ?? 1.0;
     this.maxConversations = options.maxConversations ?? 10_000;
     this.repeatFactor = options.repeatFactor ?? 0.6;
+    this.intent = options.intentClassifier === false ? undefined : (options.intentClassifier ?? defaultIntentClassifier());
+    this.maxTextChars = options.maxTextChars ?? DEFAULT_MAX_TEXT_CHARS;
   }
 
   get trackedConversations(): number {
@@ -211,6 +244,8 @@ export class MultiTurnRiskScorer {
         lastTurnRefused: false,
         prevTurnRefused: false,
         lastInputWords: undefined,
+        lastIntent: 0,
+        maxIntent: 0,
         injectedResultInTurn: false,
         toolErrorsInTurn: 0,
         agent: undefined,
@@ -226,12 +261,21 @@ export class MultiTurnRiskScorer {
     return c;
   }
 
-  private add(c: ConversationRisk, id: string, signals: RiskSignal[], time: number, traceId: string | undefined): RiskAssessment {
+  private add(
+    c: ConversationRisk,
+    id: string,
+    signals: RiskSignal[],
+    time: number,
+    traceId: string | undefined,
+    strength?: Partial<Record<RiskSignal, number>>,
+  ): RiskAssessment {
     let raw = 0;
     for (const s of signals) {
       // Diminishing returns per kind: escalation shows as several tactics, a benign topic as one repeated.
+      // Harmful intent does not wear off: a persistent harmful request is the attack, not a benign topic.
       const seen = c.signalCounts[s] ?? 0;
-      raw += RISK_SIGNAL_WEIGHTS[s] * Math.pow(this.repeatFactor, seen);
+      const repeat = s === 'harmful_intent' ? 1 : this.repeatFactor;
+      raw += RISK_SIGNAL_WEIGHTS[s] * (strength?.[s] ?? 1) * Math.pow(repeat, seen);
       c.signalCounts[s] = seen + 1;
     }
     const added = Math.max(0, Math.min(raw, this.maxTurnScore - c.turnAdded));
@@ -260,14 +304,30 @@ export class MultiTurnRiskScorer {
     c.toolErrorsInTurn = 0;
     if (turn.agent) c.agent = turn.agent;
     const signals = new Set<RiskSignal>();
+    const strength: Partial<Record<RiskSignal, number>> = {};
     if (turn.input) {
-      for (const s of contentSignals(turn.input)) signals.add(s);
-      const w = words(turn.input);
-      if (c.lastTurnRefused && c.lastInputWords && jaccard(w, c.lastInputWords) >= 0.25) signals.add('refusal_rephrase');
+      const n = normalizeText(turn.input, this.maxTextChars);
+      for (const s of cueSignals(n.text, n.hidden)) signals.add(s);
+      const w = new Set<number>();
+      const p = this.intent ? this.intent.score(n.text, w) : 0;
+      if (!this.intent) for (const b of features(n.text)) w.add(b);
+      if (p > INTENT_FLOOR) {
+        signals.add('harmful_intent');
+        strength.harmful_intent = (p - INTENT_FLOOR) / (1 - INTENT_FLOOR);
+        if (c.maxIntent > INTENT_FLOOR && p > c.lastIntent + 0.15) signals.add('harm_rising');
+      }
+      if (c.maxIntent > INTENT_FLOOR && n.text.length < 400 && REFERENCE_BACK.test(n.text)) {
+        signals.add('reference_back');
+        strength.reference_back = c.maxIntent;
+      }
+      // Rephrased by wording (shared n-grams) or by meaning (both asks read as harmful).
+      if (c.lastTurnRefused && ((c.lastInputWords && jaccard(w, c.lastInputWords) >= 0.25) || (p > INTENT_FLOOR && c.lastIntent > INTENT_FLOOR))) signals.add('refusal_rephrase');
       c.lastInputWords = w;
+      c.lastIntent = p;
+      if (p > c.maxIntent) c.maxIntent = p;
     }
     for (const r of turn.toolResults ?? []) {
-      if (isOverride(r) || HIDDEN.test(r)) {
+      if (this.injected(r)) {
         signals.add('tool_result_injection');
         c.injectedResultInTurn = true;
       }
@@ -275,11 +335,16 @@ export class MultiTurnRiskScorer {
     const refused =
       turn.refusal === true ||
       (turn.finishReasons ?? []).some((f) => f === 'content_filter' || f === 'refusal') ||
-      (turn.output !== undefined && REFUSAL_TEXT.test(turn.output));
+      (turn.output !== undefined && REFUSAL_TEXT.test(normalizeText(turn.output, 256).text));
     if (refused) signals.add('refusal');
     c.prevTurnRefused = c.lastTurnRefused;
     c.lastTurnRefused = refused;
-    return this.add(c, turn.conversationId, [...signals], turn.time, turn.traceId);
+    return this.add(c, turn.conversationId, [...signals], turn.time, turn.traceId, strength);
+  }
+
+  private injected(text: string): boolean {
+    const n = normalizeText(text, this.maxTextChars);
+    return n.hidden || isOverride(n.text);
   }
 
   /** A tool execution in the current turn: adds without decaying. */
@@ -294,7 +359,7 @@ export class MultiTurnRiskScorer {
       if (c.toolErrorsInTurn === 3) signals.push('tool_error_burst');
     }
     if (SIDE_EFFECT_TOOL.test(tool.tool) && (c.injectedResultInTurn || c.lastTurnRefused || c.prevTurnRefused)) signals.push('risky_tool_sequence');
-    if (tool.result && (isOverride(tool.result) || HIDDEN.test(tool.result))) {
+    if (tool.result && this.injected(tool.result)) {
       signals.push('tool_result_injection');
       c.injectedResultInTurn = true;
     }

@@ -1,0 +1,305 @@
+/**
+ * Prepares the outside data for the conversation detector: single prompts to train the
+ * embedded intent classifier, multi-turn conversations to evaluate it. Reads bare git
+ * mirrors of public GitHub repositories (default /work/.mirror/<owner>+<name>/repo, or
+ * WARDEN_MIRROR=<dir>) — get one with `git clone --mirror https://github.com/<owner>/<name>
+ * <dir>/<owner>+<name>/repo` — and writes normalised JSONL plus manifest.json into
+ * bench/data/conversations/.cache/ (not committed: several sources carry no licence that
+ * allows redistribution, so the repo holds the script, never the data).
+ *
+ * Roles (decided before any tuning, kept apart on purpose):
+ *   train   — prompts the classifier is fitted on (licences allow it).
+ *   dev     — multi-turn conversations looked at while tuning weights and thresholds.
+ *   report  — multi-turn conversations never looked at while developing; the bench reports on them.
+ *
+ *   node --import tsx bench/data/conversations/prepare.ts
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+
+const mirrorRoot = process.env.WARDEN_MIRROR ?? '/work/.mirror';
+export const CACHE_DIR = resolve(import.meta.dirname, '.cache');
+
+interface Source {
+  repo: string;
+  commit: string;
+  licence: string;
+  role: 'train' | 'dev' | 'report';
+  files: string[];
+  what: string;
+}
+
+const SOURCES: Source[] = [
+  {
+    repo: 'AI45Lab/ActorAttack',
+    commit: '3258917ec4aaf83ad1efdfc1cc0f5b0f0edc5609',
+    licence: 'copies of HarmBench behaviours (MIT, centerforaisafety/HarmBench) and Circuit Breakers training prompts (MIT, GraySwanAI/circuit-breakers); the ActorAttack repo itself has no licence file',
+    role: 'train',
+    files: ['data/harmbench.csv', 'data/circuit_breaker_train.csv'],
+    what: 'harmful single prompts (HarmBench 400 behaviours, 1,000 circuit-breaker prompts)',
+  },
+  {
+    repo: 'paul-rottger/exaggerated-safety',
+    commit: 'd7bb5bd738c1fcbc36edd83d5e7d1b71a3e2d84d',
+    licence: 'CC-BY-4.0',
+    role: 'train',
+    files: ['xstest_prompts.csv'],
+    what: 'XSTest: 250 safe prompts that look unsafe ("kill a Python process") and 200 unsafe contrasts',
+  },
+  {
+    repo: 'teknium1/GPTeacher',
+    commit: '481075123c29854bddb82655badeef6a438f2436',
+    licence: 'MIT',
+    role: 'train',
+    files: ['Roleplay/roleplay-simple-deduped-roleplay-instruct.json', 'Codegen/codegen-instruct.json', 'Toolformer/toolformer-similarity-0.6-dataset.json'],
+    what: 'benign instructions: role-play, code, tool use',
+  },
+  {
+    repo: 'clinc/oos-eval',
+    commit: '828f8093932c8fe6ca7936c3d2e52903b1c523de',
+    licence: 'CC-BY-3.0',
+    role: 'train',
+    files: ['data/data_full.json'],
+    what: 'CLINC150: 23,700 short benign user requests to an assistant, in and out of scope',
+  },
+  {
+    repo: 'PolyAI-LDN/task-specific-datasets',
+    commit: '57ec275d8078af65b7731c2a98be812d844a6d6b',
+    licence: 'CC-BY-4.0',
+    role: 'train',
+    files: ['banking_data/train.csv'],
+    what: 'BANKING77: 10,003 benign customer-service questions',
+  },
+  {
+    repo: 'openai/grade-school-math',
+    commit: '3101c7d5072418e28b9008a6636bde82a006892c',
+    licence: 'MIT',
+    role: 'train',
+    files: ['grade_school_math/data/test.jsonl'],
+    what: 'GSM8K test questions (benign word problems)',
+  },
+  {
+    repo: 'yizhongw/self-instruct',
+    commit: '0b26ccaa415992100fa32df62d41b994cf928e23',
+    licence: 'Apache-2.0',
+    role: 'train',
+    files: ['data/seed_tasks.jsonl', 'human_eval/user_oriented_instructions.jsonl'],
+    what: '175 seed and 252 user-oriented human-written benign instructions with their instances',
+  },
+  {
+    repo: 'Parapet-Tech/parapet',
+    commit: '17394b7ef07d93cd480f8a2b1609ba251f8c4629',
+    licence: 'Apache-2.0',
+    role: 'dev',
+    files: ['schema/eval/multiturn_attacks.yaml', 'schema/eval/multiturn_benign.yaml'],
+    what: 'small hand-written multi-turn attack and benign conversations (instruction seeding, role confusion)',
+  },
+  {
+    repo: 'KwanWaiChung/MT-Eval',
+    commit: 'bfe3a46e41c9837a8ca2a9957c1b1699e5fffef1',
+    licence: 'MIT',
+    role: 'dev',
+    files: ['data/refinement_ablation_irrelevant-front.jsonl', 'data/cls_ablation_gold.jsonl'],
+    what: 'benign multi-turn chats (MT-Eval ablations: refinement and classification follow-ups)',
+  },
+  {
+    repo: 'martinjingyu/Multi-Turn-Jailbreaker',
+    commit: 'd6b2cf50355d31533a09d727c5790128538be451',
+    licence: 'none stated (read from the local mirror for evaluation only, never redistributed)',
+    role: 'report',
+    files: Array.from({ length: 10 }, (_, i) => `data/raw_data/sftData/${i}.json`),
+    what: 'automated multi-turn attack trees (Crescendo-style and other strategies) against a target model, each node judge-scored 1-5; every root-to-leaf path is one attack conversation',
+  },
+  {
+    repo: 'ekwinox117/multi-challenge',
+    commit: '5ccefcca6a39020d66c1383c4e6a809cb07afa33',
+    licence: 'none stated (local mirror, evaluation only)',
+    role: 'report',
+    files: ['data/benchmark_questions.jsonl'],
+    what: 'MultiChallenge: 273 benign, human-reviewed multi-turn conversations with an LLM',
+  },
+];
+
+export interface TrainItem {
+  text: string;
+  harmful: boolean;
+  source: string;
+}
+
+export interface Conversation {
+  id: string;
+  source: string;
+  role: 'dev' | 'report';
+  attack: boolean;
+  /** Attack judged successful by the source's own label (judge score 5 of 5 here; no human labels). */
+  successful?: boolean;
+  turns: { user: string; assistant?: string }[];
+}
+
+function show(repo: string, commit: string, path: string): string {
+  const gitDir = resolve(mirrorRoot, repo.replace('/', '+'), 'repo');
+  if (!existsSync(gitDir)) throw new Error(`no mirror of ${repo} at ${gitDir}; see the header of this script`);
+  return execFileSync('git', ['--git-dir', gitDir, 'show', `${commit}:${path}`], { maxBuffer: 64 << 20 }).toString('utf8');
+}
+
+/** RFC 4180 CSV (quoted fields, doubled quotes, newlines inside quotes). */
+export function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (quoted) {
+      if (ch === '"') {
+        if (text[i + 1] === '"') {
+          field += '"';
+          i++;
+        } else quoted = false;
+      } else field += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ',') {
+      row.push(field);
+      field = '';
+    } else if (ch === '\n' || ch === '\r') {
+      if (ch === '\r' && text[i + 1] === '\n') i++;
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
+    } else field += ch;
+  }
+  if (field || row.length) {
+    row.push(field);
+    rows.push(row);
+  }
+  return rows;
+}
+
+function csvObjects(text: string): Record<string, string>[] {
+  const [header, ...rows] = parseCsv(text);
+  if (!header) return [];
+  return rows.filter((r) => r.length === header.length).map((r) => Object.fromEntries(header.map((h, i) => [h, r[i] ?? ''])));
+}
+
+interface TreeNode {
+  id: number;
+  state: string;
+  reward: string | null;
+  attacker: string | null;
+  target: string | null;
+  children?: { id: number }[];
+}
+
+function treePaths(nodes: TreeNode[], file: string): Conversation[] {
+  const byId = new Map(nodes.map((n) => [n.id, n]));
+  const root = nodes.find((n) => n.state === 'root');
+  const out: Conversation[] = [];
+  const walk = (n: TreeNode, path: TreeNode[]) => {
+    const kids = (n.children ?? []).map((c) => byId.get(c.id)).filter((k): k is TreeNode => k !== undefined);
+    if (!kids.length) {
+      const best = Math.max(...path.map((p) => Number(p.reward ?? 0)));
+      out.push({
+        id: `${file}#${n.id}`,
+        source: 'martinjingyu/Multi-Turn-Jailbreaker',
+        role: 'report',
+        attack: true,
+        successful: best >= 5,
+        turns: path.map((p) => ({ user: p.attacker ?? '', assistant: p.target ?? undefined })),
+      });
+      return;
+    }
+    for (const k of kids) walk(k, [...path, k]);
+  };
+  if (root) walk(root, []);
+  return out;
+}
+
+export function prepare(): { train: TrainItem[]; conversations: Conversation[] } {
+  const train: TrainItem[] = [];
+  const conversations: Conversation[] = [];
+  for (const s of SOURCES) {
+    for (const f of s.files) {
+      const text = show(s.repo, s.commit, f);
+      if (s.repo === 'AI45Lab/ActorAttack') {
+        for (const r of csvObjects(text)) if (r.Goal) train.push({ text: r.Goal, harmful: true, source: `${s.repo}:${f}` });
+      } else if (s.repo === 'paul-rottger/exaggerated-safety') {
+        for (const r of csvObjects(text)) if (r.prompt) train.push({ text: r.prompt, harmful: r.label === 'unsafe', source: `${s.repo}:${f}` });
+      } else if (s.repo === 'teknium1/GPTeacher') {
+        const items = JSON.parse(text) as { instruction?: string; input?: string }[];
+        for (const it of items) {
+          const t = [it.instruction, it.input].filter(Boolean).join('\n');
+          if (t) train.push({ text: t, harmful: false, source: `${s.repo}:${f}` });
+        }
+      } else if (s.repo === 'clinc/oos-eval') {
+        const splits = JSON.parse(text) as Record<string, [string, string][]>;
+        for (const rows of Object.values(splits)) for (const [t] of rows) train.push({ text: t, harmful: false, source: `${s.repo}:${f}` });
+      } else if (s.repo === 'PolyAI-LDN/task-specific-datasets') {
+        for (const r of csvObjects(text)) if (r.text) train.push({ text: r.text, harmful: false, source: `${s.repo}:${f}` });
+      } else if (s.repo === 'openai/grade-school-math') {
+        for (const line of text.split('\n')) if (line.trim()) train.push({ text: (JSON.parse(line) as { question: string }).question, harmful: false, source: `${s.repo}:${f}` });
+      } else if (s.repo === 'yizhongw/self-instruct') {
+        for (const line of text.split('\n')) {
+          if (!line.trim()) continue;
+          const t = JSON.parse(line) as { instruction: string; instances: { input: string }[] };
+          train.push({ text: t.instruction, harmful: false, source: `${s.repo}:${f}` });
+          for (const inst of t.instances) if (inst.input) train.push({ text: `${t.instruction}\n${inst.input}`, harmful: false, source: `${s.repo}:${f}` });
+        }
+      } else if (s.repo === 'Parapet-Tech/parapet') {
+        const cases = parseYaml(text) as { id: string; label: string; messages: { role: string; content: string }[] }[];
+        for (const c of cases) {
+          const turns: Conversation['turns'] = [];
+          for (const m of c.messages) {
+            if (m.role === 'user') turns.push({ user: m.content });
+            else if (m.role === 'assistant' && turns.length) turns[turns.length - 1]!.assistant = m.content;
+          }
+          conversations.push({ id: c.id, source: s.repo, role: 'dev', attack: c.label === 'malicious', turns });
+        }
+      } else if (s.repo === 'KwanWaiChung/MT-Eval') {
+        for (const [i, line] of text.split('\n').entries()) {
+          if (!line.trim()) continue;
+          const conv = JSON.parse(line) as { conv: { user: string; sys?: string }[] };
+          conversations.push({ id: `${f}#${i}`, source: s.repo, role: 'dev', attack: false, turns: conv.conv.map((t) => ({ user: t.user, assistant: t.sys })) });
+        }
+      } else if (s.repo === 'martinjingyu/Multi-Turn-Jailbreaker') {
+        conversations.push(...treePaths(JSON.parse(text) as TreeNode[], f));
+      } else if (s.repo === 'ekwinox117/multi-challenge') {
+        for (const line of text.split('\n')) {
+          if (!line.trim()) continue;
+          const q = JSON.parse(line) as { QUESTION_ID: string; CONVERSATION: { role: string; content: string }[] };
+          const turns: Conversation['turns'] = [];
+          for (const m of q.CONVERSATION) {
+            if (m.role === 'user') turns.push({ user: m.content });
+            else if (m.role === 'assistant' && turns.length) turns[turns.length - 1]!.assistant = m.content;
+          }
+          conversations.push({ id: q.QUESTION_ID, source: s.repo, role: 'report', attack: false, turns });
+        }
+      }
+    }
+  }
+  return { train, conversations };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { train, conversations } = prepare();
+  mkdirSync(CACHE_DIR, { recursive: true });
+  writeFileSync(resolve(CACHE_DIR, 'train.jsonl'), train.map((t) => JSON.stringify(t)).join('\n') + '\n');
+  writeFileSync(resolve(CACHE_DIR, 'conversations.jsonl'), conversations.map((c) => JSON.stringify(c)).join('\n') + '\n');
+  const manifest = {
+    preparedAt: new Date().toISOString(),
+    sources: SOURCES.map((s) => ({ url: `https://github.com/${s.repo}`, commit: s.commit, licence: s.licence, role: s.role, files: s.files, what: s.what })),
+    counts: {
+      train: { harmful: train.filter((t) => t.harmful).length, benign: train.filter((t) => !t.harmful).length },
+      conversations: Object.fromEntries(
+        [...new Set(conversations.map((c) => c.source))].map((src) => {
+          const cs = conversations.filter((c) => c.source === src);
+          return [src, { attack: cs.filter((c) => c.attack).length, benign: cs.filter((c) => !c.attack).length, successful: cs.filter((c) => c.successful).length }];
+        }),
+      ),
+    },
+  };
+  writeFileSync(resolve(CACHE_DIR, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
+  console.log(JSON.stringify(manifest.counts, null, 2));
+}
