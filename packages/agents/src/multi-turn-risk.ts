@@ -106,6 +106,10 @@ interface ConversationRisk {
   prevTurnRefused: boolean;
   /** Hashed n-grams of the last input, to see a refusal being rephrased. */
   lastInputWords: Set<number> | undefined;
+  /** Content words (hashed) of inputs the model refused: a later input back on that topic is a rephrase. */
+  refusedTopic: Set<number> | undefined;
+  /** Content words of the current turn's input, kept until the output says whether it was refused. */
+  inputTopic: Set<number> | undefined;
   /** Harmful-intent probability of the previous input, and the highest so far. */
   lastIntent: number;
   maxIntent: number;
@@ -139,6 +143,29 @@ function features(normalized: string): Set<number> {
     if (out.size < 96) out.add(b);
   });
   return out;
+}
+
+// Function words of six letters or more that say nothing about a topic.
+const NOT_TOPIC = new Set(['about', 'would', 'could', 'should', 'there', 'their', 'which', 'these', 'those', 'through', 'explain', 'provide', 'please', 'thanks', 'thank', 'really', 'something', 'someone', 'specific', 'example', 'examples', 'understand', 'understanding', 'interested', 'information', 'detail', 'details', 'different', 'describe', 'another', 'without', 'because', 'however', 'helpful', 'question', 'great', 'overview', 'discuss', 'perspective', 'approach', 'process', 'important']);
+
+/** Hashed words of six letters or more, the ones that carry a topic (bounded). */
+function contentWords(normalized: string): Set<number> {
+  const out = new Set<number>();
+  for (const m of normalized.matchAll(/[\p{L}\p{N}]{6,}/gu)) {
+    const word = m[0];
+    if (NOT_TOPIC.has(word)) continue;
+    let h = 0x811c9dc5;
+    for (let i = 0; i < Math.min(word.length, 7); i++) h = Math.imul(h ^ word.charCodeAt(i), 0x01000193); // 7-letter stem
+    out.add(h >>> 0);
+    if (out.size >= 32) break;
+  }
+  return out;
+}
+
+function overlap(a: Set<number>, b: Set<number>): number {
+  let n = 0;
+  for (const x of a) if (b.has(x)) n++;
+  return n;
 }
 
 function jaccard(a: Set<number>, b: Set<number>): number {
@@ -246,6 +273,8 @@ export class MultiTurnRiskScorer {
         lastInputWords: undefined,
         lastIntent: 0,
         maxIntent: 0,
+        refusedTopic: undefined,
+        inputTopic: undefined,
         injectedResultInTurn: false,
         toolErrorsInTurn: 0,
         agent: undefined,
@@ -274,7 +303,7 @@ export class MultiTurnRiskScorer {
       // Diminishing returns per kind: escalation shows as several tactics, a benign topic as one repeated.
       // Harmful intent does not wear off: a persistent harmful request is the attack, not a benign topic.
       const seen = c.signalCounts[s] ?? 0;
-      const repeat = s === 'harmful_intent' ? 1 : this.repeatFactor;
+      const repeat = s === 'harmful_intent' ? 1 : s === 'refusal_rephrase' ? Math.max(this.repeatFactor, 0.85) : this.repeatFactor;
       raw += RISK_SIGNAL_WEIGHTS[s] * (strength?.[s] ?? 1) * Math.pow(repeat, seen);
       c.signalCounts[s] = seen + 1;
     }
@@ -320,8 +349,15 @@ export class MultiTurnRiskScorer {
         signals.add('reference_back');
         strength.reference_back = c.maxIntent;
       }
-      // Rephrased by wording (shared n-grams) or by meaning (both asks read as harmful).
-      if (c.lastTurnRefused && ((c.lastInputWords && jaccard(w, c.lastInputWords) >= 0.25) || (p > INTENT_FLOOR && c.lastIntent > INTENT_FLOOR))) signals.add('refusal_rephrase');
+      // Rephrased by wording (shared n-grams), by meaning (both asks read as harmful), or back on
+      // a refused topic after a detour (two or more of its content words again).
+      const topic = contentWords(n.text);
+      if (
+        (c.lastTurnRefused && ((c.lastInputWords && jaccard(w, c.lastInputWords) >= 0.25) || (p > INTENT_FLOOR && c.lastIntent > INTENT_FLOOR))) ||
+        (c.refusedTopic && overlap(topic, c.refusedTopic) >= 2)
+      )
+        signals.add('refusal_rephrase');
+      c.inputTopic = topic;
       c.lastInputWords = w;
       c.lastIntent = p;
       if (p > c.maxIntent) c.maxIntent = p;
@@ -336,7 +372,14 @@ export class MultiTurnRiskScorer {
       turn.refusal === true ||
       (turn.finishReasons ?? []).some((f) => f === 'content_filter' || f === 'refusal') ||
       (turn.output !== undefined && REFUSAL_TEXT.test(normalizeText(turn.output, 256).text));
-    if (refused) signals.add('refusal');
+    if (refused) {
+      signals.add('refusal');
+      if (c.inputTopic) {
+        c.refusedTopic ??= new Set();
+        for (const b of c.inputTopic) if (c.refusedTopic.size < 64) c.refusedTopic.add(b);
+      }
+    }
+    c.inputTopic = undefined;
     c.prevTurnRefused = c.lastTurnRefused;
     c.lastTurnRefused = refused;
     return this.add(c, turn.conversationId, [...signals], turn.time, turn.traceId, strength);
