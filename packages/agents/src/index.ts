@@ -42,6 +42,16 @@ export {
   type MultiTurnRiskOptions,
   type RiskAssessment,
 } from './multi-turn-risk';
+export {
+  ConversationJudge,
+  type ConversationJudgeFn,
+  type ConversationJudgeOptions,
+  type ConversationJudgeStats,
+  type JudgedTurn,
+  type JudgeVerdict,
+} from './conversation/conversation-judge';
+export { IntentClassifier, defaultIntentClassifier, type IntentModel } from './conversation/intent-classifier';
+export { normalizeText, DEFAULT_MAX_TEXT_CHARS, type NormalizedText } from './conversation/normalize-text';
 export { MultiTurnRiskSpanProcessor, newTurnContent, type MultiTurnRiskSpanProcessorOptions } from './multi-turn-span-processor';
 export {
   AgentGraphMonitor,

@@ -1,6 +1,7 @@
 import * as A from '@warden/core';
 import { publishAlert, safely, type Alert } from '@warden/core';
 import { hrTimeToMs, stringAttr, stringListAttr, type FinishedSpan, type WardenSpanProcessor } from './finished-span';
+import type { ConversationJudge } from './conversation/conversation-judge';
 import { MultiTurnRiskScorer, type MultiTurnRiskOptions, type RiskAssessment } from './multi-turn-risk';
 
 const MODEL_OPERATIONS = new Set<string>([A.GEN_AI_OPERATION.CHAT, A.GEN_AI_OPERATION.TEXT_COMPLETION, A.GEN_AI_OPERATION.GENERATE_CONTENT]);
@@ -64,6 +65,8 @@ export interface MultiTurnRiskSpanProcessorOptions extends MultiTurnRiskOptions 
   onAlert?: (alert: Alert) => void;
   /** A scorer to share; default a new one with these options. */
   scorer?: MultiTurnRiskScorer;
+  /** An optional judge model that also sees sampled windows of each conversation (off the call path). */
+  judge?: ConversationJudge;
 }
 
 /**
@@ -73,10 +76,12 @@ export interface MultiTurnRiskSpanProcessorOptions extends MultiTurnRiskOptions 
  */
 export class MultiTurnRiskSpanProcessor implements WardenSpanProcessor {
   readonly scorer: MultiTurnRiskScorer;
+  readonly judge: ConversationJudge | undefined;
   private readonly onAlert: (alert: Alert) => void;
 
   constructor(options: MultiTurnRiskSpanProcessorOptions = {}) {
     this.scorer = options.scorer ?? new MultiTurnRiskScorer(options);
+    this.judge = options.judge;
     this.onAlert = options.onAlert ?? publishAlert;
   }
 
@@ -101,17 +106,20 @@ export class MultiTurnRiskSpanProcessor implements WardenSpanProcessor {
     if (MODEL_OPERATIONS.has(operation)) {
       const inputs = parseMessages(stringAttr(a, A.ATTR_GEN_AI_INPUT_MESSAGES));
       const turn = inputs ? newTurnContent(inputs) : { toolResults: [] };
-      return this.scorer.observeTurn({
+      const output = outputText(parseMessages(stringAttr(a, A.ATTR_GEN_AI_OUTPUT_MESSAGES)));
+      const r = this.scorer.observeTurn({
         conversationId,
         time,
         traceId,
         agent,
         input: turn.input,
         toolResults: turn.toolResults,
-        output: outputText(parseMessages(stringAttr(a, A.ATTR_GEN_AI_OUTPUT_MESSAGES))),
+        output,
         finishReasons: stringListAttr(a, A.ATTR_GEN_AI_RESPONSE_FINISH_REASONS),
         refusal: a[A.ATTR_WARDEN_REFUSAL] === true,
       });
+      this.judge?.observe({ conversationId, input: turn.input, output, agent, traceId, score: r.score });
+      return r;
     }
     if (operation === A.GEN_AI_OPERATION.EXECUTE_TOOL) {
       const decision = stringAttr(a, A.ATTR_WARDEN_POLICY_DECISION);
@@ -131,8 +139,8 @@ export class MultiTurnRiskSpanProcessor implements WardenSpanProcessor {
     return undefined;
   }
 
-  forceFlush(): Promise<void> {
-    return Promise.resolve();
+  async forceFlush(): Promise<void> {
+    await this.judge?.settle();
   }
 
   shutdown(): Promise<void> {

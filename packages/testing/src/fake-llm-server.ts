@@ -106,6 +106,22 @@ export async function startFakeLlmServer(options: { behaviour?: FakeBehaviour; p
             if (stream) await sendSse(res, responseEvents(r, `resp_${id}`), reply);
             else json(responseObject(r, `resp_${id}`));
             return;
+          case path.endsWith('/moderations'): {
+            const flaggedAs = new Set(r.moderation?.categories ?? []);
+            const names = ['harassment', 'hate', 'illicit', 'self-harm', 'sexual', 'violence', ...flaggedAs];
+            json({
+              id: `modr-${id}`,
+              model,
+              results: [
+                {
+                  flagged: r.moderation?.flagged ?? false,
+                  categories: Object.fromEntries(names.map((c) => [c, flaggedAs.has(c)])),
+                  category_scores: Object.fromEntries(names.map((c) => [c, flaggedAs.has(c) ? 0.97 : 0.01])),
+                },
+              ],
+            });
+            return;
+          }
           case path.endsWith('/embeddings'):
             json(embeddingList(body.input, model, body.encoding_format, (body.dimensions as number | undefined) ?? 8));
             return;

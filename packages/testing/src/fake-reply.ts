@@ -21,6 +21,8 @@ export interface FakeReply {
   model?: string;
   /** OpenAI refusal text (the model declined). */
   refusal?: string;
+  /** What POST /moderations answers: flagged or not, and which categories. */
+  moderation?: { flagged: boolean; categories?: string[] };
 }
 
 export interface FakeRequest {

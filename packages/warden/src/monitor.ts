@@ -15,6 +15,7 @@ import {
   AgentGraphSpanProcessor,
   type AuditLog,
   AuditLogSpanProcessor,
+  ConversationJudge,
   createPolicyGuard,
   loadPolicies,
   MEASURED_MULTI_TURN_FALSE_ALARMS_PER_CONVERSATION,
@@ -29,6 +30,7 @@ import {
   onInternalError,
   onWardenEvent,
   publishAlert,
+  reportInternalError,
   setContentDefaults,
   setToolGuard,
   ATTR_SERVICE_NAME,
@@ -40,6 +42,7 @@ import { EventEmitter } from 'eventemitter3';
 
 import { resolveMetricReader, resolveTraceExporter, type ExporterKind } from './exporters';
 import type { WardenEvents } from './events';
+import { judgeFnOf } from './conversation-judge';
 import { monitorOptionsSchema, type MonitorOptions, type ParsedMonitorOptions } from './options';
 import { WardenSpanProcessor } from './span-processors';
 import { openAuditLog, type AuditLogSetup } from './audit-settings';
@@ -326,7 +329,22 @@ export function monitor(options: MonitorOptions = {}): Warden {
   const audit = openAuditLog(parsed.auditLog);
   const auditLog = audit?.log;
 
-  const multiTurn = new MultiTurnRiskSpanProcessor();
+  const judgeConfig = parsed.conversationJudge;
+  const judge = judgeConfig
+    ? new ConversationJudge({
+        judge: judgeFnOf(judgeConfig),
+        sampleRate: judgeConfig.sampleRate,
+        minScore: judgeConfig.minScore,
+        windowTurns: judgeConfig.windowTurns,
+        maxCharsPerText: judgeConfig.maxCharsPerText,
+        maxCallsPerMinute: judgeConfig.maxCallsPerMinute,
+        maxConcurrent: judgeConfig.maxConcurrent,
+        timeoutMs: judgeConfig.timeoutMs,
+        onAlert: publishAlert,
+        onError: (e) => reportInternalError('warden.conversationJudge', e),
+      })
+    : undefined;
+  const multiTurn = new MultiTurnRiskSpanProcessor({ judge });
   const wardenProcessors: SpanProcessor[] = [
     ...(analyzer ? [new AnalyzerSpanProcessor(analyzer, { service: serviceName }) as unknown as SpanProcessor] : []),
     ledger.spanProcessor() as unknown as SpanProcessor,

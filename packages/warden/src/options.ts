@@ -2,6 +2,7 @@ import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import type { MetricReader } from '@opentelemetry/sdk-metrics';
 import { agentIdentitySchema } from '@warden/core';
 import { z } from 'zod';
+import { conversationJudgeSchema } from './conversation-judge';
 
 const spanExporter = z.custom<SpanExporter>(
   (v) => typeof v === 'object' && v !== null && typeof (v as SpanExporter).export === 'function' && typeof (v as SpanExporter).shutdown === 'function',
@@ -86,6 +87,12 @@ export const monitorOptionsSchema = z
       .optional(),
     /** Register as the global tracer/meter provider. Default true (false when one is already registered). */
     registerGlobal: z.boolean().optional(),
+    /**
+     * Off by default. A second opinion on conversations: a sampled, budgeted window of recent
+     * turns goes to OpenAI moderation (through your own client) or an OpenAI-compatible guard
+     * model; never on the app's call path. Needs captureContent.
+     */
+    conversationJudge: conversationJudgeSchema.optional(),
     /** Upper bound for flush() and shutdown(), even when the collector is down. Default 5000. */
     shutdownTimeoutMs: z.number().int().positive().optional(),
   })

@@ -1,0 +1,200 @@
+import { newAlertId, type Alert } from '@warden/core';
+
+/** One turn of the window sent to a judge: the user's input and the model's reply, bounded. */
+export interface JudgedTurn {
+  user?: string;
+  assistant?: string;
+}
+
+export interface JudgeVerdict {
+  flagged: boolean;
+  /** What the judge named (moderation categories, a guard model's category codes). */
+  categories?: string[];
+  /** The judge's own score in [0, 1] when it gives one. */
+  score?: number;
+}
+
+/** Sends a window of a conversation to a judge model; rejects on failure (counted, never thrown into the app). */
+export type ConversationJudgeFn = (window: JudgedTurn[], conversationId: string) => Promise<JudgeVerdict>;
+
+export interface ConversationJudgeOptions {
+  judge: ConversationJudgeFn;
+  /** Share of conversations ever judged, chosen by a hash of the conversation id. Default 1. */
+  sampleRate?: number;
+  /** Judge only once the embedded score reached this (0: every turn of sampled conversations). Default 0.3. */
+  minScore?: number;
+  /** Turns in the window (the most recent). Default 6. */
+  windowTurns?: number;
+  /** Characters kept of each text in the window. Default 1000. */
+  maxCharsPerText?: number;
+  /** Judge calls started per minute, across conversations. Default 30. */
+  maxCallsPerMinute?: number;
+  /** Judge calls in flight at once. Default 2. */
+  maxConcurrent?: number;
+  /** Conversations whose window is kept. Default 1000 (least recently seen forgotten). */
+  maxConversations?: number;
+  /** A call slower than this counts as failed. Default 10 s. */
+  timeoutMs?: number;
+  /** Where a flagged verdict goes. */
+  onAlert: (alert: Alert) => void;
+  /** Where a failed call is reported. */
+  onError?: (error: unknown) => void;
+}
+
+export interface ConversationJudgeStats {
+  calls: number;
+  flagged: number;
+  failed: number;
+  /** Turns not judged because the per-minute budget or concurrency was used up. */
+  skippedBudget: number;
+}
+
+interface JudgedConversation {
+  window: JudgedTurn[];
+  inFlight: boolean;
+  alerted: boolean;
+  agent?: string;
+  traceIds: string[];
+}
+
+function sampled(id: string, rate: number): boolean {
+  if (rate >= 1) return true;
+  if (rate <= 0) return false;
+  let h = 0x811c9dc5;
+  for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193);
+  return (h >>> 0) / 2 ** 32 < rate;
+}
+
+/**
+ * An optional second opinion on a conversation: a sampled, budgeted window of recent turns
+ * goes to a model the user names (OpenAI moderation through the app's own client, or any
+ * OpenAI-compatible guard model). Off the call path: observe() only records and starts a
+ * promise it never awaits, so the app's model call never waits for the judge; a flagged
+ * verdict raises one `multi_turn` alert per conversation (detector `multi_turn.judge`).
+ * Memory is bounded by maxConversations × windowTurns × maxCharsPerText.
+ */
+export class ConversationJudge {
+  readonly stats: ConversationJudgeStats = { calls: 0, flagged: 0, failed: 0, skippedBudget: 0 };
+  private readonly conversations = new Map<string, JudgedConversation>();
+  private readonly o: Required<Omit<ConversationJudgeOptions, 'onError'>> & Pick<ConversationJudgeOptions, 'onError'>;
+  private readonly callStarts: number[] = [];
+  private inFlight = 0;
+  private readonly pending = new Set<Promise<void>>();
+
+  constructor(options: ConversationJudgeOptions) {
+    this.o = {
+      sampleRate: 1,
+      minScore: 0.3,
+      windowTurns: 6,
+      maxCharsPerText: 1000,
+      maxCallsPerMinute: 30,
+      maxConcurrent: 2,
+      maxConversations: 1000,
+      timeoutMs: 10_000,
+      // an option given as undefined keeps its default
+      ...(Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as ConversationJudgeOptions),
+    };
+  }
+
+  get trackedConversations(): number {
+    return this.conversations.size;
+  }
+
+  /**
+   * Records one turn; judges the window when the conversation is sampled, its embedded score
+   * reached minScore and the budget allows. `now` is the wall clock for the budget only.
+   */
+  observe(turn: { conversationId: string; input?: string; output?: string; agent?: string; traceId?: string; score: number }, now = Date.now()): void {
+    if (!sampled(turn.conversationId, this.o.sampleRate)) return;
+    let c = this.conversations.get(turn.conversationId);
+    if (c) this.conversations.delete(turn.conversationId);
+    else {
+      c = { window: [], inFlight: false, alerted: false, traceIds: [] };
+      if (this.conversations.size >= this.o.maxConversations) {
+        const oldest = this.conversations.keys().next().value;
+        if (oldest !== undefined) this.conversations.delete(oldest);
+      }
+    }
+    this.conversations.set(turn.conversationId, c);
+    const max = this.o.maxCharsPerText;
+    const clip = (t: string | undefined) => (t === undefined || t.length <= max ? t : `${t.slice(0, max)}…`);
+    if (turn.input !== undefined || turn.output !== undefined) {
+      c.window.push({ user: clip(turn.input), assistant: clip(turn.output) });
+      if (c.window.length > this.o.windowTurns) c.window.shift();
+    }
+    if (turn.agent) c.agent = turn.agent;
+    if (turn.traceId && !c.traceIds.includes(turn.traceId)) {
+      c.traceIds.push(turn.traceId);
+      if (c.traceIds.length > 5) c.traceIds.shift();
+    }
+    if (c.alerted || c.inFlight || !c.window.length || turn.score < this.o.minScore) return;
+    while (this.callStarts.length && this.callStarts[0]! <= now - 60_000) this.callStarts.shift();
+    if (this.callStarts.length >= this.o.maxCallsPerMinute || this.inFlight >= this.o.maxConcurrent) {
+      this.stats.skippedBudget++;
+      return;
+    }
+    this.callStarts.push(now);
+    this.start(turn.conversationId, c, turn.score);
+  }
+
+  private start(id: string, c: JudgedConversation, score: number): void {
+    const window = c.window.map((t) => ({ ...t }));
+    c.inFlight = true;
+    this.inFlight++;
+    this.stats.calls++;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`conversation judge timed out after ${this.o.timeoutMs} ms`)), this.o.timeoutMs);
+      timer.unref?.();
+    });
+    const run = (async () => {
+      try {
+        const verdict = await Promise.race([Promise.resolve().then(() => this.o.judge(window, id)), timeout]);
+        if (verdict.flagged && !c.alerted) {
+          c.alerted = true;
+          this.stats.flagged++;
+          this.o.onAlert(this.alertFor(id, c, verdict, score));
+        }
+      } catch (error) {
+        this.stats.failed++;
+        try {
+          this.o.onError?.(error);
+        } catch {
+          // a failing error hook must not break the judge either
+        }
+      } finally {
+        clearTimeout(timer);
+        c.inFlight = false;
+        this.inFlight--;
+      }
+    })();
+    this.pending.add(run);
+    void run.finally(() => this.pending.delete(run));
+  }
+
+  /** Resolves when the judge calls under way have settled (flush and tests). */
+  async settle(): Promise<void> {
+    while (this.pending.size) await Promise.allSettled([...this.pending]);
+  }
+
+  private alertFor(id: string, c: JudgedConversation, verdict: JudgeVerdict, score: number): Alert {
+    const time = Date.now();
+    const cats = verdict.categories?.length ? ` (${verdict.categories.slice(0, 5).join(', ')})` : '';
+    const alert: Alert = {
+      id: newAlertId(time),
+      kind: 'multi_turn',
+      severity: 'high',
+      detector: 'multi_turn.judge',
+      subject: { conversationId: id },
+      message: `A judge model flagged conversation ${id}${cats} on its last ${c.window.length} turn(s).`,
+      score: verdict.score ?? 1,
+      threshold: 0.5,
+      current: { turns: c.window.length, embeddedScore: Math.round(score * 1000) / 1000 },
+      traceIds: [...c.traceIds],
+      controls: ['L3.drift-alerts', 'L3.runtime-monitoring'],
+      time: new Date(time).toISOString(),
+    };
+    if (c.agent) alert.subject.agent = c.agent;
+    return alert;
+  }
+}
