@@ -16,6 +16,7 @@ const BENCHES: { name: string; file: string; what: string; args?: string[] }[] =
   { name: 'langchain', file: 'packages/langchain/bench/overhead.ts', what: 'added cost per LangChain invoke' },
   { name: 'analyzer', file: 'packages/analyzer/bench/throughput.ts', what: 'records/s, cost per span vs creating the span, heap over 10,000 groups' },
   { name: 'agents', file: 'packages/agents/bench/agents.ts', what: 'policy check per tool call, multi-turn scorer per turn, scorer false alarms' },
+  { name: 'conversations', file: 'packages/agents/bench/conversations.ts', what: 'conversation detector on outside multi-turn attacks and benign chats (run bench/data/conversations/prepare.ts first), cost per turn' },
   { name: 'mcp', file: 'packages/mcp/bench/scan.ts', what: 'scanner precision/recall, scan time per server, added cost per tools/call' },
   { name: 'posture', file: 'packages/posture/bench/report.ts', what: 'warden report on 100,000 recorded spans: time and heap' },
   { name: 'serve', file: 'packages/cli/bench/serve.ts', what: 'warden serve: sustained spans/s from a separate load process, heap, received vs analyzed' },

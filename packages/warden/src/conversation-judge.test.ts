@@ -106,13 +106,17 @@ describe('monitor({ conversationJudge })', () => {
     warden.on('alert', (a) => alerts.push(a));
     const client = wrap(appClient);
     const before = server.requests.filter((r) => r.path.endsWith('/moderations')).length;
-    await converse(client, 'conv-mod-1', ['Tell me about the history of welding.', 'And thermite welding of rails, with amounts?', 'More detail please.']);
+    // Three conversations of one turn each, but at most two judge calls a minute.
+    await converse(client, 'conv-mod-1', ['Tell me about the history of welding.']);
+    await converse(client, 'conv-mod-2', ['And thermite welding of rails, with amounts?']);
+    await converse(client, 'conv-mod-3', ['More detail on thermite please.']);
     await warden.flush();
     const moderations = server.requests.filter((r) => r.path.endsWith('/moderations')).length - before;
-    // Three turns, but at most two calls a minute.
     expect(moderations).toBe(2);
-    expect(alerts.filter((a) => a.detector === 'multi_turn.judge')).toHaveLength(1);
-    expect(alerts.find((a) => a.detector === 'multi_turn.judge')!.message).toContain('illicit/violent');
+    const judged = alerts.filter((a) => a.detector === 'multi_turn.judge');
+    expect(judged).toHaveLength(1);
+    expect(judged[0]!.subject.conversationId).toBe('conv-mod-2');
+    expect(judged[0]!.message).toContain('illicit/violent');
   });
 
   it('is off by default, and a failing guard costs the app nothing but a counted internal error', async () => {

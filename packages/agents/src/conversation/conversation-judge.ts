@@ -52,6 +52,9 @@ export interface ConversationJudgeStats {
 interface JudgedConversation {
   window: JudgedTurn[];
   inFlight: boolean;
+  /** Turns arrived while a call was in flight: judge the newer window when it settles. */
+  stale: boolean;
+  lastScore: number;
   alerted: boolean;
   agent?: string;
   traceIds: string[];
@@ -109,7 +112,7 @@ export class ConversationJudge {
     let c = this.conversations.get(turn.conversationId);
     if (c) this.conversations.delete(turn.conversationId);
     else {
-      c = { window: [], inFlight: false, alerted: false, traceIds: [] };
+      c = { window: [], inFlight: false, stale: false, lastScore: 0, alerted: false, traceIds: [] };
       if (this.conversations.size >= this.o.maxConversations) {
         const oldest = this.conversations.keys().next().value;
         if (oldest !== undefined) this.conversations.delete(oldest);
@@ -127,19 +130,29 @@ export class ConversationJudge {
       c.traceIds.push(turn.traceId);
       if (c.traceIds.length > 5) c.traceIds.shift();
     }
-    if (c.alerted || c.inFlight || !c.window.length || turn.score < this.o.minScore) return;
+    c.lastScore = turn.score;
+    if (c.alerted || !c.window.length || turn.score < this.o.minScore) return;
+    if (c.inFlight) {
+      c.stale = true;
+      return;
+    }
+    this.tryStart(turn.conversationId, c, now);
+  }
+
+  private tryStart(id: string, c: JudgedConversation, now: number): void {
     while (this.callStarts.length && this.callStarts[0]! <= now - 60_000) this.callStarts.shift();
     if (this.callStarts.length >= this.o.maxCallsPerMinute || this.inFlight >= this.o.maxConcurrent) {
       this.stats.skippedBudget++;
       return;
     }
     this.callStarts.push(now);
-    this.start(turn.conversationId, c, turn.score);
+    this.start(id, c, c.lastScore);
   }
 
   private start(id: string, c: JudgedConversation, score: number): void {
     const window = c.window.map((t) => ({ ...t }));
     c.inFlight = true;
+    c.stale = false;
     this.inFlight++;
     this.stats.calls++;
     let timer: NodeJS.Timeout | undefined;
@@ -167,6 +180,8 @@ export class ConversationJudge {
         c.inFlight = false;
         this.inFlight--;
       }
+      // Newer turns came in meanwhile: judge the newer window too (budget permitting).
+      if (c.stale && !c.alerted && this.conversations.get(id) === c) this.tryStart(id, c, Date.now());
     })();
     this.pending.add(run);
     void run.finally(() => this.pending.delete(run));
