@@ -179,9 +179,11 @@ export class Warden extends EventEmitter<WardenEvents> {
           kind: 'multi_turn',
           feature: 'decaying per-conversation risk score',
           threshold: this.multiTurn.scorer.threshold,
-          // Per conversation, not per record: measured by @warden/agents' bench on generated benign conversations.
+          // Per conversation, not per record: measured by @warden/agents' bench on generated benign conversations
+          // (hard on purpose); on outside benign conversations the bench measured none (see @warden/agents README).
           falseAlarmRate: MEASURED_MULTI_TURN_FALSE_ALARMS_PER_CONVERSATION,
-          description: 'false alarms per benign conversation, measured on 5,000 generated conversations (see @warden/agents README)',
+          description:
+            'false alarms per benign conversation on 5,000 generated conversations; 0 of 499 outside benign conversations (MT-Eval, MultiChallenge) alerted (see @warden/agents README)',
         },
       ],
       baselines: this.analyzer?.warmGroupCount(),
