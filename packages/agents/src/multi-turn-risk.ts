@@ -205,7 +205,7 @@ export const DEFAULT_MULTI_TURN_THRESHOLD = 1.5;
  * outside benign conversations see MEASURED_MULTI_TURN_OUTSIDE_RATES. Re-measure and update
  * it when the signals or weights change.
  */
-export const MEASURED_MULTI_TURN_FALSE_ALARMS_PER_CONVERSATION = 0.0202;
+export const MEASURED_MULTI_TURN_FALSE_ALARMS_PER_CONVERSATION = 0.0204;
 
 /**
  * Multi-turn risk per conversation: each turn's cheap signals add to a score that decays
