@@ -60,3 +60,13 @@ export {
   type AgentGraphSpanProcessorOptions,
   type HandoffObservation,
 } from './agent-graph';
+export {
+  AgentKeySet,
+  agentKeySetSchema,
+  generateAgentKeySet,
+  publicAgentKeySet,
+  loadAgentKeySet,
+  writeAgentKeySet,
+  type AgentKeySetFile,
+} from './agent-keys';
+export { createHandoffAuthority, type HandoffAuthorityOptions } from './handoff-authority';

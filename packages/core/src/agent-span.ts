@@ -11,6 +11,8 @@ import {
 import { getActiveAgent, resolveAgent, setActiveAgent, type AgentIdentity } from './agent-context';
 import { resolveContentPolicy, type ContentCaptureOptions } from './content';
 import type { ToolCallCheck } from './guard';
+import { HandoffRefusedError } from './errors';
+import { attestAgent, getHandoffAuthority, isAttestedAgent, type HandoffCheck } from './handoff';
 import { reportInternalError, safely } from './registry';
 import * as A from './semconv';
 import { boundedName } from './names';
@@ -25,11 +27,14 @@ export const BAGGAGE_WARDEN_AGENT_NAME = 'warden.agent.name';
 export const BAGGAGE_WARDEN_AGENT_ID = 'warden.agent.id';
 export const BAGGAGE_WARDEN_AGENT_VERSION = 'warden.agent.version';
 export const BAGGAGE_WARDEN_CONVERSATION_ID = 'warden.conversation.id';
+/** The caller's signature over (caller, callee, trace id, time): `<time ms>.<base64url Ed25519 signature>`. */
+export const BAGGAGE_WARDEN_HANDOFF_SIGNATURE = 'warden.handoff.signature';
 
 const TRACER_SCOPE = '@warden/core';
 // The caller identity that arrived over the wire: kept apart from the active agent so that
 // code running in the callee before its own traceAgent is not attributed to the caller.
 const REMOTE_CALLER_KEY = createContextKey('warden.remote_caller_agent');
+const REMOTE_HANDOFF_TOKEN_KEY = createContextKey('warden.remote_handoff_token');
 
 export interface TraceAgentOptions<A extends unknown[] = unknown[]> extends StreamWatchOptions {
   id?: string;
@@ -177,9 +182,11 @@ export function traceAgent<A extends unknown[], R>(
   return function tracedAgent(this: unknown, ...args: A): R {
     let span: Span | undefined;
     let ctx: Context | undefined;
+    let refusal: HandoffRefusedError | undefined;
     try {
       const parent = context.active();
-      const caller = getActiveAgent(parent) ?? (parent.getValue(REMOTE_CALLER_KEY) as AgentIdentity | undefined);
+      const localCaller = getActiveAgent(parent);
+      const caller = localCaller ?? (parent.getValue(REMOTE_CALLER_KEY) as AgentIdentity | undefined);
       const identity: AgentIdentity = { name };
       if (opts.id) identity.id = opts.id;
       if (opts.version) identity.version = opts.version;
@@ -200,9 +207,16 @@ export function traceAgent<A extends unknown[], R>(
       const remoteParent = trace.getSpanContext(parent)?.isRemote === true;
       const kind = opts.spanKind ?? (remoteParent ? SpanKind.SERVER : SpanKind.INTERNAL);
       span = wardenTracer(TRACER_SCOPE).startSpan(`${A.GEN_AI_OPERATION.INVOKE_AGENT} ${boundedName(name)}`, { kind, attributes: attrs }, parent);
+      attestAgent(identity);
       ctx = setActiveAgent(trace.setSpan(parent, span), identity);
+      if (caller) refusal = checkHandoff(span, caller, name, localCaller !== undefined, parent);
     } catch (e) {
       reportInternalError('core.traceAgent.start', e);
+    }
+    if (refusal && span) {
+      recordSpanFailure(span, refusal);
+      endSpan(span);
+      throw refusal;
     }
     if (!span || !ctx) return fn.apply(this, args);
     const s = span;
@@ -216,6 +230,28 @@ export function traceAgent<A extends unknown[], R>(
     }
     return settle(result, s, ctx, opts, () => undefined);
   };
+}
+
+/**
+ * With an identity authority installed, checks the caller's signature on this hand-off and
+ * records the verdict on the callee's span. In process, the caller signs here when it is an
+ * identity traceAgent established (a name claimed with withAgent() cannot sign); over the
+ * wire, the token came in baggage. Returns the refusal to throw (enforce mode), if any.
+ */
+function checkHandoff(span: Span, caller: AgentIdentity, callee: string, inProcess: boolean, parent: Context): HandoffRefusedError | undefined {
+  const authority = getHandoffAuthority();
+  if (!authority) return undefined;
+  const traceId = span.spanContext().traceId;
+  const now = Date.now();
+  const token = inProcess
+    ? isAttestedAgent(caller)
+      ? authority.sign({ caller: caller.name, callee, traceId, time: now })
+      : undefined
+    : (parent.getValue(REMOTE_HANDOFF_TOKEN_KEY) as string | undefined);
+  const check: HandoffCheck = authority.verify({ caller: caller.name, callee, traceId }, token, now);
+  span.setAttribute(A.ATTR_WARDEN_HANDOFF_IDENTITY, check.verdict);
+  if (check.verdict === 'verified' || authority.mode !== 'enforce') return undefined;
+  return new HandoffRefusedError({ caller: caller.name, callee, verdict: check.verdict, reason: check.reason });
 }
 
 function toolArguments(args: unknown[]): unknown {
@@ -304,12 +340,22 @@ export function traceTool<A extends unknown[], R>(
   };
 }
 
+export interface InjectAgentContextOptions {
+  context?: Context;
+  /** The agent being called: with an identity authority installed, the hand-off to it is signed. */
+  callee?: string;
+}
+
 /**
  * Writes the active trace context and the active agent's identity (W3C baggage) into
  * outgoing HTTP headers, with the globally registered propagator (monitor() registers
- * W3C trace context + baggage). Call it where one agent calls another over HTTP.
+ * W3C trace context + baggage). Call it where one agent calls another over HTTP;
+ * pass `{ callee }` so the hand-off is signed with the calling agent's key.
  */
-export function injectAgentContext<H extends Record<string, unknown>>(headers: H, ctx: Context = context.active()): H {
+export function injectAgentContext<H extends Record<string, unknown>>(headers: H, ctxOrOptions?: Context | InjectAgentContextOptions): H {
+  const options: InjectAgentContextOptions =
+    ctxOrOptions === undefined ? {} : typeof (ctxOrOptions as Context).getValue === 'function' ? { context: ctxOrOptions as Context } : (ctxOrOptions as InjectAgentContextOptions);
+  const ctx = options.context ?? context.active();
   safely('core.injectAgentContext', () => {
     const agent = getActiveAgent(ctx);
     let out = ctx;
@@ -319,6 +365,13 @@ export function injectAgentContext<H extends Record<string, unknown>>(headers: H
       if (agent.id) baggage = baggage.setEntry(BAGGAGE_WARDEN_AGENT_ID, { value: agent.id });
       if (agent.version) baggage = baggage.setEntry(BAGGAGE_WARDEN_AGENT_VERSION, { value: agent.version });
       if (agent.conversationId) baggage = baggage.setEntry(BAGGAGE_WARDEN_CONVERSATION_ID, { value: agent.conversationId });
+      const authority = getHandoffAuthority();
+      const traceId = trace.getSpanContext(ctx)?.traceId;
+      baggage = baggage.removeEntry(BAGGAGE_WARDEN_HANDOFF_SIGNATURE);
+      if (authority && options.callee && traceId && isAttestedAgent(agent)) {
+        const token = authority.sign({ caller: agent.name, callee: options.callee, traceId, time: Date.now() });
+        if (token) baggage = baggage.setEntry(BAGGAGE_WARDEN_HANDOFF_SIGNATURE, { value: token });
+      }
       out = propagation.setBaggage(ctx, baggage);
     }
     propagation.inject(out, headers);
@@ -345,7 +398,9 @@ export function extractAgentContext(headers: Record<string, unknown>, ctx: Conte
       if (id) caller.id = id;
       if (version) caller.version = version;
       if (conversationId) caller.conversationId = conversationId;
-      return extracted.setValue(REMOTE_CALLER_KEY, caller);
+      const token = baggage?.getEntry(BAGGAGE_WARDEN_HANDOFF_SIGNATURE)?.value;
+      const withCaller = extracted.setValue(REMOTE_CALLER_KEY, caller);
+      return token ? withCaller.setValue(REMOTE_HANDOFF_TOKEN_KEY, token) : withCaller;
     }) ?? ctx
   );
 }

@@ -58,3 +58,23 @@ export class PolicyDeniedError extends WardenError {
     return WardenError.isInstance(e) && e.name === 'PolicyDeniedError';
   }
 }
+
+/** Thrown before a callee agent runs when an `enforce` identity check refuses its hand-off (unsigned, expired or forged). */
+export class HandoffRefusedError extends WardenError {
+  readonly caller: string;
+  readonly callee: string;
+  /** unsigned, forged, expired or unknown_caller. */
+  readonly verdict: string;
+  readonly reason: string;
+  constructor(details: { caller: string; callee: string; verdict: string; reason: string }) {
+    super(`Hand-off from agent "${details.caller}" to agent "${details.callee}" refused: ${details.reason}`);
+    this.name = 'HandoffRefusedError';
+    this.caller = details.caller;
+    this.callee = details.callee;
+    this.verdict = details.verdict;
+    this.reason = details.reason;
+  }
+  static override isInstance(e: unknown): e is HandoffRefusedError {
+    return WardenError.isInstance(e) && e.name === 'HandoffRefusedError';
+  }
+}

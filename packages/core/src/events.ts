@@ -4,6 +4,7 @@
  * decisions). monitor() forwards alerts to its `alert` events; the posture ledger records
  * evidence. Shared across package copies through the global state.
  */
+import { activeDrill } from './drill-scope';
 import type { PolicyDecision, PolicyMode } from './tool-policy';
 import type { Alert, Severity } from './types';
 
@@ -56,6 +57,16 @@ function listeners(): Set<(e: WardenEvent) => void> {
 
 /** Publish an event; listener failures are swallowed so the publisher (the app's call path) is safe. */
 export function publishWardenEvent(event: WardenEvent): void {
+  // Inside a drill the evidence belongs to the drill alone: no pager, ledger or audit log sees it.
+  const drill = activeDrill();
+  if (drill) {
+    try {
+      drill.onEvent(event);
+    } catch {
+      // the drill's collector is Warden's own; never the app's problem
+    }
+    return;
+  }
   for (const l of listeners()) {
     try {
       l(event);

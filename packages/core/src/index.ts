@@ -22,7 +22,30 @@ export {
   safely,
   type InternalErrorEvent,
 } from './registry';
-export { WardenError, WardenConfigError, UnsupportedClientError, PolicyDeniedError } from './errors';
+export { WardenError, WardenConfigError, UnsupportedClientError, PolicyDeniedError, HandoffRefusedError } from './errors';
+export { runInDrill, activeDrill, isDrillSpan, ATTR_WARDEN_DRILL, DRILL_CANARY_PREFIX, type DrillScope } from './drill-scope';
+export {
+  generateEd25519KeyPair,
+  parseEd25519PublicKey,
+  parseEd25519PrivateKey,
+  ed25519KeysMatch,
+  signEd25519,
+  verifyEd25519,
+  type Ed25519KeyPairPem,
+} from './signing';
+export {
+  setHandoffAuthority,
+  getHandoffAuthority,
+  handoffMessage,
+  formatHandoffToken,
+  parseHandoffToken,
+  attestAgent,
+  isAttestedAgent,
+  type HandoffAuthority,
+  type HandoffClaim,
+  type HandoffCheck,
+  type HandoffVerdict,
+} from './handoff';
 export {
   getActiveAgent,
   setActiveAgent,
@@ -78,6 +101,8 @@ export {
   BAGGAGE_WARDEN_AGENT_ID,
   BAGGAGE_WARDEN_AGENT_VERSION,
   BAGGAGE_WARDEN_CONVERSATION_ID,
+  BAGGAGE_WARDEN_HANDOFF_SIGNATURE,
+  type InjectAgentContextOptions,
   type TraceAgentOptions,
   type TraceToolOptions,
 } from './agent-span';

@@ -4,6 +4,7 @@
  */
 import type { ContentCaptureOptions } from './content';
 import type { ToolGuard } from './guard';
+import type { HandoffAuthority } from './handoff';
 
 export interface InternalErrorEvent {
   error: unknown;
@@ -17,6 +18,7 @@ interface WardenGlobalState {
   errorCount: number;
   reportedOnce: Set<string>;
   toolGuard: ToolGuard | undefined;
+  handoffAuthority?: HandoffAuthority;
 }
 
 const KEY = Symbol.for('warden.core.state.v1');

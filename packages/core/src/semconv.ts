@@ -125,6 +125,8 @@ export const ATTR_WARDEN_PROMPT_VERSION = 'warden.prompt.version';
 /** Identity of the agent that invoked this agent (hand-offs). */
 export const ATTR_WARDEN_CALLER_AGENT_NAME = 'warden.caller.agent.name';
 export const ATTR_WARDEN_CALLER_AGENT_ID = 'warden.caller.agent.id';
+/** How the caller's identity on a hand-off checked out: verified | unsigned | forged | expired | unknown_caller. */
+export const ATTR_WARDEN_HANDOFF_IDENTITY = 'warden.handoff.identity';
 export const ATTR_WARDEN_MCP_SERVER = 'warden.mcp.server';
 export const ATTR_WARDEN_CONTENT_CAPTURED = 'warden.content.captured';
 export const ATTR_WARDEN_POLICY_DECISION = 'warden.policy.decision';
