@@ -62,6 +62,26 @@ export const AuditLogFactSchema = z.object({
 });
 export type AuditLogFact = z.infer<typeof AuditLogFactSchema>;
 
+/** One drill's verdict in a run (produced by warden.drill()). */
+export const DrillResultFactSchema = z.object({
+  /** Stable drill id: runtime-monitoring, least-privilege, mcp-onboarding, drift, tool-anomaly, multi-turn, audit-log, identity. */
+  id: z.string().min(1),
+  control: z.enum(['L3.runtime-monitoring', 'L3.agent-audit', 'L3.least-privilege', 'L3.drift-alerts', 'L3.mcp-onboarding']),
+  status: z.enum(['passed', 'failed', 'not_applicable']),
+  time: z.string().min(1),
+  reason: z.string(),
+});
+export type DrillResultFact = z.infer<typeof DrillResultFactSchema>;
+
+export const DrillRunFactSchema = z.object({
+  runId: z.string().min(1),
+  time: z.string().min(1),
+  results: z.array(DrillResultFactSchema),
+  /** Where the run's report was archived (a file path), if it was. */
+  archivedTo: z.string().min(1).optional(),
+});
+export type DrillRunFact = z.infer<typeof DrillRunFactSchema>;
+
 export const PostureConfigSchema = z.object({
   service: z.string().min(1).optional(),
   policies: z.array(PolicyFactSchema).optional(),
@@ -77,6 +97,10 @@ export const PostureConfigSchema = z.object({
   adversarialSimulation: z
     .object({ lastRun: z.string().min(1), scenarios: z.number().int().nonnegative() })
     .optional(),
+  /** Drill evidence older than this many days does not count toward Level 4. Default 7. */
+  drillMaxAgeDays: z.number().positive().optional(),
+  /** Whether a signed-identity authority (agent keys) is installed; hand-off verdicts come from spans. */
+  identityKeys: z.boolean().optional(),
 });
 export type PostureConfig = z.input<typeof PostureConfigSchema>;
 export type ParsedPostureConfig = z.infer<typeof PostureConfigSchema>;

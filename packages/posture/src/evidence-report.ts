@@ -83,7 +83,7 @@ export function evidenceLabel(key: string): string {
 const iso = z.string().refine((s) => !Number.isNaN(Date.parse(s)), { message: 'expected an ISO 8601 time' });
 const count = z.number().int().nonnegative();
 const evidenceRecord = z.record(z.string(), z.union([z.number(), z.string()]));
-const status = z.enum(['met', 'partial', 'not_met']);
+const status = z.enum(['met', 'partial', 'not_met', 'not_applicable']);
 const referencesSchema = z.object({
   owaspLlm: z.array(z.string()),
   mitreAtlas: z.array(z.string()),
@@ -215,6 +215,20 @@ export const EvidenceReportSchema = z.object({
     })
     .nullable(),
   adversarialSimulation: z.object({ lastRun: z.string(), scenarios: count }).nullable(),
+  /** Drill runs: each drill's latest verdict and when it last passed (Level 4 evidence). */
+  drills: z
+    .object({
+      maxAgeDays: z.number().positive(),
+      runs: count,
+      lastRun: z.string().optional(),
+      archivedRuns: count,
+      lastArchivedTo: z.string().optional(),
+      byId: z.record(
+        z.string(),
+        z.object({ id: z.string(), control: z.string(), lastRun: z.string(), lastStatus: z.enum(['passed', 'failed', 'not_applicable']), lastReason: z.string(), lastPassed: z.string().optional() }),
+      ),
+    })
+    .optional(),
   frameworks: z.object({
     editions: z.array(z.object({ id: z.string(), name: z.string(), edition: z.string() })).min(4),
     level4: referencesSchema,
@@ -282,6 +296,7 @@ export function buildEvidenceReport(snapshot: LedgerSnapshot, options: { title?:
     },
     auditLog: s.auditLog ?? null,
     adversarialSimulation: s.adversarialSimulation ?? null,
+    drills: s.drills,
     frameworks: { editions: [...FRAMEWORK_EDITIONS], level4: LEVEL4_REFERENCES, disclaimer: REFERENCES_DISCLAIMER },
   };
 }

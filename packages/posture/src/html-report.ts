@@ -20,7 +20,7 @@ export function escapeHtml(value: unknown): string {
 }
 
 const e = escapeHtml;
-const STATUS_LABEL = { met: 'Met', partial: 'Partially met', not_met: 'Not met' } as const;
+const STATUS_LABEL = { met: 'Met', partial: 'Partially met', not_met: 'Not met', not_applicable: 'Not applicable' } as const;
 const KIND_COLOURS: Record<(typeof ALERT_KINDS)[number], string> = {
   drift: '#3b6fb6',
   tool_anomaly: '#d08c1b',
@@ -48,7 +48,7 @@ td.num{text-align:right;font-variant-numeric:tabular-nums}
 td:has(.badge){white-space:nowrap}
 .level .name{font-size:18px;font-weight:600}
 .badge{display:inline-block;padding:1px 8px;border-radius:10px;font-size:13px;font-weight:600;color:#fff}
-.badge.met{background:var(--met)}.badge.partial{background:var(--partial)}.badge.not_met{background:var(--notmet)}
+.badge.met{background:var(--met)}.badge.partial{background:var(--partial)}.badge.not_met{background:var(--notmet)}.badge.not_applicable{background:#888}
 .badge.yes{background:var(--met)}.badge.no{background:var(--notmet)}
 .control{border:1px solid var(--line);border-radius:8px;padding:4px 16px 8px;margin:16px 0}
 .next{background:#fff8e6;border-left:4px solid var(--partial);padding:8px 12px;margin:8px 0}

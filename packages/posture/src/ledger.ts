@@ -22,6 +22,8 @@ import {
   ATTR_GEN_AI_OUTPUT_MESSAGES,
   ATTR_GEN_AI_TOOL_CALL_ARGUMENTS,
   ATTR_SERVER_ADDRESS,
+  ATTR_WARDEN_DRILL,
+  ATTR_WARDEN_HANDOFF_IDENTITY,
   ATTR_WARDEN_CONTENT_CAPTURED,
   ATTR_WARDEN_SUPERSEDED,
   GEN_AI_OPERATION,
@@ -41,11 +43,14 @@ import {
   parsePostureConfig,
   type AuditLogFact,
   type DetectorFact,
+  type DrillRunFact,
+  DrillRunFactSchema,
   type ParsedPostureConfig,
   type PolicyFact,
   type PostureConfig,
 } from './config';
 import { BoundedInventory, isoTime, type InventoryItem } from './inventory';
+import { parseConfig } from '@warden/core';
 import { assessPosture, type Posture } from './posture';
 
 /** Hosts of model APIs: a client span to one of these with no GenAI span around it is an un-instrumented model call. */
@@ -146,6 +151,20 @@ export interface DecisionCounts {
   approval_denied: number;
 }
 
+export type HandoffIdentityVerdict = 'verified' | 'unsigned' | 'forged' | 'expired' | 'unknown_caller';
+const HANDOFF_VERDICTS: readonly HandoffIdentityVerdict[] = ['verified', 'unsigned', 'forged', 'expired', 'unknown_caller'];
+
+/** One drill's history in this process. */
+export interface DrillFact {
+  id: string;
+  control: ControlId;
+  lastRun: string;
+  lastStatus: 'passed' | 'failed' | 'not_applicable';
+  lastReason: string;
+  /** The last time it passed, if ever. */
+  lastPassed?: string;
+}
+
 /** Everything the ledger knows, as plain JSON: the input of `assessPosture` and `renderReport`. */
 export interface LedgerSnapshot {
   source: 'live' | 'traces';
@@ -181,7 +200,15 @@ export interface LedgerSnapshot {
     /** Names not stored because a category reached its cap. */
     dropped: number;
   };
-  handoffs: { total: number; withCaller: number; withCallee: number; withConversationId: number; withParentSpan: number };
+  handoffs: {
+    total: number;
+    withCaller: number;
+    withCallee: number;
+    withConversationId: number;
+    withParentSpan: number;
+    /** Hand-offs (with a caller) by how the caller's signed identity checked out; absent verdict = no authority installed. */
+    identity: Record<HandoffIdentityVerdict, number>;
+  };
   policies: PolicyFact[];
   decisions: DecisionCounts & {
     byMode: { audit: number; enforce: number };
@@ -201,7 +228,15 @@ export interface LedgerSnapshot {
   };
   auditLog?: AuditLogFact;
   adversarialSimulation?: { lastRun: string; scenarios: number };
+  /** Drill runs (warden.drill()): each drill's latest verdict and when it last passed. */
+  drills: { maxAgeDays: number; runs: number; lastRun?: string; archivedRuns: number; lastArchivedTo?: string; byId: Record<string, DrillFact> };
+  /** True when agent keys are installed (hand-offs are signed and verified). */
+  identityKeys?: boolean;
 }
+
+/** Default age limit of drill evidence for Level 4. */
+export const DEFAULT_DRILL_MAX_AGE_DAYS = 7;
+const MAX_DRILL_IDS = 64;
 
 interface McpServerState {
   aliases: Set<string>;
@@ -277,6 +312,12 @@ export class PostureLedger {
   private readonly mcpServers: BoundedInventory;
 
   private readonly handoffs = { total: 0, withCaller: 0, withCallee: 0, withConversationId: 0, withParentSpan: 0 };
+  private readonly handoffIdentity: Record<HandoffIdentityVerdict, number> = { verified: 0, unsigned: 0, forged: 0, expired: 0, unknown_caller: 0 };
+  private readonly drills = new Map<string, DrillFact>();
+  private drillRuns = 0;
+  private lastDrillRun: string | undefined;
+  private archivedDrillRuns = 0;
+  private lastArchivedTo: string | undefined;
   private readonly decisions = { ...emptyDecisions(), byMode: { audit: 0, enforce: 0 } };
   private readonly decisionsByAgent = new Map<string, DecisionCounts>();
 
@@ -327,6 +368,8 @@ export class PostureLedger {
   }
 
   private observeSpanUnsafe(span: PostureSpan): void {
+    // Drill traffic is evidence of the drill, never of the deployment's usage.
+    if (span.attributes[ATTR_WARDEN_DRILL] === true) return;
     this.spans.total++;
     if (span.events && span.events.length > 0) this.alertsFromEvents(span);
     // Another instrumentation's span whose call a nested Warden span records: count the child only.
@@ -367,7 +410,12 @@ export class PostureLedger {
       this.spans.invokeAgent++;
       this.handoffs.total++;
       if (record.agent) this.handoffs.withCallee++;
-      if (record.callerAgent) this.handoffs.withCaller++;
+      if (record.callerAgent) {
+        this.handoffs.withCaller++;
+        const verdict = span.attributes[ATTR_WARDEN_HANDOFF_IDENTITY];
+        if (typeof verdict === 'string' && HANDOFF_VERDICTS.includes(verdict as HandoffIdentityVerdict))
+          this.handoffIdentity[verdict as HandoffIdentityVerdict]++;
+      }
       if (record.conversationId) this.handoffs.withConversationId++;
       if (span.parentSpanContext?.spanId) this.handoffs.withParentSpan++;
     }
@@ -548,6 +596,25 @@ export class PostureLedger {
     if (this.recentAlerts.length > RECENT_ALERTS) this.recentAlerts.shift();
   }
 
+  /** A drill run's verdicts (validated). Keeps each drill's latest verdict and when it last passed. */
+  recordDrillRun(run: DrillRunFact): void {
+    const parsed = parseConfig(DrillRunFactSchema, run, 'drill run');
+    this.drillRuns++;
+    this.lastDrillRun = parsed.time;
+    if (parsed.archivedTo) {
+      this.archivedDrillRuns++;
+      this.lastArchivedTo = parsed.archivedTo;
+    }
+    for (const r of parsed.results) {
+      const previous = this.drills.get(r.id);
+      if (!previous && this.drills.size >= MAX_DRILL_IDS) continue;
+      const fact: DrillFact = { id: r.id, control: r.control, lastRun: r.time, lastStatus: r.status, lastReason: r.reason };
+      const lastPassed = r.status === 'passed' ? r.time : previous?.lastPassed;
+      if (lastPassed) fact.lastPassed = lastPassed;
+      this.drills.set(r.id, fact);
+    }
+  }
+
   /** Listen on core's event bus; returns the unsubscribe function. */
   subscribe(): () => void {
     return onWardenEvent((e) => this.observeEvent(e));
@@ -610,7 +677,7 @@ export class PostureLedger {
           this.tools.dropped +
           this.mcpServers.dropped,
       },
-      handoffs: { ...this.handoffs },
+      handoffs: { ...this.handoffs, identity: { ...this.handoffIdentity } },
       policies: (c.policies ?? []).map((p) => ({
         agent: p.agent,
         mode: p.mode,
@@ -642,6 +709,15 @@ export class PostureLedger {
       },
       auditLog: c.auditLog ? { ...c.auditLog } : undefined,
       adversarialSimulation: c.adversarialSimulation ? { ...c.adversarialSimulation } : undefined,
+      drills: {
+        maxAgeDays: c.drillMaxAgeDays ?? DEFAULT_DRILL_MAX_AGE_DAYS,
+        runs: this.drillRuns,
+        lastRun: this.lastDrillRun,
+        archivedRuns: this.archivedDrillRuns,
+        lastArchivedTo: this.lastArchivedTo,
+        byId: Object.fromEntries([...this.drills].map(([id, d]) => [id, { ...d }])),
+      },
+      identityKeys: c.identityKeys,
     };
   }
 

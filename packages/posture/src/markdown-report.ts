@@ -24,7 +24,7 @@ export const REPORT_SECTIONS = [
   'Method and limitations',
 ] as const;
 
-const STATUS_LABEL = { met: 'Met', partial: 'Partially met', not_met: 'Not met' } as const;
+const STATUS_LABEL = { met: 'Met', partial: 'Partially met', not_met: 'Not met', not_applicable: 'Not applicable' } as const;
 
 /** Text safe inside a Markdown table cell or line: no pipes, no line breaks, no raw HTML. */
 export function mdText(value: unknown): string {
@@ -253,7 +253,7 @@ const controlSubsection = z.object({
   title: z.string().regex(/^L3\.[a-z-]+ — .+/, 'a control heading is "<id> — <title>"'),
   body: z
     .string()
-    .regex(/^Status: \*\*(Met|Partially met|Not met)\*\*$/m, 'each control states its status')
+    .regex(/^Status: \*\*(Met|Partially met|Not met|Not applicable)\*\*$/m, 'each control states its status')
     .regex(/^\| Evidence \| Value \|$/m, 'each control has an evidence table')
     .regex(/^References: OWASP LLM Top 10 \(2025\): .*EU AI Act: .*NIST AI RMF 1\.0: /m, 'each control lists its framework references'),
 });

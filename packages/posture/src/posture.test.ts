@@ -17,13 +17,44 @@ import { runScript, WELL_RUN_CONFIG, wellCoveredScript } from './__fixtures__/sc
 import { PostureLedger } from './ledger';
 import type { Posture } from './posture';
 
+const DRILL_CONTROLS: [string, ControlId][] = [
+  ['runtime-monitoring', 'L3.runtime-monitoring'],
+  ['least-privilege', 'L3.least-privilege'],
+  ['mcp-onboarding', 'L3.mcp-onboarding'],
+  ['drift', 'L3.drift-alerts'],
+  ['multi-turn', 'L3.drift-alerts'],
+  ['audit-log', 'L3.agent-audit'],
+  ['identity', 'L3.agent-audit'],
+];
+
+/** Records one drill run in which every drill (or only `only`) has `status`. */
+function recordDrills(ledger: PostureLedger, time: string, opts: { status?: 'passed' | 'failed'; only?: string[]; archived?: boolean } = {}): void {
+  ledger.recordDrillRun({
+    runId: `run-${time}`,
+    time,
+    results: DRILL_CONTROLS.filter(([id]) => !opts.only || opts.only.includes(id)).map(([id, control]) => ({
+      id,
+      control,
+      status: opts.status ?? 'passed',
+      time,
+      reason: opts.status === 'failed' ? 'the canary was not stopped' : 'caught',
+    })),
+    ...(opts.archived === false ? {} : { archivedTo: `/tmp/drills/${time}.json` }),
+  });
+}
+
 const statuses = (p: Posture): Record<ControlId, string> =>
   Object.fromEntries(CONTROL_IDS.map((id) => [id, p.controls[id].status])) as Record<ControlId, string>;
 
 describe('posture from scripted runs', () => {
   it('a well-covered app meets every Level 3 control and reaches Level 3, not 4', async () => {
     const { ledger } = await runScript(wellCoveredScript, { config: WELL_RUN_CONFIG, policies: { triage: ['search', 'read_file'], research: ['search'] } });
-    const p = ledger.posture();
+    let p = ledger.posture();
+    // Scoring configured is not testing: the multi-turn answer needs a drill that caught an escalation.
+    expect(p.answers.map((a) => a.yes)).toEqual([true, true, false, true, true]);
+    expect(p.answers[2].evidence).toMatch(/no drill has tested it/);
+    recordDrills(ledger, new Date().toISOString(), { only: ['multi-turn'] });
+    p = ledger.posture();
     expect(statuses(p)).toEqual({
       'L3.runtime-monitoring': 'met',
       'L3.agent-audit': 'met',
@@ -33,7 +64,7 @@ describe('posture from scripted runs', () => {
     });
     expect(p.answers.map((a) => a.yes)).toEqual([true, true, true, true, true]);
     expect(p.level).toBe(3);
-    expect(p.basis).toMatch(/Not Level 4 because no recent adversarial simulation/);
+    expect(p.basis).toMatch(/Not Level 4 because the drills do not prove the controls: no drill exercised L3\.runtime-monitoring/);
     expect(p.controls['L3.runtime-monitoring'].evidence).toMatchObject({
       modelCallsWithSpans: 22,
       modelCallsWithoutSpans: 0,
@@ -55,20 +86,33 @@ describe('posture from scripted runs', () => {
     expect(Object.values(p.controls).every((c) => c.next === undefined)).toBe(true);
   });
 
-  it('reaches Level 4 only with fresh adversarial-simulation evidence on top of a live, fully met posture', async () => {
+  it('reaches Level 4 only when every drill passed within drillMaxAgeDays and the run was archived', async () => {
     const now = Date.parse('2026-11-26T09:00:00Z');
-    const fresh = await runScript(wellCoveredScript, {
-      config: { ...WELL_RUN_CONFIG, adversarialSimulation: { lastRun: '2026-11-01T00:00:00Z', scenarios: 40 } },
-      policies: { triage: ['search', 'read_file'], research: ['search'] },
-      now: () => now,
+    const level = async (drills: (ledger: PostureLedger) => void, config: object = {}) => {
+      const run = await runScript(wellCoveredScript, {
+        config: { ...WELL_RUN_CONFIG, ...config },
+        policies: { triage: ['search', 'read_file'], research: ['search'] },
+        now: () => now,
+      });
+      drills(run.ledger);
+      return run.ledger.posture();
+    };
+    const fresh = await level((l) => recordDrills(l, '2026-11-25T09:00:00Z'));
+    expect(fresh.level).toBe(4);
+    expect(fresh.basis).toMatch(/drills exercised every applicable control and passed within 7 day\(s\)/);
+    // Stale drills: not Level 4, and the multi-turn question is no longer answered yes.
+    const stale = await level((l) => recordDrills(l, '2026-11-10T09:00:00Z'));
+    expect(stale.level).toBe(3);
+    expect(stale.basis).toMatch(/question 3 is answered no/);
+    expect((await level((l) => recordDrills(l, '2026-11-10T09:00:00Z'), { drillMaxAgeDays: 30 })).level).toBe(4);
+    expect((await level((l) => recordDrills(l, '2026-11-25T09:00:00Z', { archived: false }))).basis).toMatch(/no drill report was archived/);
+    // A drill that passed yesterday and fails today takes Level 4 away at once.
+    const broken = await level((l) => {
+      recordDrills(l, '2026-11-25T09:00:00Z');
+      recordDrills(l, '2026-11-26T08:00:00Z', { status: 'failed', only: ['least-privilege'] });
     });
-    expect(fresh.ledger.posture().level).toBe(4);
-    const stale = await runScript(wellCoveredScript, {
-      config: { ...WELL_RUN_CONFIG, adversarialSimulation: { lastRun: '2026-01-01T00:00:00Z', scenarios: 40 } },
-      policies: { triage: ['search', 'read_file'], research: ['search'] },
-      now: () => now,
-    });
-    expect(stale.ledger.posture().level).toBe(3);
+    expect(broken.level).toBe(3);
+    expect(broken.basis).toMatch(/the least-privilege drill failed \(the canary was not stopped\)/);
   });
 
   it('uncovered model and tool calls make runtime monitoring partial and lower the level to 2', async () => {
@@ -118,6 +162,7 @@ describe('posture from scripted runs', () => {
   it('without policies least privilege is not met and the level drops to 2 even with four yes answers', async () => {
     const { policies: _none, ...config } = WELL_RUN_CONFIG;
     const { ledger } = await runScript(wellCoveredScript, { config });
+    recordDrills(ledger, new Date().toISOString(), { only: ['multi-turn'] });
     const p = ledger.posture();
     expect(p.controls['L3.least-privilege']).toMatchObject({ status: 'not_met', evidence: { agentsSeen: 2, agentsWithPolicy: 0, decisionsRecorded: 0 } });
     expect(p.controls['L3.least-privilege'].next).toMatch(/for: research, triage/);
@@ -131,6 +176,7 @@ describe('posture from scripted runs', () => {
       config: { ...WELL_RUN_CONFIG, policies: [{ agent: 'triage', mode: 'audit', allowedTools: ['search', 'read_file'] }] },
       policies: { triage: ['search', 'read_file'] },
     });
+    recordDrills(ledger, new Date().toISOString(), { only: ['multi-turn'] });
     const lp = ledger.posture().controls['L3.least-privilege'];
     expect(lp.status).toBe('partial');
     expect(lp.evidence).toMatchObject({ agentsSeen: 2, agentsWithPolicy: 1, agentsEnforced: 0, agentsWithoutPolicy: 'research' });
@@ -223,7 +269,7 @@ describe('posture from scripted runs', () => {
       'L3.agent-audit': 'not_met',
       'L3.least-privilege': 'not_met',
       'L3.drift-alerts': 'not_met',
-      'L3.mcp-onboarding': 'met',
+      'L3.mcp-onboarding': 'not_applicable',
     });
     expect(p.controls['L3.mcp-onboarding'].evidence.applicability).toBe('no MCP server connection observed');
     expect(p.next[0]).toMatch(/^L3\.runtime-monitoring: No GenAI spans were recorded/);

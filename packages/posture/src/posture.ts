@@ -6,7 +6,8 @@
 import { CONTROL_IDS, type ControlId } from '@warden/core';
 import type { LedgerSnapshot } from './ledger';
 
-export type ControlStatus = 'met' | 'partial' | 'not_met';
+/** not_applicable: nothing to assess (e.g. no MCP server was ever seen); never counted as met evidence. */
+export type ControlStatus = 'met' | 'partial' | 'not_met' | 'not_applicable';
 
 export interface ControlAssessment {
   status: ControlStatus;
@@ -36,8 +37,6 @@ export interface Posture {
 
 /** Share of covered calls at or above which coverage counts as complete (a few un-wrapped calls are tolerated, not a blind spot). */
 export const COVERAGE_TARGET = 0.95;
-/** Evidence of adversarial simulation older than this does not count toward Level 4. */
-export const ADVERSARIAL_EVIDENCE_MAX_AGE_DAYS = 90;
 
 export const CONTROL_TITLES: Record<ControlId, string> = {
   'L3.runtime-monitoring': 'Runtime monitoring covers model inputs, outputs, and tool calls',
@@ -137,6 +136,12 @@ export function assessAgentAudit(s: LedgerSnapshot): ControlAssessment {
     auditLog: logStatus,
   };
   if (log?.entries !== undefined) evidence.auditLogEntries = log.entries;
+  const signed = h.identity;
+  const checked = signed.verified + signed.unsigned + signed.forged + signed.expired + signed.unknown_caller;
+  evidence.agentKeys = s.identityKeys ? 'installed' : 'not installed';
+  evidence.handOffsWithVerifiedIdentity = signed.verified;
+  evidence.verifiedIdentityShare = pct(ratio(signed.verified, h.withCaller));
+  if (checked > signed.verified) evidence.handOffsRejectedOrUnverified = checked - signed.verified;
   if (h.total === 0 && !log) {
     return {
       status: 'not_met',
@@ -254,7 +259,7 @@ export function assessDriftAlerts(s: LedgerSnapshot): ControlAssessment {
  * L3.mcp-onboarding
  * met:     every MCP server seen was scanned no later than its first tool call, none was
  *          used after a `block` decision, and every scanned server has pinned tool signatures.
- *          With no MCP server seen at all the control is met vacuously and says so.
+ * not_applicable: no MCP server connection was observed: nothing to assess, so no evidence.
  * partial: some servers were scanned before use, or scanned without pins.
  * not_met: MCP tools were called and no server used was scanned before its first call.
  */
@@ -278,7 +283,7 @@ export function assessMcpOnboarding(s: LedgerSnapshot): ControlAssessment {
   if (unscanned.length > 0) evidence.unscanned = listSome(unscanned.map((x) => x.name));
   if (servers.length === 0) {
     evidence.applicability = 'no MCP server connection observed';
-    return { status: 'met', evidence };
+    return { status: 'not_applicable', evidence };
   }
   const gaps: string[] = [];
   if (unscanned.length > 0) gaps.push(`scan ${listSome(unscanned.map((x) => x.name))} at connect, before any tool call (wrapMcpClient does this)`);
@@ -293,12 +298,50 @@ function hasMultiTurnDetector(s: LedgerSnapshot): boolean {
   return s.detectors.some((d) => /multi[-_ ]?turn/i.test(`${d.id} ${d.kind ?? ''} ${d.feature ?? ''}`));
 }
 
+function ageDays(s: LedgerSnapshot, iso: string | undefined): number {
+  if (!iso) return Number.POSITIVE_INFINITY;
+  const age = (Date.parse(s.generatedAt) - Date.parse(iso)) / 86_400_000;
+  return Number.isFinite(age) && age >= -1 / 1440 ? Math.max(0, age) : Number.POSITIVE_INFINITY;
+}
+
+/** A drill whose latest run passed, within the age limit. */
+function drillFresh(s: LedgerSnapshot, id: string): boolean {
+  const d = s.drills.byId[id];
+  return d !== undefined && d.lastStatus === 'passed' && ageDays(s, d.lastPassed) <= s.drills.maxAgeDays;
+}
+
+/**
+ * Level 4's drill rule: every control that has something to assess is exercised by at least
+ * one drill, every applicable drill's latest run passed within drillMaxAgeDays, and the runs'
+ * reports are archived. Returns why not, or undefined when the rule holds.
+ */
+export function drillGap(s: LedgerSnapshot, controls: Record<ControlId, ControlAssessment>): string | undefined {
+  if (s.drills.runs === 0) return 'no drill has run (warden.drill(), `warden drill`, or monitor({ drills }))';
+  const gaps: string[] = [];
+  for (const id of CONTROL_IDS) {
+    if (controls[id].status === 'not_applicable') continue;
+    const drills = Object.values(s.drills.byId).filter((d) => d.control === id && d.lastStatus !== 'not_applicable');
+    if (drills.length === 0) {
+      gaps.push(`no drill exercised ${id}`);
+      continue;
+    }
+    for (const d of drills) {
+      if (d.lastStatus === 'failed') gaps.push(`the ${d.id} drill failed (${d.lastReason})`);
+      else if (!drillFresh(s, d.id)) gaps.push(`the ${d.id} drill last passed more than ${s.drills.maxAgeDays} day(s) ago`);
+    }
+  }
+  if (s.drills.archivedRuns === 0) gaps.push('no drill report was archived');
+  return gaps.length ? gaps.join('; ') : undefined;
+}
+
 /** The five self-assessment answers, each a yes only when the figures show it. */
 export function answerSelfAssessment(s: LedgerSnapshot, controls: Record<ControlId, ControlAssessment>): SelfAssessmentAnswer[] {
   const rm = controls['L3.runtime-monitoring'];
   const inventoryYes = rm.status === 'met' && controls['L3.mcp-onboarding'].status !== 'not_met';
   const multiTurn = hasMultiTurnDetector(s);
   const conversations = s.spans.withConversationId;
+  const mtDrill = s.drills.byId['multi-turn'];
+  const mtTested = multiTurn && drillFresh(s, 'multi-turn');
   const logVerified = s.auditLog?.verified === true;
   return [
     {
@@ -314,11 +357,13 @@ export function answerSelfAssessment(s: LedgerSnapshot, controls: Record<Control
     },
     {
       question: SELF_ASSESSMENT_QUESTIONS[2],
-      // Per-conversation scoring in production only counts when conversations are identified.
-      yes: multiTurn && conversations > 0,
-      evidence: multiTurn
-        ? `Per-conversation multi-turn scoring is configured; ${conversations} span(s) carry a conversation id; ${s.alerts.byKind.multi_turn} multi_turn alert(s).`
-        : 'No multi-turn (per-conversation) detector is configured; only single calls are scored.',
+      // Monitoring is not testing: yes only when a drill replayed a multi-turn escalation and it was caught.
+      yes: mtTested,
+      evidence: !multiTurn
+        ? 'No multi-turn (per-conversation) detector is configured; only single calls are scored.'
+        : mtDrill === undefined
+          ? `Per-conversation scoring is configured (${conversations} span(s) carry a conversation id; ${s.alerts.byKind.multi_turn} multi_turn alert(s)), but no drill has tested it with a multi-turn attack.`
+          : `The multi-turn drill ${mtDrill.lastStatus} on ${mtDrill.lastRun} (${mtDrill.lastReason})${mtDrill.lastPassed ? `; last passed ${mtDrill.lastPassed}` : ''}; ${s.alerts.byKind.multi_turn} multi_turn alert(s) in production.`,
     },
     {
       question: SELF_ASSESSMENT_QUESTIONS[3],
@@ -339,8 +384,9 @@ export function answerSelfAssessment(s: LedgerSnapshot, controls: Record<Control
  *   0–1 yes → Level 1 if anything was observed at all, else Level 0;
  *   2–3 yes → Level 2;
  *   4–5 yes → Level 3, but only if no Level 3 control is not_met (else Level 2);
- *   Level 4 only with 5 yes, all five controls met, a live (continuously updated) ledger,
- *   and adversarial-simulation evidence from the last 90 days, which telemetry alone cannot show.
+ *   Level 4 only with 5 yes, every control met or not applicable, a live (continuously
+ *   updated) ledger, and drills: every applicable control exercised by a drill whose latest
+ *   run passed within drillMaxAgeDays, with the run reports archived.
  */
 export function maturityLevel(
   s: LedgerSnapshot,
@@ -349,11 +395,8 @@ export function maturityLevel(
 ): { level: Posture['level']; basis: string } {
   const yes = answers.filter((a) => a.yes).length;
   const notMet = CONTROL_IDS.filter((id) => controls[id].status === 'not_met');
-  const allMet = CONTROL_IDS.every((id) => controls[id].status === 'met');
+  const allMet = CONTROL_IDS.every((id) => controls[id].status === 'met' || controls[id].status === 'not_applicable');
   const observed = s.spans.genAi > 0;
-  const sim = s.adversarialSimulation;
-  const simAgeDays = sim ? (Date.parse(s.generatedAt) - Date.parse(sim.lastRun)) / 86_400_000 : Number.POSITIVE_INFINITY;
-  const simFresh = sim !== undefined && sim.scenarios > 0 && simAgeDays >= 0 && simAgeDays <= ADVERSARIAL_EVIDENCE_MAX_AGE_DAYS;
   const head = `${yes} of 5 self-assessment answers are yes from evidence`;
   if (yes <= 1) {
     return observed
@@ -364,17 +407,22 @@ export function maturityLevel(
   if (notMet.length > 0) {
     return { level: 2, basis: `${head}, but ${notMet.join(', ')} ${notMet.length === 1 ? 'is' : 'are'} not met, so the evidence supports Level 2 (Defined), not Level 3.` };
   }
-  if (yes === 5 && allMet && s.source === 'live' && simFresh) {
-    return { level: 4, basis: `${head}, all five Level 3 controls are met, posture is scored continuously from live telemetry and adversarial simulation ran on ${sim!.lastRun}: Level 4 (Optimized).` };
+  const drills = drillGap(s, controls);
+  const na = CONTROL_IDS.filter((id) => controls[id].status === 'not_applicable');
+  if (yes === 5 && allMet && s.source === 'live' && drills === undefined) {
+    return {
+      level: 4,
+      basis: `${head}, every Level 3 control is met${na.length ? ` (${na.join(', ')} not applicable: nothing to assess)` : ''}, posture is scored continuously from live telemetry, and drills exercised every applicable control and passed within ${s.drills.maxAgeDays} day(s) (last run ${s.drills.lastRun}, report archived at ${s.drills.lastArchivedTo}): Level 4 (Optimized).`,
+    };
   }
   const noAnswers = answers.flatMap((a, i) => (a.yes ? [] : [`question ${i + 1}`]));
-  const notFullyMet = CONTROL_IDS.filter((id) => controls[id].status !== 'met');
+  const notFullyMet = CONTROL_IDS.filter((id) => controls[id].status !== 'met' && controls[id].status !== 'not_applicable');
   const why =
     yes < 5 || !allMet
       ? `Level 4 needs every answer and control evidenced, and ${[...noAnswers.map((q) => `${q} is answered no`), ...notFullyMet.map((id) => `${id} is ${controls[id].status.replace('_', ' ')}`)].join(', ')}`
       : s.source !== 'live'
         ? 'this assessment comes from recorded traces, not continuous live scoring'
-        : 'no recent adversarial simulation in production is evidenced (Level 4 requires it; telemetry cannot show it)';
+        : `the drills do not prove the controls: ${drills}`;
   return { level: 3, basis: `${head}: Level 3 (Managed). Not Level 4 because ${why}.` };
 }
 
@@ -392,10 +440,10 @@ export function assessPosture(s: LedgerSnapshot): Posture {
   // Inventory first (the seed's "you can't secure what you can't see"), then the other controls.
   for (const id of CONTROL_IDS) {
     const c = controls[id];
-    if (c.status !== 'met' && c.next) next.push(`${id}: ${c.next}`);
+    if (c.status !== 'met' && c.status !== 'not_applicable' && c.next) next.push(`${id}: ${c.next}`);
   }
-  if (!answers[2].yes) next.push('Multi-turn: enable per-conversation risk scoring and pass gen_ai.conversation.id so multi-turn attacks are scored as conversations.');
-  if (level === 3) next.push('Level 4: keep posture scored continuously from live telemetry, run adversarial simulation in production and record it (adversarialSimulation), and archive these reports.');
+  if (!answers[2].yes) next.push('Multi-turn: keep per-conversation risk scoring on and run drills (monitor({ drills: { every: \'24h\' } })) so a replayed multi-turn escalation proves it is caught.');
+  if (level === 3) next.push(`Level 4: run drills at least every ${s.drills.maxAgeDays} day(s) (monitor({ drills: { every: '24h' } }) or \`warden drill\`) so every control is proven to fire, and archive their reports.`);
   return {
     level,
     controls,
