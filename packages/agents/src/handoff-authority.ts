@@ -80,6 +80,7 @@ export function createHandoffAuthority(keys: AgentKeySet, options: HandoffAuthor
 
   return {
     mode,
+    agents: () => keys.agents(),
     sign(claim: HandoffClaim): string | undefined {
       const key = keys.privateKey(claim.caller);
       if (!key) return undefined;

@@ -1,5 +1,6 @@
 import { isAbsolute, resolve, sep } from 'node:path';
 import {
+  activeDrill,
   newAlertId,
   PolicyDeniedError,
   publishAlert,
@@ -228,6 +229,8 @@ export function createPolicyGuard(policies: readonly (PolicyInput | Policy)[], o
   const lastAlert = new Map<string, { time: number; folded: number }>();
 
   const raise = (call: ToolCallCheck, v: Violation, how: 'enforce' | 'audit' | 'requested', time: number): void => {
+    // A drill must see its alert every run, and must not use up a real agent's cooldown.
+    if (activeDrill()) return publishAlert(alertFor(call, v, how, time));
     const key = `${call.agent?.name ?? ''}\u0000${call.tool}\u0000${v.rule}\u0000${how}`;
     const last = lastAlert.get(key);
     if (last && time - last.time < cooldownMs) {
@@ -303,6 +306,7 @@ export function createPolicyGuard(policies: readonly (PolicyInput | Policy)[], o
   };
 
   const noteUncovered = (call: ToolCallCheck): void => {
+    if (activeDrill()) return;
     stats.uncoveredCalls++;
     const name = call.agent?.name ?? '(no agent)';
     if (uncovered.size < maxUncovered) uncovered.add(name);

@@ -9,6 +9,7 @@ import { EventEmitter } from 'eventemitter3';
 import { metrics, type Counter, type MeterProvider } from '@opentelemetry/api';
 import { mean, quantileSorted } from 'simple-statistics';
 import {
+  activeDrill,
   GEN_AI_OPERATION,
   METRIC_WARDEN_ALERTS,
   reportInternalError,
@@ -436,6 +437,8 @@ export class Analyzer extends EventEmitter<AnalyzerEvents> {
   }
 
   private countAlert(alert: Alert): void {
+    // Drill alerts are evidence of a drill, never part of the exported alert metric.
+    if (activeDrill()) return;
     try {
       const provider = metrics.getMeterProvider();
       if (!this.counter || provider !== this.counterProvider) {

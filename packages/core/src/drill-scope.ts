@@ -8,6 +8,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { WardenEvent } from './events';
+import type { Alert, ControlId } from './types';
 
 /** Span attribute (true) on every span recorded inside a drill: exporters and baselines drop it. */
 export const ATTR_WARDEN_DRILL = 'warden.drill';
@@ -41,4 +42,42 @@ export function activeDrill(): DrillScope | undefined {
 /** True for a span recorded inside a drill (its attributes carry warden.drill=true). */
 export function isDrillSpan(span: { attributes?: Record<string, unknown> }): boolean {
   return span.attributes?.[ATTR_WARDEN_DRILL] === true;
+}
+
+/** Span attribute: the drill run a drill span belongs to. */
+export const ATTR_WARDEN_DRILL_RUN = 'warden.drill.run';
+
+/** One drill's verdict: did the control fire on the synthetic attack, with the evidence. */
+export interface DrillResult {
+  /** runtime-monitoring, least-privilege, mcp-onboarding, drift, tool-anomaly, multi-turn, audit-log, identity. */
+  id: string;
+  control: ControlId;
+  status: 'passed' | 'failed' | 'not_applicable';
+  /** One sentence: what was tried and what happened. */
+  reason: string;
+  /** ISO 8601, when the drill finished. */
+  time: string;
+  durationMs: number;
+  evidence: { spanIds: string[]; alertIds: string[]; details?: Record<string, string | number | boolean> };
+}
+
+const MAX_COLLECTED = 2000;
+
+/** A DrillScope that keeps what the drill published (bounded): alerts and evidence events. */
+export class DrillCollector implements DrillScope {
+  readonly events: WardenEvent[] = [];
+  constructor(readonly runId: string) {}
+
+  onEvent(event: WardenEvent): void {
+    if (this.events.length < MAX_COLLECTED) this.events.push(event);
+  }
+
+  alerts(): Alert[] {
+    return this.events.flatMap((e) => (e.type === 'alert' ? [e.alert] : []));
+  }
+
+  /** Forget what was collected (between two drills of one run). */
+  clear(): void {
+    this.events.length = 0;
+  }
 }

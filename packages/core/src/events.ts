@@ -28,6 +28,19 @@ export interface McpPinEvidence {
   change: 'pinned' | 'unchanged' | 'changed' | 'removed' | 'approved';
 }
 
+/** A server checked against the signed MCP allowlist (onboarding with an allowlist configured). */
+export interface McpAllowlistEvidence {
+  type: 'mcp_allowlist';
+  server: string;
+  serverName?: string;
+  time: string;
+  /** True when its live tools match a signed pin exactly. */
+  signed: boolean;
+  /** True when its tools are refused (allowlist mode and not signed). */
+  refused: boolean;
+  reason: string;
+}
+
 export interface PolicyDecisionEvidence {
   type: 'policy_decision';
   time: string;
@@ -46,7 +59,7 @@ export interface AlertEvidence {
   alert: Alert;
 }
 
-export type WardenEvent = McpScanEvidence | McpPinEvidence | PolicyDecisionEvidence | AlertEvidence;
+export type WardenEvent = McpScanEvidence | McpPinEvidence | McpAllowlistEvidence | PolicyDecisionEvidence | AlertEvidence;
 
 const KEY = Symbol.for('warden.core.events.v1');
 

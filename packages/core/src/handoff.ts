@@ -30,6 +30,8 @@ export interface HandoffAuthority {
   readonly mode: 'audit' | 'enforce';
   /** A signature token for `claim`, or undefined when this process holds no private key for the caller. */
   sign(claim: HandoffClaim): string | undefined;
+  /** Agents whose public keys are known (drills forge a hand-off from one of them). */
+  agents(): string[];
   /** Checks a token (undefined = none came) for caller → callee in `traceId` at `now`; raises agent_anomaly when not verified. */
   verify(claim: Omit<HandoffClaim, 'time'>, token: string | undefined, now: number): HandoffCheck;
 }

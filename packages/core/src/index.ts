@@ -23,7 +23,17 @@ export {
   type InternalErrorEvent,
 } from './registry';
 export { WardenError, WardenConfigError, UnsupportedClientError, PolicyDeniedError, HandoffRefusedError } from './errors';
-export { runInDrill, activeDrill, isDrillSpan, ATTR_WARDEN_DRILL, DRILL_CANARY_PREFIX, type DrillScope } from './drill-scope';
+export {
+  runInDrill,
+  activeDrill,
+  isDrillSpan,
+  DrillCollector,
+  ATTR_WARDEN_DRILL,
+  ATTR_WARDEN_DRILL_RUN,
+  DRILL_CANARY_PREFIX,
+  type DrillScope,
+  type DrillResult,
+} from './drill-scope';
 export {
   generateEd25519KeyPair,
   parseEd25519PublicKey,
@@ -88,6 +98,7 @@ export {
   type WardenEvent,
   type McpScanEvidence,
   type McpPinEvidence,
+  type McpAllowlistEvidence,
   type PolicyDecisionEvidence,
   type AlertEvidence,
 } from './events';

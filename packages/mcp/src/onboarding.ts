@@ -3,6 +3,7 @@
  * signature, decide allow / warn / block, and watch for changes (rug pulls) afterwards.
  */
 import {
+  activeDrill,
   newAlertId,
   publishAlert,
   publishWardenEvent,
@@ -11,6 +12,7 @@ import {
   type Severity,
 } from '@warden/core';
 import { McpServerBlockedError, McpToolChangedError } from './errors';
+import type { McpAllowlist } from './allowlist';
 import type { PinStore, PinnedTool } from './pin-store';
 import { atLeast, SEVERITY_RANK } from './scan-rules';
 import {
@@ -26,7 +28,8 @@ import {
 import { otherServersTools, registerSession, rememberServerTools, unregisterSession, type ApprovableSession } from './server-registry';
 import { toolSignatureHash } from './signature';
 
-export type OnboardingMode = 'allow' | 'warn' | 'block';
+/** allow: record only; warn: alert; block: alert and refuse tool calls; allowlist: block, and admit only servers on the signed allowlist. */
+export type OnboardingMode = 'allow' | 'warn' | 'block' | 'allowlist';
 
 const MAX_PAGES = 50;
 
@@ -86,6 +89,8 @@ export interface OnboardingOptions {
   pins: PinStore | undefined;
   agent?: string;
   scanTimeoutMs: number;
+  /** The signed allowlist: enforced in 'allowlist' mode, alerted on in warn/block. */
+  allowlist?: McpAllowlist;
 }
 
 const CONTROLS: Alert['controls'] = ['L3.mcp-onboarding'];
@@ -106,6 +111,8 @@ export class ServerOnboarding implements ApprovableSession {
   /** True when no scan is in flight, so a tool call need not wait. */
   private settled = true;
   private onboarded = false;
+  /** Why the server is not on the signed allowlist (undefined when it is, or no allowlist is configured). */
+  private unsigned: string | undefined;
 
   constructor(options: OnboardingOptions) {
     this.options = options;
@@ -119,7 +126,12 @@ export class ServerOnboarding implements ApprovableSession {
   }
 
   get decision(): OnboardingMode {
+    if (this.options.mode === 'allowlist') return this.blocking.length > 0 || this.unsigned !== undefined ? 'block' : 'allow';
     return this.blocking.length > 0 ? this.options.mode : 'allow';
+  }
+
+  private get blocks(): boolean {
+    return this.options.mode === 'block' || this.options.mode === 'allowlist';
   }
 
   /** Start onboarding (once); later calls return the same promise. */
@@ -173,7 +185,10 @@ export class ServerOnboarding implements ApprovableSession {
   }
 
   private check(tool: string): void {
-    if (this.options.mode !== 'block') return;
+    if (!this.blocks) return;
+    if (this.options.mode === 'allowlist' && this.unsigned !== undefined) {
+      throw new McpServerBlockedError({ server: this.name, tool, findings: [{ ruleId: 'WARDEN-MCP-ALLOWLIST', severity: 'high', message: this.unsigned }] });
+    }
     if (this.blocking.length > 0) {
       throw new McpServerBlockedError({
         server: this.name,
@@ -244,7 +259,7 @@ export class ServerOnboarding implements ApprovableSession {
         severity: 'high',
         detector: 'mcp.rug-pull',
         tool,
-        message: `Tool "${tool}" of MCP server "${this.name}" changed its signature since it was pinned${this.options.mode === 'block' ? '; it is not callable until re-approved' : ''}.`,
+        message: `Tool "${tool}" of MCP server "${this.name}" changed its signature since it was pinned${this.blocks ? '; it is not callable until re-approved' : ''}.`,
         score: 1,
         threshold: 1,
       });
@@ -255,14 +270,16 @@ export class ServerOnboarding implements ApprovableSession {
     const otherServerTools = otherServersTools(this.identity);
     this.findings = scanServerDefinition({ ...this.definition, server: this.name, transport: this.options.transport, otherServerTools });
     this.blocking = this.findings.filter((f) => atLeast(f.severity, this.options.failOn));
-    rememberServerTools(this.identity, { name: this.name, tools: (this.definition.tools ?? []).map((t) => t.name) });
+    // A drill's canary server must not become a real server's neighbour in shadowing checks.
+    if (!activeDrill()) rememberServerTools(this.identity, { name: this.name, tools: (this.definition.tools ?? []).map((t) => t.name) });
+    this.checkAllowlist();
     publishWardenEvent({
       type: 'mcp_scan',
       server: this.identity,
       serverName: this.name,
       time: new Date().toISOString(),
       findings: this.findings.map((f) => ({ ruleId: f.ruleId, severity: f.severity, ...(f.tool !== undefined ? { tool: f.tool } : {}), message: f.message })),
-      decision: this.decision,
+      decision: this.decision === 'allowlist' ? 'block' : this.decision,
       toolCount: this.definition.tools?.length ?? 0,
     });
     if (this.blocking.length > 0 && this.options.mode !== 'allow') {
@@ -272,12 +289,31 @@ export class ServerOnboarding implements ApprovableSession {
       this.alert({
         severity: maxSeverity(this.blocking) ?? this.options.failOn,
         detector: 'mcp.onboarding-scan',
-        message: `MCP server "${this.name}" has ${this.blocking.length} finding(s) at or above ${this.options.failOn} (${first.ruleId} ${first.rule}${first.tool ? ` in tool "${first.tool}"` : ''})${this.options.mode === 'block' ? '; its tools are blocked' : ''}.`,
+        message: `MCP server "${this.name}" has ${this.blocking.length} finding(s) at or above ${this.options.failOn} (${first.ruleId} ${first.rule}${first.tool ? ` in tool "${first.tool}"` : ''})${this.blocks ? '; its tools are blocked' : ''}.`,
         score: this.blocking.length,
         threshold: 1,
         current: counts,
       });
     }
+  }
+
+  /** Checks the live tools against the signed allowlist: records the verdict; alerts when unsigned. */
+  private checkAllowlist(): void {
+    const allowlist = this.options.allowlist;
+    if (!allowlist) return;
+    const verdict = allowlist.check(this.identity, this.current);
+    const wasUnsigned = this.unsigned;
+    this.unsigned = verdict.admitted ? undefined : verdict.reason;
+    const refused = !verdict.admitted && this.options.mode === 'allowlist';
+    publishWardenEvent({ type: 'mcp_allowlist', server: this.identity, serverName: this.name, time: new Date().toISOString(), signed: verdict.admitted, refused, reason: verdict.reason });
+    if (verdict.admitted || this.options.mode === 'allow' || wasUnsigned === verdict.reason) return;
+    this.alert({
+      severity: 'high',
+      detector: 'mcp.unsigned-server',
+      message: `MCP server "${this.name}" is not on the signed allowlist (${verdict.reason})${refused ? '; its tools are refused' : ''}.`,
+      score: 1,
+      threshold: 1,
+    });
   }
 
   private alert(a: Pick<Alert, 'severity' | 'detector' | 'message' | 'score' | 'threshold' | 'current'> & { tool?: string }): void {

@@ -16,9 +16,17 @@ export interface ApprovableSession {
   approve(tool: string): Promise<boolean>;
 }
 
+/** How a wrapped client onboards servers (what a drill must replay its attacks through). */
+export interface OnboardingSettings {
+  mode: 'allow' | 'warn' | 'block' | 'allowlist';
+  failOn: 'low' | 'medium' | 'high' | 'critical';
+  allowlist?: { check(identity: string, live: ReadonlyMap<string, string>): { admitted: boolean; reason: string } };
+}
+
 interface RegistryState {
   known: Map<string, KnownServer>;
   sessions: Set<ApprovableSession>;
+  settings?: Map<string, OnboardingSettings>;
 }
 
 const KEY = Symbol.for('warden.mcp.registry.v1');
@@ -70,4 +78,24 @@ export async function approveToolChange(server: string, tool: string): Promise<b
     if (s.identity === server || s.name === server) approved = (await s.approve(tool)) || approved;
   }
   return approved;
+}
+
+/** Remembers one distinct onboarding configuration (mode · failOn · allowlist); bounded. */
+export function registerOnboardingSettings(settings: OnboardingSettings): void {
+  const s = state();
+  s.settings ??= new Map();
+  const key = `${settings.mode}\u0000${settings.failOn}\u0000${settings.allowlist ? 'allowlist' : ''}`;
+  s.settings.delete(key);
+  s.settings.set(key, settings);
+  while (s.settings.size > 16) s.settings.delete(s.settings.keys().next().value as string);
+}
+
+/** The onboarding configurations of the MCP clients wrapped in this process. */
+export function onboardingSettings(): OnboardingSettings[] {
+  return [...(state().settings?.values() ?? [])];
+}
+
+/** Forget registered onboarding configurations (tests). */
+export function forgetOnboardingSettings(): void {
+  state().settings?.clear();
 }

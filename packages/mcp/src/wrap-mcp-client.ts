@@ -50,7 +50,9 @@ import {
   parseConfig,
 } from '@warden/core';
 import { z } from 'zod';
+import { McpAllowlist } from './allowlist';
 import { ServerOnboarding, type OnboardingMode, type ServerLister } from './onboarding';
+import { registerOnboardingSettings } from './server-registry';
 import { DEFAULT_PIN_FILE, JsonFilePinStore, type PinStore } from './pin-store';
 import type { Finding, ToolDefinition, TransportDescription } from './scanner';
 
@@ -61,8 +63,14 @@ export interface WrapMcpClientOptions extends ContentCaptureOptions {
   serverName?: string;
   /** Pin key; defaults to command + args (stdio) or the URL (HTTP). */
   serverIdentity?: string;
-  /** What a scan finding at or above `failOn` does: record only, alert, or alert and refuse tool calls. Default 'warn'. */
+  /**
+   * What a scan finding at or above `failOn` does: record only, alert, or alert and refuse tool
+   * calls; 'allowlist' also refuses every server whose live tools do not match the signed
+   * allowlist. Default 'warn'.
+   */
   onboarding?: OnboardingMode;
+  /** The signed allowlist (`warden scan --approve --key`): a loaded McpAllowlist, or its file and the organisation public key (PEM). */
+  allowlist?: McpAllowlist | { path: string; publicKey: string };
   /** Severity at which findings count. Default 'high'. */
   failOn?: Severity;
   /** Where signatures are pinned: a store, a JSON file path, or false for no pinning. Default `.warden/mcp-pins.json`. */
@@ -78,7 +86,13 @@ const optionsSchema = z.object({
   agent: z.union([z.string().min(1), z.object({ name: z.string().min(1) }).passthrough()]).optional(),
   serverName: z.string().min(1).optional(),
   serverIdentity: z.string().min(1).optional(),
-  onboarding: z.enum(['allow', 'warn', 'block']).optional(),
+  onboarding: z.enum(['allow', 'warn', 'block', 'allowlist']).optional(),
+  allowlist: z
+    .union([
+      z.custom<McpAllowlist>((v) => v instanceof McpAllowlist, { message: 'expected a McpAllowlist' }),
+      z.object({ path: z.string().min(1), publicKey: z.string().min(1) }).strict(),
+    ])
+    .optional(),
   failOn: severitySchema.optional(),
   pins: z
     .union([
@@ -94,9 +108,18 @@ const optionsSchema = z.object({
   maxContentLength: z.number().int().positive().optional(),
 });
 
-function validate(opts: WrapMcpClientOptions): void {
+function validate(opts: WrapMcpClientOptions): McpAllowlist | undefined {
   const { tracerProvider: _tp, redactPatterns: _rp, ...rest } = opts;
-  parseConfig(optionsSchema, rest, 'wrapMcpClient options');
+  parseConfig(
+    optionsSchema.refine((o) => o.onboarding !== 'allowlist' || o.allowlist !== undefined, {
+      path: ['allowlist'],
+      message: "onboarding 'allowlist' needs an allowlist ({ path, publicKey } or a loaded McpAllowlist)",
+    }),
+    rest,
+    'wrapMcpClient options',
+  );
+  if (!opts.allowlist) return undefined;
+  return opts.allowlist instanceof McpAllowlist ? opts.allowlist : McpAllowlist.load(opts.allowlist.path, opts.allowlist.publicKey);
 }
 
 const WRAPPED = Symbol.for('warden.mcp.wrapped');
@@ -187,9 +210,11 @@ function errorType(err: unknown): string {
  * `instanceof Client`); call it before or after `connect()`.
  */
 export function wrapMcpClient<T extends Client>(client: T, opts: WrapMcpClientOptions = {}): T {
-  validate(opts);
+  const allowlist = validate(opts);
   const c = client as unknown as PatchableClient;
   if (c[WRAPPED]) return client;
+  // Drills replay attacks through the same onboarding settings the app's clients use.
+  registerOnboardingSettings({ mode: opts.onboarding ?? 'warn', failOn: opts.failOn ?? 'high', allowlist });
 
   const content = resolveContentPolicy(opts);
   const tracer = () => (opts.tracerProvider ?? trace.getTracerProvider()).getTracer('@warden/mcp', WARDEN_VERSION);
@@ -230,6 +255,7 @@ export function wrapMcpClient<T extends Client>(client: T, opts: WrapMcpClientOp
         pins,
         agent: defaultAgent,
         scanTimeoutMs: opts.scanTimeoutMs ?? 10_000,
+        allowlist,
       });
       return session;
     });
