@@ -1,5 +1,6 @@
 import type { AlertResolved, ConfigChange } from '@warden/analyzer';
 import type { Alert, AlertKind, InternalErrorEvent } from '@warden/core';
+import type { DrillReport } from './drills/run-drills';
 
 export type { AlertResolved, ConfigChange };
 
@@ -12,6 +13,8 @@ export type WardenEvents = AlertKindEvents & {
   config_change: (event: ConfigChange) => void;
   /** Behaviour that raised an alert is back to baseline. */
   resolved: (event: AlertResolved) => void;
+  /** A drill run finished (warden.drill() or the schedule): each drill's verdict and evidence. */
+  drill: (report: DrillReport) => void;
   /** Warden's own failures; never thrown into the app. */
   error: (event: InternalErrorEvent) => void;
 };

@@ -13,6 +13,7 @@ export {
   withAgent,
   getActiveAgent,
   PolicyDeniedError,
+  HandoffRefusedError,
   WardenError,
   WardenConfigError,
   UnsupportedClientError,
@@ -28,9 +29,21 @@ export {
 } from '@warden/core';
 export { wrapOpenAI } from '@warden/openai';
 export { wrapAnthropic } from '@warden/anthropic';
-export { wrapMcpClient, McpServerBlockedError, McpToolChangedError } from '@warden/mcp';
+export { wrapMcpClient, McpServerBlockedError, McpToolChangedError, McpAllowlist, signAllowlist, writeAllowlist } from '@warden/mcp';
 export { wrapAISDKModel, wardenMiddleware, wardenTools } from '@warden/ai-sdk';
 export { wrapLangChain, WardenCallbackHandler } from '@warden/langchain';
 export { Analyzer, AnalyzerSpanProcessor, callRecordFromSpan } from '@warden/analyzer';
-export { loadPolicies, verifyAuditLog, type PolicyInput } from '@warden/agents';
+export {
+  loadPolicies,
+  verifyAuditLog,
+  generateAgentKeySet,
+  publicAgentKeySet,
+  loadAgentKeySet,
+  writeAgentKeySet,
+  type AgentKeySetFile,
+  type PolicyInput,
+} from '@warden/agents';
+export { DRILLS, formatDrillReport, type DrillReport } from './drills/run-drills';
+export { drillOptionsSchema, type DrillOptions } from './drills/drill-options';
+export type { DrillResult } from '@warden/core';
 export { renderReport, FileSpanExporter, type Posture } from '@warden/posture';

@@ -11,7 +11,11 @@ import {
   type ReadableSpan,
   type SpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
+import { dirname, resolve } from 'node:path';
 import {
+  AgentKeySet,
+  createHandoffAuthority,
+  loadAgentKeySet,
   AgentGraphSpanProcessor,
   type AuditLog,
   AuditLogSpanProcessor,
@@ -32,6 +36,7 @@ import {
   publishAlert,
   reportInternalError,
   setContentDefaults,
+  setHandoffAuthority,
   setToolGuard,
   ATTR_SERVICE_NAME,
   type Alert,
@@ -46,6 +51,10 @@ import { judgeFnOf } from './conversation-judge';
 import { monitorOptionsSchema, type MonitorOptions, type ParsedMonitorOptions } from './options';
 import { WardenSpanProcessor } from './span-processors';
 import { openAuditLog, type AuditLogSetup } from './audit-settings';
+import { DrillFilterSpanProcessor, DrillSpanSink } from './drills/drill-spans';
+import type { ParsedDrillOptions } from './drills/drill-options';
+import { archiveDrillReport, runDrills, type DrillReport } from './drills/run-drills';
+import type { DrillDeployment } from './drills/drill-deployment';
 
 /** What monitor() returns: typed events, the processors, flush and shutdown. */
 export class Warden extends EventEmitter<WardenEvents> {
@@ -68,6 +77,9 @@ export class Warden extends EventEmitter<WardenEvents> {
   private readonly cleanups: (() => void)[] = [];
   private readonly timeoutMs: number;
   private closed = false;
+  private readonly drillSink: DrillSpanSink;
+  private readonly identityKeys: boolean;
+  private drillRun: Promise<DrillReport> | undefined;
 
   /** @internal use monitor() */
   constructor(
@@ -88,6 +100,8 @@ export class Warden extends EventEmitter<WardenEvents> {
       auditLog: AuditLog | undefined;
       audit: AuditLogSetup | undefined;
       cleanups: (() => void)[];
+      drillSink: DrillSpanSink;
+      identityKeys: boolean;
     },
   ) {
     super();
@@ -103,7 +117,9 @@ export class Warden extends EventEmitter<WardenEvents> {
     this.audit = parts.audit;
     this.cleanups.push(...parts.cleanups);
     this.timeoutMs = options.shutdownTimeoutMs ?? 5000;
-    this.spanProcessor = new WardenSpanProcessor(parts.wardenProcessors);
+    this.drillSink = parts.drillSink;
+    this.identityKeys = parts.identityKeys;
+    this.spanProcessor = new WardenSpanProcessor(parts.wardenProcessors, parts.drillSink);
     this.tracerProvider = new BasicTracerProvider({
       resource: parts.resource,
       spanProcessors: [this.spanProcessor, ...parts.exportProcessors],
@@ -146,6 +162,77 @@ export class Warden extends EventEmitter<WardenEvents> {
         if (e.type === 'alert') this.deliverAlert(e.alert);
       }),
     );
+    const drills = this.drillOptions();
+    if (drills?.every !== undefined) {
+      const every = drills.every;
+      const tick = () => void this.drill().catch(() => undefined);
+      let interval: ReturnType<typeof setInterval> | undefined;
+      const first = setTimeout(() => {
+        tick();
+        interval = setInterval(tick, every);
+        interval.unref?.();
+      }, drills.firstRunAfter ?? 60_000);
+      first.unref?.();
+      this.cleanups.push(() => {
+        clearTimeout(first);
+        if (interval) clearInterval(interval);
+      });
+    }
+  }
+
+  private drillOptions(): ParsedDrillOptions | undefined {
+    const d = this.options.drills;
+    return d === undefined ? undefined : d === true ? {} : (d as ParsedDrillOptions);
+  }
+
+  /**
+   * Runs the drill suite now: safe synthetic attacks through this deployment's own controls
+   * (a canary tool outside each agent's policy, a poisoned and a rug-pulling MCP server, a
+   * drifting canary agent and a never-seen tool, a multi-turn escalation, an edited copy of the
+   * audit log, forged and unsigned hand-offs). Drill traffic is marked warden.drill=true and
+   * never reaches exporters, baselines, the app's alert listeners or the posture's usage
+   * figures. The report is archived, recorded as posture evidence and emitted as `drill`.
+   * Resolves with the report; never rejects. Concurrent calls share one run.
+   */
+  drill(options: { only?: string[] } = {}): Promise<DrillReport> {
+    this.drillRun ??= this.runDrillSuite(options.only).finally(() => {
+      this.drillRun = undefined;
+    });
+    return this.drillRun;
+  }
+
+  private async runDrillSuite(only: string[] | undefined): Promise<DrillReport> {
+    const snapshot = this.ledger.snapshot();
+    const auditPath = this.audit?.path;
+    const auditLog = this.auditLog;
+    const deployment: DrillDeployment = {
+      policies: this.policyGuard?.policies,
+      agentsSeen: snapshot.inventory.agents.map((a) => a.name),
+      analyzerOptions: this.analyzer?.options,
+      multiTurn: this.multiTurn,
+      auditLog: auditLog ? { path: auditPath, ...(this.audit?.verifyOptions.hmacKey !== undefined ? { hmacKey: this.audit.verifyOptions.hmacKey } : {}), flush: () => auditLog.flush() } : undefined,
+      handoffsSeen: snapshot.handoffs.withCaller,
+      mcpServersSeen: snapshot.mcp.servers.length,
+    };
+    const report = await runDrills(deployment, this.drillSink, only);
+    const options = this.drillOptions() ?? {};
+    const dir = resolve(options.archiveDir ?? (auditPath !== undefined ? resolve(dirname(auditPath), 'drills') : '.warden/drills'));
+    this.ledger.recordDrillRun({ runId: report.runId, time: report.time, results: report.results.map(({ id, control, status, time, reason }) => ({ id, control, status, time, reason })) });
+    this.refreshLedgerConfig();
+    const archived = await archiveDrillReport(dir, report, this.ledger.posture(), options.keepReports ?? 100);
+    if (archived) {
+      report.archivedTo = archived;
+      this.ledger.recordDrillRun({ runId: report.runId, time: report.time, results: [], archivedTo: archived });
+    }
+    // The run itself (not its synthetic traffic) is part of the audit trail.
+    this.auditLog?.append('drill_run', {
+      runId: report.runId,
+      passed: report.passed,
+      results: report.results.map((r) => ({ id: r.id, status: r.status, reason: r.reason })),
+      archivedTo: report.archivedTo,
+    });
+    this.emitSafely('drill', report);
+    return report;
   }
 
   /** The Level 3 control evidence and the maturity level it supports, as of now. */
@@ -190,6 +277,8 @@ export class Warden extends EventEmitter<WardenEvents> {
       alertSubscribers: this.alertSubscriberCount(),
       contentCapture: this.options.captureContent,
       auditLog: this.auditLog ? this.auditLogFact() : undefined,
+      drillMaxAgeDays: this.drillOptions()?.maxAgeDays,
+      identityKeys: this.identityKeys,
     });
   }
 
@@ -330,6 +419,12 @@ export function monitor(options: MonitorOptions = {}): Warden {
   }
   const audit = openAuditLog(parsed.auditLog);
   const auditLog = audit?.log;
+  if (parsed.identity) {
+    const { keys, mode, maxAgeMs } = parsed.identity;
+    const keySet = typeof keys === 'string' ? loadAgentKeySet(keys) : AgentKeySet.parse(keys, 'monitor() options: identity.keys');
+    setHandoffAuthority(createHandoffAuthority(keySet, { mode, maxAgeMs }));
+    cleanups.push(() => setHandoffAuthority(undefined));
+  }
 
   const judgeConfig = parsed.conversationJudge;
   const judge = judgeConfig
@@ -365,7 +460,10 @@ export function monitor(options: MonitorOptions = {}): Warden {
     serviceName,
     resource,
     wardenProcessors,
-    exportProcessors: [...(exportProcessor ? [exportProcessor] : []), ...fileProcessors],
+    // Drill spans never leave the process as usage.
+    exportProcessors: [...(exportProcessor ? [exportProcessor] : []), ...fileProcessors].map((p) => new DrillFilterSpanProcessor(p)),
+    drillSink: new DrillSpanSink(),
+    identityKeys: parsed.identity !== undefined,
     analyzer,
     multiTurn,
     ledger,

@@ -3,6 +3,7 @@ import type { MetricReader } from '@opentelemetry/sdk-metrics';
 import { agentIdentitySchema } from '@warden/core';
 import { z } from 'zod';
 import { conversationJudgeSchema } from './conversation-judge';
+import { drillOptionsSchema } from './drills/drill-options';
 
 const spanExporter = z.custom<SpanExporter>(
   (v) => typeof v === 'object' && v !== null && typeof (v as SpanExporter).export === 'function' && typeof (v as SpanExporter).shutdown === 'function',
@@ -85,6 +86,21 @@ export const monitorOptionsSchema = z
         z.object({ path: z.string().min(1), maxBytes: z.number().int().positive().optional(), maxFiles: z.number().int().positive().optional() }).strict(),
       ])
       .optional(),
+    /**
+     * Signed agent identity: the key set (a JSON file path, or its content) and what an
+     * unverified hand-off does: 'audit' (alert, default) or 'enforce' (refuse before the callee runs).
+     */
+    identity: z
+      .object({
+        keys: z.union([z.string().min(1), z.record(z.string(), z.unknown())]),
+        mode: z.enum(['audit', 'enforce']).optional(),
+        /** A hand-off signature older than this is expired. Default 5 minutes. */
+        maxAgeMs: z.number().int().positive().optional(),
+      })
+      .strict()
+      .optional(),
+    /** Drills: safe synthetic attacks through this deployment's own controls; true for on-demand only. */
+    drills: z.union([z.literal(true), drillOptionsSchema]).optional(),
     /** Register as the global tracer/meter provider. Default true (false when one is already registered). */
     registerGlobal: z.boolean().optional(),
     /**
