@@ -118,6 +118,8 @@ describe('Analyzer', () => {
     expect(groups.find((g) => g.key.agent === 'a4')).toMatchObject({ state: 'learning', warmupRemaining: 40 });
     expect(a.warmGroupCount()).toBe(groups.filter((g) => g.state === 'warm').length);
     expect(a.warmGroupCount()).toBe(2);
+    expect(a.groups({ offset: 1, limit: 1 }).map((g) => g.key.agent)).toEqual([groups[1]!.key.agent]);
+    expect(a.groups({ offset: 3 })).toEqual([]);
   });
 
   it('a new model or prompt version starts a new baseline with a config_change event, not a drift alert', () => {

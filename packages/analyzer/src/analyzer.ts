@@ -129,9 +129,20 @@ export class Analyzer extends EventEmitter<AnalyzerEvents> {
     return this.evicted;
   }
 
-  groups(): GroupSummary[] {
+  /**
+   * Summaries of the groups, least recently seen first. `range` summarises only that slice (a
+   * page of warden serve's /api/groups), so a page costs the same however many groups there are.
+   */
+  groups(range?: { offset?: number; limit?: number }): GroupSummary[] {
     const out: GroupSummary[] = [];
+    let skip = range?.offset ?? 0;
+    const limit = range?.limit ?? Infinity;
     for (const g of this.groupsByKey.values()) {
+      if (skip > 0) {
+        skip--;
+        continue;
+      }
+      if (out.length >= limit) break;
       const features: GroupSummary['features'] = {};
       for (let i = 0; i < NUMERIC_FEATURES.length; i++) {
         const s = g.numeric[i];
