@@ -3,16 +3,26 @@
  * subscribers, a webhook with retries, a JSONL file and OTLP logs downstream. Every sink is
  * bounded and none can fail the ingest path: failures are counted and reported.
  */
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
 import { ATTR_SERVICE_NAME, reportInternalError, type Alert, type Severity } from '@warden/core';
 import type { ServeMetrics } from './serve-metrics';
 
+/**
+ * Server-Sent Events subscribers, bounded in total and per client (remote address). A new
+ * subscriber is never refused: when its client holds its share, that client's oldest stream is
+ * closed; when the hub is full, the oldest stream of the client holding the most is. So idle
+ * streams from one client cannot lock the live page out (EventSource reconnects on its own).
+ */
 export class SseHub {
-  private readonly clients = new Set<ServerResponse>();
+  /** Subscribers in the order they came (oldest first). */
+  private readonly clients = new Map<ServerResponse, string>();
+  private readonly perClient = new Map<string, number>();
   private readonly heartbeat: NodeJS.Timeout;
+  /** Streams closed to make room for a newer one. */
+  displaced = 0;
 
-  constructor(private readonly maxClients: number, heartbeatMs = 15_000) {
+  constructor(private readonly maxClients: number, private readonly maxPerClient: number = maxClients, heartbeatMs = 15_000) {
     // A comment line keeps proxies from closing an idle stream.
     this.heartbeat = setInterval(() => this.write(': keep-alive\n\n'), heartbeatMs);
     this.heartbeat.unref();
@@ -22,9 +32,10 @@ export class SseHub {
     return this.clients.size;
   }
 
-  /** Takes over the response as an event stream; false when the subscriber limit is reached. */
-  subscribe(res: ServerResponse, backlog: Alert[]): boolean {
-    if (this.clients.size >= this.maxClients) return false;
+  /** Takes over the response as an event stream for `client` (e.g. its remote address). */
+  subscribe(res: ServerResponse, backlog: Alert[], client = ''): void {
+    if ((this.perClient.get(client) ?? 0) >= this.maxPerClient) this.closeOldestOf(client);
+    else if (this.clients.size >= this.maxClients) this.closeOldestOf(this.busiestClient());
     res.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-cache',
@@ -32,9 +43,40 @@ export class SseHub {
     });
     res.write('retry: 2000\n\n');
     for (const alert of backlog) res.write(sseEvent(alert));
-    this.clients.add(res);
-    res.on('close', () => this.clients.delete(res));
-    return true;
+    this.clients.set(res, client);
+    this.perClient.set(client, (this.perClient.get(client) ?? 0) + 1);
+    res.on('close', () => this.remove(res));
+  }
+
+  private remove(res: ServerResponse): void {
+    const client = this.clients.get(res);
+    if (client === undefined) return;
+    this.clients.delete(res);
+    const n = (this.perClient.get(client) ?? 1) - 1;
+    if (n > 0) this.perClient.set(client, n);
+    else this.perClient.delete(client);
+  }
+
+  private busiestClient(): string {
+    let busiest = '';
+    let most = -1;
+    for (const [client, n] of this.perClient) {
+      if (n > most) {
+        busiest = client;
+        most = n;
+      }
+    }
+    return busiest;
+  }
+
+  private closeOldestOf(client: string): void {
+    for (const [res, c] of this.clients) {
+      if (c !== client) continue;
+      this.remove(res);
+      this.displaced++;
+      res.end();
+      return;
+    }
   }
 
   publish(alert: Alert): void {
@@ -47,11 +89,11 @@ export class SseHub {
   }
 
   private write(chunk: string): void {
-    for (const res of this.clients) {
+    for (const res of [...this.clients.keys()]) {
       // A slow subscriber whose buffer keeps growing is cut off rather than held in memory.
       if (res.writableLength > 1_000_000) {
+        this.remove(res);
         res.destroy();
-        this.clients.delete(res);
         continue;
       }
       res.write(chunk);
@@ -60,8 +102,9 @@ export class SseHub {
 
   close(): void {
     clearInterval(this.heartbeat);
-    for (const res of this.clients) res.end();
+    for (const res of this.clients.keys()) res.end();
     this.clients.clear();
+    this.perClient.clear();
   }
 }
 
@@ -84,6 +127,8 @@ export class WebhookSink {
   private running = false;
   private readonly idleWaiters: Array<() => void> = [];
   private closed = false;
+  /** Aborts the request in flight on close(), so shutdown never waits out a hanging webhook. */
+  private readonly stopper = new AbortController();
 
   constructor(private readonly options: WebhookOptions, private readonly metrics: ServeMetrics) {}
 
@@ -125,7 +170,7 @@ export class WebhookSink {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
           body,
-          signal: AbortSignal.timeout(this.options.timeoutMs),
+          signal: AbortSignal.any([AbortSignal.timeout(this.options.timeoutMs), this.stopper.signal]),
         });
         await res.arrayBuffer().catch(() => undefined);
         if (res.ok) return true;
@@ -139,13 +184,26 @@ export class WebhookSink {
       }
       this.metrics.webhookFailures++;
       if (attempt < this.options.maxAttempts && !this.closed) {
-        await new Promise((r) => setTimeout(r, backoff));
+        await this.sleep(backoff);
         backoff = Math.min(backoff * 2, this.options.maxBackoffMs);
       } else if (this.closed) {
         return false;
       }
     }
     return false;
+  }
+
+  /** Waits `ms`, or less when close() comes first. */
+  private sleep(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.stopper.signal.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.stopper.signal.addEventListener('abort', done, { once: true });
+    });
   }
 
   /** Resolves when the queue is empty or after `timeoutMs`, whichever comes first. */
@@ -157,26 +215,156 @@ export class WebhookSink {
     ]);
   }
 
+  /** Stops delivering: the request in flight is aborted, alerts still queued are dropped (counted). */
   close(): void {
     this.closed = true;
+    this.stopper.abort();
+    // The one being delivered is counted by run() when its attempt ends.
+    const waiting = this.running ? this.queue.length - 1 : this.queue.length;
+    this.metrics.webhookDropped += Math.max(0, waiting);
+    this.queue.splice(this.running ? 1 : 0);
   }
 }
 
-/** Appends one alert per line. */
-export class JsonlFileSink {
-  private readonly stream: WriteStream;
+export interface JsonlFileSinkOptions {
+  /** Alerts held while the file cannot be written; more are dropped (counted). */
+  maxPending: number;
+  /** First wait before retrying a failed append; doubles up to `maxRetryMs`. */
+  initialRetryMs: number;
+  maxRetryMs: number;
+}
 
-  constructor(path: string) {
-    this.stream = createWriteStream(path, { flags: 'a' });
-    this.stream.on('error', (e) => reportInternalError('serve.alertsFile', e));
+/**
+ * Appends one alert per line, created 0600. A failed append (disk full, file gone) is counted
+ * and retried with backoff on a fresh file handle, the alerts held meanwhile; bytes of a torn
+ * append are cut off again, and a run that finds the file ending mid-line (a crash, a full disk
+ * last time) starts on a fresh line, so every line stays one whole alert.
+ */
+export class JsonlFileSink {
+  private readonly pending: string[] = [];
+  private handle: FileHandle | undefined;
+  /** Bytes of whole lines in the file, as far as this process knows. */
+  private size = 0;
+  private running = false;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private backoffMs: number;
+  private readonly idleWaiters: Array<() => void> = [];
+  private closed = false;
+
+  constructor(
+    private readonly path: string,
+    private readonly metrics: ServeMetrics,
+    private readonly options: JsonlFileSinkOptions = { maxPending: 10_000, initialRetryMs: 500, maxRetryMs: 30_000 },
+  ) {
+    this.backoffMs = options.initialRetryMs;
+  }
+
+  get depth(): number {
+    return this.pending.length;
   }
 
   write(alert: Alert): void {
-    this.stream.write(`${JSON.stringify(alert)}\n`);
+    if (this.closed || this.pending.length >= this.options.maxPending) {
+      this.metrics.alertsFileDropped++;
+      return;
+    }
+    this.pending.push(`${JSON.stringify(alert)}\n`);
+    if (!this.running && !this.retryTimer) void this.run();
   }
 
+  private async run(): Promise<void> {
+    this.running = true;
+    try {
+      while (this.pending.length > 0) {
+        const n = Math.min(this.pending.length, 500);
+        try {
+          await this.append(this.pending.slice(0, n).join(''));
+        } catch (e) {
+          this.metrics.alertsFileFailures++;
+          reportInternalError('serve.alertsFile', e);
+          await this.handle?.close().catch(() => undefined);
+          this.handle = undefined;
+          if (!this.closed) {
+            this.retryTimer = setTimeout(() => {
+              this.retryTimer = undefined;
+              void this.run();
+            }, this.backoffMs);
+            this.retryTimer.unref();
+            this.backoffMs = Math.min(this.backoffMs * 2, this.options.maxRetryMs);
+          }
+          return;
+        }
+        this.pending.splice(0, n);
+        this.backoffMs = this.options.initialRetryMs;
+      }
+    } finally {
+      this.running = false;
+      if (this.pending.length === 0 || this.closed) for (const w of this.idleWaiters.splice(0)) w();
+    }
+  }
+
+  private async append(text: string): Promise<void> {
+    let prefix = '';
+    if (!this.handle) {
+      const handle = await open(this.path, 'a+', 0o600);
+      try {
+        this.size = (await handle.stat()).size;
+        if (this.size > 0) {
+          const last = Buffer.alloc(1);
+          await handle.read(last, 0, 1, this.size - 1);
+          // The file ends mid-line (a crash or a full disk before): start on a fresh line.
+          if (last[0] !== 0x0a) prefix = '\n';
+        }
+      } catch (e) {
+        await handle.close().catch(() => undefined);
+        throw e;
+      }
+      this.handle = handle;
+    }
+    const buf = Buffer.from(prefix + text);
+    let written = 0;
+    try {
+      while (written < buf.length) {
+        const { bytesWritten } = await this.handle.write(buf, written, buf.length - written);
+        written += bytesWritten;
+      }
+    } catch (e) {
+      // Cut a torn append off again; if that fails too, the next open starts a fresh line.
+      if (written > 0) await this.handle.truncate(this.size).catch(() => undefined);
+      throw e;
+    }
+    this.size += buf.length;
+  }
+
+  /** Resolves when every held alert is written, or after `timeoutMs`. */
+  async flush(timeoutMs: number): Promise<void> {
+    if (this.pending.length === 0 && !this.running) return;
+    if (this.retryTimer) {
+      clearTimeout(this.retryTimer);
+      this.retryTimer = undefined;
+      void this.run();
+    }
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      new Promise<void>((r) => this.idleWaiters.push(r)),
+      new Promise<void>((r) => {
+        timer = setTimeout(r, timeoutMs);
+      }),
+    ]);
+    clearTimeout(timer);
+  }
+
+  /** Stops retrying; alerts still held are counted as dropped. */
   async close(): Promise<void> {
-    await new Promise<void>((r) => this.stream.end(r));
+    this.closed = true;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+    if (!this.running) {
+      this.metrics.alertsFileDropped += this.pending.length;
+      this.pending.length = 0;
+    }
+    await this.handle?.close().catch(() => undefined);
+    this.handle = undefined;
   }
 }
 
@@ -237,6 +425,7 @@ export class OtlpLogSink {
   private pending: Alert[] = [];
   private scheduled = false;
   private readonly inFlight = new Set<Promise<void>>();
+  private readonly stopper = new AbortController();
 
   constructor(
     private readonly url: string,
@@ -267,7 +456,7 @@ export class OtlpLogSink {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(alertsToOtlpLogs(batch, this.attributesOf, 'warden-serve')),
-      signal: AbortSignal.timeout(this.timeoutMs),
+      signal: AbortSignal.any([AbortSignal.timeout(this.timeoutMs), this.stopper.signal]),
     })
       .then(async (res) => {
         await res.arrayBuffer().catch(() => undefined);
@@ -284,5 +473,10 @@ export class OtlpLogSink {
   async flush(): Promise<void> {
     if (this.scheduled) this.exportPending();
     await Promise.all([...this.inFlight]);
+  }
+
+  /** Aborts the exports in flight (counted as failures). */
+  close(): void {
+    this.stopper.abort();
   }
 }

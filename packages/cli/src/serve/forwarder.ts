@@ -21,6 +21,7 @@ export interface ForwarderOptions {
 
 export class Forwarder {
   private readonly inFlight = new Set<Promise<void>>();
+  private readonly stopper = new AbortController();
 
   constructor(private readonly options: ForwarderOptions, private readonly metrics: ServeMetrics) {}
 
@@ -36,7 +37,7 @@ export class Forwarder {
       method: 'POST',
       headers,
       body,
-      signal: AbortSignal.timeout(this.options.timeoutMs),
+      signal: AbortSignal.any([AbortSignal.timeout(this.options.timeoutMs), this.stopper.signal]),
     })
       .then(async (res) => {
         await res.arrayBuffer().catch(() => undefined);
@@ -48,6 +49,11 @@ export class Forwarder {
       })
       .finally(() => this.inFlight.delete(p));
     this.inFlight.add(p);
+  }
+
+  /** Aborts the forwards in flight (counted as failures); later forwards fail at once. */
+  close(): void {
+    this.stopper.abort();
   }
 
   /** Resolves when every forward in flight has settled (each is bounded by the timeout). */

@@ -4,6 +4,7 @@
  * and the in-flight body budget is the one HTTP bodies share. Requests are counted under the
  * HTTP status their outcome corresponds to, so /metrics adds both transports up.
  */
+import type { AccessControl } from './access-control';
 import { httpStatusOf, type ExportOutcome } from './export-outcome';
 import type { IngestEndpoint } from './ingest-endpoint';
 import { encodeTraceResponse } from './otlp-decode';
@@ -17,6 +18,8 @@ export interface GrpcIngestDeps {
   relay: SignalRelay;
   endpoint: IngestEndpoint;
   metrics: ServeMetrics;
+  /** The same bearer token as OTLP/HTTP, from the `authorization` metadata. */
+  access: AccessControl;
   retryAfterSeconds: number;
 }
 
@@ -36,7 +39,7 @@ function traceOutcome(result: TraceIngestResult, retryAfterSeconds: number): Exp
 }
 
 export function grpcIngestHandler(deps: GrpcIngestDeps): GrpcExportHandler {
-  const { ingest, relay, endpoint, metrics, retryAfterSeconds } = deps;
+  const { ingest, relay, endpoint, metrics, access, retryAfterSeconds } = deps;
 
   async function outcomeOf(signal: Parameters<GrpcExportHandler>[0], message: Buffer): Promise<ExportOutcome> {
     if (ingest.draining) return { kind: 'unavailable', message: 'shutting down', retryAfterSeconds };
@@ -54,7 +57,12 @@ export function grpcIngestHandler(deps: GrpcIngestDeps): GrpcExportHandler {
     }
   }
 
-  return async (signal, message) => {
+  return async (signal, message, metadata) => {
+    if (!access.bearerAllowed(metadata.get('authorization')[0], 'ingest')) {
+      metrics.authFailures++;
+      metrics.countRequest(401);
+      return { kind: 'unauthenticated', message: 'send authorization: Bearer <token> metadata' };
+    }
     const outcome = await outcomeOf(signal, message);
     metrics.countRequest(httpStatusOf(outcome));
     return outcome;

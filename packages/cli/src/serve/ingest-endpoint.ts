@@ -8,18 +8,37 @@ import { reportInternalError } from '@warden/core';
 import { encodeRpcStatus, encodeTraceResponse, type OtlpEncoding } from './otlp-decode';
 import { httpStatusOf, type OtlpSignal } from './export-outcome';
 import type { SignalRelay } from './otlp-signals';
+import type { AccessControl } from './access-control';
 import type { ServeMetrics } from './serve-metrics';
 import type { TraceIngest, TraceIngestResult } from './trace-ingest';
 
 class BodyTooLarge extends Error {}
 class OverBudget extends Error {}
+class BodyTooSlow extends Error {}
 
-/** Reads the body up to `limit` bytes; `admit(n)` may refuse a chunk (memory budget). */
-function readBody(req: IncomingMessage, limit: number, admit: (bytes: number) => boolean): Promise<Buffer> {
+/** How fast a body must arrive: at least `minBytesPerSecond` on average once `graceMs` have passed. */
+export interface BodyPace {
+  minBytesPerSecond: number;
+  graceMs: number;
+}
+
+/**
+ * Reads the body up to `limit` bytes; `admit(n)` may refuse a chunk (memory budget). A body that
+ * trickles in slower than `pace` is abandoned (408), so slow senders cannot hold connections and
+ * the in-flight byte budget for as long as they like.
+ */
+function readBody(req: IncomingMessage, limit: number, admit: (bytes: number) => boolean, pace: BodyPace): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    const started = Date.now();
+    const check = setInterval(() => {
+      const elapsed = Date.now() - started;
+      if (elapsed >= pace.graceMs && (size * 1000) / elapsed < pace.minBytesPerSecond) stop(new BodyTooSlow());
+    }, Math.max(50, Math.min(1_000, pace.graceMs / 2)));
+    check.unref();
     const stop = (error: Error): void => {
+      clearInterval(check);
       req.removeAllListeners('data');
       req.resume();
       reject(error);
@@ -30,8 +49,15 @@ function readBody(req: IncomingMessage, limit: number, admit: (bytes: number) =>
       if (!admit(chunk.length)) return stop(new OverBudget());
       chunks.push(chunk);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks, size)));
-    req.on('error', reject);
+    req.on('end', () => {
+      clearInterval(check);
+      resolve(Buffer.concat(chunks, size));
+    });
+    req.on('error', (e) => {
+      clearInterval(check);
+      reject(e);
+    });
+    req.on('close', () => clearInterval(check));
   });
 }
 
@@ -65,6 +91,8 @@ export interface IngestEndpointOptions {
   maxBodyBytes: number;
   maxInflightBytes: number;
   retryAfterSeconds: number;
+  minBodyBytesPerSecond: number;
+  bodyGraceMs: number;
 }
 
 export class IngestEndpoint {
@@ -76,6 +104,7 @@ export class IngestEndpoint {
     private readonly options: IngestEndpointOptions,
     private readonly metrics: ServeMetrics,
     private readonly relay: SignalRelay,
+    private readonly access: AccessControl,
   ) {}
 
   /**
@@ -105,7 +134,7 @@ export class IngestEndpoint {
 
   private sendOtlpError(res: ServerResponse, encoding: OtlpEncoding, status: number, message: string, extra: Record<string, string> = {}): void {
     this.metrics.countRequest(status);
-    send(res, status, encodeRpcStatus(encoding, status === 429 || status === 503 ? 14 : 3, message), {
+    send(res, status, encodeRpcStatus(encoding, status === 429 || status === 503 ? 14 : status === 401 ? 16 : 3, message), {
       'content-type': contentTypeOf(encoding),
       ...extra,
     });
@@ -133,6 +162,15 @@ export class IngestEndpoint {
       this.sendOtlpError(res, encoding, 503, 'shutting down', retryAfter);
       return;
     }
+    if (!this.access.authorized(req, 'ingest')) {
+      metrics.authFailures++;
+      req.resume();
+      // Not retryable: the sender's configuration is wrong, not the receiver's load.
+      this.sendOtlpError(res, encoding, 401, 'unauthenticated: send Authorization: Bearer <token>', {
+        'www-authenticate': 'Bearer realm="warden serve"',
+      });
+      return;
+    }
     const declared = Number(req.headers['content-length']);
     if (Number.isFinite(declared) && declared > options.maxBodyBytes) {
       metrics.oversizedBodies++;
@@ -150,12 +188,17 @@ export class IngestEndpoint {
         if (!this.hold(bytes, held)) return false;
         held += bytes;
         return true;
-      });
+      }, { minBytesPerSecond: options.minBodyBytesPerSecond, graceMs: options.bodyGraceMs });
     } catch (e) {
       this.bodyBytesInFlight -= held;
       if (e instanceof BodyTooLarge) {
         metrics.oversizedBodies++;
         this.sendOtlpError(res, encoding, 413, `body exceeds ${options.maxBodyBytes} bytes`, { connection: 'close' });
+      } else if (e instanceof BodyTooSlow) {
+        metrics.slowBodies++;
+        res.on('finish', () => req.destroy());
+        metrics.countRequest(408);
+        send(res, 408, `body slower than ${options.minBodyBytesPerSecond} bytes/s\n`, { 'content-type': 'text/plain', connection: 'close' });
       } else if (e instanceof OverBudget) {
         metrics.bodiesOverBudget++;
         this.sendOtlpError(res, encoding, 429, 'too many request bodies in flight', retryAfter);

@@ -1,8 +1,10 @@
 /**
- * The live page of `warden serve` at `/`: one self-contained HTML document (inline CSS, JS and
- * SVG; no CDN, no external request). It polls /api/groups and follows /alerts/stream.
+ * The live page of `warden serve` at `/`: an HTML document with its stylesheet inline (allowed by
+ * its hash) and its script served from /live.js, so the Content-Security-Policy allows no inline
+ * script at all; no CDN, no external request. It polls /api/groups and follows /alerts/stream.
  * Everything received is inserted as text, never as HTML: names come from the fleet's spans.
  */
+import { createHash } from 'node:crypto';
 
 const STYLE = `
 :root { --bg:#0f1419; --panel:#171d24; --line:#2a323c; --text:#d8dee6; --dim:#8a96a3; --base:#5b8def; --now:#f0a04b; --bad:#ef5b5b; --ok:#4bbf73; }
@@ -20,6 +22,7 @@ h2 { font-size:14px; margin:0 0 8px; } h3 { font-size:13px; margin:0 0 6px; }
 .feature { display:grid; grid-template-columns: 120px minmax(0,1fr); align-items:center; gap:6px; margin:2px 0; }
 .feature .name { color:var(--dim); font-size:12px; overflow:hidden; text-overflow:ellipsis; white-space:nowrap; }
 .legend { font-size:11px; color:var(--dim); margin:4px 0 10px; }
+.legend i.base { background:var(--base); } .legend i.now { background:var(--now); }
 .legend i { display:inline-block; width:10px; height:10px; margin:0 4px 0 10px; vertical-align:-1px; border-radius:2px; }
 .tools { margin-top:6px; }
 .nums { font-size:11px; color:var(--dim); }
@@ -204,12 +207,18 @@ function addAlert(a, prepend) {
   while (list.children.length > 100) list.lastChild.remove();
 }
 
+// One page of groups per poll: the page stays cheap however large the fleet grows.
+const GROUPS_SHOWN = 500;
+
 async function refresh() {
   try {
-    const res = await fetch('api/groups', { cache: 'no-store' });
+    const res = await fetch('api/groups?limit=' + GROUPS_SHOWN, { cache: 'no-store' });
     if (!res.ok) return;
     const view = await res.json();
     renderGroups(view.groups);
+    if (typeof view.total === 'number' && Array.isArray(view.groups) && view.total > view.groups.length) {
+      $('#services').appendChild(el('p', 'empty', 'Showing ' + fmt(view.groups.length) + ' of ' + fmt(view.total) + ' groups (GET /api/groups?offset=' + view.groups.length + ' for the rest).'));
+    }
     renderCounters(view.counters);
     if (Array.isArray(view.alerts)) for (const a of view.alerts.slice().reverse()) addAlert(a, true);
   } catch (e) { /* the next poll retries */ }
@@ -248,6 +257,28 @@ setInterval(refreshPosture, 10000);
 follow();
 `;
 
+const STYLE_HASH = createHash('sha256').update(STYLE).digest('base64');
+
+/**
+ * The page's policy: its own script file, its inline stylesheet by hash, requests to itself only,
+ * never framed (clickjacking), forms only to itself (the login form).
+ */
+export const LIVE_PAGE_CSP = [
+  "default-src 'none'",
+  "script-src 'self'",
+  `style-src 'sha256-${STYLE_HASH}'`,
+  "connect-src 'self'",
+  'img-src data:',
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+/** The script of the live page, served as /live.js. */
+export function livePageScript(): string {
+  return SCRIPT;
+}
+
 export function renderLivePage(): string {
   return `<!doctype html>
 <html lang="en">
@@ -269,7 +300,7 @@ export function renderLivePage(): string {
 </header>
 <main>
   <div>
-    <div class="legend">per service and agent: <i style="background:var(--base)"></i>baseline <i style="background:var(--now)"></i>recent (tick p50, bar to p90, whisker to p99)</div>
+    <div class="legend">per service and agent: <i class="base"></i>baseline <i class="now"></i>recent (tick p50, bar to p90, whisker to p99)</div>
     <div id="services"><p class="empty">Loading…</p></div>
   </div>
   <aside>
@@ -282,7 +313,33 @@ export function renderLivePage(): string {
     <div id="alerts"><p class="empty">No alerts yet.</p></div>
   </aside>
 </main>
-<script>${SCRIPT}</script>
+<script src="live.js"></script>
+</body>
+</html>`;
+}
+
+/** The page shown instead of the live view when reads need a token: a form, no script. */
+export function renderLoginPage(problem?: string): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>warden serve · sign in</title>
+<link rel="icon" href="data:,">
+<style>${STYLE}</style>
+</head>
+<body>
+<header><h1>warden serve</h1></header>
+<main>
+  <form method="post" action="login">
+    <h2>Reads need the token</h2>
+    <p class="nums">The read token (WARDEN_SERVE_READ_TOKEN, else WARDEN_SERVE_TOKEN) opens this page for this browser session.</p>
+    ${problem ? `<p class="alert high">${problem.replace(/[<>&"]/g, '')}</p>` : ''}
+    <input type="password" name="token" autocomplete="current-password" required autofocus>
+    <button type="submit">Open</button>
+  </form>
+</main>
 </body>
 </html>`;
 }

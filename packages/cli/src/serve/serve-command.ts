@@ -1,4 +1,5 @@
 /** `warden serve [flags]`: runs startServe() until SIGTERM/SIGINT, then drains and exits 0. */
+import { readFileSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { WardenConfigError } from '@warden/core';
 import { startServe } from './serve';
@@ -17,7 +18,13 @@ and logs (/v1/metrics, /v1/logs, and their gRPC services) are relayed to --forwa
 
   --port <n>                 OTLP/HTTP listen port (default 4318; 0 = any free port)
   --grpc-port <n|off>        OTLP/gRPC listen port (default 4317; off = no gRPC)
-  --host <addr>              listen address (default 127.0.0.1)
+  --host <addr>              listen address (default 127.0.0.1); any other than loopback needs a token
+  --token-file <path>        bearer token for ingest and reads (file mode 0600); or WARDEN_SERVE_TOKEN
+  --read-token-file <path>   a separate token for reads (page, /alerts, /api, /metrics); or WARDEN_SERVE_READ_TOKEN
+  --allowed-host <name>      a Host name to accept besides loopback and --host (a proxy's; repeatable)
+  --max-connections <n>      open connections at most (default 1024)
+  --groups-per-service <n>   analyzer groups one service may hold (default 2000)
+  --max-groups <n>           analyzer groups of all services together (default 20000)
   --forward <url>            forward every request unchanged to this OTLP/HTTP endpoint
                              (traces, metrics, logs); alerts go there too, as OTLP logs
                              (without it, metrics and logs are answered and dropped, counted)
@@ -30,8 +37,28 @@ and logs (/v1/metrics, /v1/logs, and their gRPC services) are relayed to --forwa
   --max-body <bytes>         largest request body, e.g. 8388608 or 8mb (default 8mb)
   --analyzer <json>          Analyzer options as JSON, e.g. '{"warmup":500}'
 
-Pages: /  (live view), /alerts, /alerts/open, /alerts/stream (SSE), /metrics (Prometheus), /healthz
+Pages: /  (live view), /alerts, /alerts/open, /alerts/stream (SSE), /api/groups?offset=&limit=, /metrics
+(Prometheus), /healthz (no token needed). With a token, send Authorization: Bearer <token>;
+the live page asks for the read token once per browser session.
 `;
+
+/** A token from its file: trimmed, and refused when others can read the file. */
+function tokenFromFile(flag: string, path: string): string {
+  let text: string;
+  try {
+    if (process.platform !== 'win32') {
+      const mode = statSync(path).mode & 0o777;
+      if ((mode & 0o077) !== 0) {
+        throw new WardenConfigError(`--${flag}: ${path} is readable by others (mode ${mode.toString(8).padStart(4, '0')}); chmod 600 it`);
+      }
+    }
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    if (WardenConfigError.isInstance(e)) throw e;
+    throw new WardenConfigError(`--${flag}: cannot read ${path}: ${(e as Error).message}`);
+  }
+  return text.trim();
+}
 
 function integer(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -50,7 +77,7 @@ function bytes(flag: string, value: string | undefined): number | undefined {
 /** The OTLP/gRPC port the OpenTelemetry exporters and the Collector use by default. */
 const DEFAULT_GRPC_PORT = 4317;
 
-export function parseServeArgs(argv: string[]): ServeOptionsInput | 'help' {
+export function parseServeArgs(argv: string[], env: Record<string, string | undefined> = process.env): ServeOptionsInput | 'help' {
   const { values } = parseArgs({
     args: argv,
     strict: true,
@@ -59,6 +86,12 @@ export function parseServeArgs(argv: string[]): ServeOptionsInput | 'help' {
       port: { type: 'string' },
       'grpc-port': { type: 'string' },
       host: { type: 'string' },
+      'token-file': { type: 'string' },
+      'read-token-file': { type: 'string' },
+      'allowed-host': { type: 'string', multiple: true },
+      'max-connections': { type: 'string' },
+      'groups-per-service': { type: 'string' },
+      'max-groups': { type: 'string' },
       forward: { type: 'string' },
       webhook: { type: 'string' },
       'alerts-otlp': { type: 'string' },
@@ -86,6 +119,13 @@ export function parseServeArgs(argv: string[]): ServeOptionsInput | 'help' {
     port: integer('port', values.port),
     grpcPort,
     host: values.host,
+    token: values['token-file'] !== undefined ? tokenFromFile('token-file', values['token-file']) : env.WARDEN_SERVE_TOKEN || undefined,
+    readToken:
+      values['read-token-file'] !== undefined ? tokenFromFile('read-token-file', values['read-token-file']) : env.WARDEN_SERVE_READ_TOKEN || undefined,
+    allowedHosts: values['allowed-host'],
+    maxConnections: integer('max-connections', values['max-connections']),
+    groupsPerService: integer('groups-per-service', values['groups-per-service']),
+    maxGroups: integer('max-groups', values['max-groups']),
     forward: values.forward,
     webhook: values.webhook,
     alertsOtlp: values['alerts-otlp'],

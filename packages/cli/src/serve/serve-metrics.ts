@@ -1,4 +1,5 @@
 /** Counters of `warden serve`, rendered in the Prometheus text exposition format (0.0.4). */
+import type { FleetCapacity } from './fleet-analyzer';
 
 export class ServeMetrics {
   spansReceived = 0;
@@ -19,6 +20,11 @@ export class ServeMetrics {
   snapshotsWritten = 0;
   snapshotFailures = 0;
   analyzerErrors = 0;
+  authFailures = 0;
+  slowBodies = 0;
+  connectionsRefused = 0;
+  alertsFileFailures = 0;
+  alertsFileDropped = 0;
   readonly requestsByStatus = new Map<number, number>();
   readonly alertsByKind = new Map<string, number>();
 
@@ -30,7 +36,15 @@ export class ServeMetrics {
     this.alertsByKind.set(kind, (this.alertsByKind.get(kind) ?? 0) + 1);
   }
 
-  render(gauges: { queueDepth: number; queueCapacity: number; sseClients: number; webhookQueueDepth: number; bodyBytesInFlight: number }): string {
+  render(gauges: {
+    queueDepth: number;
+    queueCapacity: number;
+    sseClients: number;
+    webhookQueueDepth: number;
+    bodyBytesInFlight: number;
+    fleet: FleetCapacity;
+    sseDisplaced: number;
+  }): string {
     const lines: string[] = [];
     const counter = (name: string, help: string, value: number): void => {
       lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} counter`, `${name} ${value}`);
@@ -62,6 +76,20 @@ export class ServeMetrics {
     counter('warden_serve_snapshots_total', 'Analyzer snapshots written.', this.snapshotsWritten);
     counter('warden_serve_snapshot_failures_total', 'Analyzer snapshots that failed to write.', this.snapshotFailures);
     counter('warden_serve_analyzer_errors_total', 'Records the analyzer failed on (reported, not fatal).', this.analyzerErrors);
+    counter('warden_serve_auth_failures_total', 'Requests refused for a missing or wrong token (401).', this.authFailures);
+    counter('warden_serve_connections_refused_total', 'Connections closed at once because maxConnections were open.', this.connectionsRefused);
+    counter('warden_serve_slow_bodies_total', 'Request bodies abandoned for arriving slower than the minimum rate (408).', this.slowBodies);
+    counter('warden_serve_alerts_file_failures_total', 'Failed appends to the alerts file (each is retried).', this.alertsFileFailures);
+    counter('warden_serve_alerts_file_dropped_total', 'Alerts dropped because the alerts file stayed unwritable and its queue filled.', this.alertsFileDropped);
+    counter('warden_serve_sse_displaced_total', 'Event streams closed to make room for a newer subscriber.', gauges.sseDisplaced);
+    const { evictions } = gauges.fleet;
+    counter('warden_serve_groups_evicted_service_budget_total', 'Groups a service evicted to stay within its own group budget.', evictions.groupsOverServiceBudget);
+    counter('warden_serve_groups_evicted_global_cap_total', 'Groups dropped with whole services to stay within the global group cap.', evictions.groupsOverGlobalCap);
+    counter('warden_serve_services_evicted_total', 'Services dropped whole to stay within the global group cap.', evictions.servicesEvicted);
+    counter('warden_serve_records_refused_total', 'Records of new services refused because learned services filled the global cap.', evictions.recordsRefused);
+    gauge('warden_serve_groups', 'Analyzer groups tracked, all services.', gauges.fleet.groups);
+    gauge('warden_serve_groups_max', 'Global cap on analyzer groups.', gauges.fleet.maxGroups);
+    gauge('warden_serve_services', 'Services with an analyzer.', gauges.fleet.services);
     gauge('warden_serve_queue_depth', 'Records waiting for the analyzer.', gauges.queueDepth);
     gauge('warden_serve_queue_capacity', 'Capacity of the ingest queue.', gauges.queueCapacity);
     gauge('warden_serve_sse_clients', 'Connected /alerts/stream subscribers.', gauges.sseClients);

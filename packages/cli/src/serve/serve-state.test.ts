@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Analyzer, AnalyzerSpanProcessor, type AnalyzerSnapshot } from '@warden/analyzer';
+import { Analyzer, AnalyzerSpanProcessor } from '@warden/analyzer';
 import {
   ATTR_GEN_AI_AGENT_NAME,
   ATTR_GEN_AI_OPERATION_NAME,
@@ -14,6 +14,7 @@ import {
 } from '@warden/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { simulatedService, type SimulatedService } from './fleet-exporters';
+import type { FleetSnapshot } from './fleet-analyzer';
 import { startServe, type ServeHandle } from './serve';
 import { chatCalls, recordChat, seededRandom, type ChatCall } from './simulated-fleet';
 
@@ -84,8 +85,8 @@ describe('warden serve state', () => {
     await serve.whenIdle();
     const deadline = Date.now() + 5_000;
     while (serve.metrics.snapshotsWritten === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-    const snapshot = JSON.parse(await readFile(state, 'utf8')) as AnalyzerSnapshot;
-    expect(Analyzer.restore(snapshot).groups().reduce((n, g) => n + g.count, 0)).toBe(30);
+    const snapshot = JSON.parse(await readFile(state, 'utf8')) as FleetSnapshot;
+    expect(Analyzer.restore(snapshot.services.periodic!).groups().reduce((n, g) => n + g.count, 0)).toBe(30);
   });
 
   it('starts fresh (and says so) when the snapshot file is damaged', async () => {
@@ -155,8 +156,8 @@ describe('warden serve state', () => {
     expect(await exited).toBe(0);
     expect(stdout).toContain(`stopped (received ${requests * perRequest}, analyzed ${requests * perRequest} spans)`);
 
-    const snapshot = JSON.parse(await readFile(state, 'utf8')) as AnalyzerSnapshot;
-    const restored = Analyzer.restore(snapshot);
+    const snapshot = JSON.parse(await readFile(state, 'utf8')) as FleetSnapshot;
+    const restored = Analyzer.restore(snapshot.services.batch!);
     expect(restored.groups().reduce((n, g) => n + g.count, 0)).toBe(requests * perRequest);
   });
 });

@@ -7,6 +7,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { reportInternalError, type Alert, type CallRecord } from '@warden/core';
+import { AccessControl } from './access-control';
 import { AlertHistory, alertsOfState, stateWithAlerts } from './alert-history';
 import { JsonlFileSink, OtlpLogSink, SseHub, WebhookSink } from './alert-sinks';
 import { AnalyzerPump } from './analyzer-pump';
@@ -26,6 +27,14 @@ import { SnapshotWriter } from './snapshots';
 import { readStateFile } from './state-file';
 import { TraceIngest } from './trace-ingest';
 
+/** On every response: no MIME sniffing, no referrer, never framed, not readable cross-origin. */
+const SECURITY_HEADERS: Record<string, string> = {
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'x-frame-options': 'DENY',
+  'cross-origin-resource-policy': 'same-origin',
+};
+
 export interface ServeHandle {
   url: string;
   port: number;
@@ -44,6 +53,7 @@ export interface ServeHandle {
 
 /** The analyzer restored from the snapshot file when there is a usable one, else a fresh one. */
 async function loadFleet(options: ServeOptions): Promise<{ fleet: FleetAnalyzer; restored: unknown }> {
+  const budget = { groupsPerService: options.groupsPerService, maxGroups: options.maxGroups };
   let restored: unknown;
   if (options.state) {
     try {
@@ -54,11 +64,11 @@ async function loadFleet(options: ServeOptions): Promise<{ fleet: FleetAnalyzer;
     }
   }
   try {
-    return { fleet: createFleetAnalyzer(options.analyzer, restored), restored };
+    return { fleet: createFleetAnalyzer(options.analyzer, restored, budget), restored };
   } catch (e) {
     if (restored === undefined) throw e;
     reportInternalError('serve.restoreState', e);
-    return { fleet: createFleetAnalyzer(options.analyzer), restored: undefined };
+    return { fleet: createFleetAnalyzer(options.analyzer, undefined, budget), restored: undefined };
   }
 }
 
@@ -89,7 +99,8 @@ export async function startServe(input: ServeOptionsInput = {}): Promise<ServeHa
 
   const queue = new IngestQueue<CallRecord>(options.maxQueue);
   const posture = new FleetPosture();
-  const sse = new SseHub(options.maxSseClients);
+  const sse = new SseHub(options.maxSseClients, options.maxSseClientsPerAddress);
+  const access = new AccessControl(options);
   const alertListeners = new Set<(alert: Alert) => void>();
   const webhook = options.webhook
     ? new WebhookSink(
@@ -104,7 +115,9 @@ export async function startServe(input: ServeOptionsInput = {}): Promise<ServeHa
         metrics,
       )
     : undefined;
-  const jsonl = options.alertsFile ? new JsonlFileSink(options.alertsFile) : undefined;
+  const jsonl = options.alertsFile
+    ? new JsonlFileSink(options.alertsFile, metrics, { maxPending: 10_000, initialRetryMs: options.alertsFileRetryMs, maxRetryMs: 30_000 })
+    : undefined;
   const forwardBase = options.forward ? otlpBase(options.forward) : undefined;
   const forwarder = forwardBase
     ? new Forwarder({ base: forwardBase, maxInFlight: options.maxForwardsInFlight, timeoutMs: options.outboundTimeoutMs }, metrics)
@@ -143,11 +156,31 @@ export async function startServe(input: ServeOptionsInput = {}): Promise<ServeHa
     retryAfterSeconds: options.retryAfterSeconds,
     maxBodyBytes: options.maxBodyBytes,
   });
-  const endpoint = new IngestEndpoint(ingest, options, metrics, relay);
-  const readRoute = createReadRoutes({ options, metrics, fleet, queue, posture, history, relay, sse, webhook, ingest, endpoint });
+  const endpoint = new IngestEndpoint(ingest, options, metrics, relay, access);
+  const readRoute = createReadRoutes({ options, metrics, fleet, queue, posture, history, relay, sse, webhook, endpoint, access });
 
   function route(req: IncomingMessage, res: ServerResponse): void {
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
+    // A page elsewhere reaching us through the browser: by a rebound DNS name, or cross-site.
+    if (!access.hostAllowed(req)) {
+      req.resume();
+      metrics.countRequest(421);
+      send(res, 421, 'unknown Host: add it with allowedHosts if a proxy forwards it\n', { 'content-type': 'text/plain', connection: 'close' });
+      return;
+    }
+    if (!access.originAllowed(req)) {
+      req.resume();
+      metrics.countRequest(403);
+      send(res, 403, 'cross-origin requests are refused\n', { 'content-type': 'text/plain' });
+      return;
+    }
     const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname === '/healthz') {
+      // Unauthenticated on purpose (load balancers, probes): it says ok or draining, nothing else.
+      req.resume();
+      send(res, ingest.draining ? 503 : 200, ingest.draining ? 'draining\n' : 'ok\n', { 'content-type': 'text/plain' });
+      return;
+    }
     const signal = SIGNAL_PATHS.get(url.pathname);
     if (signal) {
       if (req.method !== 'POST') {
@@ -161,7 +194,7 @@ export async function startServe(input: ServeOptionsInput = {}): Promise<ServeHa
     readRoute(req, res, url);
   }
 
-  const server: Server = createServer((req, res) => {
+  const server: Server = createServer({ connectionsCheckingInterval: Math.min(1_000, options.headersTimeoutMs) }, (req, res) => {
     try {
       route(req, res);
     } catch (e) {
@@ -169,8 +202,21 @@ export async function startServe(input: ServeOptionsInput = {}): Promise<ServeHa
       if (!res.headersSent) send(res, 500, 'internal error\n');
     }
   });
-  // Errors on a single socket (client resets) must never take the receiver down.
-  server.on('clientError', (_e, socket) => socket.destroy());
+  // Slow clients get 408 and lose the connection; the cap bounds sockets and their buffers.
+  server.headersTimeout = options.headersTimeoutMs;
+  server.requestTimeout = options.requestTimeoutMs;
+  server.maxConnections = options.maxConnections;
+  server.on('drop', () => metrics.connectionsRefused++);
+  // Errors on a single socket (client resets, timeouts) must never take the receiver down.
+  server.on('clientError', (e: NodeJS.ErrnoException, socket) => {
+    const inProgress = (socket as { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+    if (e.code === 'ERR_HTTP_REQUEST_TIMEOUT' && socket.writable && !inProgress?.headersSent) {
+      metrics.countRequest(408);
+      socket.end('HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    socket.destroy();
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => {
@@ -190,7 +236,7 @@ export async function startServe(input: ServeOptionsInput = {}): Promise<ServeHa
         host: options.host,
         port: options.grpcPort,
         maxMessageBytes: options.maxBodyBytes,
-        handler: grpcIngestHandler({ ingest, relay, endpoint, metrics, retryAfterSeconds: options.retryAfterSeconds }),
+        handler: grpcIngestHandler({ ingest, relay, endpoint, metrics, access, retryAfterSeconds: options.retryAfterSeconds }),
       });
     } catch (e) {
       // Not listening on half the protocols: release the HTTP port and say why.
@@ -203,24 +249,30 @@ export async function startServe(input: ServeOptionsInput = {}): Promise<ServeHa
   const snapshots = options.state ? new SnapshotWriter(options.state, options.snapshotIntervalMs, state, pump, metrics) : undefined;
 
   let drained: Promise<void> | undefined;
+  /** Stops intake, analyzes what was accepted, writes the snapshot, then flushes the sinks (bounded). */
   function drain(): Promise<void> {
     drained ??= (async () => {
       ingest.draining = true;
       await pump.whenIdle();
-      await forwarder?.flush();
-      await Promise.all([webhook?.flush(options.shutdownFlushMs), logs?.flush()]);
+      // The snapshot first: it must not wait on a slow downstream.
       await snapshots?.writeNow();
+      await Promise.all([forwarder?.flush(), webhook?.flush(options.shutdownFlushMs), logs?.flush(), jsonl?.flush(options.shutdownFlushMs)]);
     })();
     return drained;
   }
 
   let closed: Promise<void> | undefined;
+  /** drain() within shutdownTimeoutMs; what is still pending then is aborted and counted. */
   function close(): Promise<void> {
     closed ??= (async () => {
-      await drain();
-      await grpc?.close(options.shutdownFlushMs);
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([drain(), new Promise<void>((r) => (timer = setTimeout(r, options.shutdownTimeoutMs)))]);
+      clearTimeout(timer);
+      await grpc?.close(Math.min(options.shutdownFlushMs, 1_000));
       snapshots?.stop();
       webhook?.close();
+      forwarder?.close();
+      logs?.close();
       sse.close();
       await jsonl?.close();
       await new Promise<void>((r) => {
