@@ -1,4 +1,8 @@
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { Metadata, status, type ServiceError } from '@grpc/grpc-js';
+import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
+import { OTLPTraceExporter as OtlpGrpcTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
+import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -93,6 +97,29 @@ describe('access to warden serve', () => {
     await h.whenIdle();
     expect(h.metrics.spansAnalyzed).toBe(1);
     expect(h.metrics.authFailures).toBeGreaterThanOrEqual(15);
+  });
+
+  it('takes OTLP/gRPC exports only with the token in the authorization metadata', async () => {
+    const h = await serve({ token: TOKEN, grpcPort: 0 });
+    const memory = new InMemorySpanExporter();
+    const tracer = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(memory)] }).getTracer('t');
+    tracer.startSpan('chat m', { attributes: { 'gen_ai.operation.name': 'chat' } }).end();
+    const send = async (metadata?: Metadata): Promise<ExportResult> => {
+      const exporter = new OtlpGrpcTraceExporter({ url: `http://127.0.0.1:${h.grpcPort}`, ...(metadata ? { metadata } : {}) });
+      try {
+        return await new Promise((resolve) => exporter.export(memory.getFinishedSpans(), resolve));
+      } finally {
+        await exporter.shutdown();
+      }
+    };
+    const refused = await send();
+    expect(refused.code).toBe(ExportResultCode.FAILED);
+    expect((refused.error as ServiceError).code).toBe(status.UNAUTHENTICATED);
+    const metadata = new Metadata();
+    metadata.set('authorization', `Bearer ${TOKEN}`);
+    expect((await send(metadata)).code).toBe(ExportResultCode.SUCCESS);
+    await h.whenIdle();
+    expect(h.metrics.spansAnalyzed).toBe(1);
   });
 
   it('gives the live page a session after the read token is typed in, which never opens ingest', async () => {
