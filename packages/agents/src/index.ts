@@ -50,6 +50,12 @@ export {
   type JudgedTurn,
   type JudgeVerdict,
 } from './conversation/conversation-judge';
+export {
+  MULTI_TURN_ESCALATION_DRILL,
+  MEASURED_MULTI_TURN_OUTSIDE_RATES,
+  replayEscalation,
+  type DrillResult,
+} from './conversation/escalation-drill';
 export { IntentClassifier, defaultIntentClassifier, type IntentModel } from './conversation/intent-classifier';
 export { normalizeText, DEFAULT_MAX_TEXT_CHARS, type NormalizedText } from './conversation/normalize-text';
 export { MultiTurnRiskSpanProcessor, newTurnContent, type MultiTurnRiskSpanProcessorOptions } from './multi-turn-span-processor';

@@ -333,8 +333,9 @@ export class MultiTurnRiskScorer {
     c.toolErrorsInTurn = 0;
     if (turn.agent) c.agent = turn.agent;
     const signals = new Set<RiskSignal>();
-    const strength: Partial<Record<RiskSignal, number>> = {};
+    let strength: Partial<Record<RiskSignal, number>> | undefined;
     if (turn.input) {
+      strength = {};
       const n = normalizeText(turn.input, this.maxTextChars);
       for (const s of cueSignals(n.text, n.hidden)) signals.add(s);
       const w = new Set<number>();
@@ -382,7 +383,7 @@ export class MultiTurnRiskScorer {
     c.inputTopic = undefined;
     c.prevTurnRefused = c.lastTurnRefused;
     c.lastTurnRefused = refused;
-    return this.add(c, turn.conversationId, [...signals], turn.time, turn.traceId, strength);
+    return this.add(c, turn.conversationId, signals.size ? [...signals] : [], turn.time, turn.traceId, strength);
   }
 
   private injected(text: string): boolean {
