@@ -4,14 +4,32 @@
  *    agent hands off to a billing agent (a traced, audited agent-to-agent call).
  * 2. A stationary phase while the analyzer learns the agent's baseline: no alerts.
  * 3. The model changes: longer answers, a tool it never used, a tool-call spike. Alerts fire.
- * 4. The Level 3 posture and an HTML evidence report.
- * Run: npm run demo   (or: node --import tsx examples/demo.ts)
+ * 4. Drills: safe synthetic attacks through the demo's own controls (a canary tool outside each
+ *    policy, a poisoned MCP server and a rug pull, a drifting canary agent, a multi-turn escalation,
+ *    an edited copy of the audit log, forged hand-offs). Each must be caught.
+ * 5. The posture (Level 4 when every drill passed) and an HTML evidence report.
+ * Run: npm run demo   (or: node --import tsx examples/demo.ts); run it twice: the audit log,
+ * agent keys and pins carry over.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { startFakeLlmServer, type FakeReply, type FakeRequest } from '@warden/testing';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import OpenAI from 'openai';
-import { monitor, PolicyDeniedError, traceAgent, traceTool, wrap, type Alert } from 'warden';
+import {
+  formatDrillReport,
+  generateAgentKeySet,
+  monitor,
+  PolicyDeniedError,
+  traceAgent,
+  traceTool,
+  wrap,
+  wrapMcpClient,
+  writeAgentKeySet,
+  type Alert,
+} from 'warden';
 import { formatSpanTree } from './lib/print-spans';
 
 const outDir = resolve(process.env.WARDEN_DEMO_DIR ?? '.warden');
@@ -51,6 +69,10 @@ function behaviour(req: FakeRequest): FakeReply {
   return { outputTokens: logNormal(420, 0.25), inputTokens: logNormal(400, 0.2), delayMs: modelLatency() };
 }
 
+// Each agent signs its hand-offs with its own Ed25519 key (made once, kept for the next run).
+const keysFile = resolve(outDir, 'agent-keys.json');
+if (!existsSync(keysFile)) writeAgentKeySet(keysFile, generateAgentKeySet(['support-bot', 'billing-agent']));
+
 const server = await startFakeLlmServer({ behaviour });
 const warden = monitor({
   serviceName: 'support-bot',
@@ -59,9 +81,13 @@ const warden = monitor({
   auditLog: resolve(outDir, 'audit.jsonl'),
   // Least privilege: this agent may only look orders up; anything else is stopped before it runs.
   policies: [
-    { agent: 'support-bot', mode: 'enforce', allowedTools: ['lookup_order'] },
+    { agent: 'support-bot', mode: 'enforce', allowedTools: ['lookup_order', 'search_docs'], allowedMcpServers: ['docs'] },
     { agent: 'billing-agent', mode: 'enforce', allowedTools: [] },
   ],
+  // A hand-off whose caller cannot prove its identity is refused before the callee runs.
+  identity: { keys: keysFile, mode: 'enforce' },
+  // Drills on demand (warden.drill() below); in production: drills: { every: '24h' }.
+  drills: { archiveDir: resolve(outDir, 'drills') },
 });
 
 const seen = new Map<string, number>();
@@ -75,6 +101,20 @@ warden.on('alert', (alert: Alert) => {
 warden.on('config_change', (c) => console.log(`  ℹ baseline restarted: ${c.message}`));
 
 const openai = wrap(new OpenAI({ apiKey: 'demo', baseURL: server.openaiBaseURL, maxRetries: 0 }), { agent: 'support-bot' });
+
+// A documentation MCP server (in process here), scanned and pinned when it connects; a finding blocks it.
+const docsServer = new McpServer({ name: 'docs', version: '1.0.0' });
+docsServer.registerTool('search_docs', { description: 'Searches the product documentation for a phrase.' }, async () => ({
+  content: [{ type: 'text' as const, text: 'Refunds are issued within 5 days.' }],
+}));
+const [docsClientSide, docsServerSide] = InMemoryTransport.createLinkedPair();
+await docsServer.connect(docsServerSide);
+const docs = wrapMcpClient(new Client({ name: 'support-bot', version: '1.0.0' }), {
+  serverName: 'docs',
+  onboarding: 'block',
+  pins: resolve(outDir, 'mcp-pins.json'),
+});
+await docs.connect(docsClientSide);
 
 const tools = {
   lookup_order: traceTool('lookup_order', async (args: { id: string }) => (await toolWork(), { id: args.id, status: 'shipped' })),
@@ -90,6 +130,7 @@ const billingAgent = traceAgent('billing-agent', async (question: string) => {
 /** One turn of the agent: ask the model, run the tools it asks for, ask again with the results. */
 const supportTurn = traceAgent('support-bot', async (question: string, _conversation: string) => {
   if (question.endsWith('0')) return billingAgent(`billing: ${question}`);
+  if (question.endsWith('5')) await docs.callTool({ name: 'search_docs', arguments: { q: question } });
   const messages: OpenAI.Chat.ChatCompletionMessageParam[] = [{ role: 'user', content: question }];
   const first = await openai.chat.completions.create({ model: 'gpt-4o-mini', messages, tools: TOOL_DEFS });
   const calls = first.choices[0]!.message.tool_calls ?? [];
@@ -147,16 +188,22 @@ for (let i = 0; i < CHANGED_TURNS; i++) await supportTurn(`question ${NORMAL_TUR
 console.log('   alerts by detector:', Object.fromEntries(seen));
 console.log(`   issue_refund calls stopped by the enforce policy before they ran: ${refusalsByPolicy}`);
 
+console.log('\n4. Drills: synthetic attacks through these controls (none reaches a real tool, user, baseline or exporter):');
+const drills = await warden.drill();
+console.log(formatDrillReport(drills).replace(/^ {2}/gm, '   '));
+
 await warden.flush();
 await warden.verifyAuditLog();
 const posture = warden.posture();
-console.log(`\n4. Posture: Level ${posture.level} supported by the evidence`);
+console.log(`\n5. Posture: Level ${posture.level} supported by the evidence`);
 for (const [id, c] of Object.entries(posture.controls)) console.log(`   ${c.status.padEnd(8)} ${id}${c.next ? ` — next: ${c.next}` : ''}`);
+console.log(`   ${posture.basis}`);
 const reportPath = resolve(outDir, 'report.html');
 writeFileSync(reportPath, warden.report('html'));
 console.log(`\nEvidence report: ${reportPath}`);
 console.log(`Traces (OTLP/JSON lines): ${resolve(outDir, 'traces.jsonl')}`);
 console.log(`Audit log (hash-chained JSONL): ${resolve(outDir, 'audit.jsonl')}`);
 
+await docs.close();
 await warden.shutdown();
 await server.close();

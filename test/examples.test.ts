@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -11,30 +11,40 @@ const root = resolve(import.meta.dirname, '..');
 
 // The demo is the README's first command; it must run as written and tell its whole story.
 describe('examples/demo.ts', () => {
-  it('shows spans, raises the change alerts, and writes a report, traces and a verifiable audit log', async () => {
+  const runDemo = async (dir: string) =>
+    (
+      await run(process.execPath, ['--import', 'tsx', 'examples/demo.ts'], {
+        cwd: root,
+        env: { ...process.env, WARDEN_DEMO_DIR: dir },
+        timeout: 200_000,
+        maxBuffer: 16 * 1024 * 1024,
+      })
+    ).stdout;
+
+  it('shows spans, raises the change alerts, passes every drill and ends at Level 4, twice in the same directory', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'warden-demo-'));
-    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'examples/demo.ts'], {
-      cwd: root,
-      env: { ...process.env, WARDEN_DEMO_DIR: dir },
-      timeout: 150_000,
-      maxBuffer: 16 * 1024 * 1024,
-    });
-    expect(stdout).toMatch(/● chat gpt-4o-mini .*warden\.stream\.outcome=completed/);
-    expect(stdout).toMatch(/● invoke_agent support-bot[\s\S]*└─ execute_tool lookup_order/);
-    const changed = stdout.slice(stdout.indexOf('3. The model changes'));
-    expect(changed).toMatch(/\[tool_anomaly · high\] agent support-bot called tool issue_refund/);
-    expect(changed).toMatch(/\[drift · \w+\] output tokens of agent support-bot on gpt-4o-mini rose/);
-    expect(changed).toMatch(/\[policy_violation · medium\]/);
-    // Hand-offs, policies for both agents, calibrated detectors with a subscriber, a verified log:
-    // every Level 3 control is evidenced, and nothing in the demo supports Level 4.
-    expect(stdout).toMatch(/4\. Posture: Level 3 supported by the evidence/);
-    expect(stdout.match(/^ {3}met {6}L3\./gm)).toHaveLength(4);
-    // No MCP server in this demo: nothing to assess, so not applicable (never "met").
-    expect(stdout).toMatch(/^ {3}not_applicable L3\.mcp-onboarding/m);
+    for (const round of [1, 2]) {
+      const stdout = await runDemo(dir);
+      expect(stdout).toMatch(/● chat gpt-4o-mini .*warden\.stream\.outcome=completed/);
+      expect(stdout).toMatch(/● invoke_agent support-bot[\s\S]*└─ execute_tool lookup_order/);
+      const changed = stdout.slice(stdout.indexOf('3. The model changes'));
+      expect(changed).toMatch(/\[tool_anomaly · high\] agent support-bot called tool issue_refund/);
+      expect(changed).toMatch(/\[drift · \w+\] output tokens of agent support-bot on gpt-4o-mini rose/);
+      expect(changed).toMatch(/\[policy_violation · medium\]/);
+      // Every drill passed: the controls were shown to fire, not only configured.
+      const drills = stdout.slice(stdout.indexOf('4. Drills'), stdout.indexOf('5. Posture'));
+      expect(drills.match(/^ {3}PASS /gm), `round ${round}:\n${drills}`).toHaveLength(8);
+      expect(drills).not.toMatch(/FAIL|n\/a/);
+      expect(drills).toMatch(/all applicable drills passed/);
+      expect(stdout).toMatch(/5\. Posture: Level 4 supported by the evidence/);
+      expect(stdout.match(/^ {3}met {6}L3\./gm)).toHaveLength(5);
+    }
     expect(readFileSync(join(dir, 'report.html'), 'utf8')).toMatch(/<html/i);
     expect(existsSync(join(dir, 'traces.jsonl'))).toBe(true);
+    expect(readdirSync(join(dir, 'drills')).filter((f) => f.endsWith('.json'))).toHaveLength(2);
+    // Two runs, one chain: the second run continued the first's audit log.
     const audit = await verifyAuditLog(join(dir, 'audit.jsonl'));
     expect(audit.ok).toBe(true);
-    expect(audit.entries).toBeGreaterThan(100);
-  }, 180_000);
+    expect(audit.entries).toBeGreaterThan(200);
+  }, 420_000);
 });
