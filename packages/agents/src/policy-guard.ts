@@ -1,6 +1,8 @@
 import { isAbsolute, resolve, sep } from 'node:path';
 import {
   activeDrill,
+  taskEvidence,
+  taskScopeViolation,
   newAlertId,
   PolicyDeniedError,
   publishAlert,
@@ -25,7 +27,10 @@ export type PolicyRule =
   | 'approval_denied'
   | 'approval_failed'
   /** audit mode: the call would have waited for a human approval. */
-  | 'approval_required';
+  | 'approval_required'
+  /** the tool is outside the active withTask() scope, or the task's ttl has passed. */
+  | 'task_scope'
+  | 'task_expired';
 
 export interface PolicyGuardOptions {
   /** Approval hook for policies that declare `requireApproval` without their own `approve`. */
@@ -267,6 +272,8 @@ export function createPolicyGuard(policies: readonly (PolicyInput | Policy)[], o
       d.reason = v.reason;
     }
     if (call.traceId) d.traceId = call.traceId;
+    const task = taskEvidence(call.task);
+    if (task) d.task = task;
     return d;
   };
 
@@ -292,8 +299,9 @@ export function createPolicyGuard(policies: readonly (PolicyInput | Policy)[], o
     return alert;
   };
 
-  const violate = (call: ToolCallCheck, p: CompiledPolicy, v: Violation, time: number): ToolGuardDecision => {
-    const mode = p.policy.mode;
+  const violate = (call: ToolCallCheck, p: CompiledPolicy | undefined, v: Violation, time: number): ToolGuardDecision => {
+    // A task scope without a policy for the agent is still enforced: withTask only ever narrows.
+    const mode = p?.policy.mode ?? 'enforce';
     publish(decisionOf(call, mode, v.rule === 'approval_denied' ? 'approval_denied' : violationDecision(mode), time, v));
     raise(call, v, mode, time);
     if (mode === 'audit') {
@@ -343,13 +351,15 @@ export function createPolicyGuard(policies: readonly (PolicyInput | Policy)[], o
       stats.checks++;
       const time = now();
       const p = policyFor(call.agent?.name);
+      const outOfTask = taskScopeViolation(call.task, call.tool, time);
       if (!p) {
+        if (outOfTask) return violate(call, undefined, outOfTask, time);
         noteUncovered(call);
         stats.allowed++;
         publish(decisionOf(call, 'audit', 'allow', time, { rule: 'no_policy', reason: 'no policy covers this agent' }));
         return { allowed: true, rule: 'no_policy' };
       }
-      const v = evaluate(p, call);
+      const v = evaluate(p, call) ?? outOfTask;
       if (v) return violate(call, p, v, time);
       if (p.needsApproval(call.tool)) {
         if (p.policy.mode === 'audit')

@@ -52,6 +52,8 @@ export interface PolicyDecisionEvidence {
   rule?: string;
   reason?: string;
   traceId?: string;
+  /** The task scope the call ran in (withTask), recorded with the decision. */
+  task?: { id: string; allowedTools: string[]; expiresAt?: string; within?: string };
 }
 
 export interface AlertEvidence {

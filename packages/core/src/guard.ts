@@ -1,9 +1,12 @@
 import type { AgentIdentity } from './agent-context';
+import type { TaskScope } from './task-scope';
 import { wardenState } from './registry';
 
 /** A tool call about to run (or requested by a model), as a policy sees it. */
 export interface ToolCallCheck {
   tool: string;
+  /** The task scope active where the tool runs (withTask); it narrows the agent's policy. */
+  task?: TaskScope;
   agent?: AgentIdentity;
   arguments?: unknown;
   /** Where the call is checked: the app's own tool code, an MCP client, a model's request, a framework. */

@@ -64,6 +64,7 @@ export {
   resolveAgent,
   type AgentIdentity,
 } from './agent-context';
+export { withTask, getActiveTask, taskScopeViolation, taskEvidence, type TaskScope, type WithTaskOptions } from './task-scope';
 export { setToolGuard, getToolGuard, type ToolGuard, type ToolCallCheck, type ToolGuardDecision } from './guard';
 export {
   enforceToolPolicy,

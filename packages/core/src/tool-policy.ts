@@ -6,7 +6,10 @@
  */
 import { context, type Context, type Span } from '@opentelemetry/api';
 import type { AgentIdentity } from './agent-context';
+import { PolicyDeniedError } from './errors';
+import { publishWardenEvent } from './events';
 import { getToolGuard, type ToolCallCheck, type ToolGuardDecision } from './guard';
+import { getActiveTask, taskEvidence, taskScopeViolation } from './task-scope';
 import type { RequestedToolCall } from './model-call-span';
 import { reportInternalError, safely } from './registry';
 import { ATTR_WARDEN_POLICY_DECISION, ATTR_WARDEN_POLICY_RULE } from './semconv';
@@ -50,8 +53,30 @@ export function recordPolicyDecision(span: Span, decision: ToolGuardDecision): v
  * reported), gives undefined: the tool runs.
  */
 export async function enforceToolPolicy(call: ToolCallCheck, span?: Span, ctx?: Context): Promise<ToolGuardDecision | undefined> {
+  const task = call.task ?? getActiveTask(ctx ?? context.active());
+  if (task) call.task = task;
   const guard = getToolGuard();
-  if (!guard) return undefined;
+  if (!guard) {
+    // No policies installed: a task scope still holds (withTask narrows, it never depends on a policy).
+    const v = task ? taskScopeViolation(task, call.tool, Date.now()) : undefined;
+    if (!v) return undefined;
+    const decision: ToolGuardDecision = { allowed: false, rule: v.rule, reason: v.reason, error: new PolicyDeniedError({ agent: call.agent?.name, tool: call.tool, rule: v.rule, reason: v.reason }) };
+    publishWardenEvent({
+      type: 'policy_decision',
+      time: new Date().toISOString(),
+      tool: call.tool,
+      source: call.source,
+      mode: 'enforce',
+      decision: 'deny',
+      rule: v.rule,
+      reason: v.reason,
+      ...(call.agent?.name !== undefined ? { agent: call.agent.name } : {}),
+      ...(call.traceId ? { traceId: call.traceId } : {}),
+      task: taskEvidence(task),
+    });
+    if (span) recordPolicyDecision(span, decision);
+    return decision;
+  }
   let decision: ToolGuardDecision | undefined;
   try {
     decision = await (ctx ? context.with(ctx, () => guard.check(call)) : guard.check(call));

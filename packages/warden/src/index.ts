@@ -11,6 +11,7 @@ export {
   injectAgentContext,
   extractAgentContext,
   withAgent,
+  withTask,
   getActiveAgent,
   PolicyDeniedError,
   HandoffRefusedError,
