@@ -78,6 +78,11 @@ export type ServeOptions = z.output<typeof ServeOptionsSchema>;
 
 export function parseServeOptions(input: ServeOptionsInput): ServeOptions {
   const options = parseConfig(ServeOptionsSchema, input, 'serve options');
+  if (options.headersTimeoutMs > options.requestTimeoutMs) {
+    throw new WardenConfigError(
+      `serve options: headersTimeoutMs (${options.headersTimeoutMs}) must not exceed requestTimeoutMs (${options.requestTimeoutMs})`,
+    );
+  }
   if (!isLoopbackHost(options.host) && options.token === undefined) {
     throw new WardenConfigError(
       `serve options: host "${options.host}" listens beyond this machine, so a token is required: set WARDEN_SERVE_TOKEN (or --token-file <path>), or listen on 127.0.0.1`,

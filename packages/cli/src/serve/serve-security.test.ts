@@ -77,6 +77,7 @@ describe('access to warden serve', () => {
     expect(code).toBe(2);
     expect(stderr).toContain('listens beyond this machine');
     await expect(startServe({ port: 0, token: 'short' })).rejects.toThrow(/token.*16 characters/);
+    await expect(startServe({ port: 0, headersTimeoutMs: 5_000, requestTimeoutMs: 1_000 })).rejects.toThrow(/headersTimeoutMs \(5000\) must not exceed requestTimeoutMs/);
   });
 
   it('takes spans only with the ingest token, and opens reads only with the read token', async () => {
