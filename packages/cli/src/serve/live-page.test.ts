@@ -76,4 +76,27 @@ describe('the live page', () => {
     expect(problems).toEqual([]);
     expect(external).toEqual([]);
   });
+
+  it('asks for the read token once, then runs live on its session cookie, with nothing blocked by its policy', async () => {
+    const token = 'live-page-token-0123456789';
+    const guarded = await startServe({ port: 0, token });
+    try {
+      const page = await browser.newPage();
+      const problems: string[] = [];
+      page.on('console', (m) => {
+        if (m.type() === 'error' || m.type() === 'warning') problems.push(`${m.type()}: ${m.text()}`);
+      });
+      page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+      const first = await page.goto(`${guarded.url}/`);
+      expect(first?.status()).toBe(401);
+      await page.locator('input[name="token"]').fill(token);
+      await page.locator('button[type="submit"]').click();
+      await page.locator('#conn.ok').waitFor();
+      await page.locator('#services .empty').waitFor();
+      await page.close();
+      expect(problems.filter((p) => !p.includes('401'))).toEqual([]);
+    } finally {
+      await guarded.close();
+    }
+  });
 });

@@ -27,10 +27,13 @@ import { SnapshotWriter } from './snapshots';
 import { readStateFile } from './state-file';
 import { TraceIngest } from './trace-ingest';
 
-/** On every response: no MIME sniffing, no referrer, never framed, not readable cross-origin. */
+/**
+ * On every response: no MIME sniffing, no referrer to other sites, never framed, not readable
+ * cross-origin. (`no-referrer` would make browsers send `Origin: null` on the login form.)
+ */
 const SECURITY_HEADERS: Record<string, string> = {
   'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
+  'referrer-policy': 'same-origin',
   'x-frame-options': 'DENY',
   'cross-origin-resource-policy': 'same-origin',
 };
