@@ -86,6 +86,7 @@ describe('monitor({ conversationJudge })', () => {
     expect(judged).toHaveLength(1);
     expect(judged[0]).toMatchObject({ kind: 'multi_turn', subject: { conversationId: 'conv-judge-1', agent: 'helper' } });
     expect(judged[0]!.message).toContain('S9');
+    expect(warden.conversationJudge?.stats).toMatchObject({ flagged: 1, failed: 0, turnsWithoutText: 0 });
     // The guard saw the window (the last two turns, user and assistant), with the key, at temperature 0.
     const guardCalls = server.requests.filter((r) => r.body.model === GUARD);
     expect(guardCalls.length).toBeGreaterThanOrEqual(1);

@@ -81,6 +81,11 @@ export class Warden extends EventEmitter<WardenEvents> {
   private readonly identityKeys: boolean;
   private drillRun: Promise<DrillReport> | undefined;
 
+  /** The conversation judge (undefined unless `conversationJudge` was given): its `stats` say what it did. */
+  get conversationJudge(): ConversationJudge | undefined {
+    return this.multiTurn.judge;
+  }
+
   /** @internal use monitor() */
   constructor(
     readonly options: ParsedMonitorOptions,

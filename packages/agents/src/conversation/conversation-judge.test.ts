@@ -42,7 +42,11 @@ describe('ConversationJudge', () => {
     await judge.settle();
     expect(alerts).toHaveLength(1);
     expect(alerts[0]).toMatchObject({ kind: 'multi_turn', detector: 'multi_turn.judge', subject: { conversationId: 'c' } });
-    expect(judge.stats).toMatchObject({ calls: 2, flagged: 1, failed: 0 });
+    expect(judge.stats).toMatchObject({ calls: 2, flagged: 1, failed: 0, turnsWithoutText: 0 });
+    // Without captured content there is nothing to judge, and the stats say so.
+    judge.observe({ conversationId: 'bare', score: 1 });
+    await judge.settle();
+    expect(judge.stats).toMatchObject({ calls: 2, turnsWithoutText: 1 });
   });
 
   it('samples by conversation, waits for the embedded score, keeps to its budget and bounds its memory', async () => {

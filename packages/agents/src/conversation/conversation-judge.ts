@@ -47,6 +47,8 @@ export interface ConversationJudgeStats {
   failed: number;
   /** Turns not judged because the per-minute budget or concurrency was used up. */
   skippedBudget: number;
+  /** Turns that carried no text (content capture off): a judge needs captured content to see anything. */
+  turnsWithoutText: number;
 }
 
 interface JudgedConversation {
@@ -77,7 +79,7 @@ function sampled(id: string, rate: number): boolean {
  * Memory is bounded by maxConversations × windowTurns × maxCharsPerText.
  */
 export class ConversationJudge {
-  readonly stats: ConversationJudgeStats = { calls: 0, flagged: 0, failed: 0, skippedBudget: 0 };
+  readonly stats: ConversationJudgeStats = { calls: 0, flagged: 0, failed: 0, skippedBudget: 0, turnsWithoutText: 0 };
   private readonly conversations = new Map<string, JudgedConversation>();
   private readonly o: Required<Omit<ConversationJudgeOptions, 'onError'>> & Pick<ConversationJudgeOptions, 'onError'>;
   private readonly callStarts: number[] = [];
@@ -121,7 +123,8 @@ export class ConversationJudge {
     this.conversations.set(turn.conversationId, c);
     const max = this.o.maxCharsPerText;
     const clip = (t: string | undefined) => (t === undefined || t.length <= max ? t : `${t.slice(0, max)}…`);
-    if (turn.input !== undefined || turn.output !== undefined) {
+    if (turn.input === undefined && turn.output === undefined) this.stats.turnsWithoutText++;
+    else {
       c.window.push({ user: clip(turn.input), assistant: clip(turn.output) });
       if (c.window.length > this.o.windowTurns) c.window.shift();
     }
