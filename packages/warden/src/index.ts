@@ -1,5 +1,5 @@
 // The package most users install: set up (monitor), wrap a client (wrap), trace your own agents and tools.
-export { monitor, Warden } from './monitor';
+export { monitor, Warden, type DrillRunOptions } from './monitor';
 export { wrap, detectClient } from './wrap';
 export { monitorOptionsSchema, wrapOptionsSchema, type MonitorOptions, type WrapOptions } from './options';
 export type { WardenEvents, ConfigChange, AlertResolved } from './events';

@@ -56,6 +56,14 @@ import type { ParsedDrillOptions } from './drills/drill-options';
 import { archiveDrillReport, runDrills, type DrillReport } from './drills/run-drills';
 import type { DrillDeployment } from './drills/drill-deployment';
 
+/** Options of one drill run. */
+export interface DrillRunOptions {
+  /** Run only these drills (ids from DRILLS). */
+  only?: string[];
+  /** Drill a copy of this audit log file instead of the one this process writes (`warden drill --audit-log`). */
+  auditLogFile?: { path: string; hmacKey?: string };
+}
+
 /** What monitor() returns: typed events, the processors, flush and shutdown. */
 export class Warden extends EventEmitter<WardenEvents> {
   readonly serviceName: string;
@@ -199,14 +207,14 @@ export class Warden extends EventEmitter<WardenEvents> {
    * figures. The report is archived, recorded as posture evidence and emitted as `drill`.
    * Resolves with the report; never rejects. Concurrent calls share one run.
    */
-  drill(options: { only?: string[] } = {}): Promise<DrillReport> {
-    this.drillRun ??= this.runDrillSuite(options.only).finally(() => {
+  drill(options: DrillRunOptions = {}): Promise<DrillReport> {
+    this.drillRun ??= this.runDrillSuite(options).finally(() => {
       this.drillRun = undefined;
     });
     return this.drillRun;
   }
 
-  private async runDrillSuite(only: string[] | undefined): Promise<DrillReport> {
+  private async runDrillSuite({ only, auditLogFile }: DrillRunOptions): Promise<DrillReport> {
     const snapshot = this.ledger.snapshot();
     const auditPath = this.audit?.path;
     const auditLog = this.auditLog;
@@ -215,7 +223,9 @@ export class Warden extends EventEmitter<WardenEvents> {
       agentsSeen: snapshot.inventory.agents.map((a) => a.name),
       analyzerOptions: this.analyzer?.options,
       multiTurn: this.multiTurn,
-      auditLog: auditLog ? { path: auditPath, ...(this.audit?.verifyOptions.hmacKey !== undefined ? { hmacKey: this.audit.verifyOptions.hmacKey } : {}), flush: () => auditLog.flush() } : undefined,
+      auditLog: auditLogFile
+        ? { path: auditLogFile.path, ...(auditLogFile.hmacKey !== undefined ? { hmacKey: auditLogFile.hmacKey } : {}), flush: async () => undefined }
+        : auditLog ? { path: auditPath, ...(this.audit?.verifyOptions.hmacKey !== undefined ? { hmacKey: this.audit.verifyOptions.hmacKey } : {}), flush: () => auditLog.flush() } : undefined,
       handoffsSeen: snapshot.handoffs.withCaller,
       mcpServersSeen: snapshot.mcp.servers.length,
     };

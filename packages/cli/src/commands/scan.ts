@@ -8,9 +8,11 @@ import { parseArgs } from 'node:util';
 import { atLeast, JsonFilePinStore, parseMcpConfig, scanMcpConfig, SEVERITY_RANK, toSarif, type ConfigScanReport, type Finding } from '@warden/mcp';
 import { WardenConfigError, type Severity } from '@warden/core';
 import type { CommandIO } from '../command-table';
+import { approveServers, RecordingPinStore } from './scan-approve';
 import { scanProgress } from './scan-progress';
 
 export const SCAN_USAGE = `Usage: warden scan <config.json> [--json | --sarif] [--fail-on low|medium|high|critical] [--timeout ms] [--pins file [--approve-changes]]
+                   [--approve --key org-key.pem [--allowlist file]]
 
 Starts or connects to each server of an MCP configuration ({ "mcpServers": { ... } }, as used
 by desktop and IDE clients), lists its tools, prompts, resources and instructions, and scans
@@ -24,6 +26,10 @@ sensitive paths, exfiltration links, shadowing of other servers' tools, insecure
   --pins <file>      pin each tool's signature in this JSON file (e.g. .warden/mcp-pins.json);
                      a tool that changed since it was pinned is a finding (rug pull)
   --approve-changes  with --pins: accept the changed signatures as the new pins
+  --approve          sign the tool signatures of every server that scanned clean (no finding at or
+                     above --fail-on) into the MCP allowlist that onboarding: 'allowlist' enforces
+  --key <file>       with --approve: the organisation's Ed25519 private key (PKCS#8 PEM)
+  --allowlist <file> with --approve: where to write it (default .warden/mcp-allowlist.json)
 
 Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or config error,
 3 a server could not be scanned (and no finding at or above --fail-on).
@@ -70,7 +76,18 @@ export function formatTable(report: ConfigScanReport, configName: string, failOn
 }
 
 export async function run(argv: string[], io: CommandIO): Promise<number> {
-  let values: { json?: boolean; sarif?: boolean; 'fail-on'?: string; timeout?: string; pins?: string; 'approve-changes'?: boolean; help?: boolean };
+  let values: {
+    json?: boolean;
+    sarif?: boolean;
+    'fail-on'?: string;
+    timeout?: string;
+    pins?: string;
+    'approve-changes'?: boolean;
+    approve?: boolean;
+    key?: string;
+    allowlist?: string;
+    help?: boolean;
+  };
   let positionals: string[];
   try {
     ({ values, positionals } = parseArgs({
@@ -82,6 +99,9 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
         timeout: { type: 'string' },
         pins: { type: 'string' },
         'approve-changes': { type: 'boolean' },
+        approve: { type: 'boolean' },
+        key: { type: 'string' },
+        allowlist: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -106,6 +126,8 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
   const timeoutMs = values.timeout === undefined ? 15_000 : Number(values.timeout);
   if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) return usageError(`--timeout must be a positive number of milliseconds (got "${values.timeout}")`);
   if (values['approve-changes'] && !values.pins) return usageError('--approve-changes needs --pins <file>');
+  if (values.approve && !values.key) return usageError('--approve needs --key <organisation private key file>');
+  if (!values.approve && (values.key || values.allowlist)) return usageError('--key and --allowlist go with --approve');
 
   const cwd = io.cwd ?? process.cwd();
   const path = resolve(cwd, positionals[0]);
@@ -120,7 +142,9 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
     return 2;
   }
 
-  const pins = values.pins ? new JsonFilePinStore(resolve(cwd, values.pins)) : undefined;
+  const filePins = values.pins ? new JsonFilePinStore(resolve(cwd, values.pins)) : undefined;
+  const recording = values.approve ? new RecordingPinStore(filePins) : undefined;
+  const pins = recording ?? filePins;
   let report: ConfigScanReport;
   const progress = scanProgress(io.stderr, Object.keys(config.mcpServers));
   try {
@@ -146,6 +170,17 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
 
   for (const s of report.servers) {
     if (s.status === 'error' && (values.json || values.sarif)) io.stderr.write(`warden scan: server "${s.name}" could not be scanned: ${s.error}\n`);
+  }
+  if (recording && values.key) {
+    try {
+      const out = resolve(cwd, values.allowlist ?? '.warden/mcp-allowlist.json');
+      const approved = await approveServers(report, recording, failOn, resolve(cwd, values.key), out);
+      io.stderr.write(`warden scan: signed ${approved.signed.length} server(s) into ${out}${approved.signed.length ? ` (${approved.signed.map((n) => JSON.stringify(n)).join(', ')})` : ''}\n`);
+      for (const s of approved.skipped) io.stderr.write(`warden scan: not approved: ${JSON.stringify(s.name)}: ${s.reason}\n`);
+    } catch (e) {
+      io.stderr.write(`warden scan: ${(e as Error).message}\n`);
+      return 2;
+    }
   }
   if (report.findings.some((f) => atLeast(f.severity, failOn))) return 1;
   if (report.servers.some((s) => s.status === 'error')) return 3;
