@@ -102,13 +102,16 @@ function cost(): void {
   const twoKb = (typical + ' ').repeat(20).slice(0, 2048);
   const megabyte = 'lorem ipsum dolor sit amet, '.repeat(40_000);
   const s = new MultiTurnRiskScorer({ maxConversations: 1000 });
+  // Conversation ids built once: the figure is the scorer's, not the cost of building id strings.
+  const ids = Array.from({ length: 1000 }, (_, i) => `conversation-${i}`);
+  const stop = ['stop'];
   const baseline = timePerOp(200_000, (i) => {
-    JSON.stringify({ conversationId: `c${i % 1000}`, time: i });
+    JSON.stringify({ conversationId: ids[i % 1000], time: i });
   });
-  const bare = timePerOp(200_000, (i) => s.observeTurn({ conversationId: `c${i % 1000}`, time: i, finishReasons: ['stop'] }));
-  const withTypical = timePerOp(50_000, (i) => s.observeTurn({ conversationId: `c${i % 1000}`, time: i, input: typical, output: 'Sure, here is an overview.' }));
-  const with2k = timePerOp(20_000, (i) => s.observeTurn({ conversationId: `c${i % 1000}`, time: i, input: twoKb, output: 'Sure.' }));
-  const withMb = timePerOp(500, (i) => s.observeTurn({ conversationId: `c${i % 1000}`, time: i, input: megabyte, output: megabyte }));
+  const bare = timePerOp(200_000, (i) => s.observeTurn({ conversationId: ids[i % 1000]!, time: i, finishReasons: stop }));
+  const withTypical = timePerOp(50_000, (i) => s.observeTurn({ conversationId: ids[i % 1000]!, time: i, input: typical, output: 'Sure, here is an overview.' }));
+  const with2k = timePerOp(20_000, (i) => s.observeTurn({ conversationId: ids[i % 1000]!, time: i, input: twoKb, output: 'Sure.' }));
+  const withMb = timePerOp(500, (i) => s.observeTurn({ conversationId: ids[i % 1000]!, time: i, input: megabyte, output: megabyte }));
   console.log('cost per turn (median of 5 rounds; baseline = JSON.stringify of a tiny object, same run)');
   console.log(`  without content          ${(bare / 1000).toFixed(3)} µs   (${(bare / baseline).toFixed(1)}× baseline ${baseline.toFixed(0)} ns)   budget ≤ 1 µs`);
   console.log(`  typical input (${typical.length} chars)  ${(withTypical / 1000).toFixed(2)} µs   budget ≤ 50 µs`);
