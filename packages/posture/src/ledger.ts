@@ -214,7 +214,13 @@ export interface LedgerSnapshot {
     byMode: { audit: number; enforce: number };
     byAgent: Record<string, DecisionCounts>;
   };
-  mcp: { servers: McpServerFact[]; scans: number; pinEvents: number };
+  mcp: {
+    servers: McpServerFact[];
+    scans: number;
+    pinEvents: number;
+    /** Servers checked against the signed allowlist: latest verdict per server. */
+    allowlist: { admitted: number; refused: number; unsigned: number };
+  };
   detectors: DetectorFact[];
   baselines?: number;
   alertSubscribers?: number;
@@ -325,6 +331,8 @@ export class PostureLedger {
   private readonly mcpAlias = new Map<string, string>();
   private mcpScans = 0;
   private mcpPinEvents = 0;
+  /** Server identity → its latest allowlist verdict (bounded by maxTracked). */
+  private readonly allowlistVerdicts = new Map<string, 'admitted' | 'refused' | 'unsigned'>();
 
   private readonly alertsByKind: Record<AlertKind, number> = {
     drift: 0,
@@ -552,6 +560,11 @@ export class PostureLedger {
           if (s && event.change in s.pins) s.pins[event.change]++;
           return;
         }
+        case 'mcp_allowlist': {
+          const verdict = event.signed ? 'admitted' : event.refused ? 'refused' : 'unsigned';
+          if (this.allowlistVerdicts.has(event.server) || this.allowlistVerdicts.size < this.maxTracked) this.allowlistVerdicts.set(event.server, verdict);
+          return;
+        }
         case 'policy_decision': {
           if (!(event.decision in this.decisions)) return;
           this.decisions[event.decision]++;
@@ -594,6 +607,12 @@ export class PostureLedger {
       controls: [...alert.controls],
     });
     if (this.recentAlerts.length > RECENT_ALERTS) this.recentAlerts.shift();
+  }
+
+  private allowlistCounts(): { admitted: number; refused: number; unsigned: number } {
+    const out = { admitted: 0, refused: 0, unsigned: 0 };
+    for (const v of this.allowlistVerdicts.values()) out[v]++;
+    return out;
   }
 
   /** A drill run's verdicts (validated). Keeps each drill's latest verdict and when it last passed. */
@@ -695,7 +714,7 @@ export class PostureLedger {
         byMode: { ...this.decisions.byMode },
         byAgent: Object.fromEntries([...this.decisionsByAgent].map(([a, d]) => [a, { ...d }])),
       },
-      mcp: { servers, scans: this.mcpScans, pinEvents: this.mcpPinEvents },
+      mcp: { servers, scans: this.mcpScans, pinEvents: this.mcpPinEvents, allowlist: this.allowlistCounts() },
       detectors: this.detectorFacts.map((d) => ({ ...d })),
       baselines: c.baselines,
       alertSubscribers: c.alertSubscribers,

@@ -328,3 +328,18 @@ describe('PostureLedger bookkeeping', () => {
     expect(ledger.snapshot().spans.modelCalls).toBe(1);
   });
 });
+
+describe('signed MCP allowlist evidence', () => {
+  it('counts admitted, refused and unsigned servers by their latest verdict', () => {
+    const ledger = new PostureLedger();
+    const at = (server: string, signed: boolean, refused: boolean) =>
+      ledger.observeEvent({ type: 'mcp_allowlist', server, time: new Date().toISOString(), signed, refused, reason: signed ? 'matches' : 'not on the allowlist' });
+    at('node docs.js', true, false);
+    at('node mail.js', false, true);
+    at('https://tools.example/mcp', false, false);
+    at('node docs.js', false, true); // re-checked after its tools changed: now refused
+    expect(ledger.snapshot().mcp.allowlist).toEqual({ admitted: 0, refused: 2, unsigned: 1 });
+    ledger.observeEvent({ type: 'mcp_scan', server: 'node docs.js', serverName: 'docs', time: new Date().toISOString(), findings: [], decision: 'block', toolCount: 1 });
+    expect(ledger.posture().controls['L3.mcp-onboarding'].evidence).toMatchObject({ allowlistAdmitted: 0, allowlistRefused: 2, allowlistUnsignedAlerted: 1 });
+  });
+});

@@ -280,6 +280,13 @@ export function assessMcpOnboarding(s: LedgerSnapshot): ControlAssessment {
     signatureChanges: servers.reduce((n, x) => n + x.pins.changed, 0),
     findingsHighOrCritical: servers.reduce((n, x) => n + x.findings.high + x.findings.critical, 0),
   };
+  const allow = s.mcp.allowlist;
+  if (allow.admitted + allow.refused + allow.unsigned > 0) {
+    // Servers checked against the organisation-signed allowlist (latest verdict per server).
+    evidence.allowlistAdmitted = allow.admitted;
+    evidence.allowlistRefused = allow.refused;
+    evidence.allowlistUnsignedAlerted = allow.unsigned;
+  }
   if (unscanned.length > 0) evidence.unscanned = listSome(unscanned.map((x) => x.name));
   if (servers.length === 0) {
     evidence.applicability = 'no MCP server connection observed';
