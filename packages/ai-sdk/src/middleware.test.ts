@@ -260,29 +260,52 @@ describe('generateObject', () => {
   });
 });
 
-describe('with the AI SDK telemetry also on', () => {
-  it.each(APIS)('nests under ai.*.doGenerate, marks that span superseded, and the unmarked spans count each token once (%s api)', async (api) => {
+/** The spans that carry a model call's token usage: what a backend adding up gen_ai.usage.* would count. */
+const usageCarriers = () => tracing.spans().filter((sp) => sp.attributes[ATTR_GEN_AI_USAGE_INPUT_TOKENS] !== undefined);
+
+describe('one span per model call, with the AI SDK telemetry on or off (issue 14)', () => {
+  it.each(APIS)('telemetry on: enriches ai.generateText.doGenerate instead of adding a chat span; each token counted once (%s api)', async (api) => {
     const s = await server(orderBot('noop', {}));
     const { tool, stepCountIs } = await import('ai');
     const r = await generateText({
-      model: wrapAISDKModel(model(s, api)),
+      model: wrapAISDKModel(model(s, api), { agent: 'support' }),
       prompt: 'x',
       tools: { noop: tool({ inputSchema: z.object({}), execute: async () => 'ok' }) },
       stopWhen: stepCountIs(3),
       experimental_telemetry: { isEnabled: true },
     });
     const doGenerate = byName('ai.generateText.doGenerate');
-    const warden = modelSpans();
     expect(doGenerate).toHaveLength(2);
-    expect(warden).toHaveLength(2);
-    for (const w of warden) expect(doGenerate.map((d) => d.spanContext().spanId)).toContain(parentOf(w));
-    for (const d of doGenerate) expect(d.attributes[ATTR_WARDEN_SUPERSEDED]).toBe(true);
-    // The analyzer rule: skip spans marked superseded; what is left counts every token once.
-    const counted = tracing.spans().filter((sp) => sp.attributes[ATTR_WARDEN_SUPERSEDED] !== true);
-    const input = counted.reduce((n, sp) => n + Number(sp.attributes[ATTR_GEN_AI_USAGE_INPUT_TOKENS] ?? 0), 0);
+    expect(byName('chat gpt-4o-mini')).toHaveLength(0);
+    // Exactly one carrier of gen_ai.usage.* per model call, and it is the SDK's own span.
+    expect(usageCarriers().map((sp) => sp.spanContext().spanId).sort()).toEqual(doGenerate.map((d) => d.spanContext().spanId).sort());
+    for (const d of doGenerate) {
+      expect(d.attributes).toMatchObject({
+        [ATTR_GEN_AI_OPERATION_NAME]: 'chat',
+        [ATTR_GEN_AI_PROVIDER_NAME]: 'openai',
+        [ATTR_GEN_AI_AGENT_NAME]: 'support',
+        [ATTR_WARDEN_SOURCE]: 'ai-sdk',
+      });
+      expect(d.attributes[ATTR_WARDEN_SUPERSEDED]).toBeUndefined();
+    }
+    const input = usageCarriers().reduce((n, sp) => n + Number(sp.attributes[ATTR_GEN_AI_USAGE_INPUT_TOKENS]), 0);
     expect(input).toBe(70);
     expect(r.totalUsage.inputTokens).toBe(70);
-    expect(warden[0]!.attributes[ATTR_WARDEN_TOOL_CALLS_NAMES]).toEqual(['noop']);
+    expect(doGenerate.find((d) => d.attributes[ATTR_WARDEN_TOOL_CALLS_NAMES])!.attributes[ATTR_WARDEN_TOOL_CALLS_NAMES]).toEqual(['noop']);
+    expect(tracing.spans().flatMap((sp) => callRecordFromSpan(sp) ?? []).filter((rec) => rec.operation === 'chat')).toHaveLength(2);
+  });
+
+  it('telemetry off: one chat span of Warden\'s per model call carries the usage', async () => {
+    const s = await server(orderBot('noop', {}));
+    const { tool, stepCountIs } = await import('ai');
+    await generateText({
+      model: wrapAISDKModel(model(s, 'chat')),
+      prompt: 'x',
+      tools: { noop: tool({ inputSchema: z.object({}), execute: async () => 'ok' }) },
+      stopWhen: stepCountIs(3),
+    });
+    expect(usageCarriers()).toHaveLength(2);
+    expect(usageCarriers().every((sp) => sp.name === 'chat gpt-4o-mini')).toBe(true);
   });
 
   it('feeds the analyzer one record per model call and per tool call, with each token once', async () => {
@@ -305,15 +328,21 @@ describe('with the AI SDK telemetry also on', () => {
     expect(records.filter((r) => r.operation === 'execute_tool').map((r) => [r.tool, r.agent])).toEqual([['lookup_order', 'support']]);
   });
 
-  it('nests under ai.streamText.doStream for streams', async () => {
+  it('telemetry on, streamed: enriches ai.streamText.doStream, which carries the usage and how the stream ended', async () => {
     const s = await server(() => ({ text: 'streamed answer', inputTokens: 12 }));
     const r = streamText({ model: wrapAISDKModel(model(s, 'chat')), prompt: 'x', experimental_telemetry: { isEnabled: true } });
     await r.consumeStream();
     await r.text;
     const [doStream] = byName('ai.streamText.doStream');
-    const [w] = modelSpans();
-    expect(parentOf(w!)).toBe(doStream!.spanContext().spanId);
-    expect(doStream!.attributes[ATTR_WARDEN_SUPERSEDED]).toBe(true);
+    expect(byName('chat gpt-4o-mini')).toHaveLength(0);
+    expect(usageCarriers()).toEqual([doStream]);
+    expect(doStream!.attributes).toMatchObject({
+      [ATTR_GEN_AI_OPERATION_NAME]: 'chat',
+      [ATTR_GEN_AI_USAGE_INPUT_TOKENS]: 12,
+      [ATTR_WARDEN_STREAM]: true,
+      [ATTR_WARDEN_STREAM_OUTCOME]: 'completed',
+      [ATTR_WARDEN_OUTPUT_LENGTH]: 'streamed answer'.length,
+    });
   });
 });
 

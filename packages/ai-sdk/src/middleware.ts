@@ -14,6 +14,7 @@ import {
   ATTR_WARDEN_SOURCE,
   GEN_AI_OPERATION,
   observeRequestedTools,
+  adoptModelCallSpan,
   reportInternalError,
   resolveAgent,
   resolveContentPolicy,
@@ -34,7 +35,7 @@ import {
 import { wrapLanguageModel, type LanguageModelMiddleware } from 'ai';
 import { validateOptions, type WardenAISDKOptions } from './options';
 import { providerNameOf } from './provider-name';
-import { markSupersededParent } from './telemetry-dedup';
+import { aiSdkModelCallSpan, rememberTraceAgent } from './telemetry-dedup';
 
 export const TRACER_SCOPE = '@warden/ai-sdk';
 /** warden.source value on every span this package records. */
@@ -123,24 +124,29 @@ export function wrapAISDKModel(model: AISDKLanguageModel, options?: WardenAISDKO
   return wrapped;
 }
 
+/**
+ * The call's span: with the AI SDK's telemetry on, its own `ai.*.doGenerate` / `doStream` span
+ * of this call, enriched (one span per model call, so a backend that sums gen_ai.usage.*
+ * counts each token once); otherwise a `chat {model}` span of Warden's.
+ */
 function startCall(opts: WardenAISDKOptions, params: LanguageModelV3CallOptions, model: LanguageModelV3, streaming: boolean): ModelCallSpan | undefined {
   try {
     const parent = context.active();
-    markSupersededParent(parent);
     const content = resolveContentPolicy(opts);
-    const call = startModelCallSpan(
-      wardenTracer(TRACER_SCOPE),
-      {
-        operation: GEN_AI_OPERATION.CHAT,
-        provider: providerNameOf(model.provider),
-        requestModel: model.modelId,
-        request: requestParams(params),
-        agent: resolveAgent(opts.agent),
-        streaming,
-        parentContext: parent,
-      },
-      content,
-    );
+    const agent = resolveAgent(opts.agent);
+    const start = {
+      operation: GEN_AI_OPERATION.CHAT,
+      provider: providerNameOf(model.provider),
+      requestModel: model.modelId,
+      request: requestParams(params),
+      agent,
+      streaming,
+      parentContext: parent,
+    };
+    const sdkSpan = aiSdkModelCallSpan(parent);
+    const call = sdkSpan ? adoptModelCallSpan(sdkSpan, start, content) : startModelCallSpan(wardenTracer(TRACER_SCOPE), start, content);
+    // The SDK's ai.toolCall spans of this generation are attributed to the same agent.
+    if (sdkSpan && agent) rememberTraceAgent(sdkSpan.spanContext().traceId, agent);
     call.span.setAttribute(ATTR_WARDEN_SOURCE, WARDEN_SOURCE_AI_SDK);
     if (content.enabled) call.recordInput(inputOf(params));
     return call;

@@ -29,6 +29,7 @@ import {
   verifyAuditLog,
   type AuditVerification,
 } from '@warden/agents';
+import { AISDKToolCallSpanProcessor } from '@warden/ai-sdk';
 import { Analyzer, AnalyzerSpanProcessor, type AnalyzerOptions } from '@warden/analyzer';
 import {
   onInternalError,
@@ -458,6 +459,8 @@ export function monitor(options: MonitorOptions = {}): Warden {
     : undefined;
   const multiTurn = new MultiTurnRiskSpanProcessor({ judge });
   const wardenProcessors: SpanProcessor[] = [
+    // First: it gives the AI SDK's ai.toolCall spans execute_tool semantics as they start, before anything reads them.
+    new AISDKToolCallSpanProcessor() as unknown as SpanProcessor,
     ...(analyzer ? [new AnalyzerSpanProcessor(analyzer, { service: serviceName }) as unknown as SpanProcessor] : []),
     ledger.spanProcessor() as unknown as SpanProcessor,
     multiTurn as unknown as SpanProcessor,
