@@ -10,7 +10,8 @@ import { resolve } from 'node:path';
 const root = resolve(import.meta.dirname, '..');
 
 const BENCHES: { name: string; file: string; what: string; args?: string[] }[] = [
-  { name: 'openai', file: 'packages/openai/bench/overhead.ts', what: 'added cost per call: bare vs Warden vs OpenLLMetry vs OpenInference' },
+  { name: 'openai', file: 'packages/openai/bench/overhead.ts', what: 'added cost per call: bare vs Warden (wrap, monitor) vs OpenLLMetry, OpenInference, Langfuse' },
+  { name: 'capture', file: 'packages/openai/bench/capture.ts', what: 'content capture by prompt size (1 KB, 1 MB, 10 MB): added time, CPU per MB, event-loop stall' },
   { name: 'anthropic', file: 'packages/anthropic/bench/overhead.ts', what: 'added cost per call: bare vs Warden' },
   { name: 'ai-sdk', file: 'packages/ai-sdk/bench/overhead.ts', what: 'added cost per generateText' },
   { name: 'langchain', file: 'packages/langchain/bench/overhead.ts', what: 'added cost per LangChain invoke' },

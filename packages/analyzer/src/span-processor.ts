@@ -4,7 +4,7 @@
  * also recorded as a `warden.alert` event on the span that triggered it and exported with it.
  */
 import type { Attributes, AttributeValue, Context } from '@opentelemetry/api';
-import { reportInternalError, type Alert } from '@warden/core';
+import { reportInternalError, type Alert, type CallRecord } from '@warden/core';
 import { callRecordFromSpan, type SpanLike } from './call-record';
 import type { Analyzer } from './analyzer';
 
@@ -26,6 +26,11 @@ export interface EndingSpanLike extends SpanLike {
 export interface AnalyzerSpanProcessorOptions {
   /** Service name for spans whose resource has none. */
   service?: string;
+  /**
+   * Span → CallRecord; default callRecordFromSpan. monitor() passes one decoder that it shares
+   * with the posture ledger, so each span is decoded once, not once per processor.
+   */
+  recordFromSpan?: (span: SpanLike) => CallRecord | undefined;
 }
 
 export function alertEventAttributes(alert: Alert): Attributes {
@@ -43,6 +48,7 @@ export function alertEventAttributes(alert: Alert): Attributes {
 
 export class AnalyzerSpanProcessor {
   private readonly service: string | undefined;
+  private readonly recordFromSpan: ((span: SpanLike) => CallRecord | undefined) | undefined;
   /** Set once the SDK calls onEnding: from then on onEnd never analyses (no double counting). */
   private sdkCallsOnEnding = false;
 
@@ -51,6 +57,7 @@ export class AnalyzerSpanProcessor {
     options?: AnalyzerSpanProcessorOptions,
   ) {
     this.service = options?.service ?? analyzer.options.service;
+    this.recordFromSpan = options?.recordFromSpan;
   }
 
   onStart(_span: unknown, _parentContext: Context): void {}
@@ -85,7 +92,7 @@ export class AnalyzerSpanProcessor {
   }
 
   private analyse(span: SpanLike): Alert[] | undefined {
-    const record = callRecordFromSpan(span, this.service);
+    const record = this.recordFromSpan ? this.recordFromSpan(span) : callRecordFromSpan(span, this.service);
     if (!record) return undefined;
     const alerts = this.analyzer.observe(record);
     return alerts.length > 0 ? alerts : undefined;

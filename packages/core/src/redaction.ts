@@ -93,8 +93,23 @@ export function normalizeInvisible(text: string): string {
   });
 }
 
+/**
+ * One regular expression matching wherever any of `rules` could (their alternation), so a text
+ * that holds none of them, as most do, costs one scan instead of one per rule.
+ */
+function probeOf(rules: readonly RedactionRule[], flags: string): RegExp | undefined {
+  try {
+    return new RegExp(rules.map((r) => `(?:${r.pattern.source})`).join('|'), flags);
+  } catch {
+    return undefined; // a pattern that cannot be combined (a named group used twice): no probe, every rule runs
+  }
+}
+
 export class Redactor {
   private readonly rules: readonly RedactionRule[];
+  /** Per rule, the index of its probe (rules with the same flags share one). */
+  private readonly probeOfRule: number[];
+  private readonly probes: (RegExp | undefined)[];
 
   constructor(extraPatterns: readonly (RegExp | RedactionRule)[] = [], useDefaults = true) {
     const extra = extraPatterns.map((p, i): RedactionRule =>
@@ -103,11 +118,25 @@ export class Redactor {
         : p,
     );
     this.rules = [...(useDefaults ? DEFAULT_REDACTION_RULES : []), ...extra];
+    // Alternatives of one RegExp share its flags: group the rules by flags (g and y aside).
+    const groups = new Map<string, RedactionRule[]>();
+    this.probeOfRule = this.rules.map((rule) => {
+      const flags = rule.pattern.flags.replace(/[gy]/g, '');
+      let group = groups.get(flags);
+      if (!group) groups.set(flags, (group = []));
+      group.push(rule);
+      return [...groups.keys()].indexOf(flags);
+    });
+    this.probes = [...groups].map(([flags, rules]) => probeOf(rules, flags));
   }
 
   redact(text: string): string {
     let out = normalizeInvisible(text);
-    for (const rule of this.rules) {
+    // Which groups can match at all, decided on the text as it came (placeholders hold no secrets).
+    const hits = this.probes.map((probe) => probe === undefined || probe.test(out));
+    for (let i = 0; i < this.rules.length; i++) {
+      if (!hits[this.probeOfRule[i]!]) continue;
+      const rule = this.rules[i]!;
       rule.pattern.lastIndex = 0;
       out = out.replace(rule.pattern, (m) => (rule.accept && !rule.accept(m) ? m : `[REDACTED:${rule.name}]`));
     }

@@ -101,13 +101,15 @@ function keyLength(key: string): number {
   return JSON.stringify(key).length + 2;
 }
 
-type Node = Leaf | number | boolean | null | Node[] | { [key: string]: Node };
+type Node = Leaf | string | number | boolean | null | Node[] | { [key: string]: Node };
 
 interface Budget {
   nodes: number;
   chars: number;
   /** Longest text a single string keeps in the copy. */
   perString: number;
+  /** Set when the copy left something out: a cut string, items or keys. */
+  cut: boolean;
 }
 
 /** Copy of `value` with strings as Leaf, within the budget; undefined for what JSON drops. */
@@ -137,6 +139,7 @@ function copy(value: unknown, seen: WeakSet<object>, depth: number, budget: Budg
       const n = obj.length;
       for (let i = 0; i < n; i++) {
         if (budget.nodes <= 0) {
+          budget.cut = true;
           out.push(new OmittedItems(n - i));
           break;
         }
@@ -150,9 +153,11 @@ function copy(value: unknown, seen: WeakSet<object>, depth: number, budget: Budg
     for (const key in obj) {
       if (!Object.prototype.hasOwnProperty.call(obj, key)) continue;
       if (budget.nodes <= 0) {
+        budget.cut = true;
         out['…'] = leafOf('[more keys truncated]', budget);
         break;
       }
+      if (key.length > budget.perString) budget.cut = true;
       const k = key.length > budget.perString ? key.slice(0, cutPoint(key, budget.perString)) + marker(key.length - budget.perString) : key;
       const c = copy((obj as Record<string, unknown>)[key], seen, depth + 1, budget);
       if (c !== undefined) out[k] = c;
@@ -163,15 +168,38 @@ function copy(value: unknown, seen: WeakSet<object>, depth: number, budget: Budg
   }
 }
 
-function leafOf(text: string, budget: Budget): Leaf {
+function leafOf(text: string, budget: Budget): Leaf | string {
   const keep = Math.max(0, Math.min(text.length, budget.perString, budget.chars));
   const kept = cutPoint(text, keep);
   budget.chars -= kept;
-  return kept === text.length ? new Leaf(text, 0) : new Leaf(text.slice(0, kept), text.length - kept);
+  if (kept === text.length) return text;
+  budget.cut = true;
+  return new Leaf(text.slice(0, kept), text.length - kept);
+}
+
+/** The copy with its whole strings as Leaf too. */
+function asLeaves(node: Node): Node {
+  if (typeof node === 'string') return new Leaf(node, 0);
+  if (node === null || typeof node !== 'object' || node instanceof Leaf) return node;
+  if (Array.isArray(node)) return node.map(asLeaves);
+  const out: { [key: string]: Node } = {};
+  for (const k in node) out[k] = asLeaves(node[k]!);
+  return out;
+}
+
+/** A copy (of whole strings only) with every string redacted. */
+function redactWhole(node: Node, redact: (text: string) => string): Node {
+  if (typeof node === 'string') return redact(node);
+  if (node === null || typeof node !== 'object' || node instanceof Leaf) return node;
+  if (Array.isArray(node)) return node.map((v) => redactWhole(v, redact));
+  const out: { [key: string]: Node } = {};
+  for (const k in node) out[k] = redactWhole(node[k]!, redact);
+  return out;
 }
 
 /** The copy's leaves, and the JSON length of everything but them. */
 function measure(node: Node, leaves: Leaf[]): number {
+  if (typeof node === 'string') return JSON.stringify(node).length;
   if (node instanceof Leaf) {
     leaves.push(node);
     return 0;
@@ -255,8 +283,17 @@ function arrayPrefix(all: Node[], maxLength: number): string | undefined {
 export function toBoundedJson(value: unknown, maxLength: number, redact?: (text: string) => string): string {
   const max = Math.max(0, Math.floor(maxLength));
   // Each node costs at least one character of output, so a copy never needs more nodes than that.
-  const budget: Budget = { nodes: max + 1, chars: 2 * max + REDACTION_MARGIN, perString: max + REDACTION_MARGIN };
-  const root = copy(value, new WeakSet(), 0, budget) ?? null;
+  const whole: Budget = { nodes: max + 1, chars: 2 * max + REDACTION_MARGIN, perString: max + REDACTION_MARGIN, cut: false };
+
+  // The common case: nothing had to be left out, and the whole value, redacted, fits.
+  const copied = copy(value, new WeakSet(), 0, whole) ?? null;
+  if (!whole.cut) {
+    const json = JSON.stringify(redact ? redactWhole(copied, redact) : copied);
+    if (json.length <= max) return json;
+  }
+
+  // Otherwise cut: the same copy, with every string as a Leaf that can be cut.
+  const root = asLeaves(copied);
   const leaves: Leaf[] = [];
   const structure = measure(root, leaves);
   let cap = largestCap(structure, leaves, max);

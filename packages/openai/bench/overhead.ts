@@ -1,5 +1,7 @@
 /**
- * Added cost per call of wrapping an OpenAI client, beside its peers.
+ * Added cost per call of wrapping an OpenAI client, beside its peers: OpenLLMetry, OpenInference
+ * and Langfuse (each at its defaults, which record content), and Warden as a user runs it
+ * (`monitor()` + `wrap()`: analyzer, posture ledger, agent processors; content off, and on).
  *
  * Every variant calls the same real `openai` client through a `fetch` that answers from
  * memory (no sockets), so the time is the SDK plus the instrumentation, not the network.
@@ -11,9 +13,12 @@
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { OpenAIInstrumentation as OpenInferenceInstrumentation } from '@arizeai/openinference-instrumentation-openai';
+import { observeOpenAI } from '@langfuse/openai';
+import { setLangfuseTracerProvider } from '@langfuse/tracing';
 import type { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 import { OpenAIInstrumentation as TraceloopInstrumentation } from '@traceloop/instrumentation-openai';
 import {
+  DroppingExporter,
   fetchFromMemory,
   runOverheadBench,
   sseBody,
@@ -22,6 +27,8 @@ import {
   type OverheadVariant,
 } from '@warden/testing';
 import OpenAI from 'openai';
+// 'warden' resolves through the workspace root: the bench measures the package users install.
+import { monitor, wrap, type Warden } from 'warden';
 import { wrapOpenAI } from '../src/index';
 
 const fixture = (name: string) => readFileSync(new URL(`../src/__fixtures__/${name}`, import.meta.url), 'utf8');
@@ -68,7 +75,20 @@ function saveSharedPrototypes(): () => void {
   };
 }
 
+/**
+ * One monitor() for the whole run, as an app has one: its own provider (Warden's processors, then
+ * a BatchSpanProcessor to an exporter that drops spans, as the peers' provider has), not
+ * registered globally so the peers keep theirs. Content on is the wrapper option, so the
+ * process-wide default stays off for the other variants.
+ */
+let warden: Warden | undefined;
+function wardenMonitor(): Warden {
+  warden ??= monitor({ serviceName: 'overhead-bench', exporter: new DroppingExporter(), metrics: 'none', registerGlobal: false });
+  return warden;
+}
+
 function variants(provider: BasicTracerProvider): OverheadVariant<OpenAI>[] {
+  setLangfuseTracerProvider(provider);
   return [
     { name: 'bare', setup: () => ({ client: newClient(), teardown() {} }) },
     { name: 'warden', setup: () => ({ client: wrapOpenAI(newClient(), { tracerProvider: provider }), teardown() {} }) },
@@ -76,6 +96,18 @@ function variants(provider: BasicTracerProvider): OverheadVariant<OpenAI>[] {
       name: 'warden (content on)',
       setup: () => ({ client: wrapOpenAI(newClient(), { tracerProvider: provider, captureContent: true }), teardown() {} }),
     },
+    {
+      name: 'warden monitor()',
+      setup: () => ({ client: wrap(newClient(), { agent: 'support-bot', tracerProvider: wardenMonitor().tracerProvider }), teardown() {} }),
+    },
+    {
+      name: 'warden monitor() content on',
+      setup: () => ({
+        client: wrap(newClient(), { agent: 'support-bot', tracerProvider: wardenMonitor().tracerProvider, captureContent: true }),
+        teardown() {},
+      }),
+    },
+    { name: 'langfuse', setup: () => ({ client: observeOpenAI(newClient()), teardown() {} }) },
     {
       name: 'traceloop',
       setup() {
@@ -106,7 +138,19 @@ function variants(provider: BasicTracerProvider): OverheadVariant<OpenAI>[] {
 }
 
 export function runOpenAIOverheadBench(options: OverheadBenchOptions = {}): Promise<OverheadScenario[]> {
-  return runOverheadBench({ title: '@warden/openai overhead per call (in-memory transport)', scenarios, variants, calls: 300, rounds: 5 }, options);
+  return runOverheadBench(
+    {
+      title: '@warden/openai overhead per call (in-memory transport; BatchSpanProcessor, AsyncLocalStorage context for every variant)',
+      scenarios,
+      variants,
+      calls: 200,
+      rounds: 15,
+      registerGlobally: true,
+      batchExport: true,
+      printAddedMicros: true,
+    },
+    options,
+  ).finally(() => warden?.shutdown());
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

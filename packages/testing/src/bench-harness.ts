@@ -11,7 +11,7 @@
  */
 import { context, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { BasicTracerProvider, SimpleSpanProcessor, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { BasicTracerProvider, BatchSpanProcessor, SimpleSpanProcessor, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-base';
 
 export interface OverheadRow {
   variant: string;
@@ -20,6 +20,9 @@ export interface OverheadRow {
   microsPerCall: number;
   /** CPU µs per call over the bare variant's. */
   addedMicros: number;
+  /** Wall-clock µs per call (median of rounds), and over the bare variant's. */
+  wallMicrosPerCall: number;
+  addedWallMicros: number;
   /** µs per call of this variant over µs per call of the bare client. */
   ratioToBare: number;
 }
@@ -68,10 +71,15 @@ export interface OverheadBench<C> {
   registerGlobally?: boolean;
   /** Print an "added µs" column (µs per call over bare). */
   printAddedMicros?: boolean;
+  /**
+   * Export through a BatchSpanProcessor (as monitor() and most production setups do) instead of
+   * a SimpleSpanProcessor, for every variant alike.
+   */
+  batchExport?: boolean;
 }
 
 /** Counts spans and drops them: exporting costs the same for every variant. */
-class DroppingExporter implements SpanExporter {
+export class DroppingExporter implements SpanExporter {
   spans = 0;
   export(spans: ReadableSpan[], done: (result: { code: number }) => void): void {
     this.spans += spans.length;
@@ -149,10 +157,15 @@ export function chatCompletionsFromMemory(reply: { answer: string; toolCall: { n
   };
 }
 
-/** CPU µs per call of `calls` sequential calls. */
+/** Wall-clock µs per call of the last timeCalls (CPU is what it returns). */
+let lastWallMicros = 0;
+
+/** CPU µs per call of `calls` sequential calls (wall-clock µs per call kept in lastWallMicros). */
 async function timeCalls<C>(client: C, call: (c: C) => Promise<unknown>, calls: number): Promise<number> {
   const start = process.cpuUsage();
+  const wallStart = performance.now();
   for (let i = 0; i < calls; i++) await call(client);
+  lastWallMicros = ((performance.now() - wallStart) * 1000) / calls;
   const used = process.cpuUsage(start);
   return (used.user + used.system) / calls;
 }
@@ -160,14 +173,18 @@ async function timeCalls<C>(client: C, call: (c: C) => Promise<unknown>, calls: 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /** CPU µs per call of each variant, in rounds: set up, warm up, time `calls` calls, tear down. */
-async function timeInRounds<C>(all: OverheadVariant<C>[], call: (c: C) => Promise<unknown>, calls: number, rounds: number): Promise<Map<string, number[]>> {
+async function timeInRounds<C>(all: OverheadVariant<C>[], call: (c: C) => Promise<unknown>, calls: number, rounds: number, wall: Map<string, number[]>): Promise<Map<string, number[]>> {
   const micros = new Map<string, number[]>(all.map((v) => [v.name, []]));
+  for (const v of all) wall.set(v.name, []);
   for (let round = 0; round < rounds; round++) {
-    for (const variant of all) {
+    // Rotating who goes first, so drift and GC on a shared machine hit every variant alike.
+    for (let k = 0; k < all.length; k++) {
+      const variant = all[(round + k) % all.length]!;
       const { client, teardown } = variant.setup();
       try {
         await timeCalls(client, call, Math.ceil(calls / 5)); // warm-up
         micros.get(variant.name)!.push(await timeCalls(client, call, calls));
+        wall.get(variant.name)!.push(lastWallMicros);
       } finally {
         teardown?.();
       }
@@ -177,8 +194,9 @@ async function timeInRounds<C>(all: OverheadVariant<C>[], call: (c: C) => Promis
 }
 
 /** CPU µs of each single call of each variant, the variants taking turns call by call. */
-async function timeCallByCall<C>(all: OverheadVariant<C>[], call: (c: C) => Promise<unknown>, calls: number, warmupCalls: number): Promise<Map<string, number[]>> {
+async function timeCallByCall<C>(all: OverheadVariant<C>[], call: (c: C) => Promise<unknown>, calls: number, warmupCalls: number, wall: Map<string, number[]>): Promise<Map<string, number[]>> {
   const micros = new Map<string, number[]>(all.map((v) => [v.name, []]));
+  for (const v of all) wall.set(v.name, []);
   const setups = all.map((v) => ({ name: v.name, ...v.setup() }));
   try {
     for (const { client } of setups) for (let i = 0; i < warmupCalls; i++) await call(client); // warm-up (JIT)
@@ -187,6 +205,7 @@ async function timeCallByCall<C>(all: OverheadVariant<C>[], call: (c: C) => Prom
       for (let k = 0; k < setups.length; k++) {
         const { name, client } = setups[(i + k) % setups.length]!;
         micros.get(name)!.push(await timeCalls(client, call, 1));
+        wall.get(name)!.push(lastWallMicros);
       }
   } finally {
     for (const { teardown } of setups) teardown?.();
@@ -199,7 +218,9 @@ export async function runOverheadBench<C>(bench: OverheadBench<C>, options: Over
   const calls = options.calls ?? bench.calls;
   const rounds = options.rounds ?? bench.rounds;
   const exporter = new DroppingExporter();
-  const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+  const provider = new BasicTracerProvider({
+    spanProcessors: [bench.batchExport ? new BatchSpanProcessor(exporter, { maxQueueSize: 2048 }) : new SimpleSpanProcessor(exporter)],
+  });
   if (bench.registerGlobally) {
     context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
     trace.setGlobalTracerProvider(provider);
@@ -208,16 +229,27 @@ export async function runOverheadBench<C>(bench: OverheadBench<C>, options: Over
   try {
     const all = bench.variants(provider);
     for (const scenario of bench.scenarios) {
+      const wall = new Map<string, number[]>();
       const micros =
         bench.interleave === 'call'
-          ? await timeCallByCall(all, scenario.call, calls, bench.warmupCalls ?? 30)
-          : await timeInRounds(all, scenario.call, calls, rounds);
+          ? await timeCallByCall(all, scenario.call, calls, bench.warmupCalls ?? 30, wall)
+          : await timeInRounds(all, scenario.call, calls, rounds, wall);
       const bare = median(micros.get('bare')!);
+      const bareWall = median(wall.get('bare')!);
       results.push({
         scenario: scenario.name,
         rows: all.map((v) => {
           const us = median(micros.get(v.name)!);
-          return { variant: v.name, microsPerCall: us, addedMicros: us - bare, callsPerSecond: 1e6 / us, ratioToBare: us / bare };
+          const wallUs = median(wall.get(v.name)!);
+          return {
+            variant: v.name,
+            microsPerCall: us,
+            addedMicros: us - bare,
+            callsPerSecond: 1e6 / us,
+            ratioToBare: us / bare,
+            wallMicrosPerCall: wallUs,
+            addedWallMicros: wallUs - bareWall,
+          };
         }),
       });
     }
@@ -236,13 +268,16 @@ export async function runOverheadBench<C>(bench: OverheadBench<C>, options: Over
 export function printOverhead(title: string, results: OverheadScenario[], columns: { addedMicros?: boolean } = {}): void {
   const width = Math.max(22, ...results.flatMap((r) => r.rows.map((row) => row.variant.length + 3)));
   const added = (text: string) => (columns.addedMicros ? text.padStart(10) : '');
+  const wallAdded = (text: string) => (columns.addedMicros ? text.padStart(12) : '');
   console.log(`\n${title}`);
   for (const r of results) {
     console.log(`\n  ${r.scenario}`);
-    console.log(`  ${'variant'.padEnd(width)}${'calls/s'.padStart(10)}${'µs/call'.padStart(10)}${added('added µs')}${'× bare'.padStart(9)}   (per CPU-second / CPU µs)`);
+    console.log(
+      `  ${'variant'.padEnd(width)}${'calls/s'.padStart(10)}${'µs/call'.padStart(10)}${added('added µs')}${'× bare'.padStart(9)}${wallAdded('wall added')}   (per CPU-second / CPU µs; wall µs)`,
+    );
     for (const row of r.rows)
       console.log(
-        `  ${row.variant.padEnd(width)}${row.callsPerSecond.toFixed(0).padStart(10)}${row.microsPerCall.toFixed(1).padStart(10)}${added(row.addedMicros.toFixed(1))}${row.ratioToBare.toFixed(2).padStart(9)}`,
+        `  ${row.variant.padEnd(width)}${row.callsPerSecond.toFixed(0).padStart(10)}${row.microsPerCall.toFixed(1).padStart(10)}${added(row.addedMicros.toFixed(1))}${row.ratioToBare.toFixed(2).padStart(9)}${wallAdded(row.addedWallMicros.toFixed(1))}`,
       );
   }
 }

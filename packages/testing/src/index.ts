@@ -7,6 +7,7 @@ export { startTwinClients, both, drain, errorShape, type TwinClients, type Outco
 export {
   runOverheadBench,
   printOverhead,
+  DroppingExporter,
   fetchFromMemory,
   chatCompletionsFromMemory,
   sseBody,

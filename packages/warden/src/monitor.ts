@@ -50,7 +50,7 @@ import { resolveMetricReader, resolveTraceExporter, type ExporterKind } from './
 import type { WardenEvents } from './events';
 import { judgeFnOf } from './conversation-judge';
 import { monitorOptionsSchema, type MonitorOptions, type ParsedMonitorOptions } from './options';
-import { WardenSpanProcessor } from './span-processors';
+import { SharedCallRecord, WardenSpanProcessor } from './span-processors';
 import { openAuditLog, type AuditLogSetup } from './audit-settings';
 import { DrillFilterSpanProcessor, DrillSpanSink } from './drills/drill-spans';
 import type { ParsedDrillOptions } from './drills/drill-options';
@@ -423,7 +423,9 @@ export function monitor(options: MonitorOptions = {}): Warden {
 
   const analyzer =
     parsed.analyzer === false ? undefined : new Analyzer({ service: serviceName, ...(parsed.analyzer as AnalyzerOptions | undefined) });
-  const ledger = new PostureLedger();
+  // The analyzer and the ledger read each span as the same CallRecord: decode it once for both.
+  const sharedRecord = new SharedCallRecord(serviceName);
+  const ledger = new PostureLedger({ recordFromSpan: sharedRecord.of });
   cleanups.push(ledger.subscribe());
 
   let guard: PolicyGuard | undefined;
@@ -461,7 +463,7 @@ export function monitor(options: MonitorOptions = {}): Warden {
   const wardenProcessors: SpanProcessor[] = [
     // First: it gives the AI SDK's ai.toolCall spans execute_tool semantics as they start, before anything reads them.
     new AISDKToolCallSpanProcessor() as unknown as SpanProcessor,
-    ...(analyzer ? [new AnalyzerSpanProcessor(analyzer, { service: serviceName }) as unknown as SpanProcessor] : []),
+    ...(analyzer ? [new AnalyzerSpanProcessor(analyzer, { service: serviceName, recordFromSpan: sharedRecord.of }) as unknown as SpanProcessor] : []),
     ledger.spanProcessor() as unknown as SpanProcessor,
     multiTurn as unknown as SpanProcessor,
     new AgentGraphSpanProcessor() as unknown as SpanProcessor,

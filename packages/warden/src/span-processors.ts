@@ -1,29 +1,47 @@
 import type { Context } from '@opentelemetry/api';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { isDrillSpan, safely } from '@warden/core';
+import { callRecordFromSpan, type SpanLike } from '@warden/analyzer';
+import { isDrillSpan, reportInternalError, safely, type CallRecord } from '@warden/core';
 import type { DrillSpanSink } from './drills/drill-spans';
 
 /**
  * Warden's processors (analyzer, posture ledger, audit log) as one SpanProcessor, so a
  * team with its own provider adds one line: `spanProcessors: [..., warden.spanProcessor]`.
- * A failing processor is reported, never thrown into the span's end.
+ * A failing processor is reported, never thrown into the span's end. Runs on every span of the
+ * app: plain loops, no closure per processor per span.
  */
 export class WardenSpanProcessor implements SpanProcessor {
+  private readonly ending: SpanProcessor[];
+
   /** `drills`: spans started inside a drill are stamped and go to it alone, never to baselines or the ledger. */
   constructor(
     private readonly processors: SpanProcessor[],
     private readonly drills?: DrillSpanSink,
-  ) {}
+  ) {
+    this.ending = processors.filter((p) => typeof p.onEnding === 'function');
+  }
 
   onStart(span: Span, parentContext: Context): void {
     if (this.drills) safely('warden.processor.drillMark', () => this.drills!.mark(span));
     if (isDrillSpan(span as unknown as ReadableSpan)) return;
-    for (const p of this.processors) safely('warden.processor.onStart', () => p.onStart(span, parentContext));
+    for (const p of this.processors) {
+      try {
+        p.onStart(span, parentContext);
+      } catch (e) {
+        reportInternalError('warden.processor.onStart', e);
+      }
+    }
   }
 
   onEnding(span: Span): void {
     if (isDrillSpan(span as unknown as ReadableSpan)) return;
-    for (const p of this.processors) if (p.onEnding) safely('warden.processor.onEnding', () => p.onEnding!(span));
+    for (const p of this.ending) {
+      try {
+        p.onEnding!(span);
+      } catch (e) {
+        reportInternalError('warden.processor.onEnding', e);
+      }
+    }
   }
 
   onEnd(span: ReadableSpan): void {
@@ -31,7 +49,13 @@ export class WardenSpanProcessor implements SpanProcessor {
       this.drills?.keep(span);
       return;
     }
-    for (const p of this.processors) safely('warden.processor.onEnd', () => p.onEnd(span));
+    for (const p of this.processors) {
+      try {
+        p.onEnd(span);
+      } catch (e) {
+        reportInternalError('warden.processor.onEnd', e);
+      }
+    }
   }
 
   async forceFlush(): Promise<void> {
@@ -41,4 +65,24 @@ export class WardenSpanProcessor implements SpanProcessor {
   async shutdown(): Promise<void> {
     await Promise.all(this.processors.map((p) => p.shutdown().catch(() => undefined)));
   }
+}
+
+/**
+ * One decoded view of a finished span for every processor that reads it as a CallRecord (the
+ * analyzer in onEnding, the posture ledger in onEnd): the processors run one after the other
+ * on the same span, so remembering the last span decoded is enough, without a map.
+ */
+export class SharedCallRecord {
+  private lastSpan: SpanLike | undefined;
+  private lastRecord: CallRecord | undefined;
+
+  constructor(private readonly service: string) {}
+
+  readonly of = (span: SpanLike): CallRecord | undefined => {
+    if (span !== this.lastSpan) {
+      this.lastRecord = callRecordFromSpan(span, this.service);
+      this.lastSpan = span;
+    }
+    return this.lastRecord;
+  };
 }
