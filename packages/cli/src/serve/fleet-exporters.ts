@@ -48,23 +48,28 @@ export interface SimulatedService {
   shutdown(): Promise<void>;
 }
 
+/**
+ * Exports ended spans to one `warden serve` when flushed: one request per flush, so spans reach
+ * it in the order they ended. As an extra processor it sends the same spans to a second serve.
+ */
+export function exportingProcessor(protocol: FleetProtocol, serve: string | ServeEndpoint): SpanProcessor {
+  return new BatchSpanProcessor(traceExporter(protocol, typeof serve === 'string' ? { url: serve } : serve), {
+    maxQueueSize: 100_000,
+    maxExportBatchSize: 100_000,
+    scheduledDelayMillis: 3_600_000,
+    exportTimeoutMillis: 20_000,
+  });
+}
+
 export function simulatedService(
   name: string,
   protocol: FleetProtocol,
   serve: string | ServeEndpoint,
   extraProcessors: SpanProcessor[] = [],
 ): SimulatedService {
-  const exporter = traceExporter(protocol, typeof serve === 'string' ? { url: serve } : serve);
-  // One export per flush, so spans reach `warden serve` in the order they ended.
-  const batch = new BatchSpanProcessor(exporter, {
-    maxQueueSize: 100_000,
-    maxExportBatchSize: 100_000,
-    scheduledDelayMillis: 3_600_000,
-    exportTimeoutMillis: 20_000,
-  });
   const provider = new BasicTracerProvider({
     resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: name }),
-    spanProcessors: [...extraProcessors, batch],
+    spanProcessors: [...extraProcessors, exportingProcessor(protocol, serve)],
   });
   return {
     name,
