@@ -124,4 +124,15 @@ describe('a fleet of warden serve replicas', () => {
     expect((await fetch(`${serve.url}/state?service=nobody`)).status).toBe(404);
     expect((await fetch(`${serve.url}/state`)).status).toBe(400);
   });
+
+  it('moves state only with the read token as a bearer token', async () => {
+    const readToken = 'r'.repeat(32);
+    const serve = await startServe({ port: 0, token: 'i'.repeat(32), readToken });
+    cleanups.push(() => serve.close());
+    expect((await fetch(`${serve.url}/state?service=s`)).status).toBe(401);
+    expect((await fetch(`${serve.url}/state?service=s`, { headers: { authorization: `Bearer ${'i'.repeat(32)}` } })).status).toBe(401);
+    expect((await fetch(`${serve.url}/state?service=s`, { headers: { authorization: `Bearer ${readToken}` } })).status).toBe(404);
+    const post = await fetch(`${serve.url}/state`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    expect(post.status).toBe(401);
+  });
 });

@@ -21,6 +21,7 @@ import { IngestQueue } from './ingest-queue';
 import type { OtlpGrpcServer } from './otlp-grpc';
 import { SignalRelay } from './otlp-signals';
 import { createReadRoutes } from './read-routes';
+import { createServiceStateRoute } from './service-state';
 import { parseServeOptions, type ServeOptions, type ServeOptionsInput } from './serve-options';
 import { ServeMetrics } from './serve-metrics';
 import { SnapshotWriter } from './snapshots';
@@ -161,6 +162,7 @@ export async function startServe(input: ServeOptionsInput = {}): Promise<ServeHa
   });
   const endpoint = new IngestEndpoint(ingest, options, metrics, relay, access);
   const readRoute = createReadRoutes({ options, metrics, fleet, queue, posture, history, relay, sse, webhook, endpoint, access });
+  const stateRoute = createServiceStateRoute({ fleet, history, pump }, options.maxInflightBytes);
 
   function route(req: IncomingMessage, res: ServerResponse): void {
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
@@ -192,6 +194,18 @@ export async function startServe(input: ServeOptionsInput = {}): Promise<ServeHa
         return;
       }
       endpoint.handle(req, res, signal);
+      return;
+    }
+    if (url.pathname === '/state') {
+      // Moving a service's state: the read credential, as a bearer token only (the live page's
+      // cookie must never let a browser replace a service's baselines).
+      if (!access.bearerAllowed(req.headers.authorization, 'read')) {
+        req.resume();
+        metrics.authFailures++;
+        send(res, 401, 'unauthorized: send Authorization: Bearer <token>\n', { 'content-type': 'text/plain', 'www-authenticate': 'Bearer realm="warden serve"' });
+        return;
+      }
+      stateRoute(req, res, url);
       return;
     }
     readRoute(req, res, url);
