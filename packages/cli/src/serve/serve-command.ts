@@ -40,6 +40,8 @@ and logs (/v1/metrics, /v1/logs, and their gRPC services) are relayed to --forwa
 Pages: /  (live view), /alerts, /alerts/open, /alerts/stream (SSE), /api/groups?offset=&limit=, /metrics
 (Prometheus), /healthz (no token needed). With a token, send Authorization: Bearer <token>;
 the live page asks for the read token once per browser session.
+Moving a service to another replica: GET /state?service=<name> here, POST that body to
+/state there (read token, as a bearer token).
 `;
 
 /** A token from its file: trimmed, and refused when others can read the file. */
