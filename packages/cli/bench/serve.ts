@@ -3,7 +3,8 @@
  * OTLP/protobuf over loopback while `warden serve` decodes, maps and analyses every span.
  * Reports spans/s through serve, as a ratio to the in-process analyzer on the same spans
  * (measured in the same run), the heap over the run, and spans received vs analysed.
- * Run: node --expose-gc --import tsx packages/cli/bench/serve.ts   (WARDEN_BENCH_SERVE_SECONDS=600 for 10 minutes)
+ * Run: node --expose-gc --import tsx packages/cli/bench/serve.ts   (WARDEN_BENCH_SERVE_SECONDS=600 for 10 minutes,
+ * WARDEN_BENCH_SERVE_PROTOCOL=grpc for OTLP/gRPC, =both for HTTP then gRPC in the same run)
  */
 import { fork } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -16,9 +17,12 @@ import type { LoadReport, LoadRequest } from './serve-load';
 export interface ServeBenchOptions {
   seconds?: number;
   concurrency?: number;
+  /** How the load process sends (default http). */
+  protocol?: 'http' | 'grpc';
 }
 
 export interface ServeBenchResult {
+  protocol: 'http' | 'grpc';
   seconds: number;
   /** GenAI spans analysed per second through serve (HTTP + decode + map + analyse). */
   analyzedPerSecond: number;
@@ -70,7 +74,8 @@ export async function runServeBench(options: ServeBenchOptions = {}): Promise<Se
   collectGarbage();
 
   // Default options, as `warden serve` runs out of the box.
-  const serve = await startServe({ port: 0 });
+  const protocol = options.protocol ?? 'http';
+  const serve = await startServe({ port: 0, ...(protocol === 'grpc' ? { grpcPort: 0 } : {}) });
   const heapStart = process.memoryUsage().heapUsed;
   let heapMax = heapStart;
   let rssMax = process.memoryUsage().rss;
@@ -89,7 +94,7 @@ export async function runServeBench(options: ServeBenchOptions = {}): Promise<Se
     child.once('message', (m) => resolve(m as LoadReport));
     child.once('error', reject);
     child.once('exit', (code) => code !== 0 && reject(new Error(`load process exited with ${code}`)));
-    const request: LoadRequest = { url: serve.url, seconds, concurrency: options.concurrency ?? 8 };
+    const request: LoadRequest = { url: serve.url, seconds, concurrency: options.concurrency ?? 8, grpcPort: serve.grpcPort };
     child.send(request);
   });
   await serve.whenIdle();
@@ -108,6 +113,7 @@ export async function runServeBench(options: ServeBenchOptions = {}): Promise<Se
   const heapEnd = process.memoryUsage().heapUsed;
   const analyzedPerSecond = result.spansAnalyzed / elapsed;
   return {
+    protocol,
     seconds: elapsed,
     analyzedPerSecond,
     receivedPerSecond: (result.spansReceived - result.spansThrottled) / elapsed,
@@ -124,7 +130,7 @@ export async function runServeBench(options: ServeBenchOptions = {}): Promise<Se
 
 function print(r: ServeBenchResult): void {
   const n = (x: number): string => Math.round(x).toLocaleString('en-US');
-  console.log(`warden serve — ${r.seconds.toFixed(1)} s of OTLP/protobuf over loopback from a separate load process`);
+  console.log(`warden serve — ${r.seconds.toFixed(1)} s of OTLP/protobuf over ${r.protocol === 'grpc' ? 'gRPC' : 'HTTP'} on loopback from a separate load process`);
   console.log(`  GenAI spans analysed/s through serve   ${n(r.analyzedPerSecond)}   (all spans received/s ${n(r.receivedPerSecond)})`);
   console.log(`  in-process analyzer, same spans       ${n(r.inProcessPerSecond)} /s   ratio serve/in-process ${r.ratioToInProcess.toFixed(2)}`);
   console.log(`  received ${n(r.spansReceived)} = analysed ${n(r.spansAnalyzed)} + ignored (non-GenAI) ${n(r.spansIgnored)} + throttled ${n(r.spansThrottled)} (429 answers: ${r.responses429})`);
@@ -134,7 +140,11 @@ function print(r: ServeBenchResult): void {
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const seconds = Number(process.env.WARDEN_BENCH_SERVE_SECONDS ?? 20);
-  runServeBench({ seconds }).then(print, (e: unknown) => {
+  const chosen = process.env.WARDEN_BENCH_SERVE_PROTOCOL ?? 'http';
+  const protocols: Array<'http' | 'grpc'> = chosen === 'both' ? ['http', 'grpc'] : [chosen === 'grpc' ? 'grpc' : 'http'];
+  (async () => {
+    for (const protocol of protocols) print(await runServeBench({ seconds, protocol }));
+  })().catch((e: unknown) => {
     console.error(e);
     process.exit(1);
   });
