@@ -44,7 +44,9 @@ export {
   type AgentKeySetFile,
   type PolicyInput,
 } from '@warden/agents';
-export { DRILLS, formatDrillReport, type DrillReport } from './drills/run-drills';
+export { DRILLS, formatDrillReport, runDrills, type DrillReport } from './drills/run-drills';
+export { DrillSpanSink } from './drills/drill-spans';
+export type { DrillDeployment } from './drills/drill-deployment';
 export { drillOptionsSchema, type DrillOptions } from './drills/drill-options';
 export type { DrillResult } from '@warden/core';
 export { renderReport, FileSpanExporter, type Posture } from '@warden/posture';

@@ -2,8 +2,8 @@
  * The Level 3 posture of the fleet as `warden serve` sees it: a PostureLedger fed with every
  * accepted span and every alert. The one place serve touches @warden/posture.
  */
-import { CONTROL_TITLES, PostureLedger } from '@warden/posture';
-import { safely, type Alert } from '@warden/core';
+import { assessPosture, CONTROL_TITLES, PostureLedger } from '@warden/posture';
+import { safely, type Alert, type DrillResult } from '@warden/core';
 import type { OtlpSpan } from './otlp-span';
 
 export interface FleetPostureSummary {
@@ -12,6 +12,8 @@ export interface FleetPostureSummary {
   controls: { id: string; title: string; status: string }[];
   next: string[];
   inventory: { models: number; agents: number; tools: number; mcpServers: number };
+  /** Each drill's latest verdict (`warden serve --drills`). */
+  drills: { id: string; status: string; lastRun: string; reason: string }[];
 }
 
 export class FleetPosture {
@@ -25,9 +27,17 @@ export class FleetPosture {
     safely('serve.posture.observeAlert', () => this.ledger.observeAlert(alert));
   }
 
+  /** A drill run of serve's own controls (fleet-drills.ts). */
+  recordDrills(report: { runId: string; time: string; results: DrillResult[] }): void {
+    safely('serve.posture.recordDrills', () =>
+      this.ledger.recordDrillRun({ runId: report.runId, time: report.time, results: report.results.map(({ id, control, status, time, reason }) => ({ id, control, status, time, reason })) }),
+    );
+  }
+
   summary(): FleetPostureSummary | undefined {
     return safely('serve.posture.summary', () => {
-      const p = this.ledger.posture();
+      const snapshot = this.ledger.snapshot();
+      const p = assessPosture(snapshot);
       return {
         level: p.level,
         basis: p.basis,
@@ -43,6 +53,7 @@ export class FleetPosture {
           tools: p.inventory.tools.length,
           mcpServers: p.inventory.mcpServers.length,
         },
+        drills: Object.values(snapshot.drills.byId).map((d) => ({ id: d.id, status: d.lastStatus, lastRun: d.lastRun, reason: d.lastReason })),
       };
     });
   }

@@ -239,7 +239,8 @@ async function refreshPosture() {
       row.appendChild(el('span', '', c.title));
       box.appendChild(row);
     }
-    $('#basis').textContent = p.next && p.next.length ? 'Next: ' + p.next[0] : '';
+    const drills = Array.isArray(p.drills) && p.drills.length ? 'Drills: ' + p.drills.map((d) => d.id + ' ' + d.status).join(', ') + '. ' : '';
+    $('#basis').textContent = drills + (p.next && p.next.length ? 'Next: ' + p.next[0] : '');
   } catch (e) { /* the next poll retries */ }
 }
 

@@ -36,6 +36,8 @@ and logs (/v1/metrics, /v1/logs, and their gRPC services) are relayed to --forwa
   --max-queue <n>            GenAI spans waiting for the analyzer before answering 429 (default 20000)
   --max-body <bytes>         largest request body, e.g. 8388608 or 8mb (default 8mb)
   --analyzer <json>          Analyzer options as JSON, e.g. '{"warmup":500}'
+  --drills                   drill serve's own controls (drift and tool-anomaly detection under canary
+                             agents) at start and every 24 h; verdicts show in the posture and live page
 
 Pages: /  (live view), /alerts, /alerts/open, /alerts/stream (SSE), /api/groups?offset=&limit=, /metrics
 (Prometheus), /healthz (no token needed). With a token, send Authorization: Bearer <token>;
@@ -103,6 +105,7 @@ export function parseServeArgs(argv: string[], env: Record<string, string | unde
       'max-queue': { type: 'string' },
       'max-body': { type: 'string' },
       analyzer: { type: 'string' },
+      drills: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -135,6 +138,7 @@ export function parseServeArgs(argv: string[], env: Record<string, string | unde
     state: values.state,
     snapshotIntervalMs: snapshotSeconds === undefined ? undefined : snapshotSeconds * 1000,
     maxQueue: integer('max-queue', values['max-queue']),
+    drills: values.drills,
     maxBodyBytes: bytes('max-body', values['max-body']),
     analyzer,
   };

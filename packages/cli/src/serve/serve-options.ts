@@ -71,6 +71,9 @@ export const ServeOptionsSchema = z.object({
   maxGroups: z.number().int().positive().max(10_000_000).default(20_000),
   /** Options for the Analyzer (validated by the analyzer itself). */
   analyzer: z.record(z.string(), z.unknown()).optional(),
+  /** Drill serve's own controls (drift and tool-anomaly detection, canary agents) on start and every `drillEveryMs`. */
+  drills: z.boolean().default(false),
+  drillEveryMs: z.number().int().positive().default(24 * 3_600_000),
 });
 
 export type ServeOptionsInput = z.input<typeof ServeOptionsSchema>;

@@ -14,6 +14,7 @@ import { AnalyzerPump } from './analyzer-pump';
 import type { OtlpSignal } from './export-outcome';
 import { alertLogAttributes, createFleetAnalyzer, type FleetAnalyzer } from './fleet-analyzer';
 import { FleetPosture } from './fleet-posture';
+import { scheduleFleetDrills } from './fleet-drills';
 import { Forwarder, otlpBase } from './forwarder';
 import { grpcIngestHandler } from './grpc-ingest';
 import { IngestEndpoint, send } from './ingest-endpoint';
@@ -103,6 +104,7 @@ export async function startServe(input: ServeOptionsInput = {}): Promise<ServeHa
 
   const queue = new IngestQueue<CallRecord>(options.maxQueue);
   const posture = new FleetPosture();
+  const stopDrills = options.drills ? scheduleFleetDrills(options.analyzer, posture, options.drillEveryMs) : undefined;
   const sse = new SseHub(options.maxSseClients, options.maxSseClientsPerAddress);
   const access = new AccessControl(options);
   const alertListeners = new Set<(alert: Alert) => void>();
@@ -286,6 +288,7 @@ export async function startServe(input: ServeOptionsInput = {}): Promise<ServeHa
       await Promise.race([drain(), new Promise<void>((r) => (timer = setTimeout(r, options.shutdownTimeoutMs)))]);
       clearTimeout(timer);
       await grpc?.close(Math.min(options.shutdownFlushMs, 1_000));
+      stopDrills?.();
       snapshots?.stop();
       webhook?.close();
       forwarder?.close();
