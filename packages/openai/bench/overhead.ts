@@ -137,14 +137,17 @@ function variants(provider: BasicTracerProvider): OverheadVariant<OpenAI>[] {
   ];
 }
 
-export function runOpenAIOverheadBench(options: OverheadBenchOptions = {}): Promise<OverheadScenario[]> {
+/** `interleave: 'call'` (`--call`): variants take turns call by call, median of single calls; steadier on a loaded machine. */
+export function runOpenAIOverheadBench(options: OverheadBenchOptions & { interleave?: 'round' | 'call' } = {}): Promise<OverheadScenario[]> {
   return runOverheadBench(
     {
       title: '@warden/openai overhead per call (in-memory transport; BatchSpanProcessor, AsyncLocalStorage context for every variant)',
       scenarios,
       variants,
-      calls: 200,
+      calls: options.interleave === 'call' ? 1500 : 200,
       rounds: 15,
+      interleave: options.interleave,
+      warmupCalls: 200,
       registerGlobally: true,
       batchExport: true,
       printAddedMicros: true,
@@ -154,5 +157,5 @@ export function runOpenAIOverheadBench(options: OverheadBenchOptions = {}): Prom
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  await runOpenAIOverheadBench();
+  await runOpenAIOverheadBench({ interleave: process.argv.includes('--call') ? 'call' : 'round' });
 }
