@@ -137,17 +137,14 @@ function variants(provider: BasicTracerProvider): OverheadVariant<OpenAI>[] {
   ];
 }
 
-/** `interleave: 'call'` (`--call`): variants take turns call by call, median of single calls; steadier on a loaded machine. */
-export function runOpenAIOverheadBench(options: OverheadBenchOptions & { interleave?: 'round' | 'call' } = {}): Promise<OverheadScenario[]> {
+export function runOpenAIOverheadBench(options: OverheadBenchOptions = {}): Promise<OverheadScenario[]> {
   return runOverheadBench(
     {
       title: '@warden/openai overhead per call (in-memory transport; BatchSpanProcessor, AsyncLocalStorage context for every variant)',
       scenarios,
       variants,
-      calls: options.interleave === 'call' ? 1500 : 200,
+      calls: 200,
       rounds: 15,
-      interleave: options.interleave,
-      warmupCalls: 200,
       registerGlobally: true,
       batchExport: true,
       printAddedMicros: true,
@@ -157,5 +154,5 @@ export function runOpenAIOverheadBench(options: OverheadBenchOptions & { interle
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  await runOpenAIOverheadBench({ interleave: process.argv.includes('--call') ? 'call' : 'round' });
+  await runOpenAIOverheadBench();
 }
