@@ -39,7 +39,7 @@ describe('AgentGraphSpanProcessor', () => {
       kind: 'agent_anomaly',
       detector: 'agent_graph.new_edge',
       subject: { agent: 'writer', feature: 'handoff:writer->billing' },
-      controls: ['L3.agent-audit'],
+      controls: ['L3.runtime-monitoring', 'L3.agent-audit'],
       baseline: { warmupHandoffs: 4 },
     });
     expect(processor.monitor.knownHandoffs()).toContainEqual(['writer', 'billing']);

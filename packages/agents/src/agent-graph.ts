@@ -1,6 +1,5 @@
 import * as A from '@warden/core';
-import { newAlertId, publishAlert, safely, type Alert } from '@warden/core';
-import { hrTimeToMs, stringAttr, type FinishedSpan, type WardenSpanProcessor } from './finished-span';
+import { controlsForKind, hrTimeToMs, newAlertId, publishAlert, safely, stringAttr, type Alert, type FinishedSpan, type WardenSpanProcessor } from '@warden/core';
 
 /** One agent invoking another (an invoke_agent span with a caller). */
 export interface HandoffObservation {
@@ -132,7 +131,7 @@ export class AgentGraphMonitor {
       threshold,
       current,
       traceIds: [h.traceId],
-      controls: ['L3.agent-audit'],
+      controls: controlsForKind('agent_anomaly'),
       time: new Date(h.time).toISOString(),
     };
     if (baseline) alert.baseline = baseline;

@@ -5,8 +5,20 @@ import { dirname } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Writable } from 'node:stream';
 import * as A from '@warden/core';
-import { onWardenEvent, reportInternalError, safely, type WardenEvent } from '@warden/core';
-import { hrTimeToMs, numberAttr, parentSpanIdOf, stringAttr, stringListAttr, type FinishedSpan, type WardenSpanProcessor } from './finished-span';
+import {
+  canonicalJson,
+  hrTimeToMs,
+  numberAttr,
+  onWardenEvent,
+  parentSpanIdOf,
+  reportInternalError,
+  safely,
+  stringAttr,
+  stringListAttr,
+  type FinishedSpan,
+  type WardenEvent,
+  type WardenSpanProcessor,
+} from '@warden/core';
 
 /** prevHash of the first entry of a log. */
 export const AUDIT_GENESIS_HASH = '0'.repeat(64);
@@ -47,22 +59,6 @@ export interface AuditLogOptions extends AuditHashOptions {
 }
 
 const RESERVED = new Set(['seq', 'time', 'type', 'prevHash', 'hash']);
-
-/** JSON with object keys sorted at every level: the form that is hashed. */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  // Same view of a Date (or anything with toJSON) as the JSON.stringify that writes the line.
-  if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return canonicalJson((value as { toJSON(): unknown }).toJSON());
-  if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : canonicalJson(v))).join(',')}]`;
-  const keys = Object.keys(value).sort();
-  const parts: string[] = [];
-  for (const k of keys) {
-    const v = (value as Record<string, unknown>)[k];
-    if (v === undefined || typeof v === 'function' || typeof v === 'symbol') continue;
-    parts.push(`${JSON.stringify(k)}:${canonicalJson(v)}`);
-  }
-  return `{${parts.join(',')}}`;
-}
 
 /** The hash of an entry: sha256 (or HMAC) over prevHash + the canonical entry without its hash. */
 export function auditEntryHash(entry: Omit<AuditEntry, 'hash'> & { hash?: string }, options: AuditHashOptions = {}): string {

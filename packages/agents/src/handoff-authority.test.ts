@@ -72,7 +72,7 @@ describe('signed hand-offs in process', () => {
     expect(withAgent({ name: 'planner' }, () => billing())).toBe('paid');
     expect(withAgent({ name: 'planner' }, () => billing())).toBe('paid');
     expect(alerts).toHaveLength(1);
-    expect(alerts[0]!.controls).toEqual(['L3.agent-audit']);
+    expect(alerts[0]!.controls).toEqual(['L3.runtime-monitoring', 'L3.agent-audit']);
   });
 
   it('cannot sign for an agent whose private key this process does not hold', async () => {

@@ -1,4 +1,5 @@
 import {
+  controlsForKind,
   activeDrill,
   formatHandoffToken,
   handoffMessage,
@@ -59,7 +60,7 @@ export function createHandoffAuthority(keys: AgentKeySet, options: HandoffAuthor
       score: 1,
       threshold: 1,
       traceIds: [claim.traceId],
-      controls: ['L3.agent-audit'],
+      controls: controlsForKind('agent_anomaly'),
       time: new Date(now).toISOString(),
     };
     publishAlert(alert);

@@ -20,7 +20,6 @@ export {
   verifyAuditLogText,
   auditEntryHash,
   auditFieldsOfSpan,
-  canonicalJson,
   AUDIT_GENESIS_HASH,
   type AuditEntry,
   type AuditLogOptions,
@@ -29,7 +28,6 @@ export {
   type VerifyAuditLogOptions,
 } from './audit-log';
 export { readCheckpoint, checkpointPathOf, type AuditCheckpoint } from './audit-file';
-export type { FinishedSpan, WardenSpanProcessor } from './finished-span';
 export {
   MultiTurnRiskScorer,
   DEFAULT_MULTI_TURN_THRESHOLD,

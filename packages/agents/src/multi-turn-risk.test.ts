@@ -50,11 +50,11 @@ describe('MultiTurnRiskScorer', () => {
     expect(alerts).toHaveLength(1);
     expect(alerts[0]).toMatchObject({
       kind: 'multi_turn',
-      detector: 'multi_turn.risk',
+      detector: 'multi_turn.conversation_risk',
       severity: 'high',
       subject: { conversationId: 'conv-esc', agent: 'support' },
       threshold: 1.5,
-      controls: ['L3.drift-alerts', 'L3.runtime-monitoring'],
+      controls: ['L3.runtime-monitoring', 'L3.drift-alerts'],
     });
     expect(alerts[0].score).toBeGreaterThanOrEqual(1.5);
     expect(alerts[0].traceIds.length).toBeGreaterThan(1);

@@ -1,4 +1,4 @@
-import { newAlertId, type Alert } from '@warden/core';
+import { controlsForKind, newAlertId, type Alert } from '@warden/core';
 import { defaultIntentClassifier, type IntentClassifier } from './conversation/intent-classifier';
 import { forEachIntentFeature } from './conversation/intent-features';
 import { DEFAULT_MAX_TEXT_CHARS, normalizeText } from './conversation/normalize-text';
@@ -419,14 +419,14 @@ export class MultiTurnRiskScorer {
       id: newAlertId(time),
       kind: 'multi_turn',
       severity: 'high',
-      detector: 'multi_turn.risk',
+      detector: 'multi_turn.conversation_risk',
       subject: { conversationId: id },
       message: `Conversation ${id} escalated over ${c.turns} turns (${top.join(', ')}); its combined risk crossed the threshold though no single turn could.`,
       score: Math.round(c.score * 1000) / 1000,
       threshold: this.threshold,
       current: { turns: c.turns, ...(c.signalCounts as Record<string, number>) },
       traceIds: [...c.traceIds],
-      controls: ['L3.drift-alerts', 'L3.runtime-monitoring'],
+      controls: controlsForKind('multi_turn'),
       time: new Date(time).toISOString(),
     };
     if (c.agent) alert.subject.agent = c.agent;

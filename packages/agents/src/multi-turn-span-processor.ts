@@ -1,10 +1,8 @@
 import * as A from '@warden/core';
-import { publishAlert, safely, type Alert } from '@warden/core';
-import { hrTimeToMs, stringAttr, stringListAttr, type FinishedSpan, type WardenSpanProcessor } from './finished-span';
+import { hrTimeToMs, publishAlert, safely, stringAttr, stringListAttr, type Alert, type FinishedSpan, type WardenSpanProcessor } from '@warden/core';
 import type { ConversationJudge } from './conversation/conversation-judge';
 import { MultiTurnRiskScorer, type MultiTurnRiskOptions, type RiskAssessment } from './multi-turn-risk';
 
-const MODEL_OPERATIONS = new Set<string>([A.GEN_AI_OPERATION.CHAT, A.GEN_AI_OPERATION.TEXT_COMPLETION, A.GEN_AI_OPERATION.GENERATE_CONTENT]);
 
 interface MessageLike {
   role?: unknown;
@@ -103,7 +101,7 @@ export class MultiTurnRiskSpanProcessor implements WardenSpanProcessor {
     const time = hrTimeToMs(span.endTime);
     const traceId = span.spanContext().traceId;
     const agent = stringAttr(a, A.ATTR_GEN_AI_AGENT_NAME);
-    if (MODEL_OPERATIONS.has(operation)) {
+    if (A.GENERATION_OPERATIONS.has(operation)) {
       const inputs = parseMessages(stringAttr(a, A.ATTR_GEN_AI_INPUT_MESSAGES));
       const turn = inputs ? newTurnContent(inputs) : { toolResults: [] };
       const output = outputText(parseMessages(stringAttr(a, A.ATTR_GEN_AI_OUTPUT_MESSAGES)));

@@ -125,7 +125,7 @@ describe('policy guard', () => {
           kind: 'policy_violation',
           detector: `policy.${expectedRule}`,
           subject: { agent: 'research', tool: c.tool },
-          controls: ['L3.least-privilege'],
+          controls: ['L3.runtime-monitoring', 'L3.least-privilege'],
           severity: mode === 'enforce' ? 'high' : 'medium',
         });
         expect(alerts[0].traceIds).toHaveLength(1);

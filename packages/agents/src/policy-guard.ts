@@ -1,6 +1,7 @@
 import { isAbsolute, resolve, sep } from 'node:path';
 import {
   activeDrill,
+  controlsForKind,
   taskEvidence,
   taskScopeViolation,
   newAlertId,
@@ -290,7 +291,7 @@ export function createPolicyGuard(policies: readonly (PolicyInput | Policy)[], o
       score: 1,
       threshold: 1,
       traceIds: call.traceId ? [call.traceId] : [],
-      controls: ['L3.least-privilege'],
+      controls: controlsForKind('policy_violation'),
       time: new Date(time).toISOString(),
     };
     if (call.agent?.name) alert.subject.agent = call.agent.name;

@@ -56,7 +56,7 @@ describe('Analyzer', () => {
     expect(alert).toMatchObject({
       kind: 'drift',
       subject: { service: 'shop', agent: 'support-bot', model: 'gpt-4o-mini', feature: 'output_tokens' },
-      controls: ['L3.drift-alerts', 'L3.runtime-monitoring'],
+      controls: ['L3.runtime-monitoring', 'L3.drift-alerts'],
     });
     expect(alert.message).toMatch(/^output tokens of agent support-bot on gpt-4o-mini rose from median \d+ to \d+ over the last \d+ calls$/);
     expect(alert.score).toBeGreaterThan(alert.threshold);

@@ -10,16 +10,17 @@ import { metrics, type Counter, type MeterProvider } from '@opentelemetry/api';
 import { mean, quantileSorted } from 'simple-statistics';
 import {
   activeDrill,
+  controlsForKind,
   GEN_AI_OPERATION,
+  GENERATION_OPERATIONS,
   METRIC_WARDEN_ALERTS,
   reportInternalError,
   type Alert,
   type CallRecord,
-  type ControlId,
 } from '@warden/core';
 import { parseAnalyzerOptions, type AnalyzerOptions, type ResolvedAnalyzerOptions } from './options';
 import { calibrateDetectors, type Calibrated } from './detector-params';
-import { CATEGORICAL_FEATURES, DETECTOR_IDS, MODEL_OPERATIONS, NUMERIC_FEATURES, RATE_FEATURES } from './features';
+import { CATEGORICAL_FEATURES, DETECTOR_IDS, NUMERIC_FEATURES, RATE_FEATURES } from './features';
 import { alarmKey, alarmedToolRates, countAlarms, hasAlarms, type AlarmSource, type AlarmTable } from './alarms';
 import { describeSubject, fmt, isoTime, pct, quantiles, subjectOf } from './messages';
 import { describeDetectors, type DetectorDescription } from './describe';
@@ -39,7 +40,6 @@ export type { DetectorDescription } from './describe';
 export type { GroupKey, GroupSummary, QuantileSummary } from './state';
 export type { AnalyzerEvents, AlertResolved, ConfigChange } from './events';
 
-const DRIFT_CONTROLS: ControlId[] = ['L3.drift-alerts', 'L3.runtime-monitoring'];
 const MAX_KEY_PART = 200;
 const MAX_MODELS_PER_AGENT = 64;
 const MAX_GROUP_TOOLS = 16;
@@ -206,7 +206,7 @@ export class Analyzer extends EventEmitter<AnalyzerEvents> {
       agent = { service, agent: agentName, models: [], tools: newToolUsageState(this.params.tools, this.allowedToolsOf(agentName)), alarms: {} };
     }
     this.agentsByKey.set(agentKey, agent);
-    if (model && MODEL_OPERATIONS.has(operation) && !agent.models.includes(model)) {
+    if (model && GENERATION_OPERATIONS.has(operation) && !agent.models.includes(model)) {
       const previous = agent.models[agent.models.length - 1];
       if (agent.models.length < MAX_MODELS_PER_AGENT) agent.models.push(model);
       if (previous !== undefined) {
@@ -299,7 +299,7 @@ export class Analyzer extends EventEmitter<AnalyzerEvents> {
           baseline: { median: b, mean: bMean, p90: quantileSorted(base, 0.9), n: base.length },
           current: { median: c, mean: cMean, p90: recent.length > 0 ? quantileSorted(recent, 0.9) : c, n: recent.length },
           traceIds: group.traceIds.slice(),
-          controls: DRIFT_CONTROLS,
+          controls: controlsForKind('drift'),
           time: timeOf(),
         });
         if (alert) group.lastAlert = { id: alert.id, detector, time: alert.time, message: alert.message };
@@ -323,7 +323,7 @@ export class Analyzer extends EventEmitter<AnalyzerEvents> {
         baseline: { rate: v.baselineRate },
         current: { rate: v.currentRate, n: v.span },
         traceIds: v.traceIds,
-        controls: DRIFT_CONTROLS,
+        controls: controlsForKind('drift'),
         time: timeOf(),
       });
       if (alert) group.lastAlert = { id: alert.id, detector, time: alert.time, message: alert.message };
@@ -348,14 +348,14 @@ export class Analyzer extends EventEmitter<AnalyzerEvents> {
         baseline: { share: v.baselineShare },
         current: { share: v.currentShare, n: v.span },
         traceIds: group.traceIds.slice(),
-        controls: DRIFT_CONTROLS,
+        controls: controlsForKind('drift'),
         time: timeOf(),
       });
       if (alert) group.lastAlert = { id: alert.id, detector, time: alert.time, message: alert.message };
     }
 
     // Tools: per agent, from model calls that request tools and from tool executions.
-    if (tools.length > 0 || MODEL_OPERATIONS.has(operation)) {
+    if (tools.length > 0 || GENERATION_OPERATIONS.has(operation)) {
       const session = keyPart(record.conversationId) ?? traceId;
       const alarmed = alarmedToolRates(agent.alarms);
       const verdicts = observeTools(agent.tools, this.params.tools, tools, session, traceId, alarmed);
@@ -376,7 +376,7 @@ export class Analyzer extends EventEmitter<AnalyzerEvents> {
     // Each new tool is its own finding (and is learned as it is reported); a flood of them is capped
     // at MAX_ACTIVE_NEW_TOOL_ALERTS per agent within the cool-down, then the overflow report stops it.
     if (v.type === 'new_tool' && countAlarms(agent.alarms, 'new_tool') >= MAX_ACTIVE_NEW_TOOL_ALERTS) return;
-    const { fields, source } = toolAlertFields({ service: agent.service, agent: agent.agent }, v, agent.tools.records, traceId, time, DRIFT_CONTROLS);
+    const { fields, source } = toolAlertFields({ service: agent.service, agent: agent.agent }, v, agent.tools.records, traceId, time, controlsForKind('tool_anomaly'));
     const alert = this.raise(agent.alarms, agent.tools.records, alerts, source, fields);
     if (alert) group.lastAlert = { id: alert.id, detector: alert.detector, time, message: alert.message };
   }

@@ -2,13 +2,8 @@
  * What the analyzer watches: the numeric features, event rates and categorical mixes read
  * from each CallRecord, and the detector ids they give rise to (one style: `family.feature`).
  */
-import { GEN_AI_OPERATION, type CallRecord, type Severity } from '@warden/core';
+import { GENERATION_OPERATIONS, type CallRecord, type Severity } from '@warden/core';
 
-export const MODEL_OPERATIONS: ReadonlySet<string> = new Set<string>([
-  GEN_AI_OPERATION.CHAT,
-  GEN_AI_OPERATION.TEXT_COMPLETION,
-  GEN_AI_OPERATION.GENERATE_CONTENT,
-]);
 const NONE = '(none)';
 
 export interface NumericFeature {
@@ -36,7 +31,7 @@ export const NUMERIC_FEATURES: readonly NumericFeature[] = [
     label: 'tool calls per response',
     unit: '',
     wallClock: false,
-    get: (r) => (MODEL_OPERATIONS.has(r.operation) && Array.isArray(r.toolCalls) ? r.toolCalls.length : undefined),
+    get: (r) => (GENERATION_OPERATIONS.has(r.operation) && Array.isArray(r.toolCalls) ? r.toolCalls.length : undefined),
   },
 ];
 
@@ -77,8 +72,8 @@ export interface CategoricalFeature {
 
 /** Categorical mixes watched in every group. */
 export const CATEGORICAL_FEATURES: readonly CategoricalFeature[] = [
-  { id: 'finish_reason', label: 'finish-reason mix', get: (r) => (MODEL_OPERATIONS.has(r.operation) ? (firstOf(r.finishReasons) ?? NONE) : undefined) },
-  { id: 'tool_requested', label: 'mix of requested tools', get: (r) => (MODEL_OPERATIONS.has(r.operation) ? (firstOf(r.toolCalls) ?? NONE) : undefined) },
+  { id: 'finish_reason', label: 'finish-reason mix', get: (r) => (GENERATION_OPERATIONS.has(r.operation) ? (firstOf(r.finishReasons) ?? NONE) : undefined) },
+  { id: 'tool_requested', label: 'mix of requested tools', get: (r) => (GENERATION_OPERATIONS.has(r.operation) ? (firstOf(r.toolCalls) ?? NONE) : undefined) },
   { id: 'error_type', label: 'error-type mix', get: (r) => (typeof r.errorType === 'string' ? r.errorType : undefined) },
 ];
 

@@ -18,7 +18,8 @@ import {
   type CallRecord,
 } from '@warden/core';
 import { Analyzer } from './analyzer';
-import { ATTR_WARDEN_ALERT_DETECTOR, ATTR_WARDEN_ALERT_KIND, AnalyzerSpanProcessor, EVENT_WARDEN_ALERT } from './span-processor';
+import { ATTR_WARDEN_ALERT_DETECTOR, ATTR_WARDEN_ALERT_KIND, EVENT_WARDEN_ALERT } from '@warden/core';
+import { AnalyzerSpanProcessor } from './span-processor';
 import { DEFAULT_STREAM, RecordStream } from './synthetic-streams';
 
 function attributesOf(r: CallRecord): Attributes {

@@ -3,25 +3,9 @@
  * With SDK 2.x it analyses in `onEnding` (the span is still writable), so each alert is
  * also recorded as a `warden.alert` event on the span that triggered it and exported with it.
  */
-import type { Attributes, AttributeValue, Context } from '@opentelemetry/api';
-import { reportInternalError, type Alert, type CallRecord } from '@warden/core';
-import { callRecordFromSpan, type SpanLike } from './call-record';
+import type { Context } from '@opentelemetry/api';
+import { alertEventAttributes, callRecordFromSpan, EVENT_WARDEN_ALERT, reportInternalError, type Alert, type CallRecord, type EndingSpan, type FinishedSpan } from '@warden/core';
 import type { Analyzer } from './analyzer';
-
-/** Span event and attribute names for alerts recorded on spans (Warden's own, not GenAI conventions). */
-export const EVENT_WARDEN_ALERT = 'warden.alert';
-export const ATTR_WARDEN_ALERT_ID = 'warden.alert.id';
-export const ATTR_WARDEN_ALERT_KIND = 'warden.alert.kind';
-export const ATTR_WARDEN_ALERT_DETECTOR = 'warden.alert.detector';
-export const ATTR_WARDEN_ALERT_SEVERITY = 'warden.alert.severity';
-export const ATTR_WARDEN_ALERT_MESSAGE = 'warden.alert.message';
-export const ATTR_WARDEN_ALERT_SCORE = 'warden.alert.score';
-export const ATTR_WARDEN_ALERT_THRESHOLD = 'warden.alert.threshold';
-
-/** A span still being ended: readable, and able to take one more event. */
-export interface EndingSpanLike extends SpanLike {
-  addEvent(name: string, attributes?: Attributes): unknown;
-}
 
 export interface AnalyzerSpanProcessorOptions {
   /** Service name for spans whose resource has none. */
@@ -31,19 +15,6 @@ export interface AnalyzerSpanProcessorOptions {
    * with the posture ledger, so each span is decoded once, not once per processor.
    */
   recordFromSpan?: (span: SpanLike) => CallRecord | undefined;
-}
-
-export function alertEventAttributes(alert: Alert): Attributes {
-  const attrs: Record<string, AttributeValue> = {
-    [ATTR_WARDEN_ALERT_ID]: alert.id,
-    [ATTR_WARDEN_ALERT_KIND]: alert.kind,
-    [ATTR_WARDEN_ALERT_DETECTOR]: alert.detector,
-    [ATTR_WARDEN_ALERT_SEVERITY]: alert.severity,
-    [ATTR_WARDEN_ALERT_MESSAGE]: alert.message,
-  };
-  if (Number.isFinite(alert.score)) attrs[ATTR_WARDEN_ALERT_SCORE] = alert.score;
-  if (Number.isFinite(alert.threshold)) attrs[ATTR_WARDEN_ALERT_THRESHOLD] = alert.threshold;
-  return attrs;
 }
 
 export class AnalyzerSpanProcessor {
@@ -62,7 +33,7 @@ export class AnalyzerSpanProcessor {
 
   onStart(_span: unknown, _parentContext: Context): void {}
 
-  onEnding(span: EndingSpanLike): void {
+  onEnding(span: EndingSpan): void {
     this.sdkCallsOnEnding = true;
     try {
       const alerts = this.analyse(span);
@@ -72,7 +43,7 @@ export class AnalyzerSpanProcessor {
     }
   }
 
-  onEnd(span: SpanLike): void {
+  onEnd(span: FinishedSpan): void {
     if (this.sdkCallsOnEnding) return;
     try {
       this.analyse(span);
@@ -91,7 +62,7 @@ export class AnalyzerSpanProcessor {
     return Promise.resolve();
   }
 
-  private analyse(span: SpanLike): Alert[] | undefined {
+  private analyse(span: FinishedSpan): Alert[] | undefined {
     const record = this.recordFromSpan ? this.recordFromSpan(span) : callRecordFromSpan(span, this.service);
     if (!record) return undefined;
     const alerts = this.analyzer.observe(record);

@@ -8,7 +8,8 @@
  */
 import { fork } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Analyzer, callRecordFromSpan } from '@warden/analyzer';
+import { Analyzer } from '@warden/analyzer';
+import { callRecordFromSpan } from '@warden/core';
 import { decodeTraceRequest } from '../src/serve/otlp-decode';
 import { startServe } from '../src/serve/serve';
 import { fleetBodies } from './serve-fleet-bodies';

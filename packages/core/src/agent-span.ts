@@ -22,14 +22,6 @@ import { enforceToolPolicy } from './tool-policy';
 import type { StreamOutcome } from './model-call-span';
 import { wardenTracer } from './tracer';
 
-/** W3C baggage keys carrying the calling agent's identity to an agent in another process. */
-export const BAGGAGE_WARDEN_AGENT_NAME = 'warden.agent.name';
-export const BAGGAGE_WARDEN_AGENT_ID = 'warden.agent.id';
-export const BAGGAGE_WARDEN_AGENT_VERSION = 'warden.agent.version';
-export const BAGGAGE_WARDEN_CONVERSATION_ID = 'warden.conversation.id';
-/** The caller's signature over (caller, callee, trace id, time): `<time ms>.<base64url Ed25519 signature>`. */
-export const BAGGAGE_WARDEN_HANDOFF_SIGNATURE = 'warden.handoff.signature';
-
 const TRACER_SCOPE = '@warden/core';
 // The caller identity that arrived over the wire: kept apart from the active agent so that
 // code running in the callee before its own traceAgent is not attributed to the caller.
@@ -361,16 +353,16 @@ export function injectAgentContext<H extends Record<string, unknown>>(headers: H
     let out = ctx;
     if (agent) {
       let baggage = propagation.getBaggage(ctx) ?? propagation.createBaggage();
-      baggage = baggage.setEntry(BAGGAGE_WARDEN_AGENT_NAME, { value: agent.name });
-      if (agent.id) baggage = baggage.setEntry(BAGGAGE_WARDEN_AGENT_ID, { value: agent.id });
-      if (agent.version) baggage = baggage.setEntry(BAGGAGE_WARDEN_AGENT_VERSION, { value: agent.version });
-      if (agent.conversationId) baggage = baggage.setEntry(BAGGAGE_WARDEN_CONVERSATION_ID, { value: agent.conversationId });
+      baggage = baggage.setEntry(A.BAGGAGE_WARDEN_AGENT_NAME, { value: agent.name });
+      if (agent.id) baggage = baggage.setEntry(A.BAGGAGE_WARDEN_AGENT_ID, { value: agent.id });
+      if (agent.version) baggage = baggage.setEntry(A.BAGGAGE_WARDEN_AGENT_VERSION, { value: agent.version });
+      if (agent.conversationId) baggage = baggage.setEntry(A.BAGGAGE_WARDEN_CONVERSATION_ID, { value: agent.conversationId });
       const authority = getHandoffAuthority();
       const traceId = trace.getSpanContext(ctx)?.traceId;
-      baggage = baggage.removeEntry(BAGGAGE_WARDEN_HANDOFF_SIGNATURE);
+      baggage = baggage.removeEntry(A.BAGGAGE_WARDEN_HANDOFF_SIGNATURE);
       if (authority && options.callee && traceId && isAttestedAgent(agent)) {
         const token = authority.sign({ caller: agent.name, callee: options.callee, traceId, time: Date.now() });
-        if (token) baggage = baggage.setEntry(BAGGAGE_WARDEN_HANDOFF_SIGNATURE, { value: token });
+        if (token) baggage = baggage.setEntry(A.BAGGAGE_WARDEN_HANDOFF_SIGNATURE, { value: token });
       }
       out = propagation.setBaggage(ctx, baggage);
     }
@@ -389,16 +381,16 @@ export function extractAgentContext(headers: Record<string, unknown>, ctx: Conte
     safely('core.extractAgentContext', () => {
       const extracted = propagation.extract(ctx, headers);
       const baggage = propagation.getBaggage(extracted);
-      const name = baggage?.getEntry(BAGGAGE_WARDEN_AGENT_NAME)?.value;
+      const name = baggage?.getEntry(A.BAGGAGE_WARDEN_AGENT_NAME)?.value;
       if (!name) return extracted;
       const caller: AgentIdentity = { name };
-      const id = baggage?.getEntry(BAGGAGE_WARDEN_AGENT_ID)?.value;
-      const version = baggage?.getEntry(BAGGAGE_WARDEN_AGENT_VERSION)?.value;
-      const conversationId = baggage?.getEntry(BAGGAGE_WARDEN_CONVERSATION_ID)?.value;
+      const id = baggage?.getEntry(A.BAGGAGE_WARDEN_AGENT_ID)?.value;
+      const version = baggage?.getEntry(A.BAGGAGE_WARDEN_AGENT_VERSION)?.value;
+      const conversationId = baggage?.getEntry(A.BAGGAGE_WARDEN_CONVERSATION_ID)?.value;
       if (id) caller.id = id;
       if (version) caller.version = version;
       if (conversationId) caller.conversationId = conversationId;
-      const token = baggage?.getEntry(BAGGAGE_WARDEN_HANDOFF_SIGNATURE)?.value;
+      const token = baggage?.getEntry(A.BAGGAGE_WARDEN_HANDOFF_SIGNATURE)?.value;
       const withCaller = extracted.setValue(REMOTE_CALLER_KEY, caller);
       return token ? withCaller.setValue(REMOTE_HANDOFF_TOKEN_KEY, token) : withCaller;
     }) ?? ctx

@@ -1,6 +1,33 @@
 export * from './semconv';
-export type { Alert, AlertKind, AlertSubject, CallRecord, ControlId, Severity } from './types';
+export type { Alert, AlertSubject, CallRecord, ControlId, Severity } from './types';
 export { CONTROL_IDS } from './types';
+export { ALERT_KINDS, ALERT_KIND_CONTROLS, controlsForKind, isAlertKind, type AlertKind } from './alert-kinds';
+export { callRecordFromSpan, AI_SDK_ATTR } from './call-record';
+export {
+  hrTimeToMs,
+  parentSpanIdOf,
+  stringAttr,
+  numberAttr,
+  stringListAttr,
+  type FinishedSpan,
+  type FinishedSpanEvent,
+  type EndingSpan,
+  type WardenSpanProcessor,
+} from './finished-span';
+export {
+  decodeOtlpTraces,
+  hrTimeFromNanos,
+  MalformedOtlpError,
+  OtlpSpan,
+  type OtlpEncoding,
+  type OtlpSpanInit,
+  type OtlpSpanEvent,
+  type OtlpSpanContext,
+  type DecodedSpan,
+  type DecodedTraceRequest,
+} from './otlp-decode';
+export { canonicalJson } from './canonical-json';
+export { alertEventAttributes } from './alert-event';
 export { Redactor, DEFAULT_REDACTION_RULES, normalizeInvisible, type RedactionRule } from './redaction';
 export { toBoundedJson } from './truncate';
 export { boundedName, MAX_NAME_LENGTH } from './names';
@@ -109,11 +136,6 @@ export {
   injectAgentContext,
   extractAgentContext,
   getRemoteCallerAgent,
-  BAGGAGE_WARDEN_AGENT_NAME,
-  BAGGAGE_WARDEN_AGENT_ID,
-  BAGGAGE_WARDEN_AGENT_VERSION,
-  BAGGAGE_WARDEN_CONVERSATION_ID,
-  BAGGAGE_WARDEN_HANDOFF_SIGNATURE,
   type InjectAgentContextOptions,
   type TraceAgentOptions,
   type TraceToolOptions,

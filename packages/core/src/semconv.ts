@@ -150,3 +150,38 @@ export const OPERATION_DURATION_BUCKETS = [
   0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92,
 ];
 export const METRIC_WARDEN_ALERTS = 'warden.alerts';
+
+// Alerts recorded on spans: a `warden.alert` event on the span that triggered the alert, and
+// the same names on alert log records (`warden serve --alerts-otlp`).
+export const EVENT_WARDEN_ALERT = 'warden.alert';
+export const ATTR_WARDEN_ALERT_ID = 'warden.alert.id';
+export const ATTR_WARDEN_ALERT_KIND = 'warden.alert.kind';
+export const ATTR_WARDEN_ALERT_DETECTOR = 'warden.alert.detector';
+export const ATTR_WARDEN_ALERT_SEVERITY = 'warden.alert.severity';
+export const ATTR_WARDEN_ALERT_MESSAGE = 'warden.alert.message';
+export const ATTR_WARDEN_ALERT_SCORE = 'warden.alert.score';
+export const ATTR_WARDEN_ALERT_THRESHOLD = 'warden.alert.threshold';
+/** Comma-separated control ids the alert counts toward. */
+export const ATTR_WARDEN_ALERT_CONTROLS = 'warden.alert.controls';
+/** The whole alert as JSON (alert log records). */
+export const ATTR_WARDEN_ALERT_JSON = 'warden.alert.json';
+/** Prefix of one attribute per subject field: warden.alert.subject.agent, .tool, ... */
+export const ATTR_WARDEN_ALERT_SUBJECT_PREFIX = 'warden.alert.subject.';
+
+/** W3C baggage keys carrying the calling agent's identity to an agent in another process. */
+export const BAGGAGE_WARDEN_AGENT_NAME = 'warden.agent.name';
+export const BAGGAGE_WARDEN_AGENT_ID = 'warden.agent.id';
+export const BAGGAGE_WARDEN_AGENT_VERSION = 'warden.agent.version';
+export const BAGGAGE_WARDEN_CONVERSATION_ID = 'warden.conversation.id';
+/** The caller's signature over (caller, callee, trace id, time): `<time ms>.<base64url Ed25519 signature>`. */
+export const BAGGAGE_WARDEN_HANDOFF_SIGNATURE = 'warden.handoff.signature';
+
+/** Operations that generate output from a model: they have finish reasons and may request tools. */
+export const GENERATION_OPERATIONS: ReadonlySet<string> = new Set<string>([
+  GEN_AI_OPERATION.CHAT,
+  GEN_AI_OPERATION.TEXT_COMPLETION,
+  GEN_AI_OPERATION.GENERATE_CONTENT,
+]);
+
+/** Every operation that calls a model: the generating ones and embeddings. */
+export const MODEL_OPERATIONS: ReadonlySet<string> = new Set<string>([...GENERATION_OPERATIONS, GEN_AI_OPERATION.EMBEDDINGS]);

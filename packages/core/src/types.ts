@@ -1,4 +1,6 @@
-/** The Level 3 controls of the maturity model that Warden gives evidence for (CONTROLS.md). */
+import type { AlertKind } from './alert-kinds';
+
+/** The Level 3 controls of the maturity model that Warden gives evidence for (docs/controls.md). */
 export type ControlId =
   | 'L3.runtime-monitoring'
   | 'L3.agent-audit'
@@ -14,13 +16,6 @@ export const CONTROL_IDS: readonly ControlId[] = [
   'L3.mcp-onboarding',
 ];
 
-export type AlertKind =
-  | 'drift'
-  | 'tool_anomaly'
-  | 'policy_violation'
-  | 'agent_anomaly'
-  | 'multi_turn'
-  | 'mcp_risk';
 
 export type Severity = 'low' | 'medium' | 'high' | 'critical';
 

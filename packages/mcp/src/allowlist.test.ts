@@ -62,7 +62,7 @@ describe('signed MCP allowlist', () => {
     await expect(c.client.callTool({ name: DOCS_TOOL.name, arguments: {} })).rejects.toSatisfy(McpServerBlockedError.isInstance);
     expect(c.ran()).toBe(0);
     expect(events.find((e) => e.type === 'mcp_allowlist')).toMatchObject({ signed: false, refused: true, reason: 'tool "search_docs" differs from its signed signature' });
-    expect(events.some((e) => e.type === 'alert' && e.alert.detector === 'mcp.unsigned-server')).toBe(true);
+    expect(events.some((e) => e.type === 'alert' && e.alert.detector === 'mcp.unsigned_server')).toBe(true);
     await c.close();
   });
 
@@ -71,7 +71,7 @@ describe('signed MCP allowlist', () => {
     await expect(c.client.callTool({ name: DOCS_TOOL.name, arguments: {} })).resolves.toBeDefined();
     expect(c.ran()).toBe(1);
     expect(events.find((e) => e.type === 'mcp_allowlist')).toMatchObject({ signed: false, refused: false });
-    expect(events.some((e) => e.type === 'alert' && e.alert.detector === 'mcp.unsigned-server')).toBe(true);
+    expect(events.some((e) => e.type === 'alert' && e.alert.detector === 'mcp.unsigned_server')).toBe(true);
     await c.close();
   });
 
@@ -123,7 +123,7 @@ describe('MCP onboarding drill', () => {
     registerOnboardingSettings({ mode: 'allowlist', failOn: 'high', allowlist: allowlistFor() });
     const { verdict, collector } = await drill();
     expect(verdict.status).toBe('passed');
-    expect(collector.alerts().some((a) => a.detector === 'mcp.unsigned-server')).toBe(true);
+    expect(collector.alerts().some((a) => a.detector === 'mcp.unsigned_server')).toBe(true);
   });
 
   it('fails when scanning has no effect (onboarding allow)', async () => {

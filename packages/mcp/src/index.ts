@@ -5,7 +5,7 @@ export { SCAN_RULES, SEVERITY_RANK, atLeast, type ScanRule, type ScanRuleKey } f
 export { REF as FRAMEWORK_REFERENCES, type FrameworkReference } from './references';
 export { listServerDefinition, type OnboardingMode, type ServerLister } from './onboarding';
 export { MemoryPinStore, JsonFilePinStore, DEFAULT_PIN_FILE, type PinStore, type PinnedTool } from './pin-store';
-export { toolSignatureHash, canonicalJson } from './signature';
+export { toolSignatureHash } from './signature';
 export { approveToolChange } from './server-registry';
 export { McpServerBlockedError, McpToolChangedError } from './errors';
 export {

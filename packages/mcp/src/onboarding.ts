@@ -4,6 +4,7 @@
  */
 import {
   activeDrill,
+  controlsForKind,
   newAlertId,
   publishAlert,
   publishWardenEvent,
@@ -93,7 +94,6 @@ export interface OnboardingOptions {
   allowlist?: McpAllowlist;
 }
 
-const CONTROLS: Alert['controls'] = ['L3.mcp-onboarding'];
 
 /** One connected server as Warden sees it; lives as long as the client's connection. */
 export class ServerOnboarding implements ApprovableSession {
@@ -257,7 +257,7 @@ export class ServerOnboarding implements ApprovableSession {
       this.alertedChanges.add(key);
       this.alert({
         severity: 'high',
-        detector: 'mcp.rug-pull',
+        detector: 'mcp.rug_pull',
         tool,
         message: `Tool "${tool}" of MCP server "${this.name}" changed its signature since it was pinned${this.blocks ? '; it is not callable until re-approved' : ''}.`,
         score: 1,
@@ -288,7 +288,7 @@ export class ServerOnboarding implements ApprovableSession {
       const first = [...this.blocking].sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity])[0];
       this.alert({
         severity: maxSeverity(this.blocking) ?? this.options.failOn,
-        detector: 'mcp.onboarding-scan',
+        detector: 'mcp.onboarding_scan',
         message: `MCP server "${this.name}" has ${this.blocking.length} finding(s) at or above ${this.options.failOn} (${first.ruleId} ${first.rule}${first.tool ? ` in tool "${first.tool}"` : ''})${this.blocks ? '; its tools are blocked' : ''}.`,
         score: this.blocking.length,
         threshold: 1,
@@ -309,7 +309,7 @@ export class ServerOnboarding implements ApprovableSession {
     if (verdict.admitted || this.options.mode === 'allow' || wasUnsigned === verdict.reason) return;
     this.alert({
       severity: 'high',
-      detector: 'mcp.unsigned-server',
+      detector: 'mcp.unsigned_server',
       message: `MCP server "${this.name}" is not on the signed allowlist (${verdict.reason})${refused ? '; its tools are refused' : ''}.`,
       score: 1,
       threshold: 1,
@@ -329,7 +329,7 @@ export class ServerOnboarding implements ApprovableSession {
       threshold: a.threshold,
       ...(a.current ? { current: a.current } : {}),
       traceIds: [],
-      controls: CONTROLS,
+      controls: controlsForKind('mcp_risk'),
       time: new Date(now).toISOString(),
     });
   }

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { WardenConfigError } from '@warden/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { JsonFilePinStore, MemoryPinStore } from './pin-store';
-import { canonicalJson, toolSignatureHash } from './signature';
+import { canonicalJson } from '@warden/core';
+import { toolSignatureHash } from './signature';
 
 const dirs: string[] = [];
 afterEach(async () => {

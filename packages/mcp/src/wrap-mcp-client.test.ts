@@ -165,7 +165,7 @@ describe('wrapMcpClient over stdio', () => {
     expect(findings.map((f) => f.ruleId)).toContain(ruleId);
     expect(findings.find((f) => f.ruleId === ruleId)!.tool).toBe('format_date');
     const [alert] = alerts();
-    expect(alert).toMatchObject({ kind: 'mcp_risk', detector: 'mcp.onboarding-scan', subject: { mcpServer: 'fixture' }, controls: ['L3.mcp-onboarding'] });
+    expect(alert).toMatchObject({ kind: 'mcp_risk', detector: 'mcp.onboarding_scan', subject: { mcpServer: 'fixture' }, controls: ['L3.runtime-monitoring', 'L3.mcp-onboarding'] });
     // warn mode: the call still goes through
     await expect(client.callTool({ name: 'add', arguments: { a: 1, b: 1 } })).resolves.toMatchObject({ content: [{ text: '2' }] });
   });
@@ -185,8 +185,8 @@ describe('wrapMcpClient over stdio', () => {
     const client = await connected(stdio(), { onboarding: 'block' });
     await client.callTool({ name: 'echo', arguments: { text: 'before' } });
     await client.callTool({ name: 'trigger_update', arguments: {} });
-    await until(() => alerts().some((a) => a.detector === 'mcp.rug-pull'), 'rug-pull alert');
-    expect(alerts().find((a) => a.detector === 'mcp.rug-pull')).toMatchObject({ kind: 'mcp_risk', severity: 'high', subject: { mcpServer: 'fixture', tool: 'echo' } });
+    await until(() => alerts().some((a) => a.detector === 'mcp.rug_pull'), 'rug-pull alert');
+    expect(alerts().find((a) => a.detector === 'mcp.rug_pull')).toMatchObject({ kind: 'mcp_risk', severity: 'high', subject: { mcpServer: 'fixture', tool: 'echo' } });
     expect(events.some((e) => e.type === 'mcp_pin' && e.tool === 'echo' && e.change === 'changed')).toBe(true);
     expect(events.filter((e) => e.type === 'mcp_scan').length).toBe(2);
 
@@ -219,7 +219,7 @@ describe('wrapMcpClient over stdio', () => {
     events = [];
     const second = await connected(stdio([], { FIXTURE_TOOL_VERSION: '2' }), { pins, onboarding: 'warn' });
     expect(events.some((e) => e.type === 'mcp_pin' && e.tool === 'echo' && e.change === 'changed')).toBe(true);
-    expect(alerts().map((a) => a.detector).sort()).toEqual(['mcp.onboarding-scan', 'mcp.rug-pull']);
+    expect(alerts().map((a) => a.detector).sort()).toEqual(['mcp.onboarding_scan', 'mcp.rug_pull']);
     expect(getMcpOnboarding(second)!.findings.map((f) => f.ruleId)).toContain(SCAN_RULES.exfiltrationLink.id);
   });
 

@@ -13,8 +13,11 @@ import { pathToFileURL } from 'node:url';
 import { SpanKind } from '@opentelemetry/api';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { EVENT_WARDEN_ALERT, ATTR_WARDEN_ALERT_ID, ATTR_WARDEN_ALERT_KIND, ATTR_WARDEN_ALERT_SEVERITY } from '@warden/analyzer';
 import {
+  EVENT_WARDEN_ALERT,
+  ATTR_WARDEN_ALERT_ID,
+  ATTR_WARDEN_ALERT_KIND,
+  ATTR_WARDEN_ALERT_SEVERITY,
   ATTR_GEN_AI_AGENT_NAME,
   ATTR_GEN_AI_CONVERSATION_ID,
   ATTR_GEN_AI_OPERATION_NAME,

@@ -2,9 +2,8 @@
  * The evidence report as data: one JSON document built from a ledger snapshot, validated by
  * a zod schema that is also its type. The Markdown and HTML renderings are views of it.
  */
-import { CONTROL_IDS } from '@warden/core';
+import { ALERT_KIND_CONTROLS, ALERT_KINDS, CONTROL_IDS, type ControlId } from '@warden/core';
 import { z } from 'zod';
-import { ALERT_KINDS } from './alert-timeline';
 import type { LedgerSnapshot } from './ledger';
 import { assessPosture, CONTROL_TITLES, type Posture } from './posture';
 import { CONTROL_REFERENCES, FRAMEWORK_EDITIONS, LEVEL4_REFERENCES, REFERENCES_DISCLAIMER } from './references';
@@ -13,14 +12,13 @@ export const REPORT_SCHEMA_ID = 'warden.posture.report/v1';
 
 export const LEVEL_NAMES = ['Unaware', 'Reactive', 'Defined', 'Managed', 'Optimized'] as const;
 
-/** Which alert kinds count toward each control (CONTROLS.md). */
-export const CONTROL_ALERT_KINDS: Record<(typeof CONTROL_IDS)[number], string[]> = {
-  'L3.runtime-monitoring': ['every alert'],
-  'L3.agent-audit': ['agent_anomaly'],
-  'L3.least-privilege': ['policy_violation'],
-  'L3.drift-alerts': ['drift', 'tool_anomaly', 'multi_turn'],
-  'L3.mcp-onboarding': ['mcp_risk'],
-};
+/** Which alert kinds count toward each control, read from core's one mapping (docs/controls.md). */
+export const CONTROL_ALERT_KINDS: Record<ControlId, string[]> = Object.fromEntries(
+  CONTROL_IDS.map((id) => {
+    const kinds = ALERT_KINDS.filter((k) => ALERT_KIND_CONTROLS[k].includes(id));
+    return [id, kinds.length === ALERT_KINDS.length ? ['every alert'] : [...kinds]];
+  }),
+) as Record<ControlId, string[]>;
 
 /** Readable names for the evidence figures (the JSON keeps the keys). */
 export const EVIDENCE_LABELS: Record<string, string> = {
@@ -196,7 +194,7 @@ export const EvidenceReportSchema = z.object({
     recent: z.array(
       z.object({
         id: z.string(),
-        kind: z.enum(ALERT_KINDS as [string, ...string[]]),
+        kind: z.enum(ALERT_KINDS),
         severity: z.enum(['low', 'medium', 'high', 'critical']),
         detector: z.string(),
         message: z.string(),

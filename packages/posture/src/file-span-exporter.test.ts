@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { callRecordFromSpan } from '@warden/analyzer';
 import {
+  callRecordFromSpan,
   ATTR_GEN_AI_AGENT_NAME,
   ATTR_GEN_AI_OPERATION_NAME,
   ATTR_GEN_AI_PROVIDER_NAME,
@@ -67,7 +67,7 @@ describe('FileSpanExporter and readOtlpJsonTraces', () => {
     for (let i = 0; i < spans.length; i++) {
       const original = spans[i];
       const back = read[i];
-      expect(back.spanContext()).toEqual({ traceId: original.spanContext().traceId, spanId: original.spanContext().spanId });
+      expect(back.spanContext()).toMatchObject({ traceId: original.spanContext().traceId, spanId: original.spanContext().spanId });
       expect(back.kind).toBe(SpanKind.CLIENT);
       expect(back.attributes).toEqual(original.attributes);
       expect(back.startTime).toEqual(original.startTime);

@@ -3,7 +3,7 @@
  * script and no network (a Content-Security-Policy forbids both), so it can be archived,
  * mailed and opened offline. Every piece of data goes through `escapeHtml`.
  */
-import { ALERT_KINDS } from './alert-timeline';
+import { ALERT_KINDS } from '@warden/core';
 import { evidenceLabel, type EvidenceReport } from './evidence-report';
 import type { InventoryItem } from './inventory';
 import { revealDeceptiveChars } from './deceptive-chars';

@@ -3,9 +3,7 @@ export {
   LedgerSpanProcessor,
   DEFAULT_MODEL_HOSTS,
   UNNAMED_MCP_SERVER,
-  controlsForKind,
   type PostureLedgerOptions,
-  type PostureSpan,
   type LedgerSnapshot,
   type McpServerFact,
   type AlertSummary,
@@ -52,14 +50,12 @@ export { buildEvidenceReport, EvidenceReportSchema, REPORT_SCHEMA_ID, LEVEL_NAME
 export { renderMarkdown, parseMarkdownReport, MarkdownReportStructureSchema, REPORT_SECTIONS, type MarkdownSection } from './markdown-report';
 export { renderHtml, escapeHtml, alertsChartSvg } from './html-report';
 export { renderReport, type ReportFormat, type RenderReportOptions } from './report';
-export { AlertTimeline, ALERT_KINDS, type AlertTimelineSnapshot, type AlertTimelineBucket } from './alert-timeline';
+export { AlertTimeline, type AlertTimelineSnapshot, type AlertTimelineBucket } from './alert-timeline';
 export type { InventoryItem } from './inventory';
 export { FileSpanExporter, FileSpanExporterOptionsSchema, type FileSpanExporterOptions } from './file-span-exporter';
 export {
   readOtlpJsonTraces,
   ledgerFromTraces,
   listTraceFiles,
-  spanFromOtlpJson,
-  OtlpJsonSpanSchema,
   type OtlpReadStats,
 } from './otlp-json-reader';

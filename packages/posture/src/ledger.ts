@@ -14,10 +14,11 @@ import {
   ATTR_WARDEN_ALERT_SEVERITY,
   ATTR_WARDEN_ALERT_THRESHOLD,
   callRecordFromSpan,
+  controlsForKind,
   EVENT_WARDEN_ALERT,
-  type SpanLike,
-} from '@warden/analyzer';
-import {
+  hrTimeToMs,
+  isAlertKind,
+  MODEL_OPERATIONS,
   ATTR_GEN_AI_INPUT_MESSAGES,
   ATTR_GEN_AI_OUTPUT_MESSAGES,
   ATTR_GEN_AI_TOOL_CALL_ARGUMENTS,
@@ -33,11 +34,11 @@ import {
   type Alert,
   type AlertKind,
   type CallRecord,
-  type ControlId,
+  type FinishedSpan,
   type Severity,
   type WardenEvent,
 } from '@warden/core';
-import { AlertTimeline, ALERT_KINDS, type AlertTimelineSnapshot } from './alert-timeline';
+import { AlertTimeline, type AlertTimelineSnapshot } from './alert-timeline';
 import {
   normaliseDetector,
   parsePostureConfig,
@@ -70,35 +71,7 @@ export const DEFAULT_MODEL_HOSTS: readonly string[] = [
   'bedrock-runtime.*.amazonaws.com',
 ];
 
-const MODEL_OPERATIONS = new Set<string>([
-  GEN_AI_OPERATION.CHAT,
-  GEN_AI_OPERATION.GENERATE_CONTENT,
-  GEN_AI_OPERATION.TEXT_COMPLETION,
-  GEN_AI_OPERATION.EMBEDDINGS,
-]);
 const SPAN_KIND_CLIENT = 2;
-
-/** What the ledger reads from a span: the analyzer's SpanLike plus the span kind and event times when present. */
-export type PostureSpan = SpanLike & {
-  kind?: number;
-  events?: readonly { name: string; attributes?: SpanLike['attributes']; time?: readonly [number, number] }[];
-};
-
-/** The controls an alert kind counts toward (CONTROLS.md), for alerts recovered from span events. */
-export function controlsForKind(kind: AlertKind): ControlId[] {
-  switch (kind) {
-    case 'drift':
-    case 'tool_anomaly':
-    case 'multi_turn':
-      return ['L3.runtime-monitoring', 'L3.drift-alerts'];
-    case 'policy_violation':
-      return ['L3.runtime-monitoring', 'L3.least-privilege'];
-    case 'agent_anomaly':
-      return ['L3.runtime-monitoring', 'L3.agent-audit'];
-    case 'mcp_risk':
-      return ['L3.runtime-monitoring', 'L3.mcp-onboarding'];
-  }
-}
 
 export interface PostureLedgerOptions {
   /** Cap per inventory category (models, agents, tools, ...). Default 500. */
@@ -112,7 +85,7 @@ export interface PostureLedgerOptions {
   /** Clock for the snapshot time; tests pass a fixed one. */
   now?: () => number;
   /** Span → CallRecord mapping; defaults to the analyzer's, the one place that does it. */
-  recordFromSpan?: (span: SpanLike) => CallRecord | undefined;
+  recordFromSpan?: (span: FinishedSpan) => CallRecord | undefined;
 }
 
 export interface McpServerFact {
@@ -284,7 +257,7 @@ function hostMatches(pattern: string, host: string): boolean {
 export class PostureLedger {
   private readonly maxTracked: number;
   private readonly now: () => number;
-  private readonly recordFromSpan: (span: SpanLike) => CallRecord | undefined;
+  private readonly recordFromSpan: (span: FinishedSpan) => CallRecord | undefined;
   readonly source: 'live' | 'traces';
 
   private config: ParsedPostureConfig = {};
@@ -371,11 +344,11 @@ export class PostureLedger {
   }
 
   /** A finished span. Never throws: a malformed span is reported through core's internal-error channel. */
-  observeSpan(span: PostureSpan): void {
+  observeSpan(span: FinishedSpan): void {
     safely('posture.observeSpan', () => this.observeSpanUnsafe(span));
   }
 
-  private observeSpanUnsafe(span: PostureSpan): void {
+  private observeSpanUnsafe(span: FinishedSpan): void {
     // Drill traffic is evidence of the drill, never of the deployment's usage.
     if (span.attributes[ATTR_WARDEN_DRILL] === true) return;
     this.spans.total++;
@@ -430,7 +403,7 @@ export class PostureLedger {
   }
 
   /** Spans that are not GenAI: only an HTTP client span to a model host matters (a model call nobody wrapped). */
-  private observeOtherSpan(span: PostureSpan): void {
+  private observeOtherSpan(span: FinishedSpan): void {
     if (span.kind !== SPAN_KIND_CLIENT) return;
     const host = span.attributes[ATTR_SERVER_ADDRESS];
     if (typeof host !== 'string' || !this.modelHosts.some((p) => hostMatches(p, host))) return;
@@ -452,22 +425,22 @@ export class PostureLedger {
    * Alerts the analyzer attached to the span that triggered them: how alerts reach a ledger
    * replaying recorded traces. Live, the same alert also arrives by observeAlert; ids dedupe.
    */
-  private alertsFromEvents(span: PostureSpan): void {
+  private alertsFromEvents(span: FinishedSpan): void {
     for (const ev of span.events ?? []) {
       if (ev.name !== EVENT_WARDEN_ALERT || !ev.attributes) continue;
       const a = ev.attributes;
       const kind = a[ATTR_WARDEN_ALERT_KIND];
       const id = a[ATTR_WARDEN_ALERT_ID];
-      if (typeof kind !== 'string' || typeof id !== 'string' || !ALERT_KINDS.includes(kind as AlertKind)) continue;
+      if (!isAlertKind(kind) || typeof id !== 'string') continue;
       // An alert is raised while its span is open; an event time far from the span's (a broken
       // or hostile clock) would stretch the alerts chart over centuries, so the span's end counts.
-      const endMs = span.endTime[0] * 1e3 + span.endTime[1] / 1e6;
-      const eventMs = ev.time ? ev.time[0] * 1e3 + ev.time[1] / 1e6 : endMs;
+      const endMs = hrTimeToMs(span.endTime);
+      const eventMs = ev.time ? hrTimeToMs(ev.time) : endMs;
       const time = Math.abs(eventMs - endMs) <= MAX_EVENT_SKEW_MS ? eventMs : endMs;
       const severity = a[ATTR_WARDEN_ALERT_SEVERITY];
       this.observeAlertUnsafe({
         id,
-        kind: kind as AlertKind,
+        kind,
         severity: typeof severity === 'string' && severity in this.alertsBySeverity ? (severity as Severity) : 'medium',
         detector: String(a[ATTR_WARDEN_ALERT_DETECTOR] ?? 'unknown'),
         subject: {},
@@ -475,13 +448,13 @@ export class PostureLedger {
         score: Number(a[ATTR_WARDEN_ALERT_SCORE] ?? NaN),
         threshold: Number(a[ATTR_WARDEN_ALERT_THRESHOLD] ?? NaN),
         traceIds: [span.spanContext().traceId],
-        controls: controlsForKind(kind as AlertKind),
+        controls: controlsForKind(kind),
         time: isoTime(time),
       });
     }
   }
 
-  private contentFact(span: PostureSpan): void {
+  private contentFact(span: FinishedSpan): void {
     const flag = span.attributes[ATTR_WARDEN_CONTENT_CAPTURED];
     const captured =
       flag === true ||
@@ -591,7 +564,7 @@ export class PostureLedger {
     if (this.seenAlertIds.has(alert.id)) return;
     if (this.seenAlertIds.size >= SEEN_ALERT_IDS) this.seenAlertIds.delete(this.seenAlertIds.values().next().value as string);
     this.seenAlertIds.add(alert.id);
-    if (!ALERT_KINDS.includes(alert.kind)) return;
+    if (!isAlertKind(alert.kind)) return;
     this.alertsTotal++;
     this.alertsByKind[alert.kind]++;
     if (alert.severity in this.alertsBySeverity) this.alertsBySeverity[alert.severity]++;

@@ -3,7 +3,7 @@
  * anyone archiving reports) can check that every required section is present.
  */
 import { z } from 'zod';
-import { ALERT_KINDS } from './alert-timeline';
+import { ALERT_KINDS } from '@warden/core';
 import { evidenceLabel, type EvidenceReport } from './evidence-report';
 import { revealDeceptiveChars } from './deceptive-chars';
 import { isoTime } from './inventory';

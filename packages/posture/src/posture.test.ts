@@ -1,7 +1,10 @@
 import { SpanKind, trace } from '@opentelemetry/api';
 import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
-import { EVENT_WARDEN_ALERT, ATTR_WARDEN_ALERT_ID, ATTR_WARDEN_ALERT_KIND, ATTR_WARDEN_ALERT_SEVERITY } from '@warden/analyzer';
 import {
+  EVENT_WARDEN_ALERT,
+  ATTR_WARDEN_ALERT_ID,
+  ATTR_WARDEN_ALERT_KIND,
+  ATTR_WARDEN_ALERT_SEVERITY,
   ATTR_GEN_AI_OPERATION_NAME,
   ATTR_GEN_AI_PROVIDER_NAME,
   ATTR_GEN_AI_REQUEST_MODEL,

@@ -23,7 +23,7 @@ export interface SelfAssessmentAnswer {
   evidence: string;
 }
 
-/** DESIGN.md's Posture, plus why the level is what it is and what to do next. */
+/** The posture: each control's status (docs/controls.md), the level it supports, why, and what to do next. */
 export interface Posture {
   level: 0 | 1 | 2 | 3 | 4;
   controls: Record<ControlId, ControlAssessment>;
@@ -71,7 +71,7 @@ function pct(r: number | undefined): string {
  * partial: some GenAI spans were seen but a coverage figure is below 95 %.
  * not_met: no GenAI spans at all.
  * Content capture is reported, not required: Warden records inputs/outputs as sizes, tokens
- * and finish reasons by default, and content only when the team opts in (DESIGN.md).
+ * and finish reasons by default, and content only when the team opts in (docs/controls.md).
  */
 export function assessRuntimeMonitoring(s: LedgerSnapshot): ControlAssessment {
   const modelTotal = s.spans.modelCalls + s.coverage.uncoveredModelCalls;

@@ -1,5 +1,5 @@
 /**
- * Framework references per control (CONTROLS.md). Keyed by edition because these move; the
+ * Framework references per control (docs/controls.md). Keyed by edition because these move; the
  * report prints the editions and says the references are not legal advice.
  */
 import type { ControlId } from '@warden/core';
@@ -12,7 +12,7 @@ export interface FrameworkEdition {
 
 export const FRAMEWORK_EDITIONS: readonly FrameworkEdition[] = [
   { id: 'owasp-llm', name: 'OWASP Top 10 for LLM Applications', edition: '2025 (published November 2024)' },
-  { id: 'mitre-atlas', name: 'MITRE ATLAS', edition: 'technique IDs as listed in CONTROLS.md (checked 2026)' },
+  { id: 'mitre-atlas', name: 'MITRE ATLAS', edition: 'technique IDs as listed in docs/controls.md (checked 2026)' },
   { id: 'eu-ai-act', name: 'EU AI Act', edition: 'Regulation (EU) 2024/1689 of 13 June 2024 (OJ L, 12.7.2024)' },
   { id: 'nist-ai-rmf', name: 'NIST AI Risk Management Framework', edition: 'AI RMF 1.0 (NIST AI 100-1, January 2023)' },
 ];

@@ -462,12 +462,12 @@ export function monitor(options: MonitorOptions = {}): Warden {
   const multiTurn = new MultiTurnRiskSpanProcessor({ judge });
   const wardenProcessors: SpanProcessor[] = [
     // First: it gives the AI SDK's ai.toolCall spans execute_tool semantics as they start, before anything reads them.
-    new AISDKToolCallSpanProcessor() as unknown as SpanProcessor,
-    ...(analyzer ? [new AnalyzerSpanProcessor(analyzer, { service: serviceName, recordFromSpan: sharedRecord.of }) as unknown as SpanProcessor] : []),
-    ledger.spanProcessor() as unknown as SpanProcessor,
-    multiTurn as unknown as SpanProcessor,
-    new AgentGraphSpanProcessor() as unknown as SpanProcessor,
-    ...(auditLog ? [new AuditLogSpanProcessor(auditLog) as unknown as SpanProcessor] : []),
+    new AISDKToolCallSpanProcessor(),
+    ...(analyzer ? [new AnalyzerSpanProcessor(analyzer, { service: serviceName, recordFromSpan: sharedRecord.of })] : []),
+    ledger.spanProcessor(),
+    multiTurn,
+    new AgentGraphSpanProcessor(),
+    ...(auditLog ? [new AuditLogSpanProcessor(auditLog)] : []),
   ];
   const fileProcessors: SpanProcessor[] = [];
   if (parsed.traceFile) {

@@ -1,4 +1,4 @@
-import { newAlertId, type Alert } from '@warden/core';
+import { controlsForKind, newAlertId, type Alert } from '@warden/core';
 
 /** One turn of the window sent to a judge: the user's input and the model's reply, bounded. */
 export interface JudgedTurn {
@@ -209,7 +209,7 @@ export class ConversationJudge {
       threshold: 0.5,
       current: { turns: c.window.length, embeddedScore: Math.round(score * 1000) / 1000 },
       traceIds: [...c.traceIds],
-      controls: ['L3.drift-alerts', 'L3.runtime-monitoring'],
+      controls: controlsForKind('multi_turn'),
       time: new Date(time).toISOString(),
     };
     if (c.agent) alert.subject.agent = c.agent;

@@ -5,7 +5,15 @@
  */
 import { open, type FileHandle } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
-import { ATTR_SERVICE_NAME, reportInternalError, type Alert, type Severity } from '@warden/core';
+import {
+  ATTR_SERVICE_NAME,
+  ATTR_WARDEN_ALERT_CONTROLS,
+  ATTR_WARDEN_ALERT_JSON,
+  ATTR_WARDEN_ALERT_SUBJECT_PREFIX,
+  reportInternalError,
+  type Alert,
+  type Severity,
+} from '@warden/core';
 import type { ServeMetrics } from './serve-metrics';
 
 /**
@@ -373,10 +381,6 @@ const SEVERITY_NUMBER: Record<Severity, number> = { low: 9, medium: 13, high: 17
 /** The alert's event attributes (as the analyzer names them) for a log record. */
 export type AlertAttributes = (alert: Alert) => Record<string, string | number | boolean>;
 
-/** Warden's own log-record attributes beyond the alert event's: where it applies, and the whole alert. */
-const ATTR_ALERT_SUBJECT_PREFIX = 'warden.alert.subject.';
-const ATTR_ALERT_CONTROLS = 'warden.alert.controls';
-const ATTR_ALERT_JSON = 'warden.alert.json';
 
 /** OTLP/JSON logs, one log record per alert, resource service.name = `serviceName`. */
 export function alertsToOtlpLogs(alerts: Alert[], attributesOf: AlertAttributes, serviceName: string): unknown {
@@ -392,9 +396,9 @@ export function alertsToOtlpLogs(alerts: Alert[], attributesOf: AlertAttributes,
                 ...Object.entries(attributesOf(a)).map(([k, v]) => kv(k, v)),
                 ...Object.entries(a.subject)
                   .filter(([, v]) => typeof v === 'string')
-                  .map(([k, v]) => kv(`${ATTR_ALERT_SUBJECT_PREFIX}${k}`, v as string)),
-                kv(ATTR_ALERT_CONTROLS, a.controls.join(',')),
-                kv(ATTR_ALERT_JSON, JSON.stringify(a)),
+                  .map(([k, v]) => kv(`${ATTR_WARDEN_ALERT_SUBJECT_PREFIX}${k}`, v as string)),
+                kv(ATTR_WARDEN_ALERT_CONTROLS, a.controls.join(',')),
+                kv(ATTR_WARDEN_ALERT_JSON, JSON.stringify(a)),
               ];
               const traceId = a.traceIds[0];
               return {

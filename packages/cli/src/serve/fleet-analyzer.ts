@@ -8,9 +8,8 @@
  * yet (no warm group) go first, least recently seen first; a newcomer that does not fit beside
  * warm services is refused rather than erasing one of them. Every eviction is counted.
  */
-import { alertEventAttributes, Analyzer, callRecordFromSpan, type AnalyzerSnapshot, type GroupSummary } from '@warden/analyzer';
-import { reportInternalError, type Alert, type CallRecord } from '@warden/core';
-import type { OtlpSpan } from './otlp-span';
+import { Analyzer, type AnalyzerSnapshot, type GroupSummary } from '@warden/analyzer';
+import { alertEventAttributes, callRecordFromSpan, reportInternalError, type Alert, type CallRecord, type OtlpSpan } from '@warden/core';
 
 export type FleetAnalyzerOptions = Record<string, unknown>;
 

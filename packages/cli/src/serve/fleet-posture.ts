@@ -3,8 +3,7 @@
  * accepted span and every alert. The one place serve touches @warden/posture.
  */
 import { assessPosture, CONTROL_TITLES, PostureLedger } from '@warden/posture';
-import { safely, type Alert, type DrillResult } from '@warden/core';
-import type { OtlpSpan } from './otlp-span';
+import { safely, type Alert, type DrillResult, type OtlpSpan } from '@warden/core';
 
 export interface FleetPostureSummary {
   level: number;

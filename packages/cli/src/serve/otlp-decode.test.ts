@@ -145,10 +145,12 @@ describe('decodeTraceRequest', () => {
     };
     const decoded = decodeTraceRequest(Buffer.from(JSON.stringify(body)), 'json');
     expect(decoded.totalSpans).toBe(5);
-    expect(decoded.spans).toHaveLength(1);
-    expect(decoded.rejectedSpans).toBe(4);
+    // A malformed attribute value costs the attribute, not the span (the same rule as `warden report`).
+    expect(decoded.spans).toHaveLength(2);
+    expect(decoded.rejectedSpans).toBe(3);
     expect(decoded.rejectReasons).toEqual(['invalid traceId', 'invalid spanId', 'invalid start/end time']);
     expect(decoded.spans[0]!.span.attributes).toEqual({ n: 42 });
+    expect(decoded.spans[1]!.span.attributes).toEqual({});
     expect(decoded.spans[0]!.span.duration).toEqual([0, 500_000_000]);
     expect(decoded.spans[0]!.service).toBe('svc');
   });

@@ -24,8 +24,9 @@ import {
   ATTR_WARDEN_STREAM,
   ATTR_WARDEN_SUPERSEDED,
   ATTR_WARDEN_TOOL_CALLS_NAMES,
-} from '@warden/core';
-import { AI_SDK_ATTR, callRecordFromSpan, type SpanLike } from './call-record';
+} from './semconv';
+import { AI_SDK_ATTR, callRecordFromSpan } from './call-record';
+import type { FinishedSpan } from './finished-span';
 
 function endSpan(name: string, attributes: Attributes, opts: { error?: boolean; durationMs?: number } = {}): ReadableSpan {
   const exporter = new InMemorySpanExporter();
@@ -143,7 +144,7 @@ describe('callRecordFromSpan', () => {
   });
 
   it('accepts a span decoded from OTLP (plain object), with odd shapes', () => {
-    const decoded: SpanLike = {
+    const decoded: FinishedSpan = {
       name: 'chat',
       attributes: { [ATTR_GEN_AI_OPERATION_NAME]: 'chat', [ATTR_GEN_AI_USAGE_OUTPUT_TOKENS]: '42', [ATTR_WARDEN_TOOL_CALLS_NAMES]: ['a', '', 'b'] },
       startTime: [1_767_225_600, 0],

@@ -1,8 +1,9 @@
 /**
- * The one place a finished span becomes a CallRecord. Works on anything shaped like a span:
- * the OTel SDK's ReadableSpan, or a span decoded from OTLP by `warden serve`.
+ * The one place a finished span becomes a CallRecord. Works on any FinishedSpan: the OTel
+ * SDK's ReadableSpan, or a span decoded from OTLP (`warden serve`, `warden report`).
  */
-import type { Attributes, AttributeValue, HrTime } from '@opentelemetry/api';
+import type { AttributeValue, HrTime } from '@opentelemetry/api';
+import type { FinishedSpan } from './finished-span';
 import {
   ATTR_ERROR_TYPE,
   ATTR_GEN_AI_AGENT_ID,
@@ -31,8 +32,8 @@ import {
   ATTR_WARDEN_SUPERSEDED,
   ATTR_WARDEN_TOOL_CALLS_NAMES,
   GEN_AI_OPERATION,
-  type CallRecord,
-} from '@warden/core';
+} from './semconv';
+import type { CallRecord } from './types';
 
 /** The Vercel AI SDK's own telemetry names, read as fallbacks (they are not GenAI conventions). */
 export const AI_SDK_ATTR = {
@@ -45,20 +46,6 @@ export const AI_SDK_ATTR = {
   TOOL_CALL_NAME: 'ai.toolCall.name',
 } as const;
 const AI_SDK_TOOL_CALL_OPERATION = 'ai.toolCall';
-
-/** The least a span must offer: satisfied by ReadableSpan and by spans decoded from OTLP. */
-export interface SpanLike {
-  name: string;
-  attributes: Attributes;
-  startTime: HrTime;
-  endTime: HrTime;
-  duration?: HrTime;
-  status: { code: number; message?: string };
-  spanContext(): { traceId: string; spanId: string };
-  parentSpanContext?: { spanId: string };
-  resource?: { attributes: Attributes };
-  events?: readonly { name: string; attributes?: Attributes }[];
-}
 
 /** Longest string kept from an attribute: names are grouping keys, so they must stay small. */
 const MAX_NAME_LENGTH = 200;
@@ -106,7 +93,7 @@ function strings(v: AttributeValue | undefined): string[] {
  * Turn a finished span into a CallRecord, or undefined when it is not a GenAI span.
  * `resourceService` names the service when the span's resource does not (or says unknown_service).
  */
-export function callRecordFromSpan(span: SpanLike, resourceService?: string): CallRecord | undefined {
+export function callRecordFromSpan(span: FinishedSpan, resourceService?: string): CallRecord | undefined {
   const a = span.attributes;
   // A span another Warden span already records (a framework's twin of the same call) counts once, as the child.
   if (!a || a[ATTR_WARDEN_SUPERSEDED] === true) return undefined;
