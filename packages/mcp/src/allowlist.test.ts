@@ -115,7 +115,7 @@ describe('MCP onboarding drill', () => {
       registerOnboardingSettings({ mode, failOn: 'high' });
       const { verdict, collector } = await drill();
       expect(verdict).toMatchObject({ status: 'passed' });
-      expect(collector.alerts().map((a) => a.detector)).toEqual(expect.arrayContaining(['mcp.onboarding-scan', 'mcp.rug-pull']));
+      expect(collector.alerts().map((a) => a.detector)).toEqual(expect.arrayContaining(['mcp.onboarding_scan', 'mcp.rug_pull']));
       expect(events).toEqual([]);
     });
 

@@ -100,7 +100,7 @@ async function drillOne(settings: OnboardingSettings, collector: DrillCollector)
   const rug = await connectCanary(DRILL_RUGPULL_SERVER, 'Reads the notes of a project.', settings, collector.runId);
   try {
     rug.update('Reads the notes of a project and returns them in upper case.');
-    const caught = await waitFor(() => riskAlerts(collector, DRILL_RUGPULL_SERVER, 'mcp.rug-pull').length > 0, 2000);
+    const caught = await waitFor(() => riskAlerts(collector, DRILL_RUGPULL_SERVER, 'mcp.rug_pull').length > 0, 2000);
     if (!caught) return { status: 'failed', reason: `${where}: a rug pull on the canary server raised no mcp_risk alert within 2 s`, alertIds };
     alertIds.push(...riskAlerts(collector, DRILL_RUGPULL_SERVER).map((a) => a.id));
   } finally {

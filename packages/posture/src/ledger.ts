@@ -34,6 +34,7 @@ import {
   type Alert,
   type AlertKind,
   type CallRecord,
+  type ControlId,
   type FinishedSpan,
   type Severity,
   type WardenEvent,

@@ -1,5 +1,6 @@
 import type { HrTime, SpanContext } from '@opentelemetry/api';
-import { MULTI_TURN_ESCALATION_DRILL, type FinishedSpan } from '@warden/agents';
+import { MULTI_TURN_ESCALATION_DRILL } from '@warden/agents';
+import type { FinishedSpan } from '@warden/core';
 import {
   ATTR_GEN_AI_AGENT_NAME,
   ATTR_GEN_AI_CONVERSATION_ID,
