@@ -14,12 +14,12 @@ export interface AnalyzerSpanProcessorOptions {
    * Span → CallRecord; default callRecordFromSpan. monitor() passes one decoder that it shares
    * with the posture ledger, so each span is decoded once, not once per processor.
    */
-  recordFromSpan?: (span: SpanLike) => CallRecord | undefined;
+  recordFromSpan?: (span: FinishedSpan) => CallRecord | undefined;
 }
 
 export class AnalyzerSpanProcessor {
   private readonly service: string | undefined;
-  private readonly recordFromSpan: ((span: SpanLike) => CallRecord | undefined) | undefined;
+  private readonly recordFromSpan: ((span: FinishedSpan) => CallRecord | undefined) | undefined;
   /** Set once the SDK calls onEnding: from then on onEnd never analyses (no double counting). */
   private sdkCallsOnEnding = false;
 

@@ -1,7 +1,6 @@
 import type { Context } from '@opentelemetry/api';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { callRecordFromSpan, type SpanLike } from '@warden/analyzer';
-import { isDrillSpan, reportInternalError, safely, type CallRecord } from '@warden/core';
+import { callRecordFromSpan, isDrillSpan, reportInternalError, safely, type CallRecord, type FinishedSpan } from '@warden/core';
 import type { DrillSpanSink } from './drills/drill-spans';
 
 /**
@@ -73,12 +72,12 @@ export class WardenSpanProcessor implements SpanProcessor {
  * on the same span, so remembering the last span decoded is enough, without a map.
  */
 export class SharedCallRecord {
-  private lastSpan: SpanLike | undefined;
+  private lastSpan: FinishedSpan | undefined;
   private lastRecord: CallRecord | undefined;
 
   constructor(private readonly service: string) {}
 
-  readonly of = (span: SpanLike): CallRecord | undefined => {
+  readonly of = (span: FinishedSpan): CallRecord | undefined => {
     if (span !== this.lastSpan) {
       this.lastRecord = callRecordFromSpan(span, this.service);
       this.lastSpan = span;
