@@ -14,7 +14,7 @@ import { newCategoricalState, observeCategory, type CategoricalParams } from '..
 import { newToolUsageState, observeTools, type ToolUsageParams } from '../src/detectors/tool-usage';
 import { cusumThreshold, ksThreshold, llrCusumThreshold } from '../src/calibration';
 import { DEFAULT_STREAM, RecordStream, logNormal, normal, pick, poisson, prng, type StreamSpec } from '../src/synthetic-streams';
-import { Adwin, PageHinkley, type ReferenceDetector } from './reference-detectors';
+import { Adwin, PageHinkley } from './reference-detectors';
 
 const QUICK = process.env.BENCH_QUICK === '1';
 const DELAY_REPLICATES = QUICK ? 40 : 200;

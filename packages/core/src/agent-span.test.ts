@@ -62,7 +62,7 @@ describe('traceAgent and traceTool', () => {
     }, { id: 'agent-w', version: '2' });
     const planner = traceAgent(
       'planner',
-      async (conversation: string, q: string) => {
+      async (_conversation: string, q: string) => {
         const hits = await search({ q });
         seen.timer = await new Promise<AgentIdentity | undefined>((resolve) => setTimeout(() => resolve(resolveAgent(undefined)), 2));
         const chunks: string[] = [];

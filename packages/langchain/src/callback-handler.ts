@@ -239,7 +239,7 @@ export class WardenCallbackHandler extends BaseCallbackHandler {
     metadata?: Record<string, unknown>,
   ): void {
     this.guarded('handleChatModelStart', () =>
-      this.startModel(GEN_AI_OPERATION.CHAT, llm, runId, parentRunId, extraParams, metadata, (content, call) => {
+      this.startModel(GEN_AI_OPERATION.CHAT, llm, runId, parentRunId, extraParams, metadata, (_content, call) => {
         const input = inputOf(messages[0] ?? []);
         const tools = (extraParams?.invocation_params as Params | undefined)?.tools;
         call.recordInput({ ...input, toolDefinitions: Array.isArray(tools) ? tools : undefined });

@@ -81,7 +81,7 @@ interface Connected {
   transport: TransportDescription;
 }
 
-async function inspect(name: string, entry: McpServerEntry, timeoutMs: number, onTarget: (t: ScannedServer['transport'], target: string) => void): Promise<Connected> {
+async function inspect(_name: string, entry: McpServerEntry, timeoutMs: number, onTarget: (t: ScannedServer['transport'], target: string) => void): Promise<Connected> {
   const client = new Client({ name: 'warden-scan', version: WARDEN_VERSION });
   let transport: StdioClientTransport | StreamableHTTPClientTransport | SSEClientTransport;
   let description: TransportDescription;

@@ -283,7 +283,6 @@ export class PostureLedger {
   private readonly pendingHttp = new Map<string, number>();
   private readonly toolsRequested = new Map<string, number>();
   private readonly toolsExecuted = new Map<string, number>();
-  private toolCountersDropped = 0;
 
   private readonly models: BoundedInventory;
   private readonly providers: BoundedInventory;
@@ -471,7 +470,6 @@ export class PostureLedger {
     const v = map.get(key);
     if (v !== undefined) map.set(key, v + 1);
     else if (map.size < this.maxTracked) map.set(key, 1);
-    else this.toolCountersDropped++;
   }
 
   private mcpState(identity: string, alias?: string): McpServerState | undefined {
