@@ -88,6 +88,9 @@ const warden = monitor({
   identity: { keys: keysFile, mode: 'enforce' },
   // Drills on demand (warden.drill() below); in production: drills: { every: '24h' }.
   drills: { archiveDir: resolve(outDir, 'drills') },
+  // The demo compresses an hour of traffic into seconds, so baselines are fixed on records alone;
+  // in production keep the default (a baseline spans 5 minutes of traffic).
+  analyzer: { warmupMs: 0 },
 });
 
 const seen = new Map<string, number>();
@@ -97,6 +100,12 @@ warden.on('alert', (alert: Alert) => {
   const n = (seen.get(alert.detector) ?? 0) + 1;
   seen.set(alert.detector, n);
   if (n === 1) console.log(`  ⚠ [${alert.kind} · ${alert.severity}] ${alert.message}`);
+});
+// One change, one incident: the analyzer's other detector alerts of that change join it.
+warden.on('incident_update', (u) => {
+  const n = (seen.get(u.alert.detector) ?? 0) + 1;
+  seen.set(u.alert.detector, n);
+  if (n === 1) console.log(`    ↳ same incident: [${u.alert.kind} · ${u.alert.severity}] ${u.alert.message}`);
 });
 warden.on('config_change', (c) => console.log(`  ℹ baseline restarted: ${c.message}`));
 
@@ -186,6 +195,8 @@ console.log(`\n3. The model changes: longer answers, a new tool (issue_refund), 
 phase = 'changed';
 for (let i = 0; i < CHANGED_TURNS; i++) await supportTurn(`question ${NORMAL_TURNS + i}`, `conv-${Math.floor((NORMAL_TURNS + i) / 5)}`);
 console.log('   alerts by detector:', Object.fromEntries(seen));
+const incidents = warden.analyzer?.incidents().filter((i) => i.subject.agent === 'support-bot') ?? [];
+console.log(`   analyzer incidents for support-bot: ${incidents.length}${incidents.map((i) => ` (${i.features.join(', ')})`).join('')}`);
 console.log(`   issue_refund calls stopped by the enforce policy before they ran: ${refusalsByPolicy}`);
 
 console.log('\n4. Drills: synthetic attacks through these controls (none reaches a real tool, user, baseline or exporter):');

@@ -24,10 +24,13 @@ describe('analyzer on a changing model', () => {
   afterAll(() => server.close());
 
   it('stays silent on stationary behaviour, then raises drift and tool_anomaly alerts soon after the change', async () => {
-    const warden = monitor({ serviceName: 'e2e-analyzer', exporter: 'none', metrics: 'none' });
+    // Minutes of traffic compressed into seconds: baselines are fixed on records alone (warmupMs 0).
+    const warden = monitor({ serviceName: 'e2e-analyzer', exporter: 'none', metrics: 'none', analyzer: { warmupMs: 0 } });
     const alerts: { alert: Alert; call: number }[] = [];
     let call = 0;
+    // One change is one incident: its first alert is published, the others join it as updates.
     warden.on('alert', (alert) => alerts.push({ alert, call }));
+    warden.on('incident_update', (u) => alerts.push({ alert: u.alert, call }));
     const openai = wrap(new OpenAI({ apiKey: 'k', baseURL: server.openaiBaseURL, maxRetries: 0 }), { agent: 'support-bot' });
     const tools: Record<string, (args: unknown) => Promise<unknown>> = {
       lookup_order: traceTool('lookup_order', async () => (await toolWork(), { status: 'shipped' }), { agent: 'support-bot' }),
@@ -57,6 +60,46 @@ describe('analyzer on a changing model', () => {
       expect(drift!.alert.controls).toContain('L3.drift-alerts');
     } finally {
       await warden.shutdown();
+    }
+  }, 120_000);
+
+  it('stationary runs against a ~2 ms fake model raise no latency alert, on a quiet and on a busy machine', async () => {
+    const fast = await startFakeLlmServer({ behaviour: () => ({ outputTokens: 20, delayMs: 2 }) });
+    try {
+      for (const busy of [false, true]) {
+        const warden = monitor({ serviceName: `e2e-fast-${busy ? 'busy' : 'quiet'}`, exporter: 'none', metrics: 'none', analyzer: { warmupMs: 0, warmup: 100 } });
+        const latency: string[] = [];
+        const collect = (a: Alert) => {
+          if (a.subject.feature === 'latency' || a.subject.feature === 'time_to_first_chunk') latency.push(a.message);
+        };
+        warden.on('alert', collect);
+        warden.on('incident_update', (u) => collect(u.alert));
+        // A busy host: the event loop is blocked for 2-16 ms every 20 ms (other work, GC, a noisy neighbour).
+        let spin = 0;
+        const hog = busy
+          ? setInterval(() => {
+              const until = Date.now() + 2 + (spin++ % 8) * 2;
+              while (Date.now() < until);
+            }, 20)
+          : undefined;
+        try {
+          const openai = wrap(new OpenAI({ apiKey: 'k', baseURL: fast.openaiBaseURL, maxRetries: 0 }), { agent: 'fast-bot' });
+          // The same traffic throughout: a pair of concurrent calls (the slower ends last), then single calls.
+          // (Larger bursts queue behind the blocked event loop for 100+ ms; when the host's load then
+          // changes, a 100 ms move of that queueing is a real change of the host, beyond any floor.)
+          const call = () => openai.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'x' }] });
+          for (let round = 0; round < 40; round++) {
+            await Promise.all(Array.from({ length: 2 }, call));
+            for (let i = 0; i < 4; i++) await call();
+          }
+        } finally {
+          if (hog) clearInterval(hog);
+          await warden.shutdown();
+        }
+        expect(latency.join('\n'), busy ? 'busy machine' : 'quiet machine').toBe('');
+      }
+    } finally {
+      await fast.close();
     }
   }, 120_000);
 });

@@ -77,7 +77,8 @@ function numericFalseAlarms(params: NumericDriftParams, gen: Gen, seed: number, 
       const v = observeNumeric(s, params, x);
       if (i < params.warmup) continue;
       res.records++;
-      for (const verdict of v ?? []) verdict.statistic === 'cusum' ? res.cusum++ : res.ks++;
+      for (const verdict of v ?? []) if (verdict.statistic === 'cusum') res.cusum++;
+        else if (verdict.statistic === 'ks') res.ks++;
       if (ph.update(x)) res.ph++;
       if (adwin.update(x)) res.adwin++;
     }

@@ -7,11 +7,11 @@ import { DETECTOR_IDS } from './features';
 
 /** What an alarm watches: enough to ask the detector whether it is quiet again. */
 export type AlarmSource =
-  | { family: 'numeric'; feature: string; statistic: 'cusum' | 'ks' }
+  | { family: 'numeric'; feature: string; statistic: 'cusum' | 'ks' | 'spike' }
   | { family: 'rate'; feature: string }
   | { family: 'categorical'; feature: string }
   /** `tool` undefined: the one "too many tools" report of an agent. */
-  | { family: 'new_tool'; tool?: string }
+  | { family: 'new_tool'; tool?: string; requested?: boolean }
   | { family: 'tool_rate'; tool: string }
   | { family: 'sequence' };
 
@@ -24,6 +24,8 @@ export interface ActiveAlarm {
   raisedAt: number;
   lastCross: number;
   message: string;
+  /** Calls that re-triggered this alarm while it was open (a disallowed tool called again), counting the first. */
+  occurrences?: number;
 }
 
 /** Open alarms of a group or agent, by alarmKey(). */
@@ -43,9 +45,13 @@ export function hasAlarms(t: AlarmTable): boolean {
   return false;
 }
 
-export function countAlarms(t: AlarmTable, family: AlarmSource['family']): number {
+/** Open new-tool alerts for tools the model only requested, or for tools executed (separate budgets). */
+export function countNewToolAlarms(t: AlarmTable, requested: boolean): number {
   let n = 0;
-  for (const key in t) if (t[key].source.family === family) n++;
+  for (const key in t) {
+    const s = t[key].source;
+    if (s.family === 'new_tool' && (s.requested === true) === requested) n++;
+  }
   return n;
 }
 

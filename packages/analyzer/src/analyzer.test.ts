@@ -5,9 +5,15 @@ import { METRIC_WARDEN_ALERTS, WardenConfigError, onInternalError, type Alert, t
 import { Analyzer, type AlertResolved, type ConfigChange } from './analyzer';
 import { DEFAULT_STREAM, RecordStream, type StreamSpec } from './synthetic-streams';
 
+/** Detector-level alerts raised while feeding n records (observe() returns one per incident). */
 function feed(a: Analyzer, s: RecordStream, n: number): Alert[] {
   const out: Alert[] = [];
-  for (let i = 0; i < n; i++) out.push(...a.observe(s.next()));
+  const collect = (x: Alert): void => {
+    out.push(x);
+  };
+  a.on('detector_alert', collect);
+  for (let i = 0; i < n; i++) a.observe(s.next());
+  a.off('detector_alert', collect);
   return out;
 }
 
@@ -40,12 +46,15 @@ describe('Analyzer', () => {
   it('raises one drift alert per change, with evidence, events and the metric; resolves when behaviour returns', async () => {
     const reader = new TestReader({ aggregationTemporalitySelector: () => AggregationTemporality.CUMULATIVE });
     metrics.setGlobalMeterProvider(new MeterProvider({ readers: [reader] }));
-    const a = new Analyzer({ cooldown: 400 });
+    // acceptAfter off: this test is about a change that ends before it would become the new normal.
+    const a = new Analyzer({ cooldown: 400, acceptAfter: 0 });
     const events: string[] = [];
     const resolved: AlertResolved[] = [];
-    a.on('alert', (al) => events.push(`alert ${al.detector}`));
+    const published: Alert[] = [];
+    a.on('alert', (al) => published.push(al));
+    a.on('detector_alert', (al) => events.push(`alert ${al.detector}`));
     a.on('alert:drift', (al) => events.push(`drift ${al.detector}`));
-    a.on('resolved', (r) => resolved.push(r));
+    a.on('detector_resolved', (r) => resolved.push(r));
     const s = stream({ seed: 9 });
     expect(feed(a, s, 2000)).toEqual([]);
     s.spec = { ...s.spec, meanOutputTokens: 420 };
@@ -67,20 +76,22 @@ describe('Analyzer', () => {
     expect(Date.parse(alert.time)).toBeGreaterThan(Date.parse('2026-01-01T00:00:00Z'));
     expect(Date.parse(alert.time)).toBeLessThan(Date.parse('2026-01-02T00:00:00Z'));
     expect(events).toContain('alert numeric_drift.output_tokens');
-    expect(events).toContain('drift numeric_drift.output_tokens');
+    // One change, one incident: a single published alert, the rest fold into it.
+    expect(published).toHaveLength(1);
+    expect(events.filter((e) => e.startsWith('drift '))).toHaveLength(1);
     // Latency and output length move with tokens; nothing else should.
     for (const x of alerts) expect(x.detector).toMatch(/^numeric_drift\.(output_tokens|output_length|latency)(\.ks)?$/);
 
     const { resourceMetrics } = (await reader.collect()) as CollectionResult;
     const metric = resourceMetrics.scopeMetrics.flatMap((m) => m.metrics).find((m) => m.descriptor.name === METRIC_WARDEN_ALERTS);
     const points = metric!.dataPoints as { attributes: Record<string, unknown>; value: number }[];
-    expect(points.reduce((n, p) => n + p.value, 0)).toBe(alerts.length);
-    expect(points.find((p) => p.attributes.detector === 'numeric_drift.output_tokens')?.attributes).toMatchObject({ kind: 'drift', severity: expect.any(String) });
+    expect(points.reduce((n, p) => n + p.value, 0)).toBe(published.length);
+    expect(points.find((p) => p.attributes.detector === published[0].detector)?.attributes).toMatchObject({ kind: 'drift', severity: expect.any(String) });
 
     s.spec = { ...s.spec, meanOutputTokens: 210 };
     expect(feed(a, s, 3000)).toEqual([]);
     expect(resolved.map((r) => r.detector)).toContain('numeric_drift.output_tokens');
-    expect(resolved.find((r) => r.detector === 'numeric_drift.output_tokens')?.alertId).toBe(alert.id);
+    expect(resolved.find((r) => r.detector === 'numeric_drift.output_tokens')).toMatchObject({ alertId: alert.id, reason: 'baseline' });
   });
 
   it('alerts on error-rate and truncation spikes, a new tool, and a tool-rate spike', () => {
@@ -105,7 +116,7 @@ describe('Analyzer', () => {
   });
 
   it('learns per group, evicts the least recently seen past maxGroups, and summarises groups', () => {
-    const a = new Analyzer({ maxGroups: 3, warmup: 50 });
+    const a = new Analyzer({ maxGroups: 3, warmup: 50, warmupMs: 0 });
     for (const agent of ['a1', 'a2', 'a3', 'a4']) feed(a, stream({ agent, seed: agent.length }), agent === 'a4' ? 10 : 60);
     const groups = a.groups();
     expect(groups.map((g) => g.key.agent).sort()).toEqual(['a2', 'a3', 'a4']);
@@ -156,7 +167,7 @@ describe('Analyzer', () => {
 
   it('a significant but small numeric shift (under minRelativeShift of the baseline) is not alerted', () => {
     const run = (options: ConstructorParameters<typeof Analyzer>[0]) => {
-      const a = new Analyzer(options);
+      const a = new Analyzer({ warmupMs: 0, ...options });
       const s = stream({ distribution: 'normal', seed: 21 });
       expect(feed(a, s, 2000)).toEqual([]);
       s.spec = { ...s.spec, meanOutputTokens: 210 * 1.1 };
@@ -227,12 +238,12 @@ describe('Analyzer', () => {
   it('describe() lists every detector with its calibrated threshold and false-alarm figure', () => {
     const d = new Analyzer().describe();
     const ids = d.map((x) => x.detector);
-    for (const id of ['numeric_drift.output_tokens', 'numeric_drift.latency.ks', 'rate_cusum.error', 'categorical.finish_reason', 'tool.new_tool', 'tool.rate_spike', 'tool.sequence']) {
+    for (const id of ['numeric_drift.output_tokens', 'numeric_drift.latency.ks', 'rate_cusum.error', 'categorical.finish_reason', 'tool.new_tool', 'tool.rate_spike', 'tool.sequence', 'spike.output_tokens', 'spike.tool_calls']) {
       expect(ids).toContain(id);
     }
     for (const x of d.filter((y) => y.scope === 'group')) {
       expect(x.threshold).toBeGreaterThan(0);
-      expect(x.expectedRecordsBetweenFalseAlarms).toBe(19_000_000);
+      expect(x.expectedRecordsBetweenFalseAlarms).toBe(25_000_000);
     }
     // A longer target gives higher thresholds.
     const strict = new Analyzer({ recordsBetweenFalseAlarms: 1e9 }).describe();

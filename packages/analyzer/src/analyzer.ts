@@ -10,24 +10,24 @@ import { metrics, type Counter, type MeterProvider } from '@opentelemetry/api';
 import { mean, quantileSorted } from 'simple-statistics';
 import {
   activeDrill,
-  controlsForKind,
   GEN_AI_OPERATION,
-  GENERATION_OPERATIONS,
   METRIC_WARDEN_ALERTS,
   reportInternalError,
   type Alert,
   type CallRecord,
+  type ControlId,
 } from '@warden/core';
 import { parseAnalyzerOptions, type AnalyzerOptions, type ResolvedAnalyzerOptions } from './options';
 import { calibrateDetectors, type Calibrated } from './detector-params';
 import { CATEGORICAL_FEATURES, DETECTOR_IDS, NUMERIC_FEATURES, RATE_FEATURES } from './features';
-import { alarmKey, alarmedToolRates, countAlarms, hasAlarms, type AlarmSource, type AlarmTable } from './alarms';
+import { alarmKey, alarmedToolRates, countNewToolAlarms, hasAlarms, type AlarmSource, type AlarmTable } from './alarms';
 import { describeSubject, fmt, isoTime, pct, quantiles, subjectOf } from './messages';
 import { describeDetectors, type DetectorDescription } from './describe';
 import { loadSnapshot, takeSnapshot, type AnalyzerSnapshot } from './snapshot';
 import { MAX_ACTIVE_NEW_TOOL_ALERTS, toolAlertFields, type AlertFields } from './tool-alerts';
 import { newGroupState, type AgentState, type GroupState, type GroupSummary } from './state';
-import type { AnalyzerEvents, ConfigChange } from './events';
+import type { AlertResolved, AnalyzerEvents, ConfigChange } from './events';
+import { closeMember, joinIncident, joinableIncident, openIncident, type IncidentState } from './incidents';
 import { baselineValues, newNumericDriftState, numericIsQuiet, observeNumeric, recentValues } from './detectors/numeric-drift';
 import { newRateCusumState, observeRate, rateIsQuiet } from './detectors/rate-cusum';
 import { newCategoricalState, observeCategory } from './detectors/categorical-drift';
@@ -38,7 +38,8 @@ export { NUMERIC_FEATURES, RATE_FEATURES, CATEGORICAL_FEATURES } from './feature
 export type { AnalyzerSnapshot } from './snapshot';
 export type { DetectorDescription } from './describe';
 export type { GroupKey, GroupSummary, QuantileSummary } from './state';
-export type { AnalyzerEvents, AlertResolved, ConfigChange } from './events';
+export type { AnalyzerEvents, AlertResolved, AlertUpdate, ConfigChange, IncidentUpdate } from './events';
+export type { IncidentState } from './incidents';
 
 const MAX_KEY_PART = 200;
 const MAX_MODELS_PER_AGENT = 64;
@@ -51,7 +52,14 @@ const NO_TOOLS: string[] = [];
 const NUMERIC_SOURCES = NUMERIC_FEATURES.map((f) => ({
   cusum: { family: 'numeric', feature: f.id, statistic: 'cusum' } as AlarmSource,
   ks: { family: 'numeric', feature: f.id, statistic: 'ks' } as AlarmSource,
+  spike: { family: 'numeric', feature: f.id, statistic: 'spike' } as AlarmSource,
 }));
+/** Detectors that re-arm on a new baseline when their change persists (acceptAfter). */
+const REARMED: ReadonlySet<AlarmSource['family']> = new Set(['numeric', 'rate', 'categorical', 'tool_rate', 'sequence']);
+/** Wall-clock values held per group to be judged in start order (latency, time to first chunk). */
+const REORDER_CAPACITY = 16;
+/** A wall-clock spike must also exceed the baseline's largest value by this many minLatencyShiftMs. */
+const WALL_CLOCK_SPIKE_FLOOR = 20;
 const RATE_SOURCES: AlarmSource[] = RATE_FEATURES.map((r) => ({ family: 'rate', feature: r.id }));
 const CATEGORICAL_SOURCES: AlarmSource[] = CATEGORICAL_FEATURES.map((c) => ({ family: 'categorical', feature: c.id }));
 
@@ -70,6 +78,9 @@ export class Analyzer extends EventEmitter<AnalyzerEvents> {
   private readonly agentsByKey = new Map<string, AgentState>();
   private alertCounter = 0;
   private evicted = 0;
+  /** The agent and record time of the record being observed (incidents are per agent). */
+  private currentAgent: AgentState | undefined;
+  private currentTime = 0;
   private counter: Counter | undefined;
   private isoRecord: CallRecord | undefined;
   private isoValue: string | undefined;
@@ -203,9 +214,11 @@ export class Analyzer extends EventEmitter<AnalyzerEvents> {
     if (agent) {
       this.agentsByKey.delete(agentKey);
     } else {
-      agent = { service, agent: agentName, models: [], tools: newToolUsageState(this.params.tools, this.allowedToolsOf(agentName)), alarms: {} };
+      agent = { service, agent: agentName, models: [], tools: newToolUsageState(this.params.tools, this.allowedToolsOf(agentName)), alarms: {}, incidents: [] };
     }
     this.agentsByKey.set(agentKey, agent);
+    this.currentAgent = agent;
+    this.currentTime = typeof record.time === 'number' && Number.isFinite(record.time) ? record.time : 0;
     if (model && GENERATION_OPERATIONS.has(operation) && !agent.models.includes(model)) {
       const previous = agent.models[agent.models.length - 1];
       if (agent.models.length < MAX_MODELS_PER_AGENT) agent.models.push(model);
@@ -260,50 +273,26 @@ export class Analyzer extends EventEmitter<AnalyzerEvents> {
       if (entry) entry[1]++;
       else group.toolCounts.push([group.toolCounts.length < MAX_GROUP_TOOLS ? t : OTHER, 1]);
     }
-    const g = group;
 
-    for (let i = 0; i < NUMERIC_FEATURES.length; i++) {
-      const f = NUMERIC_FEATURES[i];
-      const x = f.get(record);
-      if (x === undefined) continue;
-      const s = (group.numeric[i] ??= newNumericDriftState(this.params.numeric));
-      const verdicts = observeNumeric(s, this.params.numeric, x);
-      if (!verdicts) continue;
-      for (const v of verdicts) {
-        const detector = v.statistic === 'cusum' ? DETECTOR_IDS.numericCusum[i] : DETECTOR_IDS.numericKs[i];
-        const active = group.alarms[detector];
-        if (active) {
-          // Same change still going on: extend the alarm, skip building evidence nobody will see.
-          active.lastCross = group.count;
-          continue;
-        }
-        const base = Array.from(baselineValues(s));
-        const recent = Array.from(recentValues(s, v.span));
-        const b = quantileSorted(base, 0.5);
-        const c = recent.length > 0 ? quantileSorted(recent, 0.5) : b;
-        const bMean = mean(base);
-        const cMean = recent.length > 0 ? mean(recent) : bMean;
-        // Discrete features (tool calls per response) often keep their median: say it with means then.
-        const [stat, from, to] = b !== c ? ['median', b, c] : ['mean', bMean, cMean];
-        // Significant but small (a few % of latency from host load): evidence, not a page.
-        if (from > 0 && Math.abs(to / from - 1) < this.options.minRelativeShift) continue;
-        const moved = to > from ? 'rose' : to < from ? 'fell' : v.statistic === 'cusum' ? 'shifted' : 'changed distribution';
-        const alert = this.raise(group.alarms, group.count, alerts, v.statistic === 'cusum' ? NUMERIC_SOURCES[i].cusum : NUMERIC_SOURCES[i].ks, {
-          kind: 'drift',
-          severity: v.score > 2 * v.threshold ? 'high' : 'medium',
-          detector,
-          subject: subjectOf(group.key, f.id),
-          message: `${f.label} of ${describeSubject(group.key)} ${moved} from ${stat} ${fmt(from)}${f.unit} to ${fmt(to)}${f.unit} over the last ${recent.length} calls`,
-          score: v.score,
-          threshold: v.threshold,
-          baseline: { median: b, mean: bMean, p90: quantileSorted(base, 0.9), n: base.length },
-          current: { median: c, mean: cMean, p90: recent.length > 0 ? quantileSorted(recent, 0.9) : c, n: recent.length },
-          traceIds: group.traceIds.slice(),
-          controls: controlsForKind('drift'),
-          time: timeOf(),
-        });
-        if (alert) group.lastAlert = { id: alert.id, detector, time: alert.time, message: alert.message };
+    // Wall-clock features are judged in start order: a burst's slowest calls end last, which in
+    // end order reads as a rise. A small buffer per group releases values by start time.
+    const time = typeof record.time === 'number' && Number.isFinite(record.time) ? record.time : 0;
+    const latency = NUMERIC_FEATURES[0].get(record);
+    const ttft = NUMERIC_FEATURES[1].get(record);
+    if (latency !== undefined || ttft !== undefined) {
+      const r = group.reorder;
+      r.push(time - (latency ?? 0), latency ?? NaN, ttft ?? NaN);
+      if (r.length > REORDER_CAPACITY * 3) {
+        let min = 0;
+        for (let j = 3; j < r.length; j += 3) if (r[j] < r[min]) min = j;
+        const [start, l, t] = r.splice(min, 3);
+        if (!Number.isNaN(l)) this.observeNumericFeature(group, 0, l, start + l, alerts);
+        if (!Number.isNaN(t)) this.observeNumericFeature(group, 1, t, start + l, alerts);
       }
+    }
+    for (let i = 2; i < NUMERIC_FEATURES.length; i++) {
+      const x = NUMERIC_FEATURES[i].get(record);
+      if (x !== undefined) this.observeNumericFeature(group, i, x, time, alerts);
     }
 
     for (let i = 0; i < RATE_FEATURES.length; i++) {
@@ -358,13 +347,83 @@ export class Analyzer extends EventEmitter<AnalyzerEvents> {
     if (tools.length > 0 || GENERATION_OPERATIONS.has(operation)) {
       const session = keyPart(record.conversationId) ?? traceId;
       const alarmed = alarmedToolRates(agent.alarms);
-      const verdicts = observeTools(agent.tools, this.params.tools, tools, session, traceId, alarmed);
+      const verdicts = observeTools(agent.tools, this.params.tools, tools, session, traceId, alarmed, tool ? tools.length - 1 : tools.length);
       if (verdicts) for (const v of verdicts) this.raiseToolAlert(agent, v, alerts, timeOf(), traceId, group);
     }
 
-    if (hasAlarms(group.alarms)) this.resolveQuiet(group.alarms, group.count, timeOf, (source) => this.groupDetectorQuiet(g, source));
-    if (hasAlarms(agent.alarms)) this.resolveQuiet(agent.alarms, agent.tools.records, timeOf, (source) => this.agentDetectorQuiet(agent, source));
+    if (hasAlarms(group.alarms)) this.resolveQuiet(group, agent, group.alarms, group.count);
+    if (hasAlarms(agent.alarms)) this.resolveQuiet(group, agent, agent.alarms, agent.tools.records);
     return alerts;
+  }
+
+  private observeNumericFeature(group: GroupState, i: number, x: number, time: number, alerts: Alert[]): void {
+    const f = NUMERIC_FEATURES[i];
+    const s = (group.numeric[i] ??= newNumericDriftState(this.params.numeric));
+    const verdicts = observeNumeric(s, this.params.numeric, x, time);
+    if (!verdicts) return;
+    for (const v of verdicts) {
+      const sources = NUMERIC_SOURCES[i];
+      const [detector, source] =
+        v.statistic === 'cusum'
+          ? [DETECTOR_IDS.numericCusum[i], sources.cusum]
+          : v.statistic === 'ks'
+            ? [DETECTOR_IDS.numericKs[i], sources.ks]
+            : [DETECTOR_IDS.numericSpike[i], sources.spike];
+      const active = group.alarms[detector];
+      if (active) {
+        // Same change still going on: extend the alarm, skip building evidence nobody will see.
+        active.lastCross = group.count;
+        continue;
+      }
+      const base = Array.from(baselineValues(s));
+      const b = quantileSorted(base, 0.5);
+      const bMean = mean(base);
+      const p99 = quantileSorted(base, 0.99);
+      if (v.statistic === 'spike') {
+        // On the host's clock a stall of a few hundred ms is the machine, not the model.
+        if (f.wallClock && x - base[base.length - 1] < WALL_CLOCK_SPIKE_FLOOR * this.options.minLatencyShiftMs) continue;
+        const alert = this.raise(group.alarms, group.count, alerts, source, {
+          kind: 'drift',
+          severity: x > 2 * v.threshold ? 'high' : 'medium',
+          detector,
+          subject: subjectOf(group.key, f.id),
+          message: `${f.label} of ${describeSubject(group.key)}: one call had ${fmt(x)}${f.unit}, beyond the spike threshold ${fmt(v.threshold)}${f.unit} (baseline median ${fmt(b)}${f.unit}, p99 ${fmt(p99)}${f.unit})`,
+          score: x,
+          threshold: v.threshold,
+          baseline: { median: b, mean: bMean, p99, n: base.length },
+          current: { value: x, n: 1 },
+          traceIds: group.traceIds.slice(-1),
+          controls: controlsForKind('drift'),
+          time: this.timeOf(),
+        });
+        if (alert) group.lastAlert = { id: alert.id, detector, time: alert.time, message: alert.message };
+        continue;
+      }
+      const recent = Array.from(recentValues(s, v.span));
+      const c = recent.length > 0 ? quantileSorted(recent, 0.5) : b;
+      const cMean = recent.length > 0 ? mean(recent) : bMean;
+      // Discrete features (tool calls per response) often keep their median: say it with means then.
+      const [stat, from, to] = b !== c ? ['median', b, c] : ['mean', bMean, cMean];
+      // Significant but small (a few % of latency from host load): evidence, not a page.
+      if (from > 0 && Math.abs(to / from - 1) < this.options.minRelativeShift) continue;
+      if (f.wallClock && Math.abs(to - from) < this.options.minLatencyShiftMs) continue;
+      const moved = to > from ? 'rose' : to < from ? 'fell' : v.statistic === 'cusum' ? 'shifted' : 'changed distribution';
+      const alert = this.raise(group.alarms, group.count, alerts, source, {
+        kind: 'drift',
+        severity: v.score > 2 * v.threshold ? 'high' : 'medium',
+        detector,
+        subject: subjectOf(group.key, f.id),
+        message: `${f.label} of ${describeSubject(group.key)} ${moved} from ${stat} ${fmt(from)}${f.unit} to ${fmt(to)}${f.unit} over the last ${recent.length} calls`,
+        score: v.score,
+        threshold: v.threshold,
+        baseline: { median: b, mean: bMean, p90: quantileSorted(base, 0.9), n: base.length },
+        current: { median: c, mean: cMean, p90: recent.length > 0 ? quantileSorted(recent, 0.9) : c, n: recent.length },
+        traceIds: group.traceIds.slice(),
+        controls: controlsForKind('drift'),
+        time: this.timeOf(),
+      });
+      if (alert) group.lastAlert = { id: alert.id, detector, time: alert.time, message: alert.message };
+    }
   }
 
   private allowedToolsOf(agent: string | undefined): string[] | undefined {
@@ -373,16 +432,41 @@ export class Analyzer extends EventEmitter<AnalyzerEvents> {
   }
 
   private raiseToolAlert(agent: AgentState, v: ToolVerdict, alerts: Alert[], time: string, traceId: string, group: GroupState): void {
-    // Each new tool is its own finding (and is learned as it is reported); a flood of them is capped
-    // at MAX_ACTIVE_NEW_TOOL_ALERTS per agent within the cool-down, then the overflow report stops it.
-    if (v.type === 'new_tool' && countAlarms(agent.alarms, 'new_tool') >= MAX_ACTIVE_NEW_TOOL_ALERTS) return;
     const { fields, source } = toolAlertFields({ service: agent.service, agent: agent.agent }, v, agent.tools.records, traceId, time, controlsForKind('tool_anomaly'));
-    const alert = this.raise(agent.alarms, agent.tools.records, alerts, source, fields);
+    const n = agent.tools.records;
+    if (v.type === 'new_tool' && !v.allowed) {
+      // A call outside allowedTools is always evidence: a new alert, or a counted update of the open one.
+      const open = agent.alarms[alarmKey(fields.detector, source)];
+      if (open) {
+        open.lastCross = n;
+        open.occurrences = (open.occurrences ?? 1) + 1;
+        this.safeEmit('alert_update', {
+          alertId: open.alertId,
+          detector: open.detector,
+          kind: open.kind,
+          subject: open.subject,
+          occurrences: open.occurrences,
+          traceId,
+          message: `${fields.message} (${open.occurrences} calls since the alert)`,
+          time,
+        });
+        return;
+      }
+    } else if (v.type === 'new_tool' && countNewToolAlarms(agent.alarms, v.requested) >= MAX_ACTIVE_NEW_TOOL_ALERTS) {
+      // A flood of unknown (but not forbidden) tools is capped at MAX_ACTIVE_NEW_TOOL_ALERTS per agent
+      // within the cool-down, requested and executed tools each on their own budget.
+      return;
+    }
+    // A call outside allowedTools is a policy finding, not a symptom of a change: it is always its own alert.
+    const alert = this.raise(agent.alarms, n, alerts, source, fields, v.type === 'new_tool' && !v.allowed);
     if (alert) group.lastAlert = { id: alert.id, detector: alert.detector, time, message: alert.message };
   }
 
-  /** Raise an alert unless this detector already has an active alarm (one alert per change). */
-  private raise(alarms: AlarmTable, at: number, alerts: Alert[], source: AlarmSource, fields: AlertFields): Alert | undefined {
+  /**
+   * Raise a detector-level alert unless this detector already has an active alarm (one alert per
+   * change), and file it in the agent's incident: the first of an incident is published as `alert`.
+   */
+  private raise(alarms: AlarmTable, at: number, alerts: Alert[], source: AlarmSource, fields: AlertFields, standalone = false): Alert | undefined {
     const key = alarmKey(fields.detector, source);
     const active = alarms[key];
     if (active) {
@@ -392,6 +476,15 @@ export class Analyzer extends EventEmitter<AnalyzerEvents> {
     this.alertCounter++;
     const alert: Alert = { id: `alrt_${(Date.parse(fields.time) || 0).toString(36)}_${this.alertCounter.toString(36)}`, ...fields };
     alarms[key] = { source, detector: alert.detector, alertId: alert.id, kind: alert.kind, subject: alert.subject, raisedAt: at, lastCross: at, message: alert.message };
+    this.safeEmit('detector_alert', alert);
+    const agent = this.currentAgent;
+    const incident = agent && !standalone ? joinableIncident(agent.incidents, this.currentTime, this.options.incidentWindowMs) : undefined;
+    if (agent && incident) {
+      joinIncident(incident, alert, this.currentTime);
+      this.safeEmit('incident_update', { incidentId: incident.id, alert, features: incident.features.slice(), detectors: incident.detectors.slice(), alerts: incident.alerts });
+      return alert;
+    }
+    if (agent) openIncident(agent.incidents, alert, this.currentTime);
     alerts.push(alert);
     this.countAlert(alert);
     this.safeEmit('alert', alert);
@@ -399,21 +492,124 @@ export class Analyzer extends EventEmitter<AnalyzerEvents> {
     return alert;
   }
 
-  private resolveQuiet(alarms: AlarmTable, at: number, timeOf: () => string, quiet: (source: AlarmSource) => boolean): void {
+  private resolveQuiet(group: GroupState, agent: AgentState, alarms: AlarmTable, at: number): void {
+    const acceptAfter = this.options.acceptAfter;
     for (const key in alarms) {
       const alarm = alarms[key];
-      if (at - alarm.lastCross < this.options.cooldown || !quiet(alarm.source)) continue;
-      delete alarms[key];
-      this.safeEmit('resolved', {
-        alertId: alarm.alertId,
-        detector: alarm.detector,
-        kind: alarm.kind,
-        subject: alarm.subject,
-        message: `back to baseline: ${alarm.message}`,
-        records: at - alarm.raisedAt,
-        time: timeOf(),
-      });
+      // A change that persisted for acceptAfter records is the new normal: re-arm on a new baseline.
+      if (acceptAfter > 0 && at - alarm.raisedAt >= acceptAfter && REARMED.has(alarm.source.family)) {
+        this.close(group, agent, alarms, key, at, 'accepted');
+        continue;
+      }
+      if (at - alarm.lastCross < this.options.cooldown) continue;
+      const quiet = alarms === group.alarms ? this.groupDetectorQuiet(group, alarm.source) : this.agentDetectorQuiet(agent, alarm.source);
+      if (quiet) this.close(group, agent, alarms, key, at, 'baseline');
     }
+  }
+
+  /** Close one alarm: `accepted` also resets its detector so it learns the new level as its baseline. */
+  private close(group: GroupState | undefined, agent: AgentState | undefined, alarms: AlarmTable, key: string, at: number, reason: AlertResolved['reason']): void {
+    const alarm = alarms[key];
+    delete alarms[key];
+    if (reason === 'accepted') {
+      if (group && alarms === group.alarms) this.resetGroupDetector(group, alarm.source);
+      else if (agent) this.resetAgentDetector(agent, alarm.source);
+    }
+    const prefix = reason === 'accepted' ? 'accepted as the new normal (a new baseline is learned)' : 'back to baseline';
+    const resolved: AlertResolved = {
+      alertId: alarm.alertId,
+      reason,
+      detector: alarm.detector,
+      kind: alarm.kind,
+      subject: alarm.subject,
+      message: `${prefix}: ${alarm.message}`,
+      records: at - alarm.raisedAt,
+      time: this.timeOf(),
+    };
+    this.safeEmit('detector_resolved', resolved);
+    const closed = agent ? closeMember(agent.incidents, alarm.alertId) : { resolved: false };
+    if (closed.incident) {
+      if (closed.resolved) {
+        const i = closed.incident;
+        this.safeEmit('resolved', { ...resolved, alertId: i.id, detector: i.detector, kind: i.kind, subject: i.subject, message: `${prefix}: ${i.message}${i.features.length > 1 ? ` (and ${i.features.slice(1).join(', ')})` : ''}` });
+      }
+    } else {
+      // An alarm restored from a snapshot taken before incidents existed.
+      this.safeEmit('resolved', resolved);
+    }
+  }
+
+  private resetGroupDetector(g: GroupState, source: AlarmSource): void {
+    if (source.family === 'numeric') {
+      const i = NUMERIC_FEATURES.findIndex((f) => f.id === source.feature);
+      if (i >= 0) g.numeric[i] = null;
+      // The feature's other alarms (CUSUM, KS, spike) watched the same old baseline.
+      for (const key in g.alarms) {
+        const other = g.alarms[key].source;
+        if (other.family === 'numeric' && other.feature === source.feature) this.close(g, this.agentOf(g), g.alarms, key, g.count, 'accepted');
+      }
+    } else if (source.family === 'rate') {
+      const i = RATE_FEATURES.findIndex((f) => f.id === source.feature);
+      if (i >= 0) g.rates[i] = null;
+    } else if (source.family === 'categorical') {
+      const i = CATEGORICAL_FEATURES.findIndex((f) => f.id === source.feature);
+      if (i >= 0) g.categorical[i] = null;
+    }
+  }
+
+  private resetAgentDetector(a: AgentState, source: AlarmSource): void {
+    const t = a.tools;
+    if (source.family === 'tool_rate') {
+      const i = t.tracked.indexOf(source.tool);
+      if (i >= 0) t.rates[i] = newRateCusumState();
+    } else if (source.family === 'sequence') {
+      t.transitions.fill(0);
+      t.nextCounts.fill(0);
+      t.transitionsLearned = 0;
+      t.sequence = 0;
+      t.sequenceRun = 0;
+    } else if (source.family === 'new_tool' && source.tool !== undefined && (t.allowed === null || t.allowed.includes(source.tool))) {
+      if (!t.known.includes(source.tool) && t.known.length < this.params.tools.maxKnownTools) t.known.push(source.tool);
+    }
+  }
+
+  private agentOf(g: GroupState): AgentState | undefined {
+    return this.agentsByKey.get(`${g.key.service ?? ''}\u0001${g.key.agent ?? ''}`);
+  }
+
+  /**
+   * Accept a change by hand: the alert (or every alert of the incident it opened) is resolved with
+   * reason `accepted` and its detectors learn a new baseline. Returns false for an unknown or closed id.
+   */
+  accept(alertId: string): boolean {
+    try {
+      let found = false;
+      const at = (alarms: AlarmTable, group: GroupState | undefined, agent: AgentState | undefined, count: number): void => {
+        for (const key in alarms) {
+          const alarm = alarms[key];
+          if (!alarm) continue;
+          const member = alarm.alertId === alertId || agent?.incidents.some((i) => i.id === alertId && i.open.includes(alarm.alertId));
+          if (!member) continue;
+          found = true;
+          this.close(group, agent, alarms, key, count, 'accepted');
+        }
+      };
+      for (const g of this.groupsByKey.values()) if (hasAlarms(g.alarms)) at(g.alarms, g, this.agentOf(g), g.count);
+      for (const a of this.agentsByKey.values()) if (hasAlarms(a.alarms)) at(a.alarms, undefined, a, a.tools.records);
+      return found;
+    } catch (e) {
+      reportInternalError('analyzer.accept', e);
+      return false;
+    }
+  }
+
+  /** Incidents remembered per agent (open ones first), with every feature that moved. */
+  incidents(): (IncidentState & { state: 'open' | 'resolved' })[] {
+    const out: (IncidentState & { state: 'open' | 'resolved' })[] = [];
+    for (const a of this.agentsByKey.values()) {
+      for (const i of a.incidents) out.push({ ...i, subject: { ...i.subject }, features: i.features.slice(), detectors: i.detectors.slice(), open: i.open.slice(), state: i.open.length > 0 ? 'open' : 'resolved' });
+    }
+    return out.sort((x, y) => (x.state === y.state ? y.openedAt - x.openedAt : x.state === 'open' ? -1 : 1));
   }
 
   private groupDetectorQuiet(g: GroupState, source: AlarmSource): boolean {

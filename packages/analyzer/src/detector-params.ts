@@ -29,15 +29,18 @@ export interface Calibrated {
   agentDetectorArl: number;
 }
 
-/** Detectors of one group that share its false-alarm budget. */
+/** Detectors of one group that share its false-alarm budget (CUSUM, KS and spike per numeric feature). */
 export function groupDetectorCount(): number {
-  return NUMERIC_FEATURES.length * 2 + RATE_FEATURES.length + CATEGORICAL_FEATURES.length;
+  return NUMERIC_FEATURES.length * 3 + RATE_FEATURES.length + CATEGORICAL_FEATURES.length;
 }
+
+/** A baseline that has not spanned `warmupMs` is fixed anyway after this many warm-ups of records. */
+export const MAX_WARMUP_MULTIPLE = 5;
 
 const calibrationCache = new Map<string, Calibrated>();
 
 export function calibrateDetectors(o: ResolvedAnalyzerOptions): Calibrated {
-  const cacheKey = [o.warmup, o.recordsBetweenFalseAlarms, o.window, o.baselineSize, o.trackedTools, o.maxToolsPerAgent].join();
+  const cacheKey = [o.warmup, o.warmupMs, o.refreshEvery, o.recordsBetweenFalseAlarms, o.window, o.baselineSize, o.trackedTools, o.maxToolsPerAgent].join();
   const hit = calibrationCache.get(cacheKey);
   if (hit) return hit;
   const n = Math.min(o.warmup, o.baselineSize);
@@ -51,6 +54,10 @@ export function calibrateDetectors(o: ResolvedAnalyzerOptions): Calibrated {
     numeric: {
       baselineSize: n,
       warmup: o.warmup,
+      warmupMs: o.warmupMs,
+      maxWarmup: MAX_WARMUP_MULTIPLE * o.warmup,
+      refreshEvery: o.refreshEvery,
+      spikeTail: 1 / groupDetectorArl,
       window: o.window,
       reference,
       cusumThreshold: cusumThreshold(reference, groupDetectorArl, n),

@@ -81,6 +81,7 @@ export const CATEGORICAL_FEATURES: readonly CategoricalFeature[] = [
 export const DETECTOR_IDS = {
   numericCusum: NUMERIC_FEATURES.map((f) => `numeric_drift.${f.id}`),
   numericKs: NUMERIC_FEATURES.map((f) => `numeric_drift.${f.id}.ks`),
+  numericSpike: NUMERIC_FEATURES.map((f) => `spike.${f.id}`),
   rate: RATE_FEATURES.map((r) => `rate_cusum.${r.id}`),
   categorical: CATEGORICAL_FEATURES.map((c) => `categorical.${c.id}`),
   newTool: 'tool.new_tool',

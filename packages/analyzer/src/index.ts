@@ -2,7 +2,8 @@
 export { callRecordFromSpan, AI_SDK_ATTR, alertEventAttributes } from '@warden/core';
 export { Analyzer } from './analyzer';
 export { NUMERIC_FEATURES, RATE_FEATURES, CATEGORICAL_FEATURES } from './features';
-export type { AnalyzerEvents, AlertResolved, ConfigChange } from './events';
+export type { AnalyzerEvents, AlertResolved, AlertUpdate, ConfigChange, IncidentUpdate } from './events';
+export type { IncidentState } from './incidents';
 export type { AnalyzerSnapshot } from './snapshot';
 export type { DetectorDescription } from './describe';
 export type { GroupKey, GroupSummary, QuantileSummary } from './state';

@@ -8,8 +8,30 @@ export const analyzerOptionsSchema = z
     service: z.string().min(1).optional(),
     /** Most groups (service·agent·operation·model·tool) tracked at once; the least recently seen is evicted. */
     maxGroups: z.number().int().min(1).max(1_000_000).default(2000),
-    /** Records a group (and each feature) learns from before its baseline is fixed. */
+    /** Records a group (and each feature) learns from before its baseline is fixed... */
     warmup: z.number().int().min(20).max(1_000_000).default(200),
+    /**
+     * ...and the time (ms, on the records' own clock) those records must span, so a burst of
+     * unrepresentative first requests is not the baseline; unless 5 x `warmup` records came first.
+     * For daily cycles set it to 86_400_000 (the baseline then spans a day) or rely on the lagged refresh.
+     */
+    warmupMs: z.number().int().min(0).max(31 * 86_400_000).default(300_000),
+    /**
+     * Lagged reference window: every this many records of a feature a new reference sample closes;
+     * after one more quiet period it becomes the baseline (slow change and daily cycles are followed,
+     * a change in progress is not absorbed). 0 keeps the first baseline for good.
+     */
+    refreshEvery: z.number().int().min(0).max(100_000_000).default(5000),
+    /**
+     * Re-arming: a drift alarm still open after this many records of its group is accepted as the
+     * new normal (`resolved` with reason `accepted`) and that detector learns a new baseline, so the
+     * next change is caught. 0 never accepts on its own (`analyzer.accept(alertId)` still does).
+     */
+    acceptAfter: z.number().int().min(0).max(100_000_000).default(2000),
+    /** Wall-clock features (latency, time to first chunk) must also move by this many ms to alert. */
+    minLatencyShiftMs: z.number().min(0).max(3_600_000).default(50),
+    /** Alerts of one agent within this time (ms, record clock) of an open incident join it instead of paging again. */
+    incidentWindowMs: z.number().int().min(0).max(86_400_000).default(600_000),
     /** Calibration target: expected records between false alarms per group on stationary behaviour. */
     recordsBetweenFalseAlarms: z.number().min(1000).max(1e15).default(1_000_000),
     /** Records without a new crossing (and the statistic back near zero) before an alert is `resolved`. */

@@ -71,9 +71,20 @@ export function loadSnapshot(snapshot: AnalyzerSnapshot): LoadedSnapshot {
         s.baseline = Float32Array.from(s.baseline as unknown as number[]);
         s.scores = Float32Array.from(s.scores as unknown as number[]);
         s.window = Float32Array.from(s.window as unknown as number[]);
+        s.collecting = Float32Array.from((s.collecting ?? []) as unknown as number[]);
+        s.pending = Float32Array.from((s.pending ?? []) as unknown as number[]);
+        // Fields added after version-1 snapshots were first written (null is how JSON keeps Infinity).
+        s.spikeThreshold = typeof s.spikeThreshold === 'number' ? s.spikeThreshold : Infinity;
+        s.collectingCount ??= 0;
+        s.pendingCount ??= 0;
+        s.sinceRefresh ??= 0;
+        s.crossed ??= false;
+        s.refreshes ??= 0;
+        s.firstTime ??= 0;
       }
       g.toolCounts ??= [];
       g.traceIds ??= [];
+      g.reorder = Array.isArray(g.reorder) ? g.reorder.map((v) => (typeof v === 'number' ? v : NaN)) : [];
       g.alarms = upgradeAlarms(g.alarms);
       out.groups.push([k, g]);
       return true;
@@ -84,6 +95,9 @@ export function loadSnapshot(snapshot: AnalyzerSnapshot): LoadedSnapshot {
     const [k, a] = (Array.isArray(entry) ? entry : []) as [string, AgentState];
     if (typeof k === 'string' && a && a.tools && Array.isArray(a.models) && a.alarms) {
       a.alarms = upgradeAlarms(a.alarms);
+      a.incidents = Array.isArray(a.incidents) ? a.incidents : [];
+      a.tools.requestedKnown ??= [];
+      a.tools.requestedOverflow ??= false;
       out.agents.push([k, a]);
     } else skipped++;
   }

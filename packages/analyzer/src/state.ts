@@ -5,6 +5,7 @@ import type { CategoricalState } from './detectors/categorical-drift';
 import type { ToolUsageState } from './detectors/tool-usage';
 import { CATEGORICAL_FEATURES, NUMERIC_FEATURES, RATE_FEATURES } from './features';
 import type { AlarmTable } from './alarms';
+import type { IncidentState } from './incidents';
 
 /** Which group a record belongs to. */
 export interface GroupKey {
@@ -33,6 +34,8 @@ export interface GroupState {
   categorical: (CategoricalState | null)[];
   toolCounts: [string, number][];
   traceIds: string[];
+  /** Wall-clock values awaiting start order: flat [start, latency, ttft] triples (NaN = absent). */
+  reorder: number[];
   alarms: AlarmTable;
   lastAlert?: LastAlert;
 }
@@ -43,6 +46,7 @@ export interface AgentState {
   models: string[];
   tools: ToolUsageState;
   alarms: AlarmTable;
+  incidents: IncidentState[];
 }
 
 export function newGroupState(key: GroupKey, agentVersion: string, promptVersion: string): GroupState {
@@ -56,6 +60,7 @@ export function newGroupState(key: GroupKey, agentVersion: string, promptVersion
     categorical: CATEGORICAL_FEATURES.map(() => null),
     toolCounts: [],
     traceIds: [],
+    reorder: [],
     alarms: {},
   };
 }

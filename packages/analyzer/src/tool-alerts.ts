@@ -22,12 +22,14 @@ export function toolAlertFields(
   if (v.type === 'new_tool' || v.type === 'too_many_tools') {
     const message =
       v.type === 'too_many_tools'
-        ? `${who} used tool ${v.tool} after ${v.knownCount} distinct tools; further new tools of this agent are not reported`
+        ? v.requested
+          ? `the model of ${who} requested tool ${v.tool} after ${v.knownCount} distinct requested tool names; further new requested names are not reported (executed tools still are)`
+          : `${who} used tool ${v.tool} after ${v.knownCount} distinct tools; further new tools of this agent are not reported`
         : v.allowed
           ? `${who} called tool ${v.tool}, never seen for this agent in ${agentRecords - 1} earlier calls (${v.knownCount} known tools)`
           : `${who} called tool ${v.tool}, which is not in its allowed tools`;
     return {
-      source: { family: 'new_tool', tool: v.type === 'new_tool' ? v.tool : undefined },
+      source: { family: 'new_tool', tool: v.type === 'new_tool' ? v.tool : undefined, requested: v.requested },
       fields: {
         kind: 'tool_anomaly',
         severity: 'high',

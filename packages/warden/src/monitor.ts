@@ -169,6 +169,8 @@ export class Warden extends EventEmitter<WardenEvents> {
       analyzer.on('alert', publishAlert);
       analyzer.on('config_change', (c) => this.emitSafely('config_change', c));
       analyzer.on('resolved', (r) => this.emitSafely('resolved', r));
+      analyzer.on('incident_update', (u) => this.emitSafely('incident_update', u));
+      analyzer.on('alert_update', (u) => this.emitSafely('alert_update', u));
       this.cleanups.push(() => analyzer.removeAllListeners());
     }
     this.cleanups.push(

@@ -3,11 +3,15 @@ import { cusumThreshold, ksThreshold } from '../calibration';
 import { logNormal, normal, poisson, prng } from '../synthetic-streams';
 import { ksDistance, newNumericDriftState, observeNumeric, type NumericDriftParams } from './numeric-drift';
 
-// The analyzer's defaults: 19 group detectors share a 10^6 target.
-const ARL = 19e6;
+// The analyzer's defaults: 25 group detectors share a 10^6 target.
+const ARL = 25e6;
 const params: NumericDriftParams = {
   baselineSize: 200,
   warmup: 200,
+  warmupMs: 0,
+  maxWarmup: 200,
+  refreshEvery: 0,
+  spikeTail: 1 / ARL,
   window: 200,
   reference: 0.5,
   cusumThreshold: cusumThreshold(0.5, ARL, 200),

@@ -12,8 +12,18 @@ export const SCORE_CLIP = 3;
 export interface NumericDriftParams {
   /** Values in the baseline sample (reservoir capacity). */
   baselineSize: number;
-  /** Values learned before the baseline is fixed. */
+  /** Values learned before the baseline is fixed... */
   warmup: number;
+  /** ...and the time (ms, record clock) they must span, unless `maxWarmup` values came first. */
+  warmupMs: number;
+  maxWarmup: number;
+  /**
+   * Lagged reference window: every `refreshEvery` monitored values a new reservoir is closed; it
+   * becomes the baseline one period later if neither period crossed a threshold. 0 = never.
+   */
+  refreshEvery: number;
+  /** Tail probability per value of the spike test (1 / its share of the false-alarm budget). */
+  spikeTail: number;
   window: number;
   /** CUSUM reference value k, in standardised score units. */
   reference: number;
@@ -23,6 +33,20 @@ export interface NumericDriftParams {
 
 export interface NumericDriftState {
   learned: number;
+  /** Record time of the first value learned (ms). */
+  firstTime: number;
+  /** A value beyond this is a spike (POT tail fitted at fix time); Infinity when it could not be fitted. */
+  spikeThreshold: number;
+  /** Lagged reference: the reservoir being filled, the closed one awaiting a quiet period, and their fill. */
+  collecting: Float32Array;
+  collectingCount: number;
+  pending: Float32Array;
+  pendingCount: number;
+  sinceRefresh: number;
+  /** A threshold was crossed in the current refresh period (the pending reservoir is then dropped). */
+  crossed: boolean;
+  /** Baselines adopted from the lagged reference so far. */
+  refreshes: number;
   /** Reservoir during warm-up, sorted once fixed. */
   baseline: Float32Array;
   baselineCount: number;
@@ -42,7 +66,7 @@ export interface NumericDriftState {
 }
 
 export interface NumericVerdict {
-  statistic: 'cusum' | 'ks';
+  statistic: 'cusum' | 'ks' | 'spike';
   direction: 'up' | 'down';
   score: number;
   threshold: number;
@@ -53,6 +77,15 @@ export interface NumericVerdict {
 export function newNumericDriftState(p: NumericDriftParams): NumericDriftState {
   return {
     learned: 0,
+    firstTime: NaN,
+    spikeThreshold: Infinity,
+    collecting: new Float32Array(0),
+    collectingCount: 0,
+    pending: new Float32Array(0),
+    pendingCount: 0,
+    sinceRefresh: 0,
+    crossed: false,
+    refreshes: 0,
     baseline: new Float32Array(p.baselineSize),
     baselineCount: 0,
     fixed: false,
@@ -82,6 +115,7 @@ function fix(s: NumericDriftState, p: NumericDriftParams): void {
   const n = s.baselineCount;
   s.baseline = s.baseline.slice(0, n).sort();
   s.fixed = true;
+  s.spikeThreshold = spikeThreshold(s.baseline, p.spikeTail);
   // Mid-rank j in 0..2n maps to u = (j+1)/(2n+2). Scores are standardised on the law of a new
   // value: with distinct baseline values it falls in each of the n+1 gaps alike (index 2*gap);
   // with ties (discrete data) it most likely equals a baseline value, so the baseline itself is used.
@@ -124,19 +158,87 @@ function midRankIndex(sorted: Float32Array, n: number, x: number): number {
   return below + lo;
 }
 
-/** Feed one value (finite, already validated). Returns the verdicts that crossed their thresholds. */
-export function observeNumeric(s: NumericDriftState, p: NumericDriftParams, x: number): NumericVerdict[] | undefined {
+/** Minimum exceedances over the tail quantile for a fit; fewer and the fallback applies. */
+const MIN_TAIL_POINTS = 10;
+/** The tail is fitted above this quantile of the baseline. */
+export const TAIL_QUANTILE = 0.8;
+/** Added to the fitted shape: a 200-value baseline cannot pin a tail down far beyond its data. */
+export const SHAPE_MARGIN = 0.1;
+
+/**
+ * Peaks over threshold: a generalised Pareto tail fitted (probability-weighted moments, Hosking &
+ * Wallis 1987) to the baseline's values above its TAIL_QUANTILE, extrapolated to tail
+ * probability `tail`. The shape is floored at 0 (an exponential tail: conservative for bounded
+ * data) and raised by SHAPE_MARGIN for the fit's own uncertainty. A baseline with too thin a tail (discrete
+ * counts, constants) falls back to 10x its largest value plus 10.
+ */
+export function spikeThreshold(sorted: Float32Array, tail: number): number {
+  const n = sorted.length;
+  if (n === 0) return Infinity;
+  const max = sorted[n - 1];
+  const fallback = 10 * Math.max(0, max) + 10;
+  const u = sorted[Math.floor(TAIL_QUANTILE * (n - 1))];
+  let first = n;
+  while (first > 0 && sorted[first - 1] > u) first--;
+  const k = n - first;
+  if (k < MIN_TAIL_POINTS) return fallback;
+  let a0 = 0;
+  let a1 = 0;
+  for (let i = 0; i < k; i++) {
+    const y = sorted[first + i] - u;
+    a0 += y;
+    a1 += (1 - (i + 1 - 0.35) / k) * y;
+  }
+  a0 /= k;
+  a1 /= k;
+  const d = a0 - 2 * a1;
+  if (!(a0 > 0) || !(d > 0)) return fallback;
+  const xi = Math.min(1, Math.max(0, 2 - a0 / d)) + SHAPE_MARGIN;
+  const sigma = (2 * a0 * a1) / d;
+  // P(X > u + y) = (k/n) (1 + xi y / sigma)^(-1/xi) = tail.
+  const ratio = k / n / tail;
+  if (ratio <= 1) return fallback;
+  const threshold = u + (sigma / xi) * (Math.pow(ratio, xi) - 1);
+  return Number.isFinite(threshold) ? Math.max(threshold, max) : fallback;
+}
+
+function reservoirAdd(r: Float32Array, count: number, seen: number, x: number): number {
+  if (count < r.length) {
+    r[count] = x;
+    return count + 1;
+  }
+  const j = pseudoRandomIndex(seen, seen + 1);
+  if (j < r.length) r[j] = x;
+  return count;
+}
+
+/** Adopt a closed reference reservoir as the new baseline (scores, spike tail and window follow). */
+function adopt(s: NumericDriftState, p: NumericDriftParams, reservoir: Float32Array, count: number): void {
+  s.baseline = reservoir.slice(0, count);
+  s.baselineCount = count;
+  fix(s, p);
+  // The window restarts with the new reference (fix() gave it fresh, empty storage).
+  s.windowPos = 0;
+  s.windowFill = 0;
+  s.sinceWindowTest = 0;
+  s.refreshes++;
+}
+
+/**
+ * Feed one value (finite, already validated) and its record time (ms). Returns the verdicts
+ * that crossed their thresholds.
+ */
+export function observeNumeric(s: NumericDriftState, p: NumericDriftParams, x: number, time = 0): NumericVerdict[] | undefined {
   if (!s.fixed) {
-    if (s.baselineCount < s.baseline.length) s.baseline[s.baselineCount++] = x;
-    else {
-      const j = pseudoRandomIndex(s.learned, s.learned + 1);
-      if (j < s.baseline.length) s.baseline[j] = x;
-    }
+    if (s.learned === 0) s.firstTime = time;
+    s.baselineCount = reservoirAdd(s.baseline, s.baselineCount, s.learned, x);
     s.learned++;
-    if (s.learned >= p.warmup) fix(s, p);
+    // Enough records and enough time (record clock), or so many records that time cannot matter.
+    if ((s.learned >= p.warmup && time - s.firstTime >= p.warmupMs) || s.learned >= p.maxWarmup) fix(s, p);
     return undefined;
   }
   s.monitored++;
+  if (p.refreshEvery > 0) refreshStep(s, p, x);
   const n = s.baselineCount;
   const z = s.scores[midRankIndex(s.baseline, n, Math.fround(x))];
   const k = p.reference;
@@ -149,9 +251,14 @@ export function observeNumeric(s: NumericDriftState, p: NumericDriftParams, x: n
   if (s.windowFill < s.window.length) s.windowFill++;
   s.sinceWindowTest++;
   let out: NumericVerdict[] | undefined;
+  if (x > s.spikeThreshold) {
+    s.crossed = true;
+    out = [{ statistic: 'spike', direction: 'up', score: x, threshold: s.spikeThreshold, span: 1 }];
+  }
   if (s.up > p.cusumThreshold || s.down > p.cusumThreshold) {
+    s.crossed = true;
     const up = s.up > p.cusumThreshold;
-    out = [{ statistic: 'cusum', direction: up ? 'up' : 'down', score: up ? s.up : s.down, threshold: p.cusumThreshold, span: Math.max(1, up ? s.upRun : s.downRun) }];
+    (out ??= []).push({ statistic: 'cusum', direction: up ? 'up' : 'down', score: up ? s.up : s.down, threshold: p.cusumThreshold, span: Math.max(1, up ? s.upRun : s.downRun) });
     s.up = 0;
     s.down = 0;
     s.upRun = 0;
@@ -161,6 +268,7 @@ export function observeNumeric(s: NumericDriftState, p: NumericDriftParams, x: n
     s.sinceWindowTest = 0;
     const ks = ksDistance(s.baseline, n, s.window);
     if (ks.distance > p.ksThreshold) {
+      s.crossed = true;
       (out ??= []).push({ statistic: 'ks', direction: ks.direction, score: ks.distance, threshold: p.ksThreshold, span: s.window.length });
     }
   }
@@ -211,4 +319,27 @@ export function baselineValues(s: NumericDriftState): Float32Array {
 /** Back to baseline: both CUSUM sides near zero and the window test quiet. */
 export function numericIsQuiet(s: NumericDriftState, p: NumericDriftParams): boolean {
   return s.up < p.cusumThreshold / 4 && s.down < p.cusumThreshold / 4;
+}
+
+/** One step of the lagged reference window (see NumericDriftParams.refreshEvery). */
+function refreshStep(s: NumericDriftState, p: NumericDriftParams, x: number): void {
+  if (s.collecting.length !== p.baselineSize) {
+    s.collecting = new Float32Array(p.baselineSize);
+    s.collectingCount = 0;
+  }
+  s.collectingCount = reservoirAdd(s.collecting, s.collectingCount, s.sinceRefresh, x);
+  if (++s.sinceRefresh < p.refreshEvery) return;
+  // Period closed: a quiet period confirms the reservoir closed before it, which becomes the baseline.
+  if (!s.crossed && s.pendingCount > 0) adopt(s, p, s.pending, s.pendingCount);
+  if (s.crossed) {
+    s.pendingCount = 0;
+  } else {
+    const closed = s.collecting;
+    s.collecting = s.pending.length === p.baselineSize ? s.pending : new Float32Array(p.baselineSize);
+    s.pending = closed;
+    s.pendingCount = s.collectingCount;
+  }
+  s.collectingCount = 0;
+  s.sinceRefresh = 0;
+  s.crossed = false;
 }

@@ -24,9 +24,16 @@ export interface ToolUsageParams {
 
 export interface ToolUsageState {
   records: number;
+  /** Tools the agent executed (or that are allowed): what executed tools are checked against. */
   known: string[];
   /** True once maxKnownTools was reached (reported once). */
   knownOverflow: boolean;
+  /**
+   * Tool names only requested by the model (LLM output chooses them), in their own memory so a
+   * flood of made-up names cannot fill `known` and switch new-tool reporting off.
+   */
+  requestedKnown: string[];
+  requestedOverflow: boolean;
   allowed: string[] | null;
   tracked: string[];
   rates: RateCusumState[];
@@ -48,8 +55,8 @@ export interface ToolUsageState {
 }
 
 export type ToolVerdict =
-  | { type: 'new_tool'; tool: string; allowed: boolean; knownCount: number }
-  | { type: 'too_many_tools'; tool: string; knownCount: number }
+  | { type: 'new_tool'; tool: string; allowed: boolean; knownCount: number; requested: boolean }
+  | { type: 'too_many_tools'; tool: string; knownCount: number; requested: boolean }
   | ({ type: 'rate_spike'; tool: string } & RateVerdict)
   | { type: 'sequence'; from: string; to: string; score: number; threshold: number; span: number; traceIds: string[]; probability: number };
 
@@ -60,6 +67,8 @@ export function newToolUsageState(p: ToolUsageParams, allowed?: readonly string[
     // Allowed tools are expected: known from the start, so only tools outside the list are new.
     known: allowed ? allowed.slice(0, p.maxKnownTools) : [],
     knownOverflow: false,
+    requestedKnown: [],
+    requestedOverflow: false,
     allowed: allowed ? [...allowed] : null,
     tracked: [],
     rates: [],
@@ -96,8 +105,10 @@ function transitionProbability(s: ToolUsageState, p: ToolUsageParams, from: numb
 }
 
 /**
- * Feed one record of the agent: the tools it used (requested or executed, in order) and its
- * session key. `alarmed` tells which rate detectors are in an active alarm (they stop learning).
+ * Feed one record of the agent: the tools it used (requested, then executed, in order) and its
+ * session key; the first `requestedCount` names were only requested by the model (none when
+ * omitted). `alarmed` tells which rate detectors are in an active alarm (they stop learning).
+ * A tool outside the allowed list is never learned: every call of it returns a verdict.
  */
 export function observeTools(
   s: ToolUsageState,
@@ -106,6 +117,7 @@ export function observeTools(
   session: string,
   traceId: string,
   alarmedTools: ReadonlySet<string>,
+  requestedCount = 0,
 ): ToolVerdict[] | undefined {
   s.records++;
   const warm = s.records > p.warmup;
@@ -113,23 +125,33 @@ export function observeTools(
   // Adopt the burstiness estimate at the end of warm-up, refresh it often while it is young, then now and then.
   if (s.records === p.warmup || (warm && s.records % (s.records < 4096 ? 64 : 1024) === 0)) s.designEffects = s.tracked.map((t) => categoryDesignEffect(s.dispersion, t));
   let out: ToolVerdict[] | undefined;
-  for (const tool of tools) {
+  for (let t = 0; t < tools.length; t++) {
+    const tool = tools[t];
     if (s.tracked.length < p.trackedTools && !s.tracked.includes(tool)) {
       s.tracked.push(tool);
       // A tool first seen after warm-up starts its own rate warm-up.
       s.rates.push(newRateCusumState());
     }
     if (s.known.includes(tool)) continue;
-    const allowed = s.allowed === null || s.allowed.includes(tool);
-    if (s.known.length >= p.maxKnownTools) {
-      if (!s.knownOverflow) {
-        s.knownOverflow = true;
-        (out ??= []).push({ type: 'too_many_tools', tool, knownCount: s.known.length });
+    if (s.allowed !== null && !s.allowed.includes(tool)) {
+      (out ??= []).push({ type: 'new_tool', tool, allowed: false, knownCount: s.known.length, requested: t < requestedCount });
+      continue;
+    }
+    const requested = t < requestedCount;
+    const requestedBefore = s.requestedKnown.includes(tool);
+    if (requested && requestedBefore) continue;
+    const memory = requested ? s.requestedKnown : s.known;
+    if (memory.length >= p.maxKnownTools) {
+      if (requested ? !s.requestedOverflow : !s.knownOverflow) {
+        if (requested) s.requestedOverflow = true;
+        else s.knownOverflow = true;
+        (out ??= []).push({ type: 'too_many_tools', tool, knownCount: memory.length, requested });
       }
       continue;
     }
-    s.known.push(tool);
-    if (warm || !allowed) (out ??= []).push({ type: 'new_tool', tool, allowed, knownCount: s.known.length - 1 });
+    memory.push(tool);
+    // A tool the model asked for was reported then; its execution is learned quietly.
+    if (warm && !requestedBefore) (out ??= []).push({ type: 'new_tool', tool, allowed: true, knownCount: s.known.length + s.requestedKnown.length - 1, requested });
   }
   for (let i = 0; i < s.tracked.length; i++) {
     const tool = s.tracked[i];

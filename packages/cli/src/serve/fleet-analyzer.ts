@@ -63,6 +63,8 @@ export interface FleetAnalyzer {
   serviceSnapshot(service: string): AnalyzerSnapshot | undefined;
   /** Replaces one service's state with a snapshot taken by serviceSnapshot(). */
   restoreService(service: string, snapshot: AnalyzerSnapshot): void;
+  /** Accept a change as the new normal (`resolved` with reason `accepted` follows); false for an unknown or closed id. */
+  accept(alertId: string): boolean;
 }
 
 /** The attributes the analyzer puts on a `warden.alert` span event, reused for alert log records. */
@@ -247,6 +249,14 @@ export function createFleetAnalyzer(options: FleetAnalyzerOptions | undefined, s
     },
     capacity: () => ({ groupsPerService, maxGroups, services: services.size, groups: totalGroups, evictions: { ...evictions } }),
     serviceSnapshot: (service) => services.get(service)?.analyzer.snapshot(),
+    accept(alertId) {
+      // Fleet ids are `<analyzer id>.<service tag>`: find the service by its tag.
+      const dot = alertId.lastIndexOf('.');
+      if (dot <= 0) return false;
+      const tag = alertId.slice(dot + 1);
+      for (const e of services.values()) if (serviceTag(e.name) === tag) return e.analyzer.accept(alertId.slice(0, dot));
+      return false;
+    },
     restoreService(service, s) {
       const existing = services.get(service);
       if (existing) drop(existing);

@@ -58,6 +58,24 @@ async function withServe(options: Parameters<typeof startServe>[0]): Promise<{ s
 }
 
 describe('warden serve alerts', () => {
+  it('POST /alerts/:id/accept resolves an open alert with reason accepted; unknown ids are 404, other methods 405', async () => {
+    const { serve, service } = await withServe({});
+    recordToolCall(service.tracer, 'research', 'delete_records', Date.now());
+    await service.flush();
+    await serve.whenIdle();
+    const open = (await (await fetch(`${serve.url}/alerts/open`)).json()) as { alerts?: Alert[] } | Alert[];
+    const alerts = Array.isArray(open) ? open : (open.alerts ?? []);
+    expect(alerts.length).toBe(1);
+    const id = alerts[0]!.id;
+    expect((await fetch(`${serve.url}/alerts/${id}/accept`)).status).toBe(405);
+    const res = await fetch(`${serve.url}/alerts/${encodeURIComponent(id)}/accept`, { method: 'POST' });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ alertId: id, accepted: true });
+    const after = (await (await fetch(`${serve.url}/alerts/open`)).json()) as { alerts?: Alert[] } | Alert[];
+    expect(Array.isArray(after) ? after : (after.alerts ?? [])).toEqual([]);
+    expect((await fetch(`${serve.url}/alerts/alrt_nope/accept`, { method: 'POST' })).status).toBe(404);
+  });
+
   it('delivers each alert to the webhook, retrying with growing backoff until it succeeds', async () => {
     const hook = await receiver((n) => (n <= 2 ? 500 : 200));
     cleanups.push(() => void hook.server.close());

@@ -39,6 +39,8 @@ const SECURITY_HEADERS: Record<string, string> = {
   'x-frame-options': 'DENY',
   'cross-origin-resource-policy': 'same-origin',
 };
+/** POST /alerts/:id/accept: the change behind an alert (or incident) is the new normal. */
+const ACCEPT_PATH = /^\/alerts\/([^/]{1,200})\/accept$/;
 
 export interface ServeHandle {
   url: string;
@@ -208,6 +210,31 @@ export async function startServe(input: ServeOptionsInput = {}): Promise<ServeHa
         return;
       }
       stateRoute(req, res, url);
+      return;
+    }
+    const accept = ACCEPT_PATH.exec(url.pathname);
+    if (accept) {
+      req.resume();
+      if (req.method !== 'POST') {
+        send(res, 405, 'POST only\n', { allow: 'POST' });
+        return;
+      }
+      // It changes what the analyzer treats as normal: the ingest token (bearer only, never the page's cookie).
+      if (!access.bearerAllowed(req.headers.authorization, 'ingest')) {
+        metrics.authFailures++;
+        send(res, 401, 'unauthenticated: send Authorization: Bearer <token>\n', { 'www-authenticate': 'Bearer realm="warden serve"' });
+        return;
+      }
+      // The analyzer emits `resolved` (reason accepted), which closes the alert in the history too.
+      let alertId: string;
+      try {
+        alertId = decodeURIComponent(accept[1]);
+      } catch {
+        send(res, 400, 'malformed alert id\n');
+        return;
+      }
+      const accepted = fleet.accept(alertId);
+      send(res, accepted ? 200 : 404, JSON.stringify({ alertId, accepted }), { 'content-type': 'application/json', 'cache-control': 'no-store' });
       return;
     }
     readRoute(req, res, url);

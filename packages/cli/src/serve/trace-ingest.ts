@@ -4,6 +4,7 @@
  * feeds the posture ledger and forwards the original bytes. OTLP/HTTP (and any other transport)
  * only translates the outcome into its status codes.
  */
+import { ParentAgents } from './parent-agent';
 import { gunzip } from 'node:zlib';
 import { promisify } from 'node:util';
 import { reportInternalError, type CallRecord } from '@warden/core';
@@ -32,6 +33,8 @@ export interface TraceIngestBody {
 }
 
 export class TraceIngest {
+  /** Tool spans without an agent take their parent span's (see parent-agent.ts). */
+  private readonly parentAgents = new ParentAgents();
   /** Set on shutdown: every later body is refused with 'draining'. */
   draining = false;
 
@@ -73,6 +76,7 @@ export class TraceIngest {
     }
     metrics.spansReceived += decoded.totalSpans;
     const records: CallRecord[] = [];
+    const parents: (string | undefined)[] = [];
     let ignored = 0;
     for (const { span, service } of decoded.spans) {
       let record: CallRecord | undefined;
@@ -81,9 +85,12 @@ export class TraceIngest {
       } catch (e) {
         reportInternalError('serve.toRecord', e);
       }
-      if (record) records.push(record);
-      else ignored++;
+      if (record) {
+        records.push(record);
+        parents.push(span.parentSpanContext?.spanId);
+      } else ignored++;
     }
+    this.parentAgents.fill(records, parents);
     if (!queue.pushBatch(records)) {
       metrics.spansThrottled += decoded.totalSpans;
       return { status: 'throttled', message: 'analyzer queue is full' };
