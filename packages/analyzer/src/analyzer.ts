@@ -10,12 +10,13 @@ import { metrics, type Counter, type MeterProvider } from '@opentelemetry/api';
 import { mean, quantileSorted } from 'simple-statistics';
 import {
   activeDrill,
+  controlsForKind,
   GEN_AI_OPERATION,
+  GENERATION_OPERATIONS,
   METRIC_WARDEN_ALERTS,
   reportInternalError,
   type Alert,
   type CallRecord,
-  type ControlId,
 } from '@warden/core';
 import { parseAnalyzerOptions, type AnalyzerOptions, type ResolvedAnalyzerOptions } from './options';
 import { calibrateDetectors, type Calibrated } from './detector-params';
