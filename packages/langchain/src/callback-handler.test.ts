@@ -205,8 +205,9 @@ describe('a stream the app stops reading', () => {
     const s = await server(() => ({ text: 'one two three four five six', chunkDelayMs: 5 }));
     const model = wrapLangChain(chatModel(s.openaiBaseURL), { streamIdleTimeoutMs: 100 });
     for await (const _ of await model.stream('x')) break;
-    expect(spansWhere('chat')).toHaveLength(0);
-    await expect.poll(() => spansWhere('chat').length, { timeout: 2_000 }).toBe(1);
+    // LangChain sends no callback on break; the outcome 'abandoned' says the idle timer ended the
+    // span. (Asserting "no span yet" right after the break raced the 100 ms timer on a busy machine.)
+    await expect.poll(() => spansWhere('chat').length, { timeout: 5_000 }).toBe(1);
     expect(spansWhere('chat')[0]!.attributes[ATTR_WARDEN_STREAM_OUTCOME]).toBe('abandoned');
     expect(openRunCount()).toBe(0);
   });
