@@ -49,10 +49,8 @@ describe('scanMcpConfig', () => {
       expect(byName.broken.error).toContain('boom: missing API_KEY');
       // "send_email" is not a tool of "mail" here, so shadowing is found by its wording alone.
       expect(report.findings.find((f) => f.server === 'dates' && f.tool === 'format_date')).toMatchObject({ ruleId: SCAN_RULES.toolShadowing.id, severity: 'high' });
-      // The three fixture servers share tool names: each name collision is a medium shadowing finding, nothing else.
-      const benign = report.findings.filter((f) => f.server === 'mail' || f.server === 'remote');
-      expect(benign.length).toBeGreaterThan(0);
-      expect(benign.every((f) => f.ruleId === SCAN_RULES.toolShadowing.id && f.severity === 'medium' && f.location.endsWith('.name'))).toBe(true);
+      // The three fixture servers share tool names (echo, add, fail): equal names alone are not shadowing.
+      expect(report.findings.filter((f) => f.server === 'mail' || f.server === 'remote')).toEqual([]);
     } finally {
       await http.close();
     }

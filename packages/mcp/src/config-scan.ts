@@ -11,6 +11,7 @@ import { WARDEN_VERSION, parseConfig } from '@warden/core';
 import { z } from 'zod';
 import { listServerDefinition, type ServerLister } from './onboarding';
 import type { PinStore } from './pin-store';
+import { printable } from './printable';
 import { SCAN_RULES } from './scan-rules';
 import { scanServerDefinition, type Finding, type ServerDefinition, type ToolDefinition, type TransportDescription } from './scanner';
 import { toolSignatureHash } from './signature';
@@ -158,8 +159,9 @@ export async function scanMcpConfig(config: McpConfig, options: ConfigScanOption
       }
     }),
   );
-  const toolsByServer: Record<string, string[]> = {};
-  for (const r of results) if (r.connected) toolsByServer[r.server.name] = (r.connected.definition.tools ?? []).map((t) => t.name);
+  const toolsByServer: Record<string, string[]> = Object.fromEntries(
+    results.flatMap((r) => (r.connected ? [[r.server.name, (r.connected.definition.tools ?? []).map((t) => t.name)]] : [])),
+  );
   const findings: Finding[] = [];
   for (const r of results) {
     // Transport findings need no answer from the server, so an unreachable one still gets them.
@@ -175,13 +177,14 @@ export async function scanMcpConfig(config: McpConfig, options: ConfigScanOption
 
 /** Pin new tools; report (or, when approving, re-pin) tools whose signature changed. Same identity as the wrapper: command + args, or URL. */
 async function comparePins(store: PinStore, server: string, identity: string, tools: readonly ToolDefinition[], approve: boolean): Promise<Finding[]> {
-  const pinned = await store.load(identity);
+  // A Map, not the stored object: tool names such as `__proto__` or `constructor` are data, not properties.
+  const pinned = new Map(Object.entries(await store.load(identity)));
   const findings: Finding[] = [];
   let dirty = false;
   const now = new Date().toISOString();
   for (const tool of tools) {
     const hash = toolSignatureHash(tool);
-    const pin = pinned[tool.name];
+    const pin = pinned.get(tool.name);
     if (pin && pin.hash === hash) continue;
     if (pin && !approve) {
       const rule = SCAN_RULES.toolSignatureChanged;
@@ -191,7 +194,7 @@ async function comparePins(store: PinStore, server: string, identity: string, to
         ruleId: rule.id,
         rule: rule.name,
         severity: rule.severity,
-        message: `${rule.name}: tool "${tool.name}" changed since it was pinned at ${pin.pinnedAt}; review it and re-run with --approve-changes.`,
+        message: `${rule.name}: tool "${printable(tool.name)}" changed since it was pinned at ${pin.pinnedAt}; review it and re-run with --approve-changes.`,
         location: `tools[${tool.name}]`,
         span: { start: 0, end: 0 },
         evidence: `sha256 ${pin.hash.slice(0, 12)}… → ${hash.slice(0, 12)}…`,
@@ -199,9 +202,9 @@ async function comparePins(store: PinStore, server: string, identity: string, to
       });
       continue;
     }
-    pinned[tool.name] = { hash, pinnedAt: now };
+    pinned.set(tool.name, { hash, pinnedAt: now });
     dirty = true;
   }
-  if (dirty) await store.save(identity, pinned);
+  if (dirty) await store.save(identity, Object.fromEntries(pinned));
   return findings;
 }

@@ -22,3 +22,4 @@ export { toSarif, SARIF_SCHEMA, type SarifLog } from './sarif';
 export { McpAllowlist, signAllowlist, writeAllowlist, allowlistFileSchema, type AllowlistFile, type AllowlistServers, type AllowlistVerdict } from './allowlist';
 export { runMcpOnboardingDrill, DRILL_POISONED_SERVER, DRILL_RUGPULL_SERVER } from './drill';
 export { onboardingSettings, forgetOnboardingSettings, type OnboardingSettings } from './server-registry';
+export { printable } from './printable';

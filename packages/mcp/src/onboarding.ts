@@ -103,7 +103,8 @@ export class ServerOnboarding implements ApprovableSession {
   private definition: Omit<ServerDefinition, 'server' | 'transport' | 'otherServerTools'> = {};
   private findings: Finding[] = [];
   private blocking: Finding[] = [];
-  private pinned: Record<string, PinnedTool> = {};
+  // A Map: tool names such as `__proto__` or `constructor` are data, not properties.
+  private pinned = new Map<string, PinnedTool>();
   private readonly current = new Map<string, string>();
   private readonly alertedChanges = new Set<string>();
   /** Resolves when the first scan (and any re-scan in flight) is done; never rejects. */
@@ -140,7 +141,7 @@ export class ServerOnboarding implements ApprovableSession {
     this.onboarded = true;
     return this.track(this.run('mcp.onboard', async () => {
       this.definition = await listServerDefinition(lister, this.options.scanTimeoutMs);
-      this.pinned = this.options.pins ? await this.options.pins.load(this.identity) : {};
+      this.pinned = new Map(Object.entries(this.options.pins ? await this.options.pins.load(this.identity) : {}));
       await this.comparePins(this.definition.tools ?? []);
       this.rescan();
     }));
@@ -196,7 +197,7 @@ export class ServerOnboarding implements ApprovableSession {
         findings: this.blocking.map((f) => ({ ruleId: f.ruleId, severity: f.severity, message: f.message })),
       });
     }
-    const pin = this.pinned[tool];
+    const pin = this.pinned.get(tool);
     const now = this.current.get(tool);
     if (pin && now && pin.hash !== now) throw new McpToolChangedError({ server: this.name, tool, pinnedHash: pin.hash, currentHash: now });
   }
@@ -204,7 +205,7 @@ export class ServerOnboarding implements ApprovableSession {
   async approve(tool: string): Promise<boolean> {
     const hash = this.current.get(tool);
     if (!hash) return false;
-    this.pinned = { ...this.pinned, [tool]: { hash, pinnedAt: new Date().toISOString() } };
+    this.pinned.set(tool, { hash, pinnedAt: new Date().toISOString() });
     this.alertedChanges.delete(tool);
     await this.savePins();
     this.pinEvent(tool, 'approved');
@@ -232,9 +233,9 @@ export class ServerOnboarding implements ApprovableSession {
       const hash = toolSignatureHash(tool);
       seen.add(tool.name);
       this.current.set(tool.name, hash);
-      const pin = this.pinned[tool.name];
+      const pin = this.pinned.get(tool.name);
       if (!pin) {
-        this.pinned[tool.name] = { hash, pinnedAt: new Date().toISOString() };
+        this.pinned.set(tool.name, { hash, pinnedAt: new Date().toISOString() });
         dirty = true;
         this.pinEvent(tool.name, 'pinned');
       } else if (pin.hash === hash) {
@@ -341,7 +342,7 @@ export class ServerOnboarding implements ApprovableSession {
   private async savePins(): Promise<void> {
     if (!this.options.pins) return;
     try {
-      await this.options.pins.save(this.identity, this.pinned);
+      await this.options.pins.save(this.identity, Object.fromEntries(this.pinned));
     } catch (e) {
       reportInternalError('mcp.savePins', e);
     }

@@ -29,11 +29,20 @@ export class MemoryPinStore implements PinStore {
   }
 }
 
+const pinnedToolSchema = z.object({ hash: z.string().regex(/^[0-9a-f]{64}$/), pinnedAt: z.string() });
 const pinFileSchema = z.object({
   version: z.literal(1),
-  servers: z.record(z.string(), z.record(z.string(), z.object({ hash: z.string().regex(/^[0-9a-f]{64}$/), pinnedAt: z.string() }))),
+  servers: z.record(z.string(), z.record(z.string(), pinnedToolSchema)),
 });
 type PinFile = z.infer<typeof pinFileSchema>;
+
+/**
+ * Rebuild a validated record from the parsed JSON with Object.entries / Object.fromEntries:
+ * zod's record drops a `__proto__` key, and a tool may well be named that.
+ */
+function ownEntries<T>(raw: unknown, each: (key: string, value: unknown) => T): Record<string, T> {
+  return Object.fromEntries(Object.entries(raw as Record<string, unknown>).map(([k, v]) => [k, each(k, v)]));
+}
 
 /**
  * Pins in a JSON file (default `.warden/mcp-pins.json`), written atomically (temp file +
@@ -51,18 +60,25 @@ export class JsonFilePinStore implements PinStore {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { version: 1, servers: {} };
       throw e;
     }
-    return parseConfig(pinFileSchema, JSON.parse(text), `pin file ${this.path}`);
+    const raw = JSON.parse(text) as { servers: unknown };
+    const what = `pin file ${this.path}`;
+    parseConfig(pinFileSchema, raw, what);
+    const servers = ownEntries(raw.servers, (server, tools) =>
+      ownEntries(tools, (tool, pin) => parseConfig(pinnedToolSchema, pin, `${what} (servers[${JSON.stringify(server)}][${JSON.stringify(tool)}])`)),
+    );
+    return { version: 1, servers };
   }
 
   async load(server: string): Promise<Record<string, PinnedTool>> {
     await this.queue.catch(() => undefined);
-    return { ...(await this.read()).servers[server] };
+    const servers = (await this.read()).servers;
+    return Object.hasOwn(servers, server) ? { ...servers[server] } : {};
   }
 
   save(server: string, tools: Record<string, PinnedTool>): Promise<void> {
     const run = this.queue.catch(() => undefined).then(async () => {
       const file = await this.read();
-      file.servers[server] = { ...tools };
+      file.servers = Object.fromEntries([...Object.entries(file.servers).filter(([k]) => k !== server), [server, { ...tools }]]);
       await mkdir(dirname(this.path), { recursive: true });
       const tmp = `${this.path}.${process.pid}.${Date.now()}.tmp`;
       await writeFile(tmp, JSON.stringify(file, null, 2) + '\n', 'utf8');

@@ -8,6 +8,9 @@ import { startHttpFixture } from '../../../mcp/src/__fixtures__/server.mjs';
 import { run } from './scan';
 
 const SERVER = fileURLToPath(new URL('../../../mcp/src/__fixtures__/server.mjs', import.meta.url));
+const HOSTILE = fileURLToPath(new URL('../../../mcp/src/__fixtures__/hostile-server.mjs', import.meta.url));
+// Any C0/C1 control character (ESC, BEL, CSI) reaching the terminal raw.
+const RAW_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
 
 function buffers() {
   let out = '';
@@ -142,4 +145,52 @@ describe('warden scan', () => {
     const usage = buffers();
     expect(await run([config, '--approve-changes'], usage.io)).toBe(2);
   });
+
+  it('--pins works for tools named after Object.prototype properties (constructor, __proto__, ...)', async () => {
+    const config = join(dir, 'hostile.json');
+    const write = (changed: boolean) =>
+      writeFile(config, JSON.stringify({ mcpServers: { hostile: { command: process.execPath, args: [HOSTILE], env: { HOSTILE_CHANGED: changed ? '1' : '0' } } } }));
+    const scan = async () => {
+      const b = buffers();
+      const code = await run([config, '--json', '--fail-on', 'critical', '--pins', '.warden/hostile-pins.json'], { ...b.io, cwd: dir });
+      expect(b.err()).toBe('');
+      const changed = (JSON.parse(b.out()).findings as { ruleId: string; tool: string }[]).filter((f) => f.ruleId === SCAN_RULES.toolSignatureChanged.id);
+      return { code, changed: changed.map((f) => f.tool).sort() };
+    };
+    await write(false);
+    expect(await scan()).toEqual({ code: 0, changed: [] });
+    const pins = JSON.parse(await readFile(join(dir, '.warden/hostile-pins.json'), 'utf8')).servers;
+    expect(Object.keys(Object.values(pins)[0] as object).sort()).toEqual(['__proto__', 'constructor', 'hasOwnProperty', 'toString', 'valueOf', '\u001b]0;owned\u0007\u001b[2Jwipe'].sort());
+    expect(await scan()).toEqual({ code: 0, changed: [] });
+    await write(true);
+    expect((await scan()).changed).toEqual(['__proto__', 'constructor', 'hasOwnProperty', 'toString', 'valueOf', '\u001b]0;owned\u0007\u001b[2Jwipe'].sort());
+  });
+
+  it('escapes control characters from tool names and server stderr in the table and on stderr', async () => {
+    const config = join(dir, 'escapes.json');
+    const crash = `process.stderr.write('\\u001b]0;pwned\\u0007\\u001b[2J boom\\n'); process.exit(1)`;
+    await writeFile(
+      config,
+      JSON.stringify({
+        mcpServers: {
+          hostile: { command: process.execPath, args: [HOSTILE] },
+          crashing: { command: process.execPath, args: ['-e', crash] },
+          'evil\u001b[31mname': { command: process.execPath, args: ['-e', crash] },
+        },
+      }),
+    );
+    const table = buffers();
+    await run([config, '--fail-on', 'critical'], { ...table.io, cwd: dir });
+    expect(table.out()).not.toMatch(RAW_CONTROL);
+    expect(table.out()).toContain('\\x1b]0;pwned\\x07');
+    expect(table.out()).toContain('boom');
+    expect(table.out()).toContain('evil\\x1b[31mname');
+    const json = buffers();
+    await run([config, '--json', '--fail-on', 'critical'], { ...json.io, cwd: dir });
+    expect(json.err()).not.toMatch(RAW_CONTROL);
+    expect(json.err()).toContain('could not be scanned');
+    // JSON keeps the exact text (escaped by JSON itself).
+    expect(JSON.parse(json.out()).servers.map((s: { name: string }) => s.name)).toContain('evil\u001b[31mname');
+  });
 });
+

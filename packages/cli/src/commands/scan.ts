@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { atLeast, JsonFilePinStore, parseMcpConfig, scanMcpConfig, SEVERITY_RANK, toSarif, type ConfigScanReport, type Finding } from '@warden/mcp';
+import { atLeast, JsonFilePinStore, parseMcpConfig, printable, scanMcpConfig, SEVERITY_RANK, toSarif, type ConfigScanReport, type Finding } from '@warden/mcp';
 import { WardenConfigError, type Severity } from '@warden/core';
 import type { CommandIO } from '../command-table';
 import { approveServers, RecordingPinStore } from './scan-approve';
@@ -37,7 +37,9 @@ Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or config error,
 
 const SEVERITIES: readonly Severity[] = ['low', 'medium', 'high', 'critical'];
 
-function pad(cells: string[][]): string {
+function pad(rows: string[][]): string {
+  // Every cell may hold text a server chose (names, messages, stderr): escape it before measuring.
+  const cells = rows.map((r) => r.map(printable));
   const widths = cells[0].map((_, i) => Math.max(...cells.map((r) => r[i].length)));
   return cells.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join('  ')).join('\n');
 }
@@ -48,7 +50,7 @@ function cut(s: string, n: number): string {
 
 export function formatTable(report: ConfigScanReport, configName: string, failOn: Severity): string {
   const scanned = report.servers.filter((s) => s.status === 'scanned').length;
-  const out: string[] = [`Scanned ${scanned} of ${report.servers.length} MCP server(s) in ${configName}`, ''];
+  const out: string[] = [`Scanned ${scanned} of ${report.servers.length} MCP server(s) in ${printable(configName)}`, ''];
   const count = (name: string) => report.findings.filter((f) => f.server === name).length;
   out.push(
     pad([
@@ -169,7 +171,7 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
   else io.stdout.write(formatTable(report, shown, failOn));
 
   for (const s of report.servers) {
-    if (s.status === 'error' && (values.json || values.sarif)) io.stderr.write(`warden scan: server "${s.name}" could not be scanned: ${s.error}\n`);
+    if (s.status === 'error' && (values.json || values.sarif)) io.stderr.write(`warden scan: server "${printable(s.name)}" could not be scanned: ${printable(s.error ?? 'unknown error')}\n`);
   }
   if (recording && values.key) {
     try {

@@ -1,0 +1,17 @@
+import { REF } from '../references';
+import { defineRule, patternRule } from './rule';
+
+export const concealment = patternRule(
+  defineRule('WMCP003', 'concealment-from-user', 'high',
+    'Text telling the model to hide what it does from the user.',
+    [REF.LLM01, REF.T0051, REF.MCP03]),
+  [
+    /\b(?:do\s+not|don'?t|never|must\s+not|should\s+not)\s+(?:tell|inform|notify|mention|reveal|show|disclose|alert|let)\s+(?:this\s+|it\s+|anything\s+)?(?:to\s+)?(?:the\s+)?user/i,
+    /\bwithout\s+(?:telling|informing|notifying|alerting|asking|letting|showing)\s+(?:the\s+)?user/i,
+    /\b(?:user|human)\s+(?:must|should|will)\s+(?:not|never)\s+(?:know|see|notice|be\s+(?:told|informed|aware))/i,
+    /\b(?:hide|conceal|keep)\s+(?:this|it|these\s+\w+)\s+(?:hidden\s+)?from\s+(?:the\s+)?user/i,
+    /\b(?:secretly|covertly|surreptitiously)\b/i,
+    /\bsilently\s+(?:send|forward|upload|copy|include|append|attach|exfiltrate|transmit|post|bcc|cc|add|read|collect)/i,
+    /\bnot\s+(?:be\s+)?(?:visible|shown|displayed|mentioned)\s+to\s+the\s+user/i,
+  ],
+);

@@ -1,0 +1,81 @@
+/**
+ * What every scan rule is: its metadata (stable id, name, default severity, summary,
+ * framework references) and, in the same file, the patterns and code that find it.
+ */
+import type { Severity } from '@warden/core';
+import type { FrameworkReference } from '../references';
+
+/** One rule of the onboarding scan: a stable id, a default severity and what it evidences. */
+export interface ScanRule {
+  id: string;
+  name: string;
+  severity: Severity;
+  /** One sentence: what the rule looks for and why it matters. */
+  summary: string;
+  references: readonly FrameworkReference[];
+}
+
+/** One hit inside one field, before it becomes a Finding. */
+export interface RawMatch {
+  rule: ScanRule;
+  start: number;
+  end: number;
+  severity?: Severity;
+  note?: string;
+}
+
+/** What a rule may know about the field it reads besides its text. */
+export interface FieldContext {
+  /** `tools[name].description`, `tools[name].inputSchema.properties.x`, `instructions`… */
+  location: string;
+  tool?: string;
+  /** This server's own tool names. */
+  ownTools: ReadonlySet<string>;
+  /** Tool names of the other servers connected alongside, tool → server. */
+  others: ReadonlyMap<string, string>;
+  /** 0 for the field itself; 1, 2 for text decoded from an encoded payload. */
+  depth: number;
+  /** Every prose rule on another text (used on decoded payloads). */
+  rescan(text: string, depth: number): RawMatch[];
+}
+
+/** A rule that reads prose (descriptions, titles, instructions) or names (tool and property names). */
+export interface TextRule {
+  meta: ScanRule;
+  prose?(text: string, ctx: FieldContext, out: RawMatch[]): void;
+  name?(text: string, ctx: FieldContext, out: RawMatch[]): void;
+}
+
+export const defineRule = (id: string, name: string, severity: Severity, summary: string, references: FrameworkReference[]): ScanRule => ({
+  id,
+  name,
+  severity,
+  summary,
+  references,
+});
+
+// Global copies of the rule patterns, compiled once (a WeakMap, so per-call patterns are collected).
+const globalCopies = new WeakMap<RegExp, RegExp>();
+
+export function* matchAll(re: RegExp, text: string): Generator<RegExpExecArray> {
+  let g = globalCopies.get(re);
+  if (!g) {
+    g = new RegExp(re.source, re.flags.includes('g') ? re.flags : re.flags + 'g');
+    globalCopies.set(re, g);
+  }
+  g.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = g.exec(text)) !== null) {
+    if (m[0].length === 0) g.lastIndex++;
+    yield m;
+  }
+}
+
+export function fromPatterns(rule: ScanRule, patterns: readonly RegExp[], text: string, out: RawMatch[]): void {
+  for (const re of patterns) for (const m of matchAll(re, text)) out.push({ rule, start: m.index, end: m.index + m[0].length });
+}
+
+/** A rule that is only a list of patterns over prose. */
+export function patternRule(meta: ScanRule, patterns: readonly RegExp[]): TextRule {
+  return { meta, prose: (text, _ctx, out) => fromPatterns(meta, patterns, text, out) };
+}

@@ -1,0 +1,89 @@
+import { printable } from '../printable';
+import { REF } from '../references';
+import { defineRule, matchAll, type TextRule } from './rule';
+
+const meta = defineRule('WMCP014', 'tool-shadowing', 'high',
+  'A description that references, redefines or impersonates a tool of another server.',
+  [REF.LLM06, REF.T0053, REF.MCP09]);
+
+// A tool name distinctive enough that its mention elsewhere is not a coincidence.
+function distinctive(name: string): boolean {
+  return /[_\-.]/.test(name) || /[a-z][A-Z]/.test(name) || name.length >= 10;
+}
+
+const DIRECTIVE = /\b(?:when(?:ever)?|instead|before|after|always|must|also|replace|override|redirect|bcc|cc|never|only|first)\b/i;
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+const REDEFINES = [
+  /\b(?:when(?:ever)?|if)\s+(?:the\s+)?(?:user\s+|you\s+|an?\s+agent\s+)?(?:uses?|calls?|calling|using|invok\w+|runs?)\s+(?:the\s+)?[`'"]?([A-Za-z][\w.-]{2,})[`'"]?\s+tool/i,
+  /\b(?:when(?:ever)?|if|after|before)\s+(?:the\s+)?[`'"]?([A-Za-z][\w.-]{2,})[`'"]?\s+tool\s+is\s+(?:used|called|invoked|run)/i,
+  /\b(?:instead\s+of|rather\s+than|replaces?|overrides?|supersedes?|shadows?|takes?\s+precedence\s+over)\s+(?:the\s+)?[`'"]?([A-Za-z][\w.-]{2,})[`'"]?\s+(?:tool|function|command)/i,
+  /\b(?:[Bb]efore|[Aa]fter|[Ww]hen(?:ever)?)\s+(?:using|calling|invoking|running)\s+(?:the\s+)?[`'"]?([A-Za-z][\w.-]*_[\w.-]+|[a-z]+[A-Z]\w+)[`'"]?/,
+];
+
+// Cyrillic and Greek letters that render like Latin ones (the common confusables).
+const CONFUSABLE: Record<string, string> = {
+  а: 'a', е: 'e', о: 'o', р: 'p', с: 'c', у: 'y', х: 'x', і: 'i', ј: 'j', ѕ: 's', ԁ: 'd', ɡ: 'g', һ: 'h', ӏ: 'l', к: 'k', м: 'm', т: 't', в: 'b', н: 'h',
+  α: 'a', ε: 'e', ο: 'o', ρ: 'p', τ: 't', υ: 'u', ν: 'v', κ: 'k', ι: 'i', χ: 'x',
+};
+
+/** A name as it looks: NFKC, lower case, confusables folded, separators dropped. */
+export function nameSkeleton(name: string): string {
+  return [...name.normalize('NFKC').toLowerCase()].map((c) => CONFUSABLE[c] ?? c).join('').replace(/[\s_.\-]+/g, '');
+}
+
+/**
+ * Shadowing is about what a description says, not about names that happen to be equal:
+ * a description naming another server's tool (medium; high in a directive sentence), telling
+ * the model how to use some other tool, or demanding every other tool behave a certain way.
+ * Two servers that both offer `create_issue` are not, by that alone, shadowing each other.
+ */
+export const toolShadowing: TextRule = {
+  meta,
+  name(text, ctx, out) {
+    // Impersonation: a tool name that looks like another server's tool but is not the same string.
+    if (ctx.tool === undefined || !ctx.location.endsWith('.name') || ctx.others.size === 0) return;
+    const skeleton = nameSkeleton(text);
+    if (skeleton.length < 4) return;
+    for (const [tool, server] of ctx.others) {
+      if (tool !== text && nameSkeleton(tool) === skeleton) {
+        out.push({ rule: meta, start: 0, end: text.length, note: `looks like "${printable(tool)}", a tool of server "${printable(server)}", but is a different name` });
+        break;
+      }
+    }
+  },
+  prose(text, ctx, out) {
+    const isOwn = (name: string) => {
+      const n = name.toLowerCase();
+      for (const own of ctx.ownTools) if (own.toLowerCase() === n || own.toLowerCase().includes(n)) return true;
+      return false;
+    };
+    for (const [tool, server] of ctx.others) {
+      if (ctx.ownTools.has(tool) || !distinctive(tool)) continue;
+      for (const m of matchAll(new RegExp(`(?<![\\w-])${escapeRegExp(tool)}(?![\\w-])`), text)) {
+        const sentenceStart = Math.max(text.lastIndexOf('.', m.index), text.lastIndexOf('\n', m.index)) + 1;
+        const sentenceEnd = text.slice(m.index).search(/[.\n]/);
+        const sentence = text.slice(sentenceStart, sentenceEnd < 0 ? text.length : m.index + sentenceEnd);
+        out.push({
+          rule: meta,
+          start: m.index,
+          end: m.index + tool.length,
+          severity: DIRECTIVE.test(sentence) ? 'high' : 'medium',
+          note: `names "${printable(tool)}", a tool of server "${printable(server)}"`,
+        });
+      }
+    }
+    for (const re of REDEFINES) {
+      for (const m of matchAll(re, text)) {
+        if (isOwn(m[1]) || /^(?:this|that|any|every|other|same|the)$/i.test(m[1])) continue;
+        out.push({ rule: meta, start: m.index, end: m.index + m[0].length, note: `redefines the behaviour of tool "${printable(m[1])}"` });
+      }
+    }
+    for (const m of matchAll(/\b(?:all|any|every)\s+(?:other\s+)?(?:\w+\s+)?(?:tools?|servers?)\s+(?:must|should|have\s+to)\b/i, text)) {
+      out.push({ rule: meta, start: m.index, end: m.index + m[0].length, note: 'dictates the behaviour of other tools' });
+    }
+  },
+};

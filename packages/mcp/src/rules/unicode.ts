@@ -1,0 +1,53 @@
+/** Three rules about characters the user cannot see or cannot tell apart. */
+import { printable } from '../printable';
+import { REF } from '../references';
+import { defineRule, matchAll, type TextRule } from './rule';
+
+const unicodeTagsMeta = defineRule('WMCP005', 'unicode-tag-characters', 'critical',
+  'Unicode tag characters (U+E0000–E007F): text the model reads and the user cannot see.',
+  [REF.LLM01, REF.T0068, REF.MCP03]);
+const invisibleControlsMeta = defineRule('WMCP006', 'invisible-or-bidi-controls', 'high',
+  'Zero-width, bidirectional or terminal control characters that hide or reorder text.',
+  [REF.LLM01, REF.T0068, REF.MCP03]);
+const homoglyphsMeta = defineRule('WMCP007', 'homoglyph-mixing', 'high',
+  'A word mixing Latin with Cyrillic or Greek look-alike letters, used to impersonate names.',
+  [REF.LLM03, REF.T0068, REF.MCP03]);
+
+function tags(text: string, out: import('./rule').RawMatch[]): void {
+  for (const m of matchAll(/[\u{E0000}-\u{E007F}]+/u, text)) {
+    const decoded = [...m[0]].map((ch) => String.fromCharCode(ch.codePointAt(0)! - 0xe0000)).join('');
+    out.push({ rule: unicodeTagsMeta, start: m.index, end: m.index + m[0].length, note: `hidden tag text "${printable(decoded.slice(0, 80))}"` });
+  }
+}
+
+function invisibles(text: string, out: import('./rule').RawMatch[], isName: boolean): void {
+  for (const m of matchAll(/[\u200B-\u200D\u2060-\u2064\uFEFF\u180E\u00AD]+|[\u{E0100}-\u{E01EF}]{2,}/u, text)) {
+    out.push({ rule: invisibleControlsMeta, start: m.index, end: m.index + m[0].length, note: `${[...m[0]].length} zero-width character(s)` });
+  }
+  for (const m of matchAll(/[\u202A-\u202E\u2066-\u2069\u200E\u200F\u061C]+/, text)) {
+    out.push({ rule: invisibleControlsMeta, start: m.index, end: m.index + m[0].length, note: 'bidirectional control character(s)' });
+  }
+  // Terminal controls (ESC, BEL…) have no place in any field; in prose, newlines and tabs are fine.
+  const controls = isName ? /[\u0000-\u001f\u007f-\u009f]+/ : /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]+/;
+  for (const m of matchAll(controls, text)) {
+    out.push({ rule: invisibleControlsMeta, start: m.index, end: m.index + m[0].length, note: `terminal control character(s) ${printable(m[0]).slice(0, 40)}` });
+  }
+}
+
+function homoglyphs(text: string, out: import('./rule').RawMatch[]): void {
+  for (const m of matchAll(/[\p{L}\p{M}]{3,}/u, text)) {
+    const w = m[0];
+    const latin = (w.match(/[A-Za-z]/g) ?? []).length;
+    if (latin >= 2 && /[\p{Script=Cyrillic}\p{Script=Greek}]/u.test(w)) {
+      out.push({ rule: homoglyphsMeta, start: m.index, end: m.index + w.length, note: `"${printable(w)}" mixes Latin with Cyrillic or Greek letters` });
+    }
+  }
+}
+
+export const unicodeTags: TextRule = { meta: unicodeTagsMeta, prose: (t, _c, out) => tags(t, out), name: (t, _c, out) => tags(t, out) };
+export const invisibleControls: TextRule = {
+  meta: invisibleControlsMeta,
+  prose: (t, _c, out) => invisibles(t, out, false),
+  name: (t, _c, out) => invisibles(t, out, true),
+};
+export const homoglyphMixing: TextRule = { meta: homoglyphsMeta, prose: (t, _c, out) => homoglyphs(t, out), name: (t, _c, out) => homoglyphs(t, out) };
