@@ -164,7 +164,7 @@ describe('warden scan', () => {
     expect(await scan()).toEqual({ code: 0, changed: [] });
     await write(true);
     expect((await scan()).changed).toEqual(['__proto__', 'constructor', 'hasOwnProperty', 'toString', 'valueOf', '\u001b]0;owned\u0007\u001b[2Jwipe'].sort());
-  });
+  }, 90_000);
 
   it('escapes control characters from tool names and server stderr in the table and on stderr', async () => {
     const config = join(dir, 'escapes.json');
@@ -191,6 +191,6 @@ describe('warden scan', () => {
     expect(json.err()).toContain('could not be scanned');
     // JSON keeps the exact text (escaped by JSON itself).
     expect(JSON.parse(json.out()).servers.map((s: { name: string }) => s.name)).toContain('evil\u001b[31mname');
-  });
+  }, 90_000);
 });
 
