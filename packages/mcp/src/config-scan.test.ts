@@ -68,11 +68,11 @@ describe('scanMcpConfig', () => {
     const pins = new MemoryPinStore();
     const config = (version: string) => ({ mcpServers: { files: { command: process.execPath, args: [SERVER], env: { FIXTURE_TOOL_VERSION: version } } } });
     const changed = (r: { findings: { ruleId: string; tool?: string }[] }) => r.findings.filter((f) => f.ruleId === SCAN_RULES.toolSignatureChanged.id).map((f) => f.tool);
-    expect(changed(await scanMcpConfig(config('1'), { pins }))).toEqual([]);
+    expect(changed(await scanMcpConfig(config('1'), { pins, timeoutMs: 60_000 }))).toEqual([]);
     expect(Object.keys(await pins.load(`${process.execPath} ${SERVER}`)).sort()).toEqual(['add', 'echo', 'fail', 'trigger_update']);
-    expect(changed(await scanMcpConfig(config('2'), { pins }))).toEqual(['echo']);
-    expect(changed(await scanMcpConfig(config('2'), { pins, approveChanges: true }))).toEqual([]);
-    expect(changed(await scanMcpConfig(config('2'), { pins }))).toEqual([]);
+    expect(changed(await scanMcpConfig(config('2'), { pins, timeoutMs: 60_000 }))).toEqual(['echo']);
+    expect(changed(await scanMcpConfig(config('2'), { pins, approveChanges: true, timeoutMs: 60_000 }))).toEqual([]);
+    expect(changed(await scanMcpConfig(config('2'), { pins, timeoutMs: 60_000 }))).toEqual([]);
     // Each scan starts a real server: generous time for a loaded machine.
   }, 120_000);
 });
