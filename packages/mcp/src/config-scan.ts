@@ -11,7 +11,9 @@ import { WARDEN_VERSION, parseConfig } from '@warden/core';
 import { z } from 'zod';
 import { listServerDefinition, type ServerLister } from './onboarding';
 import type { PinStore } from './pin-store';
+import { runJudge, type JudgedTool, type JudgeRunOptions, type JudgeStats } from './judge';
 import { printable } from './printable';
+import { judgeVerdict } from './rules/judge-verdict';
 import { SCAN_RULES } from './scan-rules';
 import { scanServerDefinition, type Finding, type ServerDefinition, type ToolDefinition, type TransportDescription } from './scanner';
 import { toolSignatureHash } from './signature';
@@ -55,6 +57,8 @@ export interface ScannedServer {
 export interface ConfigScanReport {
   servers: ScannedServer[];
   findings: Finding[];
+  /** With `judge`: what was asked, cached, skipped or failed. */
+  judge?: JudgeStats;
 }
 
 export interface ConfigScanOptions {
@@ -64,6 +68,11 @@ export interface ConfigScanOptions {
   pins?: PinStore;
   /** With `pins`: accept changed signatures as the new pins instead of reporting them. */
   approveChanges?: boolean;
+  /**
+   * Optional: a model's verdict on each tool not pinned yet (off by default; see judge.ts).
+   * Each definition is sent once; verdicts are cached by signature hash.
+   */
+  judge?: JudgeRunOptions;
   /** Called as each server is done (scanned or failed), e.g. for a progress line. */
   onServerScanned?(server: ScannedServer, done: number, total: number): void;
 }
@@ -167,12 +176,41 @@ export async function scanMcpConfig(config: McpConfig, options: ConfigScanOption
     // Transport findings need no answer from the server, so an unreachable one still gets them.
     findings.push(...scanServerDefinition({ ...r.connected?.definition, server: r.server.name, transport: r.transport, otherServerTools: toolsByServer }));
   }
+  let judgeStats: JudgeStats | undefined;
+  if (options.judge) {
+    // Before pinning: a tool pinned in an earlier scan was approved then and is not sent again.
+    const judged: JudgedTool[] = [];
+    for (const r of results) {
+      if (!r.connected) continue;
+      const pinned = options.pins ? new Map(Object.entries(await options.pins.load(r.server.target))) : new Map<string, { hash: string }>();
+      for (const tool of r.connected.definition.tools ?? []) {
+        const hash = toolSignatureHash(tool);
+        judged.push({ server: r.server.name, tool, hash, pinned: pinned.get(tool.name)?.hash === hash });
+      }
+    }
+    const { verdicts, stats } = await runJudge(judged, options.judge);
+    judgeStats = stats;
+    for (const v of verdicts) {
+      findings.push({
+        server: v.server,
+        tool: v.tool,
+        ruleId: judgeVerdict.id,
+        rule: judgeVerdict.name,
+        severity: judgeVerdict.severity,
+        message: `${judgeVerdict.name}: ${stats.model} judged tool "${printable(v.tool)}" malicious: ${printable(v.verdict.reason).slice(0, 300)}`,
+        location: `tools[${v.tool}]`,
+        span: { start: 0, end: 0 },
+        evidence: printable(v.verdict.reason).slice(0, 200),
+        references: judgeVerdict.references,
+      });
+    }
+  }
   if (options.pins) {
     for (const r of results) {
       if (r.connected) findings.push(...(await comparePins(options.pins, r.server.name, r.server.target, r.connected.definition.tools ?? [], options.approveChanges === true)));
     }
   }
-  return { servers: results.map((r) => r.server), findings };
+  return { servers: results.map((r) => r.server), findings, ...(judgeStats ? { judge: judgeStats } : {}) };
 }
 
 /** Pin new tools; report (or, when approving, re-pin) tools whose signature changed. Same identity as the wrapper: command + args, or URL. */

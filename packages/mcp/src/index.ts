@@ -23,3 +23,20 @@ export { McpAllowlist, signAllowlist, writeAllowlist, allowlistFileSchema, type 
 export { runMcpOnboardingDrill, DRILL_POISONED_SERVER, DRILL_RUGPULL_SERVER } from './drill';
 export { onboardingSettings, forgetOnboardingSettings, type OnboardingSettings } from './server-registry';
 export { printable } from './printable';
+export {
+  createOpenAiCompatibleJudge,
+  runJudge,
+  MemoryJudgeCache,
+  JsonFileJudgeCache,
+  judgeOptionsSchema,
+  type Judge,
+  type JudgeCache,
+  type JudgeOptions,
+  type JudgeVerdict,
+  type JudgeRunOptions,
+  type JudgeStats,
+  type JudgedTool,
+} from './judge';
+export { packageLaunch, nearMiss, isExactVersion, type PackageLaunch } from './rules/supply-chain';
+export { classifySentence } from './rules/classifier';
+export { WELL_KNOWN_MCP_PACKAGES } from './data/well-known-mcp-packages';

@@ -3,9 +3,11 @@
  * patterns and metadata together; this file only lists them (the order is the SARIF order).
  */
 import type { Severity } from '@warden/core';
+import { classifierRule } from './rules/classifier';
 import { concealment } from './rules/concealment';
 import { contextHarvestingParameter } from './rules/context-harvesting-parameter';
 import { credentialHarvest } from './rules/credential-harvest';
+import { dataFlowIntent } from './rules/data-flow';
 import { embeddedSecret } from './rules/embedded-secret';
 import { encodedPayload } from './rules/encoded-payload';
 import { exfiltrationLink } from './rules/exfiltration-link';
@@ -13,8 +15,12 @@ import { forcedInvocation } from './rules/forced-invocation';
 import { hiddenInstructionTag } from './rules/hidden-instruction-tag';
 import { htmlComment } from './rules/html-comment';
 import { instructionOverride } from './rules/instruction-override';
+import { judgeVerdict } from './rules/judge-verdict';
+import { modelDirective } from './rules/model-directive';
 import type { ScanRule, TextRule } from './rules/rule';
 import { sensitivePath } from './rules/sensitive-path';
+import { sleeperTrigger } from './rules/sleeper-trigger';
+import { lookAlikePackage, unpinnedPackage } from './rules/supply-chain';
 import { toolShadowing } from './rules/tool-shadowing';
 import { toolSignatureChanged } from './rules/tool-signature-changed';
 import { insecureTransport, missingAuthentication } from './rules/transport';
@@ -41,6 +47,13 @@ export const SCAN_RULES = {
   insecureTransport,
   missingAuthentication,
   toolSignatureChanged,
+  dataFlowIntent: dataFlowIntent.meta,
+  instructionsToModel: modelDirective.meta,
+  sleeperTrigger: sleeperTrigger.meta,
+  lookAlikePackage,
+  unpinnedPackage,
+  classifier: classifierRule.meta,
+  judgeVerdict,
 } as const satisfies Record<string, ScanRule>;
 
 export type ScanRuleKey = keyof typeof SCAN_RULES;
@@ -62,6 +75,10 @@ export const TEXT_RULES: readonly TextRule[] = [
   htmlComment,
   encodedPayload,
   toolShadowing,
+  dataFlowIntent,
+  modelDirective,
+  sleeperTrigger,
+  classifierRule,
 ];
 
 export const SEVERITY_RANK: Record<Severity, number> = { low: 1, medium: 2, high: 3, critical: 4 };

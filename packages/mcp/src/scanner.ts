@@ -6,6 +6,7 @@ import type { Severity } from '@warden/core';
 import { printable } from './printable';
 import type { FrameworkReference } from './references';
 import type { FieldContext, RawMatch, ScanRule } from './rules/rule';
+import { supplyChainHits } from './rules/supply-chain';
 import { insecureTransport, isLoopback, missingAuthentication } from './rules/transport';
 import { SEVERITY_RANK, TEXT_RULES } from './scan-rules';
 
@@ -169,6 +170,20 @@ function collectFields(def: ServerDefinition): TextField[] {
 
 function transportFindings(def: ServerDefinition): Finding[] {
   const t = def.transport;
+  if (t?.type === 'stdio') {
+    const line = [t.command, ...(t.args ?? [])].join(' ');
+    return supplyChainHits(t.command, t.args ?? []).map((h) => ({
+      server: def.server,
+      ruleId: h.rule.id,
+      rule: h.rule.name,
+      severity: h.rule.severity,
+      message: h.message,
+      location: 'transport.command',
+      span: { start: 0, end: line.length },
+      evidence: printable(line).slice(0, 200),
+      references: h.rule.references,
+    }));
+  }
   if (!t || t.type !== 'http') return [];
   let url: URL;
   try {
@@ -197,7 +212,9 @@ function transportFindings(def: ServerDefinition): Finding[] {
 function describeField(f: TextField): string {
   if (f.location === 'instructions') return 'server instructions';
   const owner = f.tool !== undefined ? `tool "${visible(f.tool)}"` : f.prompt !== undefined ? `prompt "${visible(f.prompt)}"` : `resource "${visible(f.resource ?? '')}"`;
-  const rest = f.location.replace(/^(?:tools|prompts|resources)\[[^\]]*\]\.?/, '');
+  // The owner's name may itself contain "]": strip the exact prefix, not a pattern.
+  const prefix = f.tool !== undefined ? `tools[${f.tool}]` : f.prompt !== undefined ? `prompts[${f.prompt}]` : `resources[${f.resource}]`;
+  const rest = printable(f.location.startsWith(prefix) ? f.location.slice(prefix.length).replace(/^\./, '') : f.location);
   return `${owner} ${rest || 'definition'}`;
 }
 

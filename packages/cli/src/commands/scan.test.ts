@@ -54,10 +54,11 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-describe('warden scan', () => {
+// Every test starts real servers: generous time for a loaded machine.
+describe('warden scan', { timeout: 120_000 }, () => {
   it('prints a table, names the server that failed to start, and exits 1 on findings at or above --fail-on', async () => {
     const b = buffers();
-    const code = await run([mixed, '--timeout', '10000'], { ...b.io, cwd: dir });
+    const code = await run([mixed, '--timeout', '60000'], { ...b.io, cwd: dir });
     expect(code).toBe(1);
     const text = b.out();
     expect(text).toContain('Scanned 3 of 4 MCP server(s) in mcp.json');
@@ -69,7 +70,7 @@ describe('warden scan', () => {
 
   it('--json prints servers and findings with server, tool, rule id, severity, message, evidence and references', async () => {
     const b = buffers();
-    const code = await run([mixed, '--json'], { ...b.io, cwd: dir });
+    const code = await run([mixed, '--json', '--timeout', '60000'], { ...b.io, cwd: dir });
     expect(code).toBe(1);
     const report = JSON.parse(b.out()) as { servers: { name: string; status: string; error?: string }[]; findings: Record<string, unknown>[] };
     expect(report.servers.map((s) => [s.name, s.status])).toEqual([
@@ -88,7 +89,7 @@ describe('warden scan', () => {
 
   it('--sarif prints a SARIF 2.1.0 log whose results point at the server in the config file', async () => {
     const b = buffers();
-    expect(await run([mixed, '--sarif', '--fail-on', 'critical'], { ...b.io, cwd: dir })).toBe(3);
+    expect(await run([mixed, '--sarif', '--fail-on', 'critical', '--timeout', '60000'], { ...b.io, cwd: dir })).toBe(3);
     const sarif = JSON.parse(b.out());
     expect(sarif.version).toBe('2.1.0');
     expect(sarif.$schema).toMatch(/sarif-2\.1\.0/);
@@ -112,7 +113,7 @@ describe('warden scan', () => {
 
   it('exits 0 on a clean config and 2 on usage or config errors', async () => {
     const ok = buffers();
-    expect(await run([clean], { ...ok.io, cwd: dir })).toBe(0);
+    expect(await run([clean, '--timeout', '60000'], { ...ok.io, cwd: dir })).toBe(0);
     expect(ok.out()).toContain('No finding at or above high.');
 
     const bad = buffers();
@@ -131,7 +132,7 @@ describe('warden scan', () => {
       writeFile(config, JSON.stringify({ mcpServers: { files: { command: process.execPath, args: [SERVER], env: { FIXTURE_TOOL_VERSION: version } } } }));
     const scan = async (...extra: string[]) => {
       const b = buffers();
-      const code = await run([config, '--json', '--fail-on', 'critical', '--pins', '.warden/pins.json', ...extra], { ...b.io, cwd: dir });
+      const code = await run([config, '--json', '--fail-on', 'critical', '--pins', '.warden/pins.json', '--timeout', '60000', ...extra], { ...b.io, cwd: dir });
       const changed = (JSON.parse(b.out()).findings as { ruleId: string; tool: string }[]).filter((f) => f.ruleId === SCAN_RULES.toolSignatureChanged.id);
       return { code, changed: changed.map((f) => f.tool) };
     };
@@ -152,7 +153,7 @@ describe('warden scan', () => {
       writeFile(config, JSON.stringify({ mcpServers: { hostile: { command: process.execPath, args: [HOSTILE], env: { HOSTILE_CHANGED: changed ? '1' : '0' } } } }));
     const scan = async () => {
       const b = buffers();
-      const code = await run([config, '--json', '--fail-on', 'critical', '--pins', '.warden/hostile-pins.json'], { ...b.io, cwd: dir });
+      const code = await run([config, '--json', '--fail-on', 'critical', '--pins', '.warden/hostile-pins.json', '--timeout', '60000'], { ...b.io, cwd: dir });
       expect(b.err()).toBe('');
       const changed = (JSON.parse(b.out()).findings as { ruleId: string; tool: string }[]).filter((f) => f.ruleId === SCAN_RULES.toolSignatureChanged.id);
       return { code, changed: changed.map((f) => f.tool).sort() };
@@ -180,17 +181,54 @@ describe('warden scan', () => {
       }),
     );
     const table = buffers();
-    await run([config, '--fail-on', 'critical'], { ...table.io, cwd: dir });
+    await run([config, '--fail-on', 'critical', '--timeout', '60000'], { ...table.io, cwd: dir });
     expect(table.out()).not.toMatch(RAW_CONTROL);
     expect(table.out()).toContain('\\x1b]0;pwned\\x07');
     expect(table.out()).toContain('boom');
     expect(table.out()).toContain('evil\\x1b[31mname');
     const json = buffers();
-    await run([config, '--json', '--fail-on', 'critical'], { ...json.io, cwd: dir });
+    await run([config, '--json', '--fail-on', 'critical', '--timeout', '60000'], { ...json.io, cwd: dir });
     expect(json.err()).not.toMatch(RAW_CONTROL);
     expect(json.err()).toContain('could not be scanned');
     // JSON keeps the exact text (escaped by JSON itself).
     expect(JSON.parse(json.out()).servers.map((s: { name: string }) => s.name)).toContain('evil\u001b[31mname');
   }, 90_000);
-});
 
+  it('--judge-url asks an OpenAI-compatible endpoint on 127.0.0.1 about each tool once and reports malicious verdicts', async () => {
+    const { createServer } = await import('node:http');
+    let calls = 0;
+    const judgeServer = createServer(async (req, res) => {
+      let body = '';
+      for await (const chunk of req) body += chunk;
+      calls++;
+      const verdict = body.includes('format_date') ? 'malicious' : 'benign';
+      res.writeHead(200, { 'content-type': 'application/json' }).end(
+        JSON.stringify({ choices: [{ index: 0, message: { role: 'assistant', content: JSON.stringify({ verdict, reason: 'fake guard' }) } }] }),
+      );
+    });
+    await new Promise<void>((r) => judgeServer.listen(0, '127.0.0.1', r));
+    try {
+      const url = `http://127.0.0.1:${(judgeServer.address() as { port: number }).port}/v1`;
+      const config = join(dir, 'judged.json');
+      await writeFile(config, JSON.stringify({ mcpServers: { poisoned: { command: process.execPath, args: [SERVER, '--variant', 'hidden-tag'] } } }));
+      const scan = async () => {
+        const b = buffers();
+        await run([config, '--json', '--judge-url', url, '--judge-model', 'guard', '--judge-cache', '.warden/judge.json', '--timeout', '60000'], { ...b.io, cwd: dir });
+        return { report: JSON.parse(b.out()) as { findings: { ruleId: string; tool?: string }[] }, err: b.err() };
+      };
+      const first = await scan();
+      expect(first.report.findings.filter((f) => f.ruleId === SCAN_RULES.judgeVerdict.id).map((f) => f.tool)).toEqual(['format_date']);
+      expect(first.err).toMatch(/judge guard: 5 asked, 0 cached/);
+      expect(calls).toBe(5);
+      const second = await scan();
+      expect(second.err).toMatch(/judge guard: 0 asked, 5 cached/);
+      expect(calls).toBe(5);
+      const usage = buffers();
+      expect(await run([config, '--judge-model', 'x'], { ...usage.io, cwd: dir })).toBe(2);
+      expect(usage.err()).toContain('--judge-* options need --judge-url');
+    } finally {
+      judgeServer.closeAllConnections();
+      await new Promise((r) => judgeServer.close(r));
+    }
+  }, 120_000);
+});

@@ -5,6 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { createOpenAiCompatibleJudge, JsonFileJudgeCache, type JudgeRunOptions } from '@warden/mcp';
 import { atLeast, JsonFilePinStore, parseMcpConfig, printable, scanMcpConfig, SEVERITY_RANK, toSarif, type ConfigScanReport, type Finding } from '@warden/mcp';
 import { WardenConfigError, type Severity } from '@warden/core';
 import type { CommandIO } from '../command-table';
@@ -30,6 +31,11 @@ sensitive paths, exfiltration links, shadowing of other servers' tools, insecure
                      above --fail-on) into the MCP allowlist that onboarding: 'allowlist' enforces
   --key <file>       with --approve: the organisation's Ed25519 private key (PKCS#8 PEM)
   --allowlist <file> with --approve: where to write it (default .warden/mcp-allowlist.json)
+  --judge-url <url>  also ask a model (any OpenAI-compatible API, e.g. http://127.0.0.1:8000/v1)
+                     about each tool not pinned yet; off by default. With --judge-model <name>,
+                     --judge-key-env <VAR> (API key from that variable), --judge-budget <n> calls
+                     (default 50), --judge-timeout <ms> (default 15000), --judge-cache <file>
+                     (default .warden/mcp-judge-cache.json: each definition is sent once)
 
 Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or config error,
 3 a server could not be scanned (and no finding at or above --fail-on).
@@ -88,6 +94,12 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
     approve?: boolean;
     key?: string;
     allowlist?: string;
+    'judge-url'?: string;
+    'judge-model'?: string;
+    'judge-key-env'?: string;
+    'judge-budget'?: string;
+    'judge-timeout'?: string;
+    'judge-cache'?: string;
     help?: boolean;
   };
   let positionals: string[];
@@ -104,6 +116,12 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
         approve: { type: 'boolean' },
         key: { type: 'string' },
         allowlist: { type: 'string' },
+        'judge-url': { type: 'string' },
+        'judge-model': { type: 'string' },
+        'judge-key-env': { type: 'string' },
+        'judge-budget': { type: 'string' },
+        'judge-timeout': { type: 'string' },
+        'judge-cache': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -130,6 +148,27 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
   if (values['approve-changes'] && !values.pins) return usageError('--approve-changes needs --pins <file>');
   if (values.approve && !values.key) return usageError('--approve needs --key <organisation private key file>');
   if (!values.approve && (values.key || values.allowlist)) return usageError('--key and --allowlist go with --approve');
+  let judge: JudgeRunOptions | undefined;
+  if (values['judge-url'] !== undefined) {
+    const budget = values['judge-budget'] === undefined ? 50 : Number(values['judge-budget']);
+    if (!Number.isInteger(budget) || budget < 0) return usageError(`--judge-budget must be a whole number of calls (got "${values['judge-budget']}")`);
+    const keyEnv = values['judge-key-env'];
+    if (keyEnv !== undefined && !process.env[keyEnv]) return usageError(`--judge-key-env ${keyEnv}: that variable is not set`);
+    try {
+      judge = {
+        judge: createOpenAiCompatibleJudge({
+          url: values['judge-url'],
+          model: values['judge-model'] ?? 'default',
+          apiKey: keyEnv ? process.env[keyEnv] : undefined,
+          timeoutMs: values['judge-timeout'] === undefined ? undefined : Number(values['judge-timeout']),
+        }),
+        cache: new JsonFileJudgeCache(resolve(io.cwd ?? process.cwd(), values['judge-cache'] ?? '.warden/mcp-judge-cache.json')),
+        budget,
+      };
+    } catch (e) {
+      return usageError((e as Error).message);
+    }
+  } else if (Object.keys(values).some((k) => k.startsWith('judge-'))) return usageError('--judge-* options need --judge-url <url>');
 
   const cwd = io.cwd ?? process.cwd();
   const path = resolve(cwd, positionals[0]);
@@ -154,6 +193,7 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
       timeoutMs,
       pins,
       approveChanges: values['approve-changes'] === true,
+      judge,
       onServerScanned: (server) => progress?.serverScanned(server),
     });
   } catch (e) {
@@ -170,6 +210,12 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
   else if (values.sarif) io.stdout.write(JSON.stringify(toSarif(report, { uri: shown.split('\\').join('/'), text }), null, 2) + '\n');
   else io.stdout.write(formatTable(report, shown, failOn));
 
+  if (report.judge) {
+    const j = report.judge;
+    io.stderr.write(
+      `warden scan: judge ${printable(j.model)}: ${j.asked} asked, ${j.cached} cached, ${j.pinned} pinned (not sent)${j.overBudget ? `, ${j.overBudget} over budget (not judged)` : ''}${j.failed.length ? `, ${j.failed.length} failed (${printable(j.failed[0].error).slice(0, 120)})` : ''}\n`,
+    );
+  }
   for (const s of report.servers) {
     if (s.status === 'error' && (values.json || values.sarif)) io.stderr.write(`warden scan: server "${printable(s.name)}" could not be scanned: ${printable(s.error ?? 'unknown error')}\n`);
   }

@@ -13,5 +13,7 @@ export const concealment = patternRule(
     /\b(?:secretly|covertly|surreptitiously)\b/i,
     /\bsilently\s+(?:send|forward|upload|copy|include|append|attach|exfiltrate|transmit|post|bcc|cc|add|read|collect)/i,
     /\bnot\s+(?:be\s+)?(?:visible|shown|displayed|mentioned)\s+to\s+the\s+user/i,
+    /\b(?:do\s+not|don'?t|never)\s+(?:include|mention|reveal|show|repeat)\s+(?:this|these|the)\s+(?:instructions?|notes?|steps?|requirements?|directives?)\b/i,
+    /\b(?:do\s+not|don'?t|never)\s+(?:explicitly\s+)?mention\s+(?:that\s+)?you(?:'re|\s+are)?\b/i,
   ],
 );

@@ -13,11 +13,14 @@ const CONTEXT_HARVEST = [
   /\byour\s+(?:system\s+prompt|(?:initial|original|hidden)\s+instructions)\b/i,
 ];
 
+// A parameter named after a secret file or its contents ("content_from_reading_dot_ssh_id_rsa").
+const SECRET_FILE_NAME = /(?:^|[_-])(?:id_?rsa|id_?ed25519|dot_?ssh|ssh_?dir|aws_?credentials|dot_?env|env_?file_?contents?|mcp_?json|etc_?passwd|etc_?shadow|private_?key_?contents?)(?:[_-]|$)/i;
+
 export const contextHarvestingParameter: TextRule = {
   meta,
   prose: (text, _ctx, out) => fromPatterns(meta, CONTEXT_HARVEST, text, out),
   name(text, ctx, out) {
-    if (ctx.location.includes('.properties.') && SUSPICIOUS_PARAM_NAME.test(text)) {
+    if (ctx.location.includes('.properties.') && (SUSPICIOUS_PARAM_NAME.test(text) || SECRET_FILE_NAME.test(text))) {
       out.push({ rule: meta, start: 0, end: text.length, note: `parameter "${printable(text)}" asks for context the tool should not need` });
     }
   },

@@ -1,19 +1,34 @@
 import { REF } from '../references';
 import { defineRule, patternRule } from './rule';
 
-const QUALIFIER = '(?:previous|prior|above|earlier|preceding|original|system|safety|existing|other|all|your|any)';
+const QUALIFIER = '(?:previous|prior|above|earlier|preceding|original|system|safety|security|existing|other|all|your|any|earlier|current|built-in|default)';
+const NOUNS =
+  '(?:instructions?|rules|prompts?|guidelines|directives|guardrails|polic(?:y|ies)|constraints|restrictions|safeguards|limitations|limits|filters|protections|checks|boundaries|programming|training|context)';
 
+/**
+ * Override and persona directives in any wording: "ignore all previous safety restrictions",
+ * "SYSTEM OVERRIDE:", "ACT AS: …", "[METADATA DIRECTIVE]", "### Instruction:", "you are now …",
+ * "pretend to be …", "developer mode", "new system prompt".
+ */
 export const instructionOverride = patternRule(
   defineRule('WMCP002', 'instruction-override', 'critical',
-    'Text telling the model to ignore or replace its previous instructions.',
+    'Text telling the model to ignore or replace its instructions, or to take on another persona or mode.',
     [REF.LLM01, REF.T0051, REF.MCP06]),
   [
-    new RegExp(
-      `\\b(?:ignore|disregard|forget|bypass|override)\\s+(?:all\\s+|any\\s+)?(?:of\\s+)?(?:the\\s+|your\\s+)?${QUALIFIER}\\s+(?:\\w+\\s+)?(?:instructions?|rules|prompts?|guidelines|directives|guardrails|polic(?:y|ies)|constraints)\\b`,
-      'i',
-    ),
-    /\b(?:your|the)\s+new\s+(?:instructions|task|role|objective)\s+(?:is|are)\b/i,
-    /\byou\s+are\s+now\s+(?:a|an|in)\b/i,
-    /\bfrom\s+now\s+on,?\s+you\b/i,
+    new RegExp(`\\b(?:ignore|disregard|forget|bypass|override|skip|drop|abandon|suspend|lift|remove|disable)\\s+(?:all\\s+|any\\s+|every\\s+)?(?:of\\s+)?(?:the\\s+|your\\s+)?${QUALIFIER}\\s+(?:\\w+\\s+){0,2}?${NOUNS}\\b`, 'i'),
+    new RegExp(`\\b(?:ignore|disregard|forget|bypass|override)\\s+(?:all\\s+|any\\s+)?(?:the\\s+|your\\s+)?${NOUNS}\\b`, 'i'),
+    /\b(?:your|the)\s+new\s+(?:instructions|task|role|objective|persona|system\s+prompt)\s+(?:is|are)\b/i,
+    /\byou\s+are\s+now\s+(?:a|an|in|the|my|operating|acting|free|unrestricted|jailbroken)\b/i,
+    /\bfrom\s+now\s+on,?\s+(?:you|reply|respond|answer|always|only|act)\b/i,
+    /\b(?:system|admin|developer|root|emergency|security)\s+(?:override|mode\s+(?:enabled|activated|on))\b/i,
+    /\b(?:act|behave|respond|operate)\s+as\s*:/i,
+    /\b(?:act|behave|pose|operate)\s+as\s+(?:a|an|the)\s+[\w\s-]{0,40}?\b(?:with|having)\s+(?:full|root|admin(?:istrator)?|unrestricted|elevated|sudo|god)\b/i,
+    /\bpretend\s+(?:to\s+be|you\s+are)\b/i,
+    /\b(?:god|jailbreak|dan|unrestricted|unfiltered|no[\s-]restrictions?)\s+mode\b/i,
+    /\[\s*(?:metadata|system|admin|developer|assistant|internal|hidden|priority|security)[\s_-]*(?:directive|instruction|override|command|note|message|prompt)s?\s*\]/i,
+    /^\s*#{1,6}\s*(?:instructions?|system(?:\s+prompt)?|assistant|directive|response)\s*:/im,
+    /\b(?:new|updated|revised|real|actual|true)\s+system\s+prompt\b/i,
+    /\bsystem\s+(?:prompt|instructions?)\s+(?:override|update|replacement)\b/i,
+    /\b(?:no\s+longer|don'?t\s+need\s+to|do\s+not\s+need\s+to)\s+(?:follow|obey|respect|adhere\s+to)\s+(?:your|the|any)\b/i,
   ],
 );

@@ -21,6 +21,9 @@ const REDEFINES = [
   /\b(?:when(?:ever)?|if)\s+(?:the\s+)?(?:user\s+|you\s+|an?\s+agent\s+)?(?:uses?|calls?|calling|using|invok\w+|runs?)\s+(?:the\s+)?[`'"]?([A-Za-z][\w.-]{2,})[`'"]?\s+tool/i,
   /\b(?:when(?:ever)?|if|after|before)\s+(?:the\s+)?[`'"]?([A-Za-z][\w.-]{2,})[`'"]?\s+tool\s+is\s+(?:used|called|invoked|run)/i,
   /\b(?:instead\s+of|rather\s+than|replaces?|overrides?|supersedes?|shadows?|takes?\s+precedence\s+over)\s+(?:the\s+)?[`'"]?([A-Za-z][\w.-]{2,})[`'"]?\s+(?:tool|function|command)/i,
+  /\b[Uu]se\s+this\s+(?:tool\s+|function\s+|server\s+)?(?:instead\s+of|rather\s+than|in\s+place\s+of)\s+(?:any\s+|all\s+|the\s+)?(other)\b/,
+  /\b(?:[Ii]gnore|[Dd]on'?t\s+use|[Nn]ever\s+use|[Aa]void)\s+(?:all\s+|any\s+)?(other)\s+[\w\s-]{0,30}?(?:tools?|functions?|servers?)\b/,
+  /\b[Uu]se\s+the\s+[`'"]?([A-Za-z][\w.-]*_[\w.-]+|[a-z]+[A-Z]\w+)[`'"]?\s+(?:tool|function)\s+to\b/,
   /\b(?:[Bb]efore|[Aa]fter|[Ww]hen(?:ever)?)\s+(?:using|calling|invoking|running)\s+(?:the\s+)?[`'"]?([A-Za-z][\w.-]*_[\w.-]+|[a-z]+[A-Z]\w+)[`'"]?/,
 ];
 
@@ -78,8 +81,8 @@ export const toolShadowing: TextRule = {
     }
     for (const re of REDEFINES) {
       for (const m of matchAll(re, text)) {
-        if (isOwn(m[1]) || /^(?:this|that|any|every|other|same|the)$/i.test(m[1])) continue;
-        out.push({ rule: meta, start: m.index, end: m.index + m[0].length, note: `redefines the behaviour of tool "${printable(m[1])}"` });
+        if (m[1] !== 'other' && (isOwn(m[1]) || /^(?:this|that|any|every|other|same|the)$/i.test(m[1]))) continue;
+        out.push({ rule: meta, start: m.index, end: m.index + m[0].length, note: m[1] === 'other' ? 'steers the model away from other tools' : `redefines the behaviour of tool "${printable(m[1])}"` });
       }
     }
     for (const m of matchAll(/\b(?:all|any|every)\s+(?:other\s+)?(?:\w+\s+)?(?:tools?|servers?)\s+(?:must|should|have\s+to)\b/i, text)) {

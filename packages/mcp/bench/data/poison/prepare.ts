@@ -1,0 +1,141 @@
+/**
+ * Extract the MCP tool definitions (name, description, parameter descriptions) of the public
+ * repositories in sources.ts from local mirrors, join them with our labels (labels.json), and
+ * write /work/data/mcp-poison/corpus.json (or $MCP_POISON_OUT) with a manifest of origin,
+ * commit and licence per source. Nothing from these repositories is committed to Warden.
+ *
+ * Mirrors: each repository as a bare git directory at $MIRROR_DIR/<owner>+<name>/repo
+ * (default /work/.mirror), e.g. `git clone --bare https://github.com/<owner>/<name> <dir>/repo`
+ * and `git -C <dir>/repo fetch origin <commit>`. The commit in sources.ts is what is read.
+ *
+ * Run: node --import tsx packages/mcp/bench/data/poison/prepare.ts
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { POISON_SOURCES, type PoisonSource } from './sources';
+
+export interface ExtractedTool {
+  source: string;
+  file: string;
+  name: string;
+  description: string;
+  /** Parameter name → its description (empty when none). */
+  params: Record<string, string>;
+  /** Python: the function the definition sits in (a test fixture's name). */
+  fixture?: string;
+}
+
+const MIRROR = process.env.MIRROR_DIR ?? '/work/.mirror';
+const OUT = process.env.MCP_POISON_OUT ?? '/work/data/mcp-poison/corpus.json';
+
+function git(source: PoisonSource, ...args: string[]): string {
+  const dir = join(MIRROR, source.repo.replace('/', '+'), 'repo');
+  return execFileSync('git', ['--git-dir', dir, ...args], { encoding: 'utf8', maxBuffer: 64 << 20 });
+}
+
+function dedent(s: string): string {
+  const lines = s.replace(/\r\n/g, '\n').split('\n');
+  const indents = lines.slice(1).filter((l) => l.trim()).map((l) => /^\s*/.exec(l)![0].length);
+  const cut = indents.length ? Math.min(...indents) : 0;
+  return [lines[0], ...lines.slice(1).map((l) => l.slice(cut))].join('\n').trim();
+}
+
+function unquoteJs(body: string, quote: string): string {
+  if (quote === '`') return body.replace(/\\`/g, '`');
+  return body.replace(/\\n/g, '\n').replace(/\\(['"\\])/g, '$1');
+}
+
+/** Python: FastMCP-style decorated functions with a docstring, and Tool(name=..., description=...). */
+function fromPython(text: string, push: (name: string, description: string, params?: Record<string, string>, fixture?: string) => void): void {
+  const decorated = /^[ \t]*@\w+(?:\.\w+)*\.tool\(([^)]*)\)[ \t]*\n(?:[ \t]*@[^\n]*\n)*[ \t]*(?:async[ \t]+)?def[ \t]+(\w+)[ \t]*\(([\s\S]*?)\)[^:\n]*:[ \t]*\n[ \t]*[rRuU]?("""|''')([\s\S]*?)\4/gm;
+  for (const m of text.matchAll(decorated)) {
+    const named = /name\s*=\s*["']([^"']+)["']/.exec(m[1]);
+    const described = /description\s*=\s*("""|'''|"|')([\s\S]*?)\1/.exec(m[1]);
+    push(named?.[1] ?? m[2], described ? described[2] : dedent(m[5]));
+  }
+  // Dicts and keyword arguments: "name": "x", "description": "…" / name="x", description="…".
+  const dict = /["']?name["']?\s*[:=]\s*["']([^"'\n]+)["']\s*,\s*(?:["']?title["']?\s*[:=]\s*["'][^"'\n]*["']\s*,\s*)?["']?description["']?\s*[:=]\s*(?:\(\s*)?(?:"""([\s\S]*?)"""|"((?:[^"\\\n]|\\.)*)"|'((?:[^'\\\n]|\\.)*)')/g;
+  for (const m of text.matchAll(dict)) {
+    const before = text.slice(0, m.index);
+    const fixture = [...before.matchAll(/^[ \t]*(?:async[ \t]+)?def[ \t]+(\w+)/gm)].pop()?.[1];
+    push(m[1], dedent(m[2] ?? unquoteJs(m[3] ?? m[4] ?? '', '"')), undefined, fixture);
+  }
+  const toolCtor = /\bTool\(\s*name\s*=\s*["']([^"']+)["']\s*,\s*description\s*=\s*(?:"""([\s\S]*?)"""|"((?:[^"\\\n]|\\.)*)"|'((?:[^'\\\n]|\\.)*)')/g;
+  for (const m of text.matchAll(toolCtor)) push(m[1], dedent(m[2] ?? unquoteJs(m[3] ?? m[4] ?? '', '"')));
+}
+
+/** JavaScript/TypeScript: server.tool('name', 'description', …), registerTool('name', { description }), { name, description } literals. */
+function fromJs(text: string, push: (name: string, description: string) => void): void {
+  const str = (q: string) => `${q}((?:[^${q}\\\\]|\\\\[\\s\\S])*)${q}`;
+  const anyStr = `(?:${str('`')}|${str("'")}|${str('"')})`;
+  const pick = (m: RegExpMatchArray, i: number) => {
+    const q = m[i] !== undefined ? '`' : m[i + 1] !== undefined ? "'" : '"';
+    return unquoteJs(m[i] ?? m[i + 1] ?? m[i + 2] ?? '', q);
+  };
+  for (const m of text.matchAll(new RegExp(`\\.tool\\(\\s*${anyStr}\\s*,\\s*${anyStr}`, 'g'))) push(pick(m, 1), dedent(pick(m, 4)));
+  for (const m of text.matchAll(new RegExp(`\\.registerTool\\(\\s*${anyStr}\\s*,\\s*\\{[^{}]*?description\\s*:\\s*${anyStr}`, 'g'))) push(pick(m, 1), dedent(pick(m, 4)));
+  for (const m of text.matchAll(new RegExp(`\\bname\\s*:\\s*${anyStr}\\s*,\\s*(?:title\\s*:\\s*${anyStr}\\s*,\\s*)?description\\s*:\\s*${anyStr}`, 'g'))) {
+    push(pick(m, 1), dedent(pick(m, 7)));
+  }
+}
+
+/** JSON: every object with a string name and description next to an input schema. */
+function fromJson(value: unknown, push: (name: string, description: string, params?: Record<string, string>) => void): void {
+  if (Array.isArray(value)) return value.forEach((v) => fromJson(v, push));
+  if (!value || typeof value !== 'object') return;
+  const o = value as Record<string, unknown>;
+  if (typeof o.name === 'string' && typeof o.description === 'string' && ('inputSchema' in o || 'parameters' in o || 'input_schema' in o)) {
+    const schema = (o.inputSchema ?? o.parameters ?? o.input_schema) as { properties?: Record<string, { description?: unknown }> } | undefined;
+    const params: Record<string, string> = {};
+    for (const [k, v] of Object.entries(schema?.properties ?? {})) params[k] = typeof v?.description === 'string' ? v.description : '';
+    push(o.name, o.description, params);
+  }
+  for (const v of Object.values(o)) fromJson(v, push);
+}
+
+export function extract(source: PoisonSource): ExtractedTool[] {
+  const files = git(source, 'ls-tree', '-r', '--name-only', source.commit, '--', ...source.paths)
+    .split('\n')
+    .filter((f) => /\.(?:py|js|mjs|cjs|ts|json)$/.test(f) && !/package(?:-lock)?\.json$|tsconfig\.json$/.test(f));
+  const out: ExtractedTool[] = [];
+  const seen = new Set<string>();
+  for (const file of files) {
+    const text = git(source, 'show', `${source.commit}:${file}`);
+    const push = (name: string, description: string, params: Record<string, string> = {}, fixture?: string) => {
+      const key = `${name}\u0000${description}`;
+      if (!name || !description || seen.has(key)) return;
+      seen.add(key);
+      out.push({ source: source.repo, file, name, description, params, ...(fixture ? { fixture } : {}) });
+    };
+    if (file.endsWith('.py')) fromPython(text, push);
+    else if (file.endsWith('.json')) {
+      try {
+        fromJson(JSON.parse(text), push);
+      } catch {
+        /* not JSON after all */
+      }
+    } else fromJs(text, push);
+  }
+  return out;
+}
+
+export interface Label {
+  source: string;
+  name: string;
+  /** First 60 characters of the description, to tell apart tools of the same name. */
+  starts: string;
+  label: 'poisoned' | 'benign';
+  /** Attack category for poisoned tools (see labels.json's header). */
+  category?: string;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const tools = POISON_SOURCES.flatMap((s) => extract(s));
+  mkdirSync(dirname(OUT), { recursive: true });
+  const manifest = POISON_SOURCES.map((s) => ({ ...s, url: `https://github.com/${s.repo}`, tools: tools.filter((t) => t.source === s.repo).length }));
+  writeFileSync(OUT, JSON.stringify({ manifest, tools }, null, 1));
+  for (const m of manifest) console.log(`${m.role.padEnd(11)} ${String(m.tools).padStart(4)} tools  ${m.repo}@${m.commit.slice(0, 10)} (${m.licence})`);
+  console.log(`wrote ${OUT}`);
+  void readFileSync;
+}

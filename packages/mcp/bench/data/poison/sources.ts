@@ -1,0 +1,112 @@
+/**
+ * Public repositories with poisoned (and benign) MCP tool definitions, written by others.
+ * `role` says how each is used: `development` sources were read (and labelled by us in
+ * labels.json) while the scanner's rules were written; `held-out` sources were fetched after
+ * the rules were frozen, never read by us, and are labelled by their own structure (the name of
+ * the test fixture a definition sits in: "malicious…", "poisoned…" vs "valid…", "clean…"). Nothing from these repositories is committed:
+ * prepare.ts reads the local mirrors (see its header for how to get them).
+ */
+export interface PoisonSource {
+  repo: string;
+  commit: string;
+  licence: string;
+  role: 'development' | 'held-out';
+  /** Held-out sources labelled by their own structure (the fixture function's name), unread by us. */
+  labelBy?: 'fixture-name';
+  /** Files (path prefixes) holding tool definitions. */
+  paths: readonly string[];
+  note: string;
+}
+
+export const POISON_SOURCES: readonly PoisonSource[] = [
+  {
+    repo: 'riseandignite/mcp-shield',
+    commit: '379140c3555bf35c6f8f451ee320da24302e792e',
+    licence: 'MIT',
+    role: 'development',
+    paths: ['mcp-servers-example/'],
+    note: 'example poisoned servers of an MCP scanner (JS, McpServer.tool)',
+  },
+  {
+    repo: 'SamsonCyber/mcp-poison',
+    commit: '19ddfa8c686e6aacf697d2e42e0c85efaca78fe5',
+    licence: 'MIT',
+    role: 'development',
+    paths: ['fixtures/'],
+    note: 'JSON tools/list fixtures of a Rust MCP scanner',
+  },
+  {
+    repo: 'gensecaihq/mcp-poisoning-poc',
+    commit: '67fd8c6fdeeec33be27cdd16271855914f1ab000',
+    licence: 'MIT',
+    role: 'development',
+    paths: ['src/'],
+    note: 'proof-of-concept poisoning attacks (Python)',
+  },
+  {
+    repo: 'nmeisenzahl/hijack-agentic-ai',
+    commit: '02d9298e831323a07cc657cfc9c2bc726cba056e',
+    licence: 'MIT',
+    role: 'development',
+    paths: ['demos/demo2-mcp-tool-abuse/src/mcp_servers/'],
+    note: 'conference demo: poisoned weather server (FastMCP)',
+  },
+  {
+    repo: 'TUM-DSE/MCPSecBench',
+    commit: '29ba2fa6b40c1eb09e858a5d9371a529d93da8c3',
+    licence: 'MIT',
+    role: 'development',
+    paths: ['code/'],
+    note: 'MCPSecBench attack servers (FastMCP)',
+  },
+  {
+    repo: 'devsecboy/damn-vulnerable-MCP-server',
+    commit: 'a8310accdc6bc8b0069d9d2502d722072e343d02',
+    licence: 'none stated in this fork (upstream DVMCP); not committed',
+    role: 'development',
+    paths: ['challenges/'],
+    note: 'CTF of ten vulnerable servers (FastMCP), stdio variants',
+  },
+  {
+    repo: 'pi-2r/devoxxfr2026-workshop-jailbreak-prompt-injection-mcp-poisoning',
+    commit: 'edc0ae7019d44b059345d6bdc846ad6b0a579d6b',
+    licence: 'none stated; not committed',
+    role: 'development',
+    paths: ['mcp/', 'lab/agent-skill-supply-chain-exfiltration-server/src/'],
+    note: 'workshop labs: poisoning, shadowing, rug pull, command injection servers (TypeScript)',
+  },
+  {
+    repo: 'Isaac-theori/Vulnerable-MCP-server',
+    commit: '79998ab3d6b3788fd449659a95f5360ddd857313',
+    licence: 'none stated; not committed',
+    role: 'development',
+    paths: ['src/'],
+    note: 'a deliberately vulnerable character-counter server (FastMCP)',
+  },
+  {
+    repo: 'beejak/Vulnerable-MCP-Server',
+    commit: '03534e2f6da5cc83c67de084d16656ade71d8902',
+    licence: 'MIT (pyproject.toml)',
+    role: 'development',
+    paths: ['vulnerabilities/'],
+    note: 'vulnerable-by-design server modules (Python)',
+  },
+  {
+    repo: 'mcp-tool-shop/tool-scan',
+    commit: '81f2061d4335a4ca6dbf7899af55dff205f56c80',
+    licence: 'MIT',
+    role: 'held-out',
+    labelBy: 'fixture-name',
+    paths: ['tests/'],
+    note: 'test fixtures of a Python MCP tool scanner; labels from fixture names',
+  },
+  {
+    repo: 'joshmaster2165/medusa',
+    commit: '06f20a18807c959c62b44a350b65ba624786d945',
+    licence: 'Apache-2.0',
+    role: 'held-out',
+    labelBy: 'fixture-name',
+    paths: ['tests/'],
+    note: 'test fixtures of a Python MCP security scanner; labels from fixture names',
+  },
+];

@@ -1,0 +1,252 @@
+/**
+ * The scanner on tool definitions written by others (not by us), side by side with the npm
+ * packages that scan MCP servers for poisoning, on the same data in the same run:
+ * - poisoned and benign definitions from public repositories (bench/data/poison: sources.ts
+ *   says which were read while developing and which are held out; labels.json is ours);
+ * - the real tool lists of MCP server packages from npm (bench/data/npm-tools), benign by
+ *   assumption, split into a training half (used by the embedded classifier) and an
+ *   evaluation half (never used for training) by package-name hash;
+ * - CPU to scan 100 real tools, against JSON round-tripping the same tools in the same run.
+ * Data is read from local caches made by the prepare/install/harvest scripts (see their headers);
+ * when a cache is missing that part says so and is skipped.
+ * Run: node --import tsx packages/mcp/bench/outside.ts
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { isTrainingPackage } from '../scripts/train-classifier';
+import { atLeast } from '../src/scan-rules';
+import { scanServerDefinition, type Finding, type ToolDefinition } from '../src/scanner';
+
+const POISON = process.env.MCP_POISON_OUT ?? '/work/data/mcp-poison/corpus.json';
+const NPM = `${process.env.MCP_NPM_DIR ?? '/work/data/mcp-npm'}/tools.json`;
+const SCANNERS = process.env.MCP_SCANNERS_DIR ?? '/work/data/mcp-scanners';
+
+interface Item {
+  id: string;
+  group: string;
+  category: string;
+  poisoned: boolean;
+  tool: ToolDefinition;
+}
+
+/**
+ * Labels of held-out sources from their own structure, decided before they were run: the
+ * name of the test fixture a definition sits in. Attacks on argument values (SQL, shell, XSS,
+ * SSRF payloads in defaults) are another class than poisoned descriptions and are left out.
+ */
+export function labelFromFixture(fixture: string | undefined): { poisoned: boolean; category: string } | undefined {
+  if (!fixture) return undefined;
+  if (/command_injection|backtick|subshell|sql|xss|ssrf|path_traversal|threat|javascript_protocol|batch|performance|pattern_|collect_text|scan_results|wrapped|c_wrap|json_output|strict_mode|lenient|split_keywords|enum_value/.test(fixture)) return undefined;
+  const m = /(prompt_injection|role_manipulation|instruction_override|covert_action|exfiltration|hidden_unicode|homoglyph|fake_system_tags|sensitive_file_access|credential_access|instruction_density|malicious)/.exec(fixture);
+  if (m) return { poisoned: true, category: m[1].replace(/_/g, '-') };
+  if (/valid|legitimate|false_positives|semantic|best_practice|database_query|file_upload|api_integration|schema|unicode_description|unicode_property|rtl_text|very_large|deeply_nested|anyof|conditional|empty_properties|long_description|underscore_prefix|null_bytes|sec_00|qual_00|mcp_req/.test(fixture)) return { poisoned: false, category: 'benign' };
+  return undefined;
+}
+
+function loadPoison(): Item[] {
+  if (!existsSync(POISON)) return [];
+  const data = JSON.parse(readFileSync(POISON, 'utf8')) as {
+    manifest: { repo: string; role: string; labelBy?: string }[];
+    tools: { source: string; name: string; description: string; params: Record<string, string>; fixture?: string }[];
+  };
+  const structural = new Set(data.manifest.filter((m) => m.labelBy === 'fixture-name').map((m) => m.repo));
+  const labels = JSON.parse(readFileSync(new URL('./data/poison/labels.json', import.meta.url), 'utf8')) as {
+    poisoned: { source: string; name: string; starts?: string; category: string }[];
+  };
+  const role = new Map(data.manifest.map((m) => [m.repo, m.role]));
+  return data.tools.flatMap((t, i) => {
+    const byFixture = structural.has(t.source) ? labelFromFixture(t.fixture) : undefined;
+    if (structural.has(t.source) && !byFixture) return [];
+    const label = byFixture ? (byFixture.poisoned ? { category: byFixture.category } : undefined) : labels.poisoned.find((l) => l.source === t.source && l.name === t.name && (!l.starts || t.description.startsWith(l.starts)));
+    const properties = Object.fromEntries(Object.entries(t.params).map(([k, d]) => [k, d ? { type: 'string', description: d } : { type: 'string' }]));
+    return [{
+      id: `${t.source}#${i}`,
+      group: role.get(t.source) === 'held-out' ? 'held-out repos' : 'development repos',
+      category: label?.category ?? 'benign',
+      poisoned: label !== undefined,
+      tool: { name: t.name, description: t.description, inputSchema: { type: 'object', properties } },
+    }];
+  });
+}
+
+function loadNpm(): { items: Item[]; packages: number; versions: string[] } {
+  if (!existsSync(NPM)) return { items: [], packages: 0, versions: [] };
+  const data = JSON.parse(readFileSync(NPM, 'utf8')) as { packages: { name: string; version: string; status: string; tools: ToolDefinition[] }[] };
+  const items: Item[] = [];
+  const listed = data.packages.filter((p) => p.status === 'listed');
+  for (const p of listed) {
+    const group = isTrainingPackage(p.name) ? 'npm (classifier training half)' : 'npm (evaluation half)';
+    p.tools.forEach((t, i) => items.push({ id: `${p.name}@${p.version}#${i}`, group, category: 'benign', poisoned: false, tool: t }));
+  }
+  return { items, packages: listed.length, versions: listed.map((p) => `${p.name}@${p.version}`) };
+}
+
+type Verdict = (item: Item) => boolean;
+
+const warden = (threshold: 'medium' | 'high'): Verdict => {
+  return (item) => scanServerDefinition({ server: 'bench', tools: [item.tool] }).some((f: Finding) => atLeast(f.severity, threshold));
+};
+
+/** agent-security-scanner-mcp `scan-mcp`: one JS server file, one tool per line; findings map back by line. */
+function agentSecurityScanner(items: Item[]): { name: string; flagged: Set<string> } | undefined {
+  const pkg = join(SCANNERS, 'node_modules/agent-security-scanner-mcp/package.json');
+  if (!existsSync(pkg)) return undefined;
+  const version = JSON.parse(readFileSync(pkg, 'utf8')).version as string;
+  const dir = join(tmpdir(), `warden-assm-${process.pid}`);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const header = ["const { McpServer } = require('@modelcontextprotocol/sdk/server/mcp.js');", "const server = new McpServer({ name: 'bench', version: '1.0.0' });"];
+  const lines = items.map((it) => `server.tool(${JSON.stringify(it.tool.name)}, ${JSON.stringify(it.tool.description ?? '')}, {}, async () => ({ content: [] }));`);
+  writeFileSync(join(dir, 'server.js'), [...header, ...lines].join('\n') + '\n');
+  const out = execFileSync(process.execPath, [join(SCANNERS, 'node_modules/agent-security-scanner-mcp/index.js'), 'scan-mcp', dir, '--verbosity', 'compact'], {
+    encoding: 'utf8',
+    maxBuffer: 256 << 20,
+    timeout: 600_000,
+  });
+  const report = JSON.parse(out.slice(out.indexOf('{'))) as { findings: { line: number }[] };
+  const flagged = new Set<string>();
+  for (const f of report.findings) {
+    const item = items[f.line - header.length - 1];
+    if (item) flagged.add(item.id);
+  }
+  rmSync(dir, { recursive: true, force: true });
+  return { name: `agent-security-scanner-mcp ${version}`, flagged };
+}
+
+/** ferret-scan `check`: one Markdown file, one definition per line (newlines folded); findings map back by line. */
+function ferret(items: Item[]): { name: string; flagged: Set<string> } | undefined {
+  const pkg = join(SCANNERS, 'node_modules/ferret-scan/package.json');
+  if (!existsSync(pkg)) return undefined;
+  const version = JSON.parse(readFileSync(pkg, 'utf8')).version as string;
+  const dir = join(tmpdir(), `warden-ferret-${process.pid}`);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, 'tools.md');
+  writeFileSync(file, items.map((it) => `${it.tool.name}: ${(it.tool.description ?? '').replace(/\s*\n\s*/g, ' ')}`).join('\n') + '\n');
+  let out = '';
+  try {
+    out = execFileSync(process.execPath, [join(SCANNERS, 'node_modules/ferret-scan/bin/ferret.js'), 'check', file, '--format', 'json'], {
+      encoding: 'utf8',
+      maxBuffer: 256 << 20,
+      timeout: 600_000,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+  } catch (e) {
+    out = String((e as { stdout?: string }).stdout ?? '');
+  }
+  const report = JSON.parse(out.slice(out.indexOf('{'))) as { findings: { line: number }[] };
+  const flagged = new Set<string>();
+  for (const f of report.findings) {
+    const item = items[f.line - 1];
+    if (item) flagged.add(item.id);
+  }
+  rmSync(dir, { recursive: true, force: true });
+  return { name: `ferret-scan ${version}`, flagged };
+}
+
+function pct(x: number): string {
+  return Number.isFinite(x) ? x.toFixed(3) : '-';
+}
+
+function table(rows: string[][]): string {
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  return rows.map((r) => r.map((c, i) => c.padEnd(widths[i])).join('  ')).join('\n');
+}
+
+function cpuFor100(items: Item[]): { scanMs: number; jsonMs: number } | undefined {
+  const tools = items.slice(0, 100).map((i) => i.tool);
+  if (tools.length < 100) return undefined;
+  const measure = (fn: () => void) => {
+    const runs: number[] = [];
+    for (let r = 0; r < 15; r++) {
+      const t = process.cpuUsage();
+      fn();
+      const d = process.cpuUsage(t);
+      runs.push((d.user + d.system) / 1000);
+    }
+    runs.sort((a, b) => a - b);
+    return runs[Math.floor(runs.length / 2)];
+  };
+  scanServerDefinition({ server: 'warm', tools });
+  return {
+    scanMs: measure(() => scanServerDefinition({ server: 'bench', tools })),
+    jsonMs: measure(() => JSON.parse(JSON.stringify(tools))),
+  };
+}
+
+export async function runOutsideBench(): Promise<void> {
+  const poison = loadPoison();
+  const npm = loadNpm();
+  if (poison.length === 0) console.log(`no poison corpus at ${POISON}: run packages/mcp/bench/data/poison/prepare.ts (needs the mirrors it names)`);
+  if (npm.items.length === 0) console.log(`no npm tool lists at ${NPM}: run packages/mcp/bench/data/npm-tools/install.sh then harvest.ts`);
+  const all = [...poison, ...npm.items];
+  if (all.length === 0) return;
+
+  const scanners: { name: string; flagged: (item: Item) => boolean }[] = [
+    { name: 'warden (embedded default, >= medium)', flagged: warden('medium') },
+    { name: 'warden (embedded default, >= high)', flagged: warden('high') },
+  ];
+  for (const other of [agentSecurityScanner, ferret]) {
+    try {
+      const r = other(all);
+      if (r) scanners.push({ name: r.name, flagged: (i) => r.flagged.has(i.id) });
+    } catch (e) {
+      console.log(`(${other.name} failed: ${(e as Error).message.slice(0, 200)})`);
+    }
+  }
+
+  const groups = [...new Set(all.map((i) => i.group))];
+  const rows = [['scanner', 'data', 'poisoned', 'benign', 'TP', 'FP', 'precision', 'recall', 'benign FP rate']];
+  const verdicts = new Map<string, Map<string, boolean>>();
+  for (const s of scanners) {
+    const v = new Map(all.map((i) => [i.id, s.flagged(i)]));
+    verdicts.set(s.name, v);
+    for (const g of groups) {
+      const items = all.filter((i) => i.group === g);
+      const pos = items.filter((i) => i.poisoned);
+      const neg = items.filter((i) => !i.poisoned);
+      const tp = pos.filter((i) => v.get(i.id)).length;
+      const fp = neg.filter((i) => v.get(i.id)).length;
+      rows.push([s.name, g, String(pos.length), String(neg.length), String(tp), String(fp), pos.length ? pct(tp / (tp + fp || 1)) : '-', pos.length ? pct(tp / pos.length) : '-', neg.length ? `${((100 * fp) / neg.length).toFixed(2)}%` : '-']);
+    }
+  }
+  console.log('\nDetection on definitions written by others\n');
+  console.log(table(rows));
+
+  const cats = [...new Set(poison.filter((i) => i.poisoned).map((i) => i.category))].sort();
+  const catRows = [['scanner', ...cats.map((c) => c)]];
+  for (const g of ['held-out repos', 'development repos']) {
+    for (const s of scanners) {
+      const v = verdicts.get(s.name)!;
+      catRows.push([`${s.name} [${g}]`, ...cats.map((c) => {
+        const items = poison.filter((i) => i.poisoned && i.group === g && i.category === c);
+        return items.length ? `${items.filter((i) => v.get(i.id)).length}/${items.length}` : '-';
+      })]);
+    }
+  }
+  console.log('\nRecall per attack category (detected/poisoned)\n');
+  console.log(table(catRows));
+
+  const v = verdicts.get(scanners[0].name)!;
+  const fps = npm.items.filter((i) => v.get(i.id));
+  if (fps.length) {
+    console.log(`\nWarden (>= medium) on real npm descriptions: ${fps.length} flagged of ${npm.items.length}. By rule:`);
+    const byRule = new Map<string, number>();
+    for (const i of fps) for (const f of scanServerDefinition({ server: 'bench', tools: [i.tool] })) byRule.set(f.rule, (byRule.get(f.rule) ?? 0) + 1);
+    console.log([...byRule].sort((a, b) => b[1] - a[1]).map(([r, n]) => `  ${r}: ${n}`).join('\n'));
+    for (const i of fps.slice(0, 12)) {
+      const f = scanServerDefinition({ server: 'bench', tools: [i.tool] })[0];
+      console.log(`  ${i.id}: ${f.rule} ${f.evidence.slice(0, 110)}`);
+    }
+  }
+  const missed = poison.filter((i) => i.poisoned && !v.get(i.id));
+  if (missed.length) console.log(`\nWarden (>= medium) missed: ${missed.map((i) => `${i.id} (${i.tool.name}, ${i.category})`).join('; ')}`);
+
+  const cpu = cpuFor100(npm.items.length >= 100 ? npm.items : all);
+  if (cpu) console.log(`\nCPU to scan 100 real tool definitions: ${cpu.scanMs.toFixed(1)} ms (median of 15); JSON round trip of the same: ${cpu.jsonMs.toFixed(2)} ms; ratio ${(cpu.scanMs / cpu.jsonMs).toFixed(0)}x`);
+  console.log(`\nData: ${poison.length} definitions from ${new Set(poison.map((i) => i.id.split('#')[0])).size} repositories; ${npm.items.length} tool descriptions from ${npm.packages} npm packages.`);
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await runOutsideBench();

@@ -1,0 +1,42 @@
+import { REF } from '../references';
+import { defineRule, type RawMatch, type TextRule } from './rule';
+import { sentences } from './sentences';
+
+const meta = defineRule('WMCP019', 'data-flow-intent', 'high',
+  'Prose that moves sensitive data (credentials, keys, private files, messages, health or payment records) to an outward sink (a URL, an e-mail address, a remote or third-party store), or that performs a destructive action the tool does not advertise.',
+  [REF.LLM02, REF.LLM06, REF.T0057, REF.MCP10]);
+
+// Sensitive sources, as ordinary product prose names them.
+const SOURCE =
+  /(?:\b|(?=[*.~]))(?:(?:api|access|auth|bearer|session|refresh|oauth)[\s_-]?(?:keys?|tokens?|secrets?)|secret\s+keys?|private\s+keys?|ssh\s+keys?|credentials?|passwords?|passphrases?|secrets|cookies|keychain|wallet|seed\s+phrases?|mnemonic|\.env\b|\*\.(?:env|pem|key|p12|pfx)|\.pem\b|id_rsa|\.ssh|environment\s+variables|env\s+vars|phi\b|patient\s+(?:records?|data)|medical\s+records?|health\s+records?|social\s+security|ssns?\b|credit\s+card|card\s+numbers?|bank\s+(?:details|accounts?)|(?:all|every|each|entire|full)\s+(?:the\s+)?(?:user'?s?\s+)?(?:files?|messages?|emails?|e-mails?|inbox|contacts?|chats?|conversations?|history|documents?|records?|notes?|data)|conversation\s+history|chat\s+history|message\s+(?:content|history)|system\s+prompt)/i;
+// Outward sinks: somewhere other than the user and the tool's own advertised service.
+const SINK =
+  /\b(?:https?:\/\/\S+|[\w.+-]+@[\w-]+\.[\w.-]+|(?:remote|external|third[\s-]party|offsite|off-site|backup|collection|logging|analytics|telemetry|tracking|attacker'?s?|our)\s+(?:server|service|endpoint|host|store|storage|bucket|database|collector|log(?:ging)?\s+service|api)|stored\s+remotely|(?:to|into)\s+(?:a\s+|the\s+)?(?:remote|external)\b|webhook|pastebin|exfiltrat\w*|to\s+\+?\d[\d\s-]{6,})/i;
+// Verbs that move data.
+const MOVE =
+  /\b(?:upload\w*|send\w*|sent|forward\w*|post\w*|transmit\w*|exfiltrat\w*|cop(?:y|ies|ied|ying)|mirror\w*|sync\w*|back(?:s|ed|ing)?\s+up|report\w*|share\w*|leak\w*|relay\w*|ship\w*|stream\w*|collect\w*|harvest\w*|index\w*|cache[sd]?|log(?:s|ged)?|mail(?:s|ed|ing)?|e-?mailed|bcc|cc)\b/i;
+// Destructive actions hidden in prose about something else.
+const DESTRUCTIVE =
+  /\b(?:rm\s+-rf|del\s+\/[sfq]|format\s+(?:the\s+)?(?:disk|drive)|drop\s+(?:all\s+)?(?:tables?|databases?)|truncate\s+(?:all\s+)?tables?|wipe\s+(?:the\s+|all\s+)?\w+|(?:delete|erase|destroy|remove)\s+(?:all|every|the\s+entire|everything)\b|shutdown\s+-h|mkfs\b|chmod\s+-R\s+777|disable\s+(?:the\s+)?(?:firewall|antivirus|logging|audit))/i;
+const COVERT_OR_EXTRA = /\b(?:also|silently|quietly|automatically|additionally|secretly|in\s+the\s+background|before|after|first|then|without)\b/i;
+
+export const dataFlowIntent: TextRule = {
+  meta,
+  prose(text, _ctx, out: RawMatch[]) {
+    if (text.length < 20) return;
+    for (const s of sentences(text)) {
+      const src = SOURCE.exec(s.text);
+      const sink = src && SINK.exec(s.text);
+      if (src && sink && MOVE.test(s.text)) {
+        const from = Math.min(src.index, sink.index);
+        const to = Math.max(src.index + src[0].length, sink.index + sink[0].length);
+        out.push({ rule: meta, start: s.start + from, end: s.start + to, note: `moves ${src[0].trim()} to ${sink[0].trim().slice(0, 60)}` });
+        continue;
+      }
+      const d = DESTRUCTIVE.exec(s.text);
+      if (d && COVERT_OR_EXTRA.test(s.text)) {
+        out.push({ rule: meta, start: s.start + d.index, end: s.start + d.index + d[0].length, note: `destructive action "${d[0]}" beside what the tool says it does` });
+      }
+    }
+  },
+};

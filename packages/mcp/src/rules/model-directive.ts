@@ -1,0 +1,36 @@
+import { REF } from '../references';
+import { defineRule, fromPatterns, type TextRule } from './rule';
+
+const meta = defineRule('WMCP020', 'instructions-to-the-model', 'high',
+  'Prose that steers the model beyond using the tool: what to put in its response, what to read or fetch first, how to disguise results, or how other tools must behave.',
+  [REF.LLM01, REF.T0051, REF.MCP03]);
+
+// A tool description says what the tool does and what its inputs mean. These say what the
+// model must do with its answer, with other resources, or with other tools.
+const PATTERNS = [
+  // Shaping the model's own answer.
+  /\b(?:include|insert|append|prepend|add|put|embed)\b[^.\n]{0,60}\b(?:in|into|to|at\s+the\s+(?:start|end|beginning)\s+of)\s+(?:your|the|every|each)\s+(?:final\s+)?(?:response|reply|answer|output|message)s?\b/i,
+  /\b(?:prepend|prefix|start|begin|end)\s+(?:your|every|each|all)\s+(?:response|reply|answer|message)s?\b/i,
+  /\b(?:present|format|disguise|frame|phrase|make)\s+(?:it|them|this|these|the\s+\w+(?:\s+\w+)?)\s+(?:as\s+if|to\s+look\s+like|so\s+(?:that\s+)?it\s+looks|as\s+(?:though|part\s+of|normal))/i,
+  /\bas\s+if\s+it(?:'s|\s+is|\s+were)\s+(?:part\s+of|a\s+normal|normal|the\s+normal)/i,
+  /\b(?:include|pass|send|provide|collect|gather|share|add|put)\s+(?:everything|all(?:\s+of)?(?:\s+the)?|any(?:thing)?)\s+(?:that\s+)?(?:the\s+)?user\s+(?:has\s+)?(?:said|says|told|wrote|written|mentioned|shared|typed|asked)/i,
+  // Reaching for something else first.
+  /\b(?:you\s+must|you\s+should|you\s+need\s+to|always|first|must\s+first)\s+(?:first\s+)?(?:read|access|open|fetch|retrieve|load|call|invoke|query|check)\b[^.\n]{0,80}\b(?:resource|file|dashboard|config\w*|secrets?|credentials?|password|tool|server|\w+:\/\/)/i,
+  /\bbefore\s+(?:providing|returning|responding|answering|replying|processing|performing|executing|using|calling|giving)\b[^.\n]{0,80}\b(?:you\s+must|must\s+first|first\s+(?:read|access|call|run|execute|fetch|send)|always)\b/i,
+  /\bbefore\s+(?:performing|executing|running|doing)\s+(?:any|every|each|the)\b[^.\n]{0,40}\b(?:read|access|send|call|include|run|execute)\b/i,
+  /\b(?:execute|call|run|invoke|use)\s+this\s+(?:tool|function)\s+(?:and|then)\s+(?:replace|use|substitute|overwrite)\b/i,
+  /\bbefore\s+(?:execute|executing|running|performing|doing)\s+(?:the\s+|any\s+)?\w+\s+(?:operation|calculation|action|step)\b[^.\n]{0,60}\b(?:execute|call|run|use)\s+this\b/i,
+  // Commands smuggled as requirements: every shell command, every request must carry something.
+  /\b(?:all|every|each|any)\s+(?:shell\s+)?(?:commands?|requests?|calls?|queries|messages?|responses?)\s+(?:you\s+)?(?:execute|run|send|make|issue|write)?\s*(?:must|should|shall)\s+(?:be\s+)?(?:prefixed|suffixed|preceded|followed|wrapped|include|contain|carry|also|first)/i,
+  /\b(?:modify|change|alter|override)\s+(?:the\s+)?behaviou?r\s+of\s+(?:all|every|any|other|the)\b/i,
+  /\bwhen\s+this\s+tool\s+is\s+(?:available|present|loaded|installed|connected)\b/i,
+  // Threats and urgency aimed at the model.
+  /\b(?:otherwise|or\s+else|if\s+you\s+(?:don'?t|do\s+not|fail\s+to))\b[^.\n]{0,60}\b(?:will\s+(?:crash|fail|break|not\s+work)|data\s+will\s+be\s+lost|system\s+will)/i,
+  /\b(?:this\s+is\s+)?(?:very\s+){1,}(?:very\s+)?important\b[^.\n]{0,20}(?:!|\.)/i,
+  /\b(?:compliance|security|audit|mandatory|legal)\s+(?:requirement|check|rule|policy)\s*:/i,
+  // Reasoning theatre that hides a side task.
+  /\bwhile\s+you\s+(?:read|access|do|fetch|collect)\b/i,
+  /\bprovide\s+detailed\s+reasoning\s+about\b/i,
+];
+
+export const modelDirective: TextRule = { meta, prose: (text, _ctx, out) => fromPatterns(meta, PATTERNS, text, out) };
