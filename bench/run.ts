@@ -19,6 +19,7 @@ const BENCHES: { name: string; file: string; what: string; args?: string[] }[] =
   { name: 'agents', file: 'packages/agents/bench/agents.ts', what: 'policy check per tool call, multi-turn scorer per turn, scorer false alarms' },
   { name: 'conversations', file: 'packages/agents/bench/conversations.ts', what: 'conversation detector on outside multi-turn attacks and benign chats (run bench/data/conversations/prepare.ts first), cost per turn' },
   { name: 'mcp', file: 'packages/mcp/bench/scan.ts', what: 'scanner precision/recall, scan time per server, added cost per tools/call' },
+  { name: 'mcp-outside', file: 'packages/mcp/bench/outside.ts', what: 'scanner on tool definitions written by others (public repos, 1,000+ real npm tool lists) beside agent-security-scanner-mcp and ferret-scan; CPU per 100 tools' },
   { name: 'posture', file: 'packages/posture/bench/report.ts', what: 'warden report on 100,000 recorded spans: time and heap' },
   { name: 'drills', file: 'packages/warden/bench/drills.ts', what: 'CPU and wall time of one full drill run (8 drills) vs 1,000 traced agent turns; budget < 1 s CPU' },
   { name: 'serve', file: 'packages/cli/bench/serve.ts', what: 'warden serve: sustained spans/s from a separate load process, heap, received vs analyzed' },

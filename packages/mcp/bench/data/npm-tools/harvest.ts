@@ -3,7 +3,7 @@
  * /work/data/mcp-npm) over stdio, with a timeout and a stripped environment (PATH, a scratch
  * HOME, nothing else: no keys), list its tools, and write $MCP_NPM_DIR/tools.json:
  * { packages: [{ name, version, licence, status, error?, tools: [{ name, description, inputSchema }] }] }.
- * A server that needs arguments is retried with a few common ones (a directory, `stdio`, `--stdio`).
+ * A server that needs arguments is retried with a directory and with `stdio`.
  *
  * Run: node --import tsx packages/mcp/bench/data/npm-tools/harvest.ts
  */
@@ -13,7 +13,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 
 const DIR = process.env.MCP_NPM_DIR ?? '/work/data/mcp-npm';
-const TIMEOUT_MS = Number(process.env.HARVEST_TIMEOUT_MS ?? 12_000);
+const TIMEOUT_MS = Number(process.env.HARVEST_TIMEOUT_MS ?? 30_000);
 const CONCURRENCY = Number(process.env.HARVEST_JOBS ?? 3);
 
 export interface HarvestedTool {
@@ -83,7 +83,7 @@ async function harvest(pkgDir: string, home: string): Promise<HarvestedPackage> 
   const file = binOf(pkgDir, pkg);
   if (!file) return { ...base, status: 'no-bin' };
   let last = '';
-  for (const args of [[], [home], ['stdio'], ['--stdio'], ['--transport', 'stdio']]) {
+  for (const args of [[], [home], ['stdio']]) {
     try {
       const tools = await listTools(file, args, home);
       if (tools.length > 0) return { ...base, status: 'listed', args, tools };
