@@ -25,6 +25,8 @@ const SCANNERS = process.env.MCP_SCANNERS_DIR ?? '/work/data/mcp-scanners';
 
 interface Item {
   id: string;
+  /** The server the definition belongs to: scanned together, as a client would see it. */
+  server: string;
   group: string;
   category: string;
   poisoned: boolean;
@@ -63,6 +65,7 @@ function loadPoison(): Item[] {
     const properties = Object.fromEntries(Object.entries(t.params).map(([k, d]) => [k, d ? { type: 'string', description: d } : { type: 'string' }]));
     return [{
       id: `${t.source}#${i}`,
+      server: `${t.source}/${t.file}`,
       group: role.get(t.source) === 'held-out' ? 'held-out repos' : 'development repos',
       category: label?.category ?? 'benign',
       poisoned: label !== undefined,
@@ -78,18 +81,31 @@ function loadNpm(): { items: Item[]; packages: number; versions: string[] } {
   const listed = data.packages.filter((p) => p.status === 'listed');
   for (const p of listed) {
     const group = isTrainingPackage(p.name) ? 'npm (classifier training half)' : 'npm (evaluation half)';
-    p.tools.forEach((t, i) => items.push({ id: `${p.name}@${p.version}#${i}`, group, category: 'benign', poisoned: false, tool: t }));
+    p.tools.forEach((t, i) => items.push({ id: `${p.name}@${p.version}#${i}`, server: p.name, group, category: 'benign', poisoned: false, tool: t }));
   }
   return { items, packages: listed.length, versions: listed.map((p) => `${p.name}@${p.version}`) };
 }
 
 type Verdict = (item: Item) => boolean;
 
-const warden = (threshold: 'medium' | 'high'): Verdict => {
-  return (item) => scanServerDefinition({ server: 'bench', tools: [item.tool] }).some((f: Finding) => atLeast(f.severity, threshold));
-};
+/** Each server's tools scanned together (own tools are not "other" tools); a tool is flagged by its own findings. */
+function wardenVerdicts(items: Item[], threshold: 'medium' | 'high'): Verdict {
+  const flagged = new Set<string>();
+  const byServer = new Map<string, Item[]>();
+  for (const i of items) byServer.set(i.server, [...(byServer.get(i.server) ?? []), i]);
+  for (const [server, group] of byServer) {
+    // Duplicate names inside one extracted file (test fixtures) are scanned one by one.
+    const names = new Set(group.map((g) => g.tool.name));
+    const batches = names.size === group.length ? [group] : group.map((g) => [g]);
+    for (const batch of batches) {
+      const findings = scanServerDefinition({ server, tools: batch.map((g) => g.tool) });
+      for (const g of batch) if (findings.some((f: Finding) => f.tool === g.tool.name && atLeast(f.severity, threshold))) flagged.add(g.id);
+    }
+  }
+  return (item) => flagged.has(item.id);
+}
 
-/** agent-security-scanner-mcp `scan-mcp`: one JS server file, one tool per line; findings map back by line. */
+/** agent-security-scanner-mcp `scan-mcp` over a directory with one JS server file per definition. */
 function agentSecurityScanner(items: Item[]): { name: string; flagged: Set<string> } | undefined {
   const pkg = join(SCANNERS, 'node_modules/agent-security-scanner-mcp/package.json');
   if (!existsSync(pkg)) return undefined;
@@ -97,18 +113,25 @@ function agentSecurityScanner(items: Item[]): { name: string; flagged: Set<strin
   const dir = join(tmpdir(), `warden-assm-${process.pid}`);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  const header = ["const { McpServer } = require('@modelcontextprotocol/sdk/server/mcp.js');", "const server = new McpServer({ name: 'bench', version: '1.0.0' });"];
-  const lines = items.map((it) => `server.tool(${JSON.stringify(it.tool.name)}, ${JSON.stringify(it.tool.description ?? '')}, {}, async () => ({ content: [] }));`);
-  writeFileSync(join(dir, 'server.js'), [...header, ...lines].join('\n') + '\n');
-  const out = execFileSync(process.execPath, [join(SCANNERS, 'node_modules/agent-security-scanner-mcp/index.js'), 'scan-mcp', dir, '--verbosity', 'compact'], {
-    encoding: 'utf8',
-    maxBuffer: 256 << 20,
-    timeout: 600_000,
-  });
-  const report = JSON.parse(out.slice(out.indexOf('{'))) as { findings: { line: number }[] };
+  // One file per definition (the scanner reports one finding per rule and file): findings map back by file name.
+  const header = "const { McpServer } = require('@modelcontextprotocol/sdk/server/mcp.js');\nconst server = new McpServer({ name: 'bench', version: '1.0.0' });\n";
+  items.forEach((it, i) => writeFileSync(join(dir, `t${i}.js`), `${header}server.tool(${JSON.stringify(it.tool.name)}, ${JSON.stringify(it.tool.description ?? '')}, {}, async () => ({ content: [] }));\n`));
+  let out = '';
+  try {
+    out = execFileSync(process.execPath, [join(SCANNERS, 'node_modules/agent-security-scanner-mcp/index.js'), 'scan-mcp', dir, '--verbosity', 'compact'], {
+      encoding: 'utf8',
+      maxBuffer: 256 << 20,
+      timeout: 600_000,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+  } catch (e) {
+    // It exits non-zero when it has findings; the report is still on stdout.
+    out = String((e as { stdout?: string }).stdout ?? '');
+  }
+  const report = JSON.parse(out.slice(out.indexOf('{'))) as { findings: { file: string }[] };
   const flagged = new Set<string>();
   for (const f of report.findings) {
-    const item = items[f.line - header.length - 1];
+    const item = items[Number(/t(\d+)\.js$/.exec(f.file)?.[1] ?? -1)];
     if (item) flagged.add(item.id);
   }
   rmSync(dir, { recursive: true, force: true });
@@ -185,8 +208,8 @@ export async function runOutsideBench(): Promise<void> {
   if (all.length === 0) return;
 
   const scanners: { name: string; flagged: (item: Item) => boolean }[] = [
-    { name: 'warden (embedded default, >= medium)', flagged: warden('medium') },
-    { name: 'warden (embedded default, >= high)', flagged: warden('high') },
+    { name: 'warden (embedded default, >= medium)', flagged: wardenVerdicts(all, 'medium') },
+    { name: 'warden (embedded default, >= high)', flagged: wardenVerdicts(all, 'high') },
   ];
   for (const other of [agentSecurityScanner, ferret]) {
     try {
@@ -234,10 +257,11 @@ export async function runOutsideBench(): Promise<void> {
   if (fps.length) {
     console.log(`\nWarden (>= medium) on real npm descriptions: ${fps.length} flagged of ${npm.items.length}. By rule:`);
     const byRule = new Map<string, number>();
-    for (const i of fps) for (const f of scanServerDefinition({ server: 'bench', tools: [i.tool] })) byRule.set(f.rule, (byRule.get(f.rule) ?? 0) + 1);
+    const own = (i: Item) => scanServerDefinition({ server: i.server, tools: npm.items.filter((x) => x.server === i.server).map((x) => x.tool) }).filter((f) => f.tool === i.tool.name);
+    for (const i of fps) for (const f of own(i)) byRule.set(f.rule, (byRule.get(f.rule) ?? 0) + 1);
     console.log([...byRule].sort((a, b) => b[1] - a[1]).map(([r, n]) => `  ${r}: ${n}`).join('\n'));
-    for (const i of fps.slice(0, 12)) {
-      const f = scanServerDefinition({ server: 'bench', tools: [i.tool] })[0];
+    for (const i of fps.slice(0, 30)) {
+      const f = own(i)[0];
       console.log(`  ${i.id}: ${f.rule} ${f.evidence.slice(0, 110)}`);
     }
   }
