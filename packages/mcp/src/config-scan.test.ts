@@ -48,7 +48,7 @@ describe('scanMcpConfig', () => {
       expect(byName.broken.status).toBe('error');
       expect(byName.broken.error).toContain('boom: missing API_KEY');
       // "send_email" is not a tool of "mail" here, so shadowing is found by its wording alone.
-      expect(report.findings.find((f) => f.server === 'dates' && f.tool === 'format_date')).toMatchObject({ ruleId: SCAN_RULES.toolShadowing.id, severity: 'high' });
+      expect(report.findings.find((f) => f.server === 'dates' && f.tool === 'format_date' && f.ruleId === SCAN_RULES.toolShadowing.id)).toMatchObject({ severity: 'high' });
       // The three fixture servers share tool names (echo, add, fail): equal names alone are not shadowing.
       expect(report.findings.filter((f) => f.server === 'mail' || f.server === 'remote')).toEqual([]);
     } finally {
