@@ -286,7 +286,15 @@ export class Analyzer extends EventEmitter<AnalyzerEvents> {
       if (r.length > REORDER_CAPACITY * 3) {
         let min = 0;
         for (let j = 3; j < r.length; j += 3) if (r[j] < r[min]) min = j;
-        const [start, l, t] = r.splice(min, 3);
+        const start = r[min];
+        const l = r[min + 1];
+        const t = r[min + 2];
+        // Unordered buffer: the last triple fills the gap (no allocation per record).
+        const last = r.length - 3;
+        r[min] = r[last];
+        r[min + 1] = r[last + 1];
+        r[min + 2] = r[last + 2];
+        r.length = last;
         if (!Number.isNaN(l)) this.observeNumericFeature(group, 0, l, start + l, alerts);
         if (!Number.isNaN(t)) this.observeNumericFeature(group, 1, t, start + l, alerts);
       }
