@@ -50,7 +50,8 @@ describe('scanMcpConfig', () => {
       // "send_email" is not a tool of "mail" here, so shadowing is found by its wording alone.
       expect(report.findings.find((f) => f.server === 'dates' && f.tool === 'format_date' && f.ruleId === SCAN_RULES.toolShadowing.id)).toMatchObject({ severity: 'high' });
       // The three fixture servers share tool names (echo, add, fail): equal names alone are not shadowing.
-      expect(report.findings.filter((f) => f.server === 'mail' || f.server === 'remote')).toEqual([]);
+      // (The embedded classifier's advice is severity low and is not counted here.)
+      expect(report.findings.filter((f) => (f.server === 'mail' || f.server === 'remote') && f.severity !== 'low')).toEqual([]);
     } finally {
       await http.close();
     }
