@@ -10,18 +10,38 @@ import { resolve } from 'node:path';
 const root = resolve(import.meta.dirname, '..');
 
 const BENCHES: { name: string; file: string; what: string; args?: string[] }[] = [
-  { name: 'openai', file: 'packages/openai/bench/overhead.ts', what: 'added cost per call: bare vs Warden (wrap, monitor) vs OpenLLMetry, OpenInference, Langfuse' },
-  { name: 'capture', file: 'packages/openai/bench/capture.ts', what: 'content capture by prompt size (1 KB, 1 MB, 10 MB): added time, CPU per MB, event-loop stall' },
+  {
+    name: 'openai',
+    file: 'packages/openai/bench/overhead.ts',
+    what: 'added cost per call: bare vs Warden (wrap, monitor) vs OpenLLMetry, OpenInference, Langfuse',
+  },
+  {
+    name: 'capture',
+    file: 'packages/openai/bench/capture.ts',
+    what: 'content capture by prompt size (1 KB, 1 MB, 10 MB): added time, CPU per MB, event-loop stall',
+  },
   { name: 'anthropic', file: 'packages/anthropic/bench/overhead.ts', what: 'added cost per call: bare vs Warden' },
   { name: 'ai-sdk', file: 'packages/ai-sdk/bench/overhead.ts', what: 'added cost per generateText' },
   { name: 'langchain', file: 'packages/langchain/bench/overhead.ts', what: 'added cost per LangChain invoke' },
   { name: 'analyzer', file: 'packages/analyzer/bench/throughput.ts', what: 'records/s, cost per span vs creating the span, heap over 10,000 groups' },
   { name: 'agents', file: 'packages/agents/bench/agents.ts', what: 'policy check per tool call, multi-turn scorer per turn, scorer false alarms' },
-  { name: 'conversations', file: 'packages/agents/bench/conversations.ts', what: 'conversation detector on outside multi-turn attacks and benign chats (run bench/data/conversations/prepare.ts first), cost per turn' },
+  {
+    name: 'conversations',
+    file: 'packages/agents/bench/conversations.ts',
+    what: 'conversation detector on outside multi-turn attacks and benign chats (run bench/data/conversations/prepare.ts first), cost per turn',
+  },
   { name: 'mcp', file: 'packages/mcp/bench/scan.ts', what: 'scanner precision/recall, scan time per server, added cost per tools/call' },
-  { name: 'mcp-outside', file: 'packages/mcp/bench/outside.ts', what: 'scanner on tool definitions written by others (public repos, 1,000+ real npm tool lists) beside agent-security-scanner-mcp and ferret-scan; CPU per 100 tools' },
+  {
+    name: 'mcp-outside',
+    file: 'packages/mcp/bench/outside.ts',
+    what: 'scanner on tool definitions written by others (public repos, 1,000+ real npm tool lists) beside agent-security-scanner-mcp and ferret-scan; CPU per 100 tools',
+  },
   { name: 'posture', file: 'packages/posture/bench/report.ts', what: 'warden report on 100,000 recorded spans: time and heap' },
-  { name: 'drills', file: 'packages/warden/bench/drills.ts', what: 'CPU and wall time of one full drill run (8 drills) vs 1,000 traced agent turns; budget < 1 s CPU' },
+  {
+    name: 'drills',
+    file: 'packages/warden/bench/drills.ts',
+    what: 'CPU and wall time of one full drill run (8 drills) vs 1,000 traced agent turns; budget < 1 s CPU',
+  },
   { name: 'serve', file: 'packages/cli/bench/serve.ts', what: 'warden serve: sustained spans/s from a separate load process, heap, received vs analyzed' },
 ];
 

@@ -9,14 +9,7 @@ import { join } from 'node:path';
 import { context, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
-import {
-  AgentGraphSpanProcessor,
-  AuditLog,
-  AuditLogSpanProcessor,
-  createPolicyGuard,
-  MultiTurnRiskSpanProcessor,
-  verifyAuditLog,
-} from '@warden/agents';
+import { AgentGraphSpanProcessor, AuditLog, AuditLogSpanProcessor, createPolicyGuard, MultiTurnRiskSpanProcessor, verifyAuditLog } from '@warden/agents';
 import { onWardenEvent, PolicyDeniedError, setToolGuard, traceAgent, traceTool, type Alert } from '@warden/core';
 
 const dir = mkdtempSync(join(tmpdir(), 'warden-agents-example-'));
@@ -108,7 +101,13 @@ const lines = readFileSync(auditFile, 'utf8').trimEnd().split('\n');
 console.log(`\naudit log ${auditFile} (${lines.length} entries):`);
 for (const line of lines) {
   const e = JSON.parse(line) as Record<string, unknown>;
-  const what = [e.agent ?? (e.alert as Alert | undefined)?.subject.agent, e.tool, e.decision ?? e.policyDecision, e.rule ?? e.policyRule, e.callerAgent && `called by ${e.callerAgent}`]
+  const what = [
+    e.agent ?? (e.alert as Alert | undefined)?.subject.agent,
+    e.tool,
+    e.decision ?? e.policyDecision,
+    e.rule ?? e.policyRule,
+    e.callerAgent && `called by ${e.callerAgent}`,
+  ]
     .filter(Boolean)
     .join(' ');
   console.log(`  #${e.seq} ${e.type} ${what} ${String(e.hash).slice(0, 12)}`);

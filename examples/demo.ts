@@ -37,7 +37,7 @@ mkdirSync(outDir, { recursive: true });
 
 // A seeded PRNG so every run of the demo tells the same story.
 let seed = 42;
-const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
 const logNormal = (median: number, sigma: number) => {
   const u = Math.max(random(), 1e-9);
   const z = Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random());
@@ -131,37 +131,45 @@ const tools = {
 };
 
 /** A second agent the support agent hands billing questions to (a traced, audited hand-off). */
-const billingAgent = traceAgent('billing-agent', async (question: string) => {
-  const reply = await openai.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: question }] });
-  return reply.choices[0]!.message.content;
-}, { version: '1.0.0' });
+const billingAgent = traceAgent(
+  'billing-agent',
+  async (question: string) => {
+    const reply = await openai.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: question }] });
+    return reply.choices[0]!.message.content;
+  },
+  { version: '1.0.0' },
+);
 
 /** One turn of the agent: ask the model, run the tools it asks for, ask again with the results. */
-const supportTurn = traceAgent('support-bot', async (question: string, _conversation: string) => {
-  if (question.endsWith('0')) return billingAgent(`billing: ${question}`);
-  if (question.endsWith('5')) await docs.callTool({ name: 'search_docs', arguments: { q: question } });
-  const messages: OpenAI.Chat.ChatCompletionMessageParam[] = [{ role: 'user', content: question }];
-  const first = await openai.chat.completions.create({ model: 'gpt-4o-mini', messages, tools: TOOL_DEFS });
-  const calls = first.choices[0]!.message.tool_calls ?? [];
-  if (!calls.length) return first.choices[0]!.message.content;
-  messages.push(first.choices[0]!.message);
-  for (const call of calls) {
-    if (call.type !== 'function') continue;
-    const run = tools[call.function.name as keyof typeof tools] as (a: unknown) => Promise<unknown>;
-    let result: unknown;
-    try {
-      result = await run(JSON.parse(call.function.arguments));
-    } catch (error) {
-      // The policy stopped the tool before it ran; tell the model instead of failing the turn.
-      if (!PolicyDeniedError.isInstance(error)) throw error;
-      refusalsByPolicy++;
-      result = { error: `not allowed: ${error.reason}` };
+const supportTurn = traceAgent(
+  'support-bot',
+  async (question: string, _conversation: string) => {
+    if (question.endsWith('0')) return billingAgent(`billing: ${question}`);
+    if (question.endsWith('5')) await docs.callTool({ name: 'search_docs', arguments: { q: question } });
+    const messages: OpenAI.Chat.ChatCompletionMessageParam[] = [{ role: 'user', content: question }];
+    const first = await openai.chat.completions.create({ model: 'gpt-4o-mini', messages, tools: TOOL_DEFS });
+    const calls = first.choices[0]!.message.tool_calls ?? [];
+    if (!calls.length) return first.choices[0]!.message.content;
+    messages.push(first.choices[0]!.message);
+    for (const call of calls) {
+      if (call.type !== 'function') continue;
+      const run = tools[call.function.name as keyof typeof tools] as (a: unknown) => Promise<unknown>;
+      let result: unknown;
+      try {
+        result = await run(JSON.parse(call.function.arguments));
+      } catch (error) {
+        // The policy stopped the tool before it ran; tell the model instead of failing the turn.
+        if (!PolicyDeniedError.isInstance(error)) throw error;
+        refusalsByPolicy++;
+        result = { error: `not allowed: ${error.reason}` };
+      }
+      messages.push({ role: 'tool', tool_call_id: call.id, content: JSON.stringify(result) });
     }
-    messages.push({ role: 'tool', tool_call_id: call.id, content: JSON.stringify(result) });
-  }
-  const second = await openai.chat.completions.create({ model: 'gpt-4o-mini', messages, tools: TOOL_DEFS });
-  return second.choices[0]!.message.content;
-}, { version: '1.0.0', conversationId: (_question: string, conversation: string) => conversation });
+    const second = await openai.chat.completions.create({ model: 'gpt-4o-mini', messages, tools: TOOL_DEFS });
+    return second.choices[0]!.message.content;
+  },
+  { version: '1.0.0', conversationId: (_question: string, conversation: string) => conversation },
+);
 let refusalsByPolicy = 0;
 
 const TOOL_DEFS: OpenAI.Chat.ChatCompletionTool[] = Object.keys(tools).map((name) => ({
@@ -180,7 +188,11 @@ const stream = await openai.chat.completions.create({
   stream_options: { include_usage: true },
 });
 for await (const _chunk of stream) void _chunk;
-server.setBehaviour((req) => (((req.body.messages ?? []) as { role: string }[]).at(-1)?.role === 'tool' ? { text: 'It shipped.' } : { toolCalls: [{ name: 'lookup_order', arguments: { id: 'A-1001' } }] }));
+server.setBehaviour((req) =>
+  ((req.body.messages ?? []) as { role: string }[]).at(-1)?.role === 'tool'
+    ? { text: 'It shipped.' }
+    : { toolCalls: [{ name: 'lookup_order', arguments: { id: 'A-1001' } }] },
+);
 await supportTurn('What is the status of A-1001?', 'conv-0');
 console.log(formatSpanTree(warden.finishedSpans()).replace(/^/gm, '   '));
 

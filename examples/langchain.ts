@@ -23,7 +23,11 @@ const lookupOrder = tool(async ({ id }) => JSON.stringify({ id, status: 'shipped
   description: 'Look up an order',
   schema: z.object({ id: z.string() }),
 });
-const deleteOrder = tool(async ({ id }) => JSON.stringify({ deleted: id }), { name: 'delete_order', description: 'Delete an order', schema: z.object({ id: z.string() }) });
+const deleteOrder = tool(async ({ id }) => JSON.stringify({ deleted: id }), {
+  name: 'delete_order',
+  description: 'Delete an order',
+  schema: z.object({ id: z.string() }),
+});
 const tools = new Map([lookupOrder, deleteOrder].map((t) => [t.name as string, t]));
 const model = new ChatOpenAI({ model: 'gpt-4o-mini', apiKey: 'not-needed', configuration: { baseURL: server.openaiBaseURL }, maxRetries: 0 });
 

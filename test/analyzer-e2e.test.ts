@@ -67,7 +67,12 @@ describe('analyzer on a changing model', () => {
     const fast = await startFakeLlmServer({ behaviour: () => ({ outputTokens: 20, delayMs: 2 }) });
     try {
       for (const busy of [false, true]) {
-        const warden = monitor({ serviceName: `e2e-fast-${busy ? 'busy' : 'quiet'}`, exporter: 'none', metrics: 'none', analyzer: { warmupMs: 0, warmup: 100 } });
+        const warden = monitor({
+          serviceName: `e2e-fast-${busy ? 'busy' : 'quiet'}`,
+          exporter: 'none',
+          metrics: 'none',
+          analyzer: { warmupMs: 0, warmup: 100 },
+        });
         const latency: string[] = [];
         const collect = (a: Alert) => {
           if (a.subject.feature === 'latency' || a.subject.feature === 'time_to_first_chunk') latency.push(a.message);

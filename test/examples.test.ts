@@ -32,7 +32,9 @@ describe('examples/demo.ts', () => {
       expect(changed).toMatch(/\[drift · \w+\] output tokens of agent support-bot on gpt-4o-mini rose/);
       expect(changed).toMatch(/\[policy_violation · medium\]/);
       // The model change is one analyzer incident naming every feature that moved.
-      expect(changed).toMatch(/analyzer incidents for support-bot: 1 \(.*output_tokens.*tool\.new_tool\(issue_refund\)|analyzer incidents for support-bot: 1 \(.*tool\.new_tool\(issue_refund\).*output_tokens/);
+      expect(changed).toMatch(
+        /analyzer incidents for support-bot: 1 \(.*output_tokens.*tool\.new_tool\(issue_refund\)|analyzer incidents for support-bot: 1 \(.*tool\.new_tool\(issue_refund\).*output_tokens/,
+      );
       // Every drill passed: the controls were shown to fire, not only configured.
       const drills = stdout.slice(stdout.indexOf('4. Drills'), stdout.indexOf('5. Posture'));
       expect(drills.match(/^ {3}PASS /gm), `round ${round}:\n${drills}`).toHaveLength(8);

@@ -11,7 +11,12 @@ function exportedNames(index: string): string[] {
   const names: string[] = [];
   for (const m of source.matchAll(/export\s+(?:type\s+)?\{([^}]*)\}\s*from/g))
     for (const item of m[1]!.split(',')) {
-      const name = item.trim().replace(/^type\s+/, '').split(' as ').pop()!.trim();
+      const name = item
+        .trim()
+        .replace(/^type\s+/, '')
+        .split(' as ')
+        .pop()!
+        .trim();
       if (name) names.push(name);
     }
   for (const m of source.matchAll(/export\s+(?:const|function|class)\s+(\w+)/g)) names.push(m[1]!);

@@ -37,7 +37,11 @@ export function forbidDeletes(): void {
   setToolGuard({
     check: async (call) =>
       call.tool === 'delete_order'
-        ? { allowed: false, rule: 'tool_not_allowed', error: new PolicyDeniedError({ agent: call.agent?.name, tool: call.tool, rule: 'tool_not_allowed', reason: 'support-bot may not delete orders' }) }
+        ? {
+            allowed: false,
+            rule: 'tool_not_allowed',
+            error: new PolicyDeniedError({ agent: call.agent?.name, tool: call.tool, rule: 'tool_not_allowed', reason: 'support-bot may not delete orders' }),
+          }
         : { allowed: true },
   });
 }

@@ -35,7 +35,8 @@ const SOURCES: Source[] = [
   {
     repo: 'AI45Lab/ActorAttack',
     commit: '3258917ec4aaf83ad1efdfc1cc0f5b0f0edc5609',
-    licence: 'copies of HarmBench behaviours (MIT, centerforaisafety/HarmBench) and Circuit Breakers training prompts (MIT, GraySwanAI/circuit-breakers); the ActorAttack repo itself has no licence file',
+    licence:
+      'copies of HarmBench behaviours (MIT, centerforaisafety/HarmBench) and Circuit Breakers training prompts (MIT, GraySwanAI/circuit-breakers); the ActorAttack repo itself has no licence file',
     role: 'train',
     files: ['data/harmbench.csv', 'data/circuit_breaker_train.csv'],
     what: 'harmful single prompts (HarmBench 400 behaviours, 1,000 circuit-breaker prompts)',
@@ -241,7 +242,8 @@ export function prepare(): { train: TrainItem[]; conversations: Conversation[] }
       } else if (s.repo === 'PolyAI-LDN/task-specific-datasets') {
         for (const r of csvObjects(text)) if (r.text) train.push({ text: r.text, harmful: false, source: `${s.repo}:${f}` });
       } else if (s.repo === 'openai/grade-school-math') {
-        for (const line of text.split('\n')) if (line.trim()) train.push({ text: (JSON.parse(line) as { question: string }).question, harmful: false, source: `${s.repo}:${f}` });
+        for (const line of text.split('\n'))
+          if (line.trim()) train.push({ text: (JSON.parse(line) as { question: string }).question, harmful: false, source: `${s.repo}:${f}` });
       } else if (s.repo === 'yizhongw/self-instruct') {
         for (const line of text.split('\n')) {
           if (!line.trim()) continue;
@@ -263,7 +265,13 @@ export function prepare(): { train: TrainItem[]; conversations: Conversation[] }
         for (const [i, line] of text.split('\n').entries()) {
           if (!line.trim()) continue;
           const conv = JSON.parse(line) as { conv: { user: string; sys?: string }[] };
-          conversations.push({ id: `${f}#${i}`, source: s.repo, role: 'dev', attack: false, turns: conv.conv.map((t) => ({ user: t.user, assistant: t.sys })) });
+          conversations.push({
+            id: `${f}#${i}`,
+            source: s.repo,
+            role: 'dev',
+            attack: false,
+            turns: conv.conv.map((t) => ({ user: t.user, assistant: t.sys })),
+          });
         }
       } else if (s.repo === 'martinjingyu/Multi-Turn-Jailbreaker') {
         conversations.push(...treePaths(JSON.parse(text) as TreeNode[], f));
@@ -297,7 +305,10 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       conversations: Object.fromEntries(
         [...new Set(conversations.map((c) => c.source))].map((src) => {
           const cs = conversations.filter((c) => c.source === src);
-          return [src, { attack: cs.filter((c) => c.attack).length, benign: cs.filter((c) => !c.attack).length, successful: cs.filter((c) => c.successful).length }];
+          return [
+            src,
+            { attack: cs.filter((c) => c.attack).length, benign: cs.filter((c) => !c.attack).length, successful: cs.filter((c) => c.successful).length },
+          ];
         }),
       ),
     },

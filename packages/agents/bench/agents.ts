@@ -131,8 +131,12 @@ export async function runAgentsBench(options: { ops?: number; benign?: number; a
   console.log(row('observeRequested (model-requested tool call)', requestedNs));
   console.log(row('multi-turn scorer, one turn with captured content', turnNs));
   console.log(row('multi-turn scorer, one turn without content', turnBareNs));
-  console.log(`  multi-turn false alarms: ${(falseAlarmRate * 100).toFixed(2)}% of ${nBenign} generated benign conversations (threshold ${new MultiTurnRiskScorer().threshold})`);
-  console.log(`  multi-turn detection:    ${(detectionRate * 100).toFixed(1)}% of ${nAttacks} generated escalating conversations, median at turn ${attacks.medianTurn}`);
+  console.log(
+    `  multi-turn false alarms: ${(falseAlarmRate * 100).toFixed(2)}% of ${nBenign} generated benign conversations (threshold ${new MultiTurnRiskScorer().threshold})`,
+  );
+  console.log(
+    `  multi-turn detection:    ${(detectionRate * 100).toFixed(1)}% of ${nAttacks} generated escalating conversations, median at turn ${attacks.medianTurn}`,
+  );
   return r;
 }
 

@@ -109,11 +109,15 @@ function cost(): void {
     JSON.stringify({ conversationId: ids[i % 1000], time: i });
   });
   const bare = timePerOp(200_000, (i) => s.observeTurn({ conversationId: ids[i % 1000]!, time: i, finishReasons: stop }));
-  const withTypical = timePerOp(50_000, (i) => s.observeTurn({ conversationId: ids[i % 1000]!, time: i, input: typical, output: 'Sure, here is an overview.' }));
+  const withTypical = timePerOp(50_000, (i) =>
+    s.observeTurn({ conversationId: ids[i % 1000]!, time: i, input: typical, output: 'Sure, here is an overview.' }),
+  );
   const with2k = timePerOp(20_000, (i) => s.observeTurn({ conversationId: ids[i % 1000]!, time: i, input: twoKb, output: 'Sure.' }));
   const withMb = timePerOp(500, (i) => s.observeTurn({ conversationId: ids[i % 1000]!, time: i, input: megabyte, output: megabyte }));
   console.log('cost per turn (median of 5 rounds; baseline = JSON.stringify of a tiny object, same run)');
-  console.log(`  without content          ${(bare / 1000).toFixed(3)} µs   (${(bare / baseline).toFixed(1)}× baseline ${baseline.toFixed(0)} ns)   budget ≤ 1 µs`);
+  console.log(
+    `  without content          ${(bare / 1000).toFixed(3)} µs   (${(bare / baseline).toFixed(1)}× baseline ${baseline.toFixed(0)} ns)   budget ≤ 1 µs`,
+  );
   console.log(`  typical input (${typical.length} chars)  ${(withTypical / 1000).toFixed(2)} µs   budget ≤ 50 µs`);
   console.log(`  2 KB input               ${(with2k / 1000).toFixed(2)} µs`);
   console.log(`  1 MB input and output    ${(withMb / 1000).toFixed(2)} µs   (truncated to head+tail; ${(withMb / with2k).toFixed(2)}× a 2 KB input)`);
@@ -124,7 +128,9 @@ function cost(): void {
   for (let i = 0; i < 30_000; i++) many.observeTurn({ conversationId: `conv-${i}`, time: i, input: typical, output: 'ok' });
   globalThis.gc?.();
   const after = process.memoryUsage().heapUsed;
-  console.log(`  memory: ${many.trackedConversations} conversations tracked after 30,000 (bound 10,000); ${((after - before) / many.trackedConversations).toFixed(0)} B heap each`);
+  console.log(
+    `  memory: ${many.trackedConversations} conversations tracked after 30,000 (bound 10,000); ${((after - before) / many.trackedConversations).toFixed(0)} B heap each`,
+  );
 }
 
 function main(): void {
@@ -139,14 +145,24 @@ function main(): void {
       .filter(Boolean)
       .map((l) => JSON.parse(l) as Conversation)
       .filter((c) => !split || c.role === split);
-    const manifest = JSON.parse(readFileSync(resolve(cacheDir, 'manifest.json'), 'utf8')) as { sources: { url: string; commit: string; licence: string; role: string }[] };
+    const manifest = JSON.parse(readFileSync(resolve(cacheDir, 'manifest.json'), 'utf8')) as {
+      sources: { url: string; commit: string; licence: string; role: string }[];
+    };
     console.log('sources:');
     for (const s of manifest.sources) console.log(`  [${s.role}] ${s.url} @ ${s.commit.slice(0, 12)} — ${s.licence}`);
-    console.log(`\nalerted by the last turn at the default threshold ${DEFAULT_MULTI_TURN_THRESHOLD}, and the curve over thresholds (share whose peak score reaches it):`);
-    console.log(`  ${'split'.padEnd(7)}${'source'.padEnd(38)}${'kind'.padEnd(28)}${'n'.padStart(5)}${'alerted'.padStart(9)}${'1st alert'.padStart(10)}${'turns'.padStart(6)}   ${THRESHOLDS.map((t) => t.toFixed(1).padStart(6)).join('')}`);
+    console.log(
+      `\nalerted by the last turn at the default threshold ${DEFAULT_MULTI_TURN_THRESHOLD}, and the curve over thresholds (share whose peak score reaches it):`,
+    );
+    console.log(
+      `  ${'split'.padEnd(7)}${'source'.padEnd(38)}${'kind'.padEnd(28)}${'n'.padStart(5)}${'alerted'.padStart(9)}${'1st alert'.padStart(10)}${'turns'.padStart(6)}   ${THRESHOLDS.map((t) => t.toFixed(1).padStart(6)).join('')}`,
+    );
     for (const r of evaluate(conversations)) {
       console.log(
-        `  ${r.role.padEnd(7)}${r.source.padEnd(38)}${r.kind.padEnd(28)}${String(r.n).padStart(5)}${pct(r.alerted).padStart(9)}${(Number.isNaN(r.medianFirstAlertTurn) ? '-' : `t${r.medianFirstAlertTurn}`).padStart(10)}${String(r.medianTurns).padStart(6)}   ${Object.values(r.curve).map((v) => pct(v).padStart(6)).join('')}`,
+        `  ${r.role.padEnd(7)}${r.source.padEnd(38)}${r.kind.padEnd(28)}${String(r.n).padStart(5)}${pct(r.alerted).padStart(9)}${(Number.isNaN(r.medianFirstAlertTurn) ? '-' : `t${r.medianFirstAlertTurn}`).padStart(10)}${String(r.medianTurns).padStart(6)}   ${Object.values(
+          r.curve,
+        )
+          .map((v) => pct(v).padStart(6))
+          .join('')}`,
       );
     }
     if (!split) console.log('  (no source here carries human success labels; "judged successful" is the source\'s own judge score 5/5)\n');

@@ -13,14 +13,16 @@ import { normalizeText } from '../src/conversation/normalize-text';
 
 const root = resolve(import.meta.dirname, '../../..');
 const cache = resolve(root, 'bench/data/conversations/.cache');
-const manifest = JSON.parse(readFileSync(resolve(cache, 'manifest.json'), 'utf8')) as { sources: { url: string; commit: string; licence: string; role: string }[] };
+const manifest = JSON.parse(readFileSync(resolve(cache, 'manifest.json'), 'utf8')) as {
+  sources: { url: string; commit: string; licence: string; role: string }[];
+};
 const items = readFileSync(resolve(cache, 'train.jsonl'), 'utf8')
   .split('\n')
   .filter(Boolean)
   .map((l) => JSON.parse(l) as { text: string; harmful: boolean });
 
 let seed = 12;
-const rand = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+const rand = () => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32;
 const seen = new Set<string>();
 const data: { feats: Int32Array; y: number }[] = [];
 for (const it of items) {
@@ -81,7 +83,10 @@ const qlogit = (f: Int32Array) => {
   for (const b of f) s += q.readInt8(b) * scale;
   return s;
 };
-let tp = 0, fp = 0, fn = 0, tn = 0;
+let tp = 0,
+  fp = 0,
+  fn = 0,
+  tn = 0;
 for (const d of holdout) {
   const yes = qlogit(d.feats) > 0;
   if (yes && d.y) tp++;

@@ -1,5 +1,15 @@
 import * as A from '@warden/core';
-import { controlsForKind, hrTimeToMs, newAlertId, publishAlert, safely, stringAttr, type Alert, type FinishedSpan, type WardenSpanProcessor } from '@warden/core';
+import {
+  controlsForKind,
+  hrTimeToMs,
+  newAlertId,
+  publishAlert,
+  safely,
+  stringAttr,
+  type Alert,
+  type FinishedSpan,
+  type WardenSpanProcessor,
+} from '@warden/core';
 
 /** One agent invoking another (an invoke_agent span with a caller). */
 export interface HandoffObservation {
@@ -97,17 +107,30 @@ export class AgentGraphMonitor {
     const backAndForth = (p.forward && p.backward) || h.caller === h.callee;
     if (p.alerted || !backAndForth || p.count <= this.maxLoop) return undefined;
     p.alerted = true;
-    return this.alert(h, 'agent_graph.handoff_loop', 'high', p.count, this.maxLoop,
+    return this.alert(
+      h,
+      'agent_graph.handoff_loop',
+      'high',
+      p.count,
+      this.maxLoop,
       h.caller === h.callee
         ? `Agent "${h.caller}" invoked itself ${p.count} times in one trace: a hand-off loop.`
         : `Agents "${h.caller}" and "${h.callee}" handed off to each other ${p.count} times in one trace: a hand-off loop.`,
-      { handoffs: p.count });
+      { handoffs: p.count },
+    );
   }
 
   private newEdgeAlert(h: HandoffObservation): Alert {
-    return this.alert(h, 'agent_graph.new_edge', 'medium', 1, 1,
+    return this.alert(
+      h,
+      'agent_graph.new_edge',
+      'medium',
+      1,
+      1,
       `Agent "${h.caller}" invoked agent "${h.callee}", which it never invoked during warm-up (${this.warmup} hand-offs).`,
-      { newHandoffs: 1 }, { knownHandoffs: this.edges.size, warmupHandoffs: this.warmup });
+      { newHandoffs: 1 },
+      { knownHandoffs: this.edges.size, warmupHandoffs: this.warmup },
+    );
   }
 
   private alert(

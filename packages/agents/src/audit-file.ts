@@ -64,7 +64,9 @@ export function readCheckpoint(path: string): AuditCheckpoint {
     (cp.alg !== 'sha256' && cp.alg !== 'hmac-sha256') ||
     (cp.signature !== undefined && typeof cp.signature !== 'string')
   )
-    throw new WardenConfigError(`Audit checkpoint ${path}: expected { seq: integer ≥ 1, hash: 64 hex digits, time, alg: "sha256" | "hmac-sha256", signature? }`);
+    throw new WardenConfigError(
+      `Audit checkpoint ${path}: expected { seq: integer ≥ 1, hash: 64 hex digits, time, alg: "sha256" | "hmac-sha256", signature? }`,
+    );
   return cp as AuditCheckpoint;
 }
 

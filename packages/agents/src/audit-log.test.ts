@@ -49,7 +49,14 @@ describe('AuditLog', () => {
     expect(types.filter((t) => t === 'policy_decision')).toHaveLength(2);
     expect(types.filter((t) => t === 'alert')).toHaveLength(1);
     const denied = entries.find((e) => e.type === 'tool_execution' && e.policyDecision === 'deny');
-    expect(denied).toMatchObject({ agent: 'files', tool: 'read_file', conversationId: 'c-1', outcome: 'error', errorType: 'PolicyDeniedError', policyRule: 'argument' });
+    expect(denied).toMatchObject({
+      agent: 'files',
+      tool: 'read_file',
+      conversationId: 'c-1',
+      outcome: 'error',
+      errorType: 'PolicyDeniedError',
+      policyRule: 'argument',
+    });
     const files = entries.find((e) => e.type === 'agent_invocation' && e.agent === 'files');
     expect(files).toMatchObject({ callerAgent: 'lead', operation: 'invoke_agent' });
     // Metadata only: the tool's result never reaches the log.
@@ -110,7 +117,10 @@ describe('AuditLog', () => {
     const second = new AuditLog({ destination: f, subscribe: false });
     second.append('note', { n: 2, seq: 99, hash: 'spoof' });
     await second.close();
-    const entries = readFileSync(f, 'utf8').trimEnd().split('\n').map((x) => JSON.parse(x) as AuditEntry);
+    const entries = readFileSync(f, 'utf8')
+      .trimEnd()
+      .split('\n')
+      .map((x) => JSON.parse(x) as AuditEntry);
     expect(entries.map((e) => [e.seq, e.type, e.n])).toEqual([
       [1, 'log_opened', undefined],
       [2, 'note', 1],
@@ -165,7 +175,10 @@ describe('AuditLog', () => {
     while (pending.length) (pending.shift() as () => void)();
     bounded.append('note', { i: 'after' });
     while (pending.length) (pending.shift() as () => void)();
-    const entries = text.trimEnd().split('\n').map((x) => JSON.parse(x) as AuditEntry);
+    const entries = text
+      .trimEnd()
+      .split('\n')
+      .map((x) => JSON.parse(x) as AuditEntry);
     const dropped = entries.find((e) => e.type === 'entries_dropped');
     expect(dropped?.count).toBe(bounded.droppedEntries);
     expect(verifyAuditLogText(text).ok).toBe(true);

@@ -1,6 +1,15 @@
 import { createHash, createHmac } from 'node:crypto';
 import { closeSync, createReadStream, createWriteStream, existsSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
-import { AuditFileLock, checkpointPathOf, checkpointSignature, readCheckpoint, readLogTail, truncateTail, writeCheckpoint, type AuditCheckpoint } from './audit-file';
+import {
+  AuditFileLock,
+  checkpointPathOf,
+  checkpointSignature,
+  readCheckpoint,
+  readLogTail,
+  truncateTail,
+  writeCheckpoint,
+  type AuditCheckpoint,
+} from './audit-file';
 import { dirname } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Writable } from 'node:stream';

@@ -103,7 +103,10 @@ describe('signed hand-offs over the wire (baggage)', () => {
   it('refuses a forged signature, one signed for another callee, and a missing one', async () => {
     setHandoffAuthority(createHandoffAuthority(keys, { mode: 'enforce' }));
     const forge = (h: Record<string, string>) => {
-      h.baggage = h.baggage!.replace(/warden\.handoff\.signature=(\d+)\.([A-Za-z0-9_-]+)/, (_m, t: string, sig: string) => `warden.handoff.signature=${t}.${sig.startsWith('A') ? 'B' : 'A'}${sig.slice(1)}`);
+      h.baggage = h.baggage!.replace(
+        /warden\.handoff\.signature=(\d+)\.([A-Za-z0-9_-]+)/,
+        (_m, t: string, sig: string) => `warden.handoff.signature=${t}.${sig.startsWith('A') ? 'B' : 'A'}${sig.slice(1)}`,
+      );
     };
     await expect(callOver(forge)).rejects.toMatchObject({ name: 'HandoffRefusedError', verdict: 'forged' });
     await expect(callOver(() => undefined, 'someone-else')).rejects.toMatchObject({ verdict: 'forged' });
@@ -133,10 +136,18 @@ describe('key set validation names the bad field', () => {
     ['empty agent name', { version: 1, agents: { '': { publicKey: pub } } }, /agent name/],
     ['public key missing', { version: 1, agents: { a: {} } }, /agents\.a\.publicKey/],
     ['public key not PEM', { version: 1, agents: { a: { publicKey: 'abc' } } }, /agents\["a"\]\.publicKey: expected an Ed25519 public key in PEM/],
-    ['public key garbage PEM', { version: 1, agents: { a: { publicKey: '-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----' } } }, /not a readable public key/],
+    [
+      'public key garbage PEM',
+      { version: 1, agents: { a: { publicKey: '-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----' } } },
+      /not a readable public key/,
+    ],
     ['private key given as public', { version: 1, agents: { a: { publicKey: priv } } }, /expected an Ed25519 public key/],
     ['private key not PEM', { version: 1, agents: { a: { publicKey: pub, privateKey: 'x' } } }, /agents\["a"\]\.privateKey: expected an Ed25519 private key/],
-    ['private key of another agent', { version: 1, agents: { a: { publicKey: pub, privateKey: file.agents.billing!.privateKey } } }, /does not belong to the publicKey/],
+    [
+      'private key of another agent',
+      { version: 1, agents: { a: { publicKey: pub, privateKey: file.agents.billing!.privateKey } } },
+      /does not belong to the publicKey/,
+    ],
     ['unknown field', { version: 1, agents: { a: { publicKey: pub, secret: 1 } } }, /secret/],
   ];
   for (const [name, input, message] of cases)

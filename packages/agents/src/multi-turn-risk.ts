@@ -122,7 +122,7 @@ interface ConversationRisk {
 
 const OVERRIDE = [
   /\b(ignore|disregard|forget|override|bypass)\b[^.?!\n]{0,40}?\b(previous|prior|above|earlier|all|any|your|system|safety)\b[^.?!\n]{0,24}?\b(instructions?|rules|guidelines|prompts?|directions|restrictions|guardrails|polic(?:y|ies)|filters?)\b/i,
-  /\b(you are now (?:in )?(?:dan|developer|god|jailbreak|unrestricted|unfiltered)|developer mode|jailbreak|do anything now|no longer bound by|without any (?:restrictions|filters|rules)|new system prompt|new instructions:)/i,  // Jailbreak framing: a mode or persona without rules, asked for outright or seeded for later.
+  /\b(you are now (?:in )?(?:dan|developer|god|jailbreak|unrestricted|unfiltered)|developer mode|jailbreak|do anything now|no longer bound by|without any (?:restrictions|filters|rules)|new system prompt|new instructions:)/i, // Jailbreak framing: a mode or persona without rules, asked for outright or seeded for later.
   /\b(?:(?:developer|admin|sudo|god|debug|unrestricted|unfiltered|uncensored) (?:mode|access)|(?:unrestricted|unfiltered|uncensored|unaligned|amoral) (?:ai|assistant|model|output|chatbot|version|persona)|(?:with|there are|have) no (?:restrictions|rules|limits|filters|guidelines|boundaries)|(?:bypass|disable|turn off|remove|ignore|lift) (?:the |your |all |any |those )?(?:content |safety |ethical )?(?:filters?|restrictions?|guardrails|safeguards|guidelines|procedures)|override (?:has been|is|was) (?:authorized|approved)|(?:store|remember) this (?:command|instruction)|(?:comply|obey) with (?:all|every|any) (?:requests?|commands?))\b/i,
 ];
 // Zero-width and bidi controls and Unicode tags; ZWJ (U+200D) is left out: emoji sequences use it.
@@ -131,7 +131,8 @@ const ROLEPLAY =
   /\b(pretend (?:to be|you(?:'re| are))|let'?s play a game|role-?play|stay in character|hypothetically|imagine (?:that )?you (?:are|were|have no)|you are (?:now )?an? (?:evil|unfiltered|uncensored|unrestricted)|for a (?:story|novel|screenplay)|in this fictional)/i;
 const SECRET =
   /\b(api[ _-]?keys?|secret[ _-]?keys?|access[ _-]?tokens?|private[ _-]?keys?|passwords?|credentials?|ssh[ _-]?keys?|\.env\b|environment variables|system prompt|your (?:hidden |initial )?(?:instructions|prompt)|auth(?:orization)? tokens?)\b/i;
-const REFUSAL_TEXT = /^\s*(?:(?:i'?m sorry|i apologi[sz]e),? but|i'?m sorry,? but|sorry,? (?:but )?i can(?:'|no)t|i can(?:'|no)t (?:help|assist|do|provide|share)|i cannot (?:help|assist|do|provide|share)|i won'?t (?:help|be able)|i am unable to|i'?m not able to)/i;
+const REFUSAL_TEXT =
+  /^\s*(?:(?:i'?m sorry|i apologi[sz]e),? but|i'?m sorry,? but|sorry,? (?:but )?i can(?:'|no)t|i can(?:'|no)t (?:help|assist|do|provide|share)|i cannot (?:help|assist|do|provide|share)|i won'?t (?:help|be able)|i am unable to|i'?m not able to)/i;
 // A follow-up that only makes sense against earlier content: coreference and "more of that".
 const REFERENCE_BACK =
   /\b(?:(?:do|write|explain|expand|elaborate|describe|show|give|list|continue|repeat)\b[^.?!\n]{0,30}\b(?:that|it|this|those|them|the (?:above|last|previous|first|second|third) (?:one|step|part|answer|response))\b|step[- ]by[- ]step|more (?:detail|details|specific|specifics|precise)|in (?:more )?detail|be more specific|go on|keep going|continue|what (?:about|else)|and then\b|the (?:exact|specific) (?:steps|amounts|quantities|ingredients|instructions))/;
@@ -146,7 +147,50 @@ function features(normalized: string): Set<number> {
 }
 
 // Function words of six letters or more that say nothing about a topic.
-const NOT_TOPIC = new Set(['about', 'would', 'could', 'should', 'there', 'their', 'which', 'these', 'those', 'through', 'explain', 'provide', 'please', 'thanks', 'thank', 'really', 'something', 'someone', 'specific', 'example', 'examples', 'understand', 'understanding', 'interested', 'information', 'detail', 'details', 'different', 'describe', 'another', 'without', 'because', 'however', 'helpful', 'question', 'great', 'overview', 'discuss', 'perspective', 'approach', 'process', 'important']);
+const NOT_TOPIC = new Set([
+  'about',
+  'would',
+  'could',
+  'should',
+  'there',
+  'their',
+  'which',
+  'these',
+  'those',
+  'through',
+  'explain',
+  'provide',
+  'please',
+  'thanks',
+  'thank',
+  'really',
+  'something',
+  'someone',
+  'specific',
+  'example',
+  'examples',
+  'understand',
+  'understanding',
+  'interested',
+  'information',
+  'detail',
+  'details',
+  'different',
+  'describe',
+  'another',
+  'without',
+  'because',
+  'however',
+  'helpful',
+  'question',
+  'great',
+  'overview',
+  'discuss',
+  'perspective',
+  'approach',
+  'process',
+  'important',
+]);
 
 /** Hashed words of six letters or more, the ones that carry a topic (bounded). */
 function contentWords(normalized: string): Set<number> {

@@ -3,7 +3,6 @@ import { hrTimeToMs, publishAlert, safely, stringAttr, stringListAttr, type Aler
 import type { ConversationJudge } from './conversation/conversation-judge';
 import { MultiTurnRiskScorer, type MultiTurnRiskOptions, type RiskAssessment } from './multi-turn-risk';
 
-
 interface MessageLike {
   role?: unknown;
   parts?: unknown;

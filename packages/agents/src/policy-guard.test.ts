@@ -51,10 +51,14 @@ afterEach(() => {
 /** Runs `tool(args)` as agent `agent` through the real traceAgent/traceTool path. */
 async function runAs(agent: string, tool: string, args: unknown, mcpServer?: string): Promise<{ ran: boolean; error?: unknown }> {
   let ran = false;
-  const traced = traceTool(tool, (_a: unknown) => {
-    ran = true;
-    return 'done';
-  }, { mcpServer });
+  const traced = traceTool(
+    tool,
+    (_a: unknown) => {
+      ran = true;
+      return 'done';
+    },
+    { mcpServer },
+  );
   try {
     await traceAgent(agent, () => traced(args))();
     return { ran };
@@ -76,23 +80,71 @@ const base = { allowedTools: ['read_file', 'pay', 'fetch', 'set_level', 'note', 
 const violating: RuleCase[] = [
   { name: 'tool not allowed', policy: base, tool: 'delete_db', rule: 'tool_not_allowed' },
   { name: 'MCP server not allowed', policy: { ...base, allowedMcpServers: ['docs'] }, tool: 'search', mcpServer: 'shell', rule: 'mcp_server_not_allowed' },
-  { name: 'path traversal out of the allowed directory', policy: { ...base, args: { read_file: { path: { under: '/srv/data' } } } }, tool: 'read_file', args: { path: '/srv/data/../etc/passwd' }, rule: 'argument' },
-  { name: 'relative traversal', policy: { ...base, args: { read_file: { path: { under: '/srv/data' } } } }, tool: 'read_file', args: { path: 'reports/../../etc/shadow' }, rule: 'argument' },
-  { name: 'sibling directory with the same prefix', policy: { ...base, args: { read_file: { path: { under: '/srv/data' } } } }, tool: 'read_file', args: { path: '/srv/database/x' }, rule: 'argument' },
+  {
+    name: 'path traversal out of the allowed directory',
+    policy: { ...base, args: { read_file: { path: { under: '/srv/data' } } } },
+    tool: 'read_file',
+    args: { path: '/srv/data/../etc/passwd' },
+    rule: 'argument',
+  },
+  {
+    name: 'relative traversal',
+    policy: { ...base, args: { read_file: { path: { under: '/srv/data' } } } },
+    tool: 'read_file',
+    args: { path: 'reports/../../etc/shadow' },
+    rule: 'argument',
+  },
+  {
+    name: 'sibling directory with the same prefix',
+    policy: { ...base, args: { read_file: { path: { under: '/srv/data' } } } },
+    tool: 'read_file',
+    args: { path: '/srv/database/x' },
+    rule: 'argument',
+  },
   { name: 'amount above max', policy: { ...base, args: { pay: { amount: { max: 1000 } } } }, tool: 'pay', args: { amount: 1000.01 }, rule: 'argument' },
   { name: 'amount below min', policy: { ...base, args: { pay: { amount: { min: 1 } } } }, tool: 'pay', args: { amount: 0 }, rule: 'argument' },
   { name: 'amount not a number', policy: { ...base, args: { pay: { amount: { max: 1000 } } } }, tool: 'pay', args: { amount: '5' }, rule: 'argument' },
-  { name: 'url not matching pattern', policy: { ...base, args: { fetch: { url: { pattern: '^https://' } } } }, tool: 'fetch', args: { url: 'http://x.test' }, rule: 'argument' },
-  { name: 'value not oneOf', policy: { ...base, args: { set_level: { level: { oneOf: ['low', 'high'] } } } }, tool: 'set_level', args: { level: 'max' }, rule: 'argument' },
+  {
+    name: 'url not matching pattern',
+    policy: { ...base, args: { fetch: { url: { pattern: '^https://' } } } },
+    tool: 'fetch',
+    args: { url: 'http://x.test' },
+    rule: 'argument',
+  },
+  {
+    name: 'value not oneOf',
+    policy: { ...base, args: { set_level: { level: { oneOf: ['low', 'high'] } } } },
+    tool: 'set_level',
+    args: { level: 'max' },
+    rule: 'argument',
+  },
   { name: 'string too long', policy: { ...base, args: { note: { text: { maxLength: 5 } } } }, tool: 'note', args: { text: 'toolong' }, rule: 'argument' },
   { name: 'required argument missing', policy: { ...base, args: { note: { text: { required: true } } } }, tool: 'note', args: {}, rule: 'argument' },
-  { name: 'zod schema', policy: { ...base, args: { search: z.object({ q: z.string().max(10) }) } }, tool: 'search', args: { q: 'far too long a query' }, rule: 'argument' },
+  {
+    name: 'zod schema',
+    policy: { ...base, args: { search: z.object({ q: z.string().max(10) }) } },
+    tool: 'search',
+    args: { q: 'far too long a query' },
+    rule: 'argument',
+  },
   { name: 'approval needed (audit) / no hook (enforce)', policy: { ...base, requireApproval: ['send_email'] }, tool: 'send_email', args: {}, rule: 'approval' },
 ];
 
 const passing: RuleCase[] = [
-  { name: 'path under the directory, with .. resolved inside', policy: { ...base, args: { read_file: { path: { under: '/srv/data' } } } }, tool: 'read_file', args: { path: '/srv/data/a/../b.txt' }, rule: '' },
-  { name: 'relative path', policy: { ...base, args: { read_file: { path: { under: '/srv/data' } } } }, tool: 'read_file', args: { path: 'reports/q3.csv' }, rule: '' },
+  {
+    name: 'path under the directory, with .. resolved inside',
+    policy: { ...base, args: { read_file: { path: { under: '/srv/data' } } } },
+    tool: 'read_file',
+    args: { path: '/srv/data/a/../b.txt' },
+    rule: '',
+  },
+  {
+    name: 'relative path',
+    policy: { ...base, args: { read_file: { path: { under: '/srv/data' } } } },
+    tool: 'read_file',
+    args: { path: 'reports/q3.csv' },
+    rule: '',
+  },
   { name: 'amount at max', policy: { ...base, args: { pay: { amount: { max: 1000 } } } }, tool: 'pay', args: { amount: 1000 }, rule: '' },
   { name: 'https url', policy: { ...base, args: { fetch: { url: { pattern: '^https://' } } } }, tool: 'fetch', args: { url: 'https://x.test' }, rule: '' },
   { name: 'oneOf', policy: { ...base, args: { set_level: { level: { oneOf: ['low', 'high'] } } } }, tool: 'set_level', args: { level: 'low' }, rule: '' },
@@ -130,7 +182,14 @@ describe('policy guard', () => {
         });
         expect(alerts[0].traceIds).toHaveLength(1);
         expect(decisions).toHaveLength(1);
-        expect(decisions[0]).toMatchObject({ agent: 'research', tool: c.tool, mode, decision: mode === 'audit' ? 'audit_deny' : 'deny', rule: expectedRule, source: 'traceTool' });
+        expect(decisions[0]).toMatchObject({
+          agent: 'research',
+          tool: c.tool,
+          mode,
+          decision: mode === 'audit' ? 'audit_deny' : 'deny',
+          rule: expectedRule,
+          source: 'traceTool',
+        });
         expect(guard.stats()[mode === 'enforce' ? 'denied' : 'auditViolations']).toBe(1);
       });
     }
@@ -195,9 +254,13 @@ describe('human approval', () => {
     const errors: string[] = [];
     const off = onInternalError((e) => errors.push(e.where));
     try {
-      setToolGuard(createPolicyGuard([policyWith(() => {
-        throw new Error('pager down');
-      })]));
+      setToolGuard(
+        createPolicyGuard([
+          policyWith(() => {
+            throw new Error('pager down');
+          }),
+        ]),
+      );
       const { ran, error } = await runAs('ops', 'send_email', {});
       expect(ran).toBe(false);
       expect((error as PolicyDeniedError).rule).toBe('approval_failed');
@@ -249,7 +312,10 @@ describe('policy files', () => {
     const json = loadPolicies(write('p.json', JSON.stringify([{ agent: 'research', allowedTools: ['search'], args: { search: { q: { maxLength: 500 } } } }])));
     expect(json[0]).toMatchObject({ agent: 'research', mode: 'enforce', allowedTools: ['search'], allowedMcpServers: [], requireApproval: [] });
     const yaml = loadPolicies(
-      write('p.yaml', 'policies:\n  - agent: files\n    mode: audit\n    allowedTools: [read_file]\n    args:\n      read_file:\n        path: { under: /srv/data }\n'),
+      write(
+        'p.yaml',
+        'policies:\n  - agent: files\n    mode: audit\n    allowedTools: [read_file]\n    args:\n      read_file:\n        path: { under: /srv/data }\n',
+      ),
     );
     expect(yaml[0]).toMatchObject({ agent: 'files', mode: 'audit', args: { read_file: { path: { under: '/srv/data' } } } });
     expect(loadPolicies(write('p.yml', '- agent: a\n'))[0].allowedTools).toEqual([]);

@@ -179,8 +179,7 @@ function compile(policy: Policy): CompiledPolicy {
 
 function evaluate(p: CompiledPolicy, call: ToolCallCheck): Violation | undefined {
   // A tool needing approval is allowed to be asked for, even if not in allowedTools.
-  if (!p.allowsTool(call.tool) && !p.needsApproval(call.tool))
-    return { rule: 'tool_not_allowed', reason: `tool "${call.tool}" is not in allowedTools` };
+  if (!p.allowsTool(call.tool) && !p.needsApproval(call.tool)) return { rule: 'tool_not_allowed', reason: `tool "${call.tool}" is not in allowedTools` };
   if (call.mcpServer !== undefined && !p.allowedServers.has(call.mcpServer))
     return { rule: 'mcp_server_not_allowed', reason: `MCP server "${call.mcpServer}" is not in allowedMcpServers` };
   const argCheck = p.argChecks.get(call.tool);
@@ -251,8 +250,7 @@ export function createPolicyGuard(policies: readonly (PolicyInput | Policy)[], o
     publishAlert(alert);
   };
 
-  const policyFor = (agent: string | undefined): CompiledPolicy | undefined =>
-    (agent !== undefined ? byAgent.get(agent) : undefined) ?? fallback;
+  const policyFor = (agent: string | undefined): CompiledPolicy | undefined => (agent !== undefined ? byAgent.get(agent) : undefined) ?? fallback;
 
   const publish = (d: PolicyDecisionEvidence): void => {
     publishWardenEvent(d);
@@ -332,10 +330,12 @@ export function createPolicyGuard(policies: readonly (PolicyInput | Policy)[], o
     if (call.traceId !== undefined) request.traceId = call.traceId;
     let answer: unknown;
     try {
-      answer = await withTimeout(Promise.resolve().then(() => hook(request)), p.policy.approvalTimeoutMs);
+      answer = await withTimeout(
+        Promise.resolve().then(() => hook(request)),
+        p.policy.approvalTimeoutMs,
+      );
     } catch (e) {
-      if (e instanceof TimeoutError)
-        return violate(call, p, { rule: 'approval_failed', reason: `approval for "${call.tool}" timed out: ${e.message}` }, now());
+      if (e instanceof TimeoutError) return violate(call, p, { rule: 'approval_failed', reason: `approval for "${call.tool}" timed out: ${e.message}` }, now());
       reportInternalError('agents.policy.approve', e);
       return violate(call, p, { rule: 'approval_failed', reason: `approval hook failed: ${(e as Error)?.message ?? String(e)}` }, now());
     }
@@ -363,8 +363,7 @@ export function createPolicyGuard(policies: readonly (PolicyInput | Policy)[], o
       const v = evaluate(p, call) ?? outOfTask;
       if (v) return violate(call, p, v, time);
       if (p.needsApproval(call.tool)) {
-        if (p.policy.mode === 'audit')
-          return violate(call, p, { rule: 'approval_required', reason: `tool "${call.tool}" requires a human approval` }, time);
+        if (p.policy.mode === 'audit') return violate(call, p, { rule: 'approval_required', reason: `tool "${call.tool}" requires a human approval` }, time);
         return askApproval(call, p, time);
       }
       stats.allowed++;

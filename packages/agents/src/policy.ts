@@ -26,7 +26,10 @@ export const argRuleSchema = z
         }
       }, 'expected a valid regular expression')
       .optional(),
-    oneOf: z.array(z.union([z.string(), z.number(), z.boolean()])).min(1).optional(),
+    oneOf: z
+      .array(z.union([z.string(), z.number(), z.boolean()]))
+      .min(1)
+      .optional(),
     /** Maximum characters of a string, or items of an array. */
     maxLength: z.number().int().nonnegative().optional(),
     required: z.boolean().optional(),

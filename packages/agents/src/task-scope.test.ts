@@ -31,7 +31,11 @@ const deleteAll = tool('delete_all');
 const read = tool('read_file');
 const write = tool('write_file');
 
-const denial = (p: Promise<unknown>) => p.then(() => undefined, (e: unknown) => (PolicyDeniedError.isInstance(e) ? e.rule : `other: ${String(e)}`));
+const denial = (p: Promise<unknown>) =>
+  p.then(
+    () => undefined,
+    (e: unknown) => (PolicyDeniedError.isInstance(e) ? e.rule : `other: ${String(e)}`),
+  );
 
 describe('withTask narrows an agent policy for one task', () => {
   it('denies a tool the policy allows but the task does not, and records the scope with the decision', async () => {

@@ -53,10 +53,15 @@ const scenarios: { name: string; call: (s: Setup) => Promise<unknown> }[] = [
 /** The harness calls the scenarios with each variant's Setup; nothing to undo. */
 const variants = (): OverheadVariant<Setup>[] => [
   { name: 'bare', setup: () => ({ client: { model: newModel(), tools: appTools, telemetry: false } }) },
-  { name: 'warden', setup: () => ({ client: { model: wrapAISDKModel(newModel(), { agent: 'bench' }), tools: wardenTools(appTools, { agent: 'bench' }), telemetry: false } }) },
+  {
+    name: 'warden',
+    setup: () => ({ client: { model: wrapAISDKModel(newModel(), { agent: 'bench' }), tools: wardenTools(appTools, { agent: 'bench' }), telemetry: false } }),
+  },
   {
     name: 'warden (content on)',
-    setup: () => ({ client: { model: wrapAISDKModel(newModel(), { captureContent: true }), tools: wardenTools(appTools, { captureContent: true }), telemetry: false } }),
+    setup: () => ({
+      client: { model: wrapAISDKModel(newModel(), { captureContent: true }), tools: wardenTools(appTools, { captureContent: true }), telemetry: false },
+    }),
   },
   { name: 'ai-sdk telemetry', setup: () => ({ client: { model: newModel(), tools: appTools, telemetry: true } }) },
   { name: 'warden + ai-sdk telemetry', setup: () => ({ client: { model: wrapAISDKModel(newModel()), tools: wardenTools(appTools), telemetry: true } }) },

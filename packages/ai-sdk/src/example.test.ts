@@ -14,7 +14,9 @@ describe('examples/ai-sdk.ts', () => {
     expect(out).toContain('generateText: Order A1 has shipped and arrives today. (2 steps, 83 input tokens)');
     expect(out).toContain('streamText: Your order is on its way.');
     expect(out).toContain('policy: delete_order blocked before it ran (tool_not_allowed)');
-    expect(out).toMatch(/● invoke_agent support-bot .*\n {2}└─ chat gpt-4o-mini .*warden\.tool_calls\.names=\[lookup_order\]\n {2}└─ execute_tool lookup_order .*\n {2}└─ chat gpt-4o-mini .*finish_reasons=\[stop\]/);
+    expect(out).toMatch(
+      /● invoke_agent support-bot .*\n {2}└─ chat gpt-4o-mini .*warden\.tool_calls\.names=\[lookup_order\]\n {2}└─ execute_tool lookup_order .*\n {2}└─ chat gpt-4o-mini .*finish_reasons=\[stop\]/,
+    );
     expect(out).toMatch(/● chat gpt-4o-mini .*warden\.stream\.outcome=completed/);
     expect(out).toMatch(/└─ execute_tool delete_order .*error\.type=PolicyDeniedError/);
   });

@@ -78,10 +78,24 @@ const parentOf = (s: ReadableSpan) => s.parentSpanContext?.spanId;
 
 describe.each(APIS)('generateText (%s api)', (api) => {
   it('records one chat span with usage, model and finish reason, and returns what the bare model returns', async () => {
-    const { bare, wrapped } = await bareAndWrapped(() => ({ text: 'Your order has shipped.', inputTokens: 21, outputTokens: 5 }), api, async (m) => {
-      const r = await generateText({ model: m, prompt: 'Where is my order?', temperature: 0.2, maxOutputTokens: 64 });
-      return withoutWallClock({ text: r.text, content: r.content, finishReason: r.finishReason, usage: r.usage, response: r.response, request: r.request, steps: r.steps, providerMetadata: r.providerMetadata, warnings: r.warnings });
-    });
+    const { bare, wrapped } = await bareAndWrapped(
+      () => ({ text: 'Your order has shipped.', inputTokens: 21, outputTokens: 5 }),
+      api,
+      async (m) => {
+        const r = await generateText({ model: m, prompt: 'Where is my order?', temperature: 0.2, maxOutputTokens: 64 });
+        return withoutWallClock({
+          text: r.text,
+          content: r.content,
+          finishReason: r.finishReason,
+          usage: r.usage,
+          response: r.response,
+          request: r.request,
+          steps: r.steps,
+          providerMetadata: r.providerMetadata,
+          warnings: r.warnings,
+        });
+      },
+    );
     expect(wrapped).toEqual(bare);
 
     const [span, ...rest] = modelSpans();
@@ -119,7 +133,11 @@ describe.each(APIS)('generateText (%s api)', (api) => {
 
   it('rethrows the HTTP 400 the bare model throws and records the error on the span', async () => {
     const s = await server(() => ({ status: 400, errorMessage: 'bad request: context too long' }));
-    const run = (m: LanguageModel) => generateText({ model: m, prompt: 'x', maxRetries: 0 }).then(() => undefined, (e: unknown) => e);
+    const run = (m: LanguageModel) =>
+      generateText({ model: m, prompt: 'x', maxRetries: 0 }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
     const bareError = (await run(model(s, api))) as Error & Record<string, unknown>;
     const wrappedError = (await run(wrapAISDKModel(model(s, api)))) as Error & Record<string, unknown>;
     expect(wrappedError).toBeInstanceOf(bareError.constructor);
@@ -139,7 +157,10 @@ describe.each(APIS)('generateText (%s api)', (api) => {
     const run = async (m: LanguageModel) => {
       const ac = new AbortController();
       setTimeout(() => ac.abort(), 50);
-      return generateText({ model: m, prompt: 'x', abortSignal: ac.signal, maxRetries: 0 }).then(() => undefined, (e: unknown) => e as Error);
+      return generateText({ model: m, prompt: 'x', abortSignal: ac.signal, maxRetries: 0 }).then(
+        () => undefined,
+        (e: unknown) => e as Error,
+      );
     };
     const bareError = await run(model(s, api));
     const wrappedError = await run(wrapAISDKModel(model(s, api)));
@@ -166,13 +187,19 @@ describe.each(APIS)('streamText (%s api)', (api) => {
     } catch (e) {
       streamError = (e as Error).name;
     }
-    const settle = (p: PromiseLike<unknown>) => Promise.resolve(p).then((v) => v, (e: unknown) => `rejected: ${(e as Error).name}`);
+    const settle = (p: PromiseLike<unknown>) =>
+      Promise.resolve(p).then(
+        (v) => v,
+        (e: unknown) => `rejected: ${(e as Error).name}`,
+      );
     return { parts, streamError, text: await settle(r.text), finishReason: await settle(r.finishReason), usage: await settle(r.totalUsage) };
   };
 
   it('streams the same parts as the bare model and ends one span on finish with usage', async () => {
-    const { bare, wrapped } = await bareAndWrapped(() => ({ text: 'Your order has shipped today.', inputTokens: 17, outputTokens: 6 }), api, async (m) =>
-      withoutWallClock(await collect(m)),
+    const { bare, wrapped } = await bareAndWrapped(
+      () => ({ text: 'Your order has shipped today.', inputTokens: 17, outputTokens: 6 }),
+      api,
+      async (m) => withoutWallClock(await collect(m)),
     );
     expect(wrapped).toEqual(bare);
     const [span, ...rest] = modelSpans();
@@ -249,10 +276,14 @@ describe.each(APIS)('streamText (%s api)', (api) => {
 
 describe('generateObject', () => {
   it.each(APIS)('records a json chat span and returns the same object (%s api)', async (api) => {
-    const { bare, wrapped } = await bareAndWrapped(() => ({ text: '{"status":"shipped","eta":"today"}', inputTokens: 33, outputTokens: 8 }), api, async (m) => {
-      const r = await generateObject({ model: m, prompt: 'Order status as JSON', schema: z.object({ status: z.string(), eta: z.string() }) });
-      return withoutWallClock({ object: r.object, usage: r.usage, finishReason: r.finishReason, response: r.response, request: r.request });
-    });
+    const { bare, wrapped } = await bareAndWrapped(
+      () => ({ text: '{"status":"shipped","eta":"today"}', inputTokens: 33, outputTokens: 8 }),
+      api,
+      async (m) => {
+        const r = await generateObject({ model: m, prompt: 'Order status as JSON', schema: z.object({ status: z.string(), eta: z.string() }) });
+        return withoutWallClock({ object: r.object, usage: r.usage, finishReason: r.finishReason, response: r.response, request: r.request });
+      },
+    );
     expect(wrapped).toEqual(bare);
     expect((wrapped as { object: unknown }).object).toEqual({ status: 'shipped', eta: 'today' });
     const [span] = modelSpans();
@@ -278,7 +309,11 @@ describe('one span per model call, with the AI SDK telemetry on or off (issue 14
     expect(doGenerate).toHaveLength(2);
     expect(byName('chat gpt-4o-mini')).toHaveLength(0);
     // Exactly one carrier of gen_ai.usage.* per model call, and it is the SDK's own span.
-    expect(usageCarriers().map((sp) => sp.spanContext().spanId).sort()).toEqual(doGenerate.map((d) => d.spanContext().spanId).sort());
+    expect(
+      usageCarriers()
+        .map((sp) => sp.spanContext().spanId)
+        .sort(),
+    ).toEqual(doGenerate.map((d) => d.spanContext().spanId).sort());
     for (const d of doGenerate) {
       expect(d.attributes).toMatchObject({
         [ATTR_GEN_AI_OPERATION_NAME]: 'chat',
@@ -292,10 +327,15 @@ describe('one span per model call, with the AI SDK telemetry on or off (issue 14
     expect(input).toBe(70);
     expect(r.totalUsage.inputTokens).toBe(70);
     expect(doGenerate.find((d) => d.attributes[ATTR_WARDEN_TOOL_CALLS_NAMES])!.attributes[ATTR_WARDEN_TOOL_CALLS_NAMES]).toEqual(['noop']);
-    expect(tracing.spans().flatMap((sp) => callRecordFromSpan(sp) ?? []).filter((rec) => rec.operation === 'chat')).toHaveLength(2);
+    expect(
+      tracing
+        .spans()
+        .flatMap((sp) => callRecordFromSpan(sp) ?? [])
+        .filter((rec) => rec.operation === 'chat'),
+    ).toHaveLength(2);
   });
 
-  it('telemetry off: one chat span of Warden\'s per model call carries the usage', async () => {
+  it("telemetry off: one chat span of Warden's per model call carries the usage", async () => {
     const s = await server(orderBot('noop', {}));
     const { tool, stepCountIs } = await import('ai');
     await generateText({
@@ -361,7 +401,9 @@ describe('content capture', () => {
     expect(input).not.toContain('sk-proj-abcdefghijklmnopqrstuvwx');
     expect(input).toContain('[REDACTED');
     expect(output).not.toContain('jane@example.com');
-    expect(JSON.parse(output)).toEqual([{ role: 'assistant', parts: [{ type: 'text', content: expect.stringContaining('Mail me at') }], finish_reason: 'stop' }]);
+    expect(JSON.parse(output)).toEqual([
+      { role: 'assistant', parts: [{ type: 'text', content: expect.stringContaining('Mail me at') }], finish_reason: 'stop' },
+    ]);
   });
 });
 

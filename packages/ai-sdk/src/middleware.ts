@@ -324,15 +324,18 @@ function watchStream(
 ): ReadableStream<LanguageModelV3StreamPart> {
   const reader = source.getReader();
   const folded = new StreamedResponse(call.content.enabled);
-  const watch = new StreamWatch<LanguageModelV3StreamPart>({
-    onChunk: (part) => folded.add(part, call),
-    onEnd: (outcome, error) => {
-      call.recordResponse(folded.response());
-      if (outcome === 'error' || outcome === 'aborted') call.recordError(error);
-      if (outcome === 'completed') observeRequestedTools(folded.requestedTools, call.start.agent, call.span.spanContext().traceId);
-      call.end(outcome);
+  const watch = new StreamWatch<LanguageModelV3StreamPart>(
+    {
+      onChunk: (part) => folded.add(part, call),
+      onEnd: (outcome, error) => {
+        call.recordResponse(folded.response());
+        if (outcome === 'error' || outcome === 'aborted') call.recordError(error);
+        if (outcome === 'completed') observeRequestedTools(folded.requestedTools, call.start.agent, call.span.spanContext().traceId);
+        call.end(outcome);
+      },
     },
-  }, { idleTimeoutMs: opts.streamIdleTimeoutMs });
+    { idleTimeoutMs: opts.streamIdleTimeoutMs },
+  );
   const parts = watch.wrap({
     next: () => reader.read() as Promise<IteratorResult<LanguageModelV3StreamPart>>,
     return: async (reason?: unknown) => {

@@ -35,11 +35,17 @@ async function openaiModel() {
   return createOpenAI({ baseURL: s.openaiBaseURL, apiKey: 'test' }).chat('gpt-4o-mini');
 }
 
-const lookupOrder = () => ({ lookup_order: tool({ inputSchema: z.object({ id: z.string() }), execute: async ({ id }: { id: string }) => ({ id, status: 'shipped' }) }) });
-const toolRecords = () => tracing.spans().flatMap((sp) => callRecordFromSpan(sp) ?? []).filter((r) => r.operation === 'execute_tool');
+const lookupOrder = () => ({
+  lookup_order: tool({ inputSchema: z.object({ id: z.string() }), execute: async ({ id }: { id: string }) => ({ id, status: 'shipped' }) }),
+});
+const toolRecords = () =>
+  tracing
+    .spans()
+    .flatMap((sp) => callRecordFromSpan(sp) ?? [])
+    .filter((r) => r.operation === 'execute_tool');
 
 describe('tools the AI SDK runs, recorded from wrap(model) alone', () => {
-  it('telemetry on: the SDK\'s ai.toolCall span becomes an execute_tool span of the wrapped model\'s agent', async () => {
+  it("telemetry on: the SDK's ai.toolCall span becomes an execute_tool span of the wrapped model's agent", async () => {
     await generateText({
       model: wrapAISDKModel(await openaiModel(), { agent: 'support' }),
       tools: lookupOrder(),
@@ -59,7 +65,7 @@ describe('tools the AI SDK runs, recorded from wrap(model) alone', () => {
     expect(toolRecords().map((r) => [r.tool, r.agent])).toEqual([['lookup_order', 'support']]);
   });
 
-  it('telemetry on: the agent active in context wins over the wrapped model\'s option', async () => {
+  it("telemetry on: the agent active in context wins over the wrapped model's option", async () => {
     const model = wrapAISDKModel(await openaiModel(), { agent: 'support' });
     await withAgent({ name: 'triage' }, () =>
       generateText({ model, tools: lookupOrder(), prompt: 'x', stopWhen: stepCountIs(3), experimental_telemetry: { isEnabled: true } }),
@@ -67,7 +73,7 @@ describe('tools the AI SDK runs, recorded from wrap(model) alone', () => {
     expect(toolRecords().map((r) => r.agent)).toEqual(['triage']);
   });
 
-  it('telemetry on with wardenTools too: one tool record, Warden\'s (the SDK\'s span is marked superseded)', async () => {
+  it("telemetry on with wardenTools too: one tool record, Warden's (the SDK's span is marked superseded)", async () => {
     await generateText({
       model: wrapAISDKModel(await openaiModel(), { agent: 'support' }),
       tools: wardenTools(lookupOrder(), { agent: 'support' }),

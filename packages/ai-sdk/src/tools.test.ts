@@ -114,7 +114,11 @@ describe.each(['chat', 'responses'] as const)('a tool loop (%s api)', (api) => {
     const [toolSpan, ...more] = toolSpans();
     expect(more).toHaveLength(0);
     expect(toolSpan!.name).toBe('execute_tool lookup_order');
-    expect(toolSpan!.attributes).toMatchObject({ [ATTR_GEN_AI_TOOL_NAME]: 'lookup_order', [ATTR_GEN_AI_TOOL_CALL_ID]: 'call_1', [ATTR_GEN_AI_AGENT_NAME]: 'support' });
+    expect(toolSpan!.attributes).toMatchObject({
+      [ATTR_GEN_AI_TOOL_NAME]: 'lookup_order',
+      [ATTR_GEN_AI_TOOL_CALL_ID]: 'call_1',
+      [ATTR_GEN_AI_AGENT_NAME]: 'support',
+    });
     // The tool ran after the first model call and before the second. The SDK stamps some span
     // starts at millisecond resolution (Date.now), so the order is checked to within 1 ms.
     const ms = 1e6;
@@ -131,7 +135,10 @@ describe('the AI SDK ToolLoopAgent', () => {
     const { ToolLoopAgent } = await import('ai');
     const openai = await openaiAt(orderBot());
     const { tools, ran } = orderTools();
-    const agent = new ToolLoopAgent({ model: wrapAISDKModel(openai.responses('gpt-4o-mini'), { agent: 'orders' }), tools: wardenTools(tools, { agent: 'orders' }) });
+    const agent = new ToolLoopAgent({
+      model: wrapAISDKModel(openai.responses('gpt-4o-mini'), { agent: 'orders' }),
+      tools: wardenTools(tools, { agent: 'orders' }),
+    });
     const r = await agent.generate({ prompt: 'Where is order A1?' });
     expect(r.text).toBe('Order A1 has shipped.');
     expect(ran).toEqual(['lookup_order:A1']);
@@ -158,7 +165,9 @@ describe('policies', () => {
     const error = (toolError as { error: unknown }).error;
     expect(PolicyDeniedError.isInstance(error)).toBe(true);
     expect((error as PolicyDeniedError).rule).toBe('tool_not_allowed');
-    expect(guard.checks).toEqual([expect.objectContaining({ tool: 'delete_order', source: 'ai-sdk', callId: 'call_1', arguments: { id: 'A1' }, agent: { name: 'support' } })]);
+    expect(guard.checks).toEqual([
+      expect.objectContaining({ tool: 'delete_order', source: 'ai-sdk', callId: 'call_1', arguments: { id: 'A1' }, agent: { name: 'support' } }),
+    ]);
 
     const [span] = toolSpans();
     expect(span!.status.code).toBe(SpanStatusCode.ERROR);
@@ -194,7 +203,13 @@ describe('execute_tool spans', () => {
   it('nest under the AI SDK ai.toolCall span when its telemetry is on, marking it superseded', async () => {
     const openai = await openaiAt(orderBot());
     const { tools } = orderTools();
-    await generateText({ model: openai.chat('m'), tools: wardenTools(tools), prompt: 'x', stopWhen: stepCountIs(3), experimental_telemetry: { isEnabled: true } });
+    await generateText({
+      model: openai.chat('m'),
+      tools: wardenTools(tools),
+      prompt: 'x',
+      stopWhen: stepCountIs(3),
+      experimental_telemetry: { isEnabled: true },
+    });
     const [toolCall] = tracing.spans().filter((s) => s.name === 'ai.toolCall');
     const [span] = toolSpans();
     expect(parentOf(span!)).toBe(toolCall!.spanContext().spanId);

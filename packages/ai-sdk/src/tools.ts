@@ -17,7 +17,13 @@ function isAsyncGeneratorFunction(fn: unknown): boolean {
  * Only the tool input is the traced argument, so capture records the input, not the SDK's
  * execution options (messages, abort signal).
  */
-function executeTraced(name: string, traceOptions: TraceToolOptions<[unknown]>, execute: Execute, input: unknown, options: ToolExecutionOptions): Promise<unknown> {
+function executeTraced(
+  name: string,
+  traceOptions: TraceToolOptions<[unknown]>,
+  execute: Execute,
+  input: unknown,
+  options: ToolExecutionOptions,
+): Promise<unknown> {
   markSupersededParent();
   const traced = traceTool(name, (toolInput: unknown) => execute(toolInput, options), { ...traceOptions, callId: options?.toolCallId });
   return traced(input);

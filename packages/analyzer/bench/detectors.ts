@@ -65,7 +65,13 @@ interface FalseAlarmRow {
 const falseAlarms: FalseAlarmRow[] = [];
 
 /** Many short-lived baselines: the rate a fleet of groups sees, including baseline estimation error. */
-function numericFalseAlarms(params: NumericDriftParams, gen: Gen, seed: number, baselines: number, perBaseline: number): { cusum: number; ks: number; ph: number; adwin: number; records: number } {
+function numericFalseAlarms(
+  params: NumericDriftParams,
+  gen: Gen,
+  seed: number,
+  baselines: number,
+  perBaseline: number,
+): { cusum: number; ks: number; ph: number; adwin: number; records: number } {
   const res = { cusum: 0, ks: 0, ph: 0, adwin: 0, records: 0 };
   for (let b = 0; b < baselines; b++) {
     const rand = prng(seed * 100_003 + b);
@@ -77,7 +83,8 @@ function numericFalseAlarms(params: NumericDriftParams, gen: Gen, seed: number, 
       const v = observeNumeric(s, params, x);
       if (i < params.warmup) continue;
       res.records++;
-      for (const verdict of v ?? []) if (verdict.statistic === 'cusum') res.cusum++;
+      for (const verdict of v ?? [])
+        if (verdict.statistic === 'cusum') res.cusum++;
         else if (verdict.statistic === 'ks') res.ks++;
       if (ph.update(x)) res.ph++;
       if (adwin.update(x)) res.adwin++;
@@ -86,7 +93,13 @@ function numericFalseAlarms(params: NumericDriftParams, gen: Gen, seed: number, 
   return res;
 }
 
-function rateFalseAlarms(params: RateCusumParams, p: number, seed: number, baselines: number, perBaseline: number): { cusum: number; ph: number; adwin: number; records: number } {
+function rateFalseAlarms(
+  params: RateCusumParams,
+  p: number,
+  seed: number,
+  baselines: number,
+  perBaseline: number,
+): { cusum: number; ph: number; adwin: number; records: number } {
   const res = { cusum: 0, ph: 0, adwin: 0, records: 0 };
   for (let b = 0; b < baselines; b++) {
     const rand = prng(seed * 100_003 + b);
@@ -107,7 +120,14 @@ function rateFalseAlarms(params: RateCusumParams, p: number, seed: number, basel
 }
 
 const categories = ['stop', 'tool_calls', 'length', 'content_filter'];
-function categoricalFalseAlarms(params: CategoricalParams, weights: number[], burstiness: number, seed: number, baselines: number, perBaseline: number): { g: number; records: number } {
+function categoricalFalseAlarms(
+  params: CategoricalParams,
+  weights: number[],
+  burstiness: number,
+  seed: number,
+  baselines: number,
+  perBaseline: number,
+): { g: number; records: number } {
   const res = { g: 0, records: 0 };
   for (let b = 0; b < baselines; b++) {
     const rand = prng(seed * 100_003 + b);
@@ -127,7 +147,13 @@ function categoricalFalseAlarms(params: CategoricalParams, weights: number[], bu
 }
 
 const tools = ['search', 'lookup_order', 'refund', 'escalate'];
-function toolFalseAlarms(params: ToolUsageParams, burstiness: number, seed: number, baselines: number, perBaseline: number): { rate: number; sequence: number; records: number } {
+function toolFalseAlarms(
+  params: ToolUsageParams,
+  burstiness: number,
+  seed: number,
+  baselines: number,
+  perBaseline: number,
+): { rate: number; sequence: number; records: number } {
   const res = { rate: 0, sequence: 0, records: 0 };
   for (let b = 0; b < baselines; b++) {
     const rand = prng(seed * 100_003 + b);
@@ -250,9 +276,15 @@ function toolDelays(params: ToolUsageParams, kind: 'rate_spike' | 'new_tool' | '
 const t0 = performance.now();
 out('# @warden/analyzer detector benchmark');
 out();
-out(`Defaults: warmup ${options.warmup}, window ${options.window}, target ${fmtInt(options.recordsBetweenFalseAlarms)} records between false alarms per group,`);
-out(`split over ${Math.round(cal.groupDetectorArl / options.recordsBetweenFalseAlarms)} group detectors (each ${fmtInt(cal.groupDetectorArl)}) and ${options.trackedTools + 1} agent tool detectors (each ${fmtInt(cal.agentDetectorArl)}).`);
-out(`Thresholds: numeric CUSUM h=${cal.numeric.cusumThreshold.toFixed(2)} (k=${cal.numeric.reference}), KS D=${cal.numeric.ksThreshold.toFixed(3)}, rate CUSUM h=${cal.rate.threshold.toFixed(2)}, tool rate/sequence h=${cal.tools.rate.threshold.toFixed(2)}.`);
+out(
+  `Defaults: warmup ${options.warmup}, window ${options.window}, target ${fmtInt(options.recordsBetweenFalseAlarms)} records between false alarms per group,`,
+);
+out(
+  `split over ${Math.round(cal.groupDetectorArl / options.recordsBetweenFalseAlarms)} group detectors (each ${fmtInt(cal.groupDetectorArl)}) and ${options.trackedTools + 1} agent tool detectors (each ${fmtInt(cal.agentDetectorArl)}).`,
+);
+out(
+  `Thresholds: numeric CUSUM h=${cal.numeric.cusumThreshold.toFixed(2)} (k=${cal.numeric.reference}), KS D=${cal.numeric.ksThreshold.toFixed(3)}, rate CUSUM h=${cal.rate.threshold.toFixed(2)}, tool rate/sequence h=${cal.tools.rate.threshold.toFixed(2)}.`,
+);
 out();
 
 // 1. False alarms at default thresholds, >= 10^6 records per family.
@@ -271,7 +303,10 @@ for (const p of [0.01, 0.05]) {
   falseAlarms.push({ detector: 'Page-Hinkley (river defaults)', stream: `Bernoulli p=${p}`, records: r.records, alarms: r.ph });
   falseAlarms.push({ detector: 'ADWIN (river defaults)', stream: `Bernoulli p=${p}`, records: r.records, alarms: r.adwin });
 }
-for (const [burst, label] of [[0, 'independent'], [0.8, 'bursty (80% repeats)']] as const) {
+for (const [burst, label] of [
+  [0, 'independent'],
+  [0.8, 'bursty (80% repeats)'],
+] as const) {
   const r = categoricalFalseAlarms(cal.categorical, [70, 25, 4, 1], burst, burst ? 41 : 42, baselines, per);
   falseAlarms.push({ detector: 'categorical.*', stream: `4 categories, ${label}`, records: r.records, alarms: r.g });
   const t = toolFalseAlarms(cal.tools, burst, burst ? 43 : 44, baselines, per);
@@ -306,7 +341,9 @@ for (const [name, spec] of analyzerStreams) {
 
 out('## False alarms at default thresholds (stationary streams)');
 out();
-out(`Each row: ${baselines} independent baselines (warm-up not counted) x ${fmtInt(per)} records, unless stated; Analyzer rows: ${analyzerGroups} groups x ${fmtInt(analyzerPer)} records.`);
+out(
+  `Each row: ${baselines} independent baselines (warm-up not counted) x ${fmtInt(per)} records, unless stated; Analyzer rows: ${analyzerGroups} groups x ${fmtInt(analyzerPer)} records.`,
+);
 out();
 out('| detector | stream | records | mean records between false alarms |');
 out('|---|---|---:|---:|');
@@ -338,7 +375,10 @@ for (const p of [0.01, 0.05]) {
   const r = rateFalseAlarms(checkRate, p, 95, QUICK ? 20 : 100, per);
   out(`| rate CUSUM (Wald bound, conservative) | Bernoulli p=${p} | h=${checkRate.threshold.toFixed(2)} | ${fmtArl(r.records, r.cusum)} |`);
 }
-for (const [burst, label] of [[0, 'independent'], [0.8, 'bursty']] as const) {
+for (const [burst, label] of [
+  [0, 'independent'],
+  [0.8, 'bursty'],
+] as const) {
   const r = categoricalFalseAlarms(checkCat, [70, 25, 4, 1], burst, 97, QUICK ? 20 : 100, per);
   out(`| categorical G-test | ${label} | alpha=${checkCat.alpha.toFixed(3)}/window | ${fmtArl(r.records, r.g)} |`);
 }
@@ -353,7 +393,9 @@ for (const shift of [0.25, 0.5, 1]) {
   for (const [name, gen] of Object.entries(numericGens)) {
     if (name.startsWith('Poisson') && shift === 0.25) continue;
     const d = numericDelays(cal.numeric, gen, shift);
-    out(`| +${shift * 100}% mean output tokens | ${name} | ${fmtDelay(d.cusum)} | ${fmtDelay(d.ks)} | ${fmtDelay(d.either)} | ${fmtDelay(d.ph)} | ${fmtDelay(d.adwin)} |`);
+    out(
+      `| +${shift * 100}% mean output tokens | ${name} | ${fmtDelay(d.cusum)} | ${fmtDelay(d.ks)} | ${fmtDelay(d.either)} | ${fmtDelay(d.ph)} | ${fmtDelay(d.adwin)} |`,
+    );
   }
 }
 out();

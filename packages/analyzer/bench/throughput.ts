@@ -127,7 +127,9 @@ export async function runAnalyzerBench(log: (line: string) => void = console.log
       gc();
       const heapUsed = (process.memoryUsage().heapUsed - before) / 2 ** 20;
       heapMiB.push({ groups: 10_000, maxGroups, afterRecords: checkpoint, heapUsed });
-      log(`analyzer: heap +${heapUsed.toFixed(1)} MiB after ${checkpoint.toLocaleString('en-US')} records over 10,000 groups (maxGroups ${maxGroups}, ${a.groups().length} kept)${gcExposed ? '' : ' (no --expose-gc: noisy)'}`);
+      log(
+        `analyzer: heap +${heapUsed.toFixed(1)} MiB after ${checkpoint.toLocaleString('en-US')} records over 10,000 groups (maxGroups ${maxGroups}, ${a.groups().length} kept)${gcExposed ? '' : ' (no --expose-gc: noisy)'}`,
+      );
     }
   }
   return { recordsPerSecond, spanNs, processorNs, processorCostRatio, heapMiB, gcExposed };

@@ -238,7 +238,17 @@ describe('Analyzer', () => {
   it('describe() lists every detector with its calibrated threshold and false-alarm figure', () => {
     const d = new Analyzer().describe();
     const ids = d.map((x) => x.detector);
-    for (const id of ['numeric_drift.output_tokens', 'numeric_drift.latency.ks', 'rate_cusum.error', 'categorical.finish_reason', 'tool.new_tool', 'tool.rate_spike', 'tool.sequence', 'spike.output_tokens', 'spike.tool_calls']) {
+    for (const id of [
+      'numeric_drift.output_tokens',
+      'numeric_drift.latency.ks',
+      'rate_cusum.error',
+      'categorical.finish_reason',
+      'tool.new_tool',
+      'tool.rate_spike',
+      'tool.sequence',
+      'spike.output_tokens',
+      'spike.tool_calls',
+    ]) {
       expect(ids).toContain(id);
     }
     for (const x of d.filter((y) => y.scope === 'group')) {

@@ -441,7 +441,14 @@ export class Analyzer extends EventEmitter<AnalyzerEvents> {
   }
 
   private raiseToolAlert(agent: AgentState, v: ToolVerdict, alerts: Alert[], time: string, traceId: string, group: GroupState): void {
-    const { fields, source } = toolAlertFields({ service: agent.service, agent: agent.agent }, v, agent.tools.records, traceId, time, controlsForKind('tool_anomaly'));
+    const { fields, source } = toolAlertFields(
+      { service: agent.service, agent: agent.agent },
+      v,
+      agent.tools.records,
+      traceId,
+      time,
+      controlsForKind('tool_anomaly'),
+    );
     const n = agent.tools.records;
     if (v.type === 'new_tool' && !v.allowed) {
       // A call outside allowedTools is always evidence: a new alert, or a counted update of the open one.
@@ -484,13 +491,28 @@ export class Analyzer extends EventEmitter<AnalyzerEvents> {
     }
     this.alertCounter++;
     const alert: Alert = { id: `alrt_${(Date.parse(fields.time) || 0).toString(36)}_${this.alertCounter.toString(36)}`, ...fields };
-    alarms[key] = { source, detector: alert.detector, alertId: alert.id, kind: alert.kind, subject: alert.subject, raisedAt: at, lastCross: at, message: alert.message };
+    alarms[key] = {
+      source,
+      detector: alert.detector,
+      alertId: alert.id,
+      kind: alert.kind,
+      subject: alert.subject,
+      raisedAt: at,
+      lastCross: at,
+      message: alert.message,
+    };
     this.safeEmit('detector_alert', alert);
     const agent = this.currentAgent;
     const incident = agent && !standalone ? joinableIncident(agent.incidents, this.currentTime, this.options.incidentWindowMs) : undefined;
     if (agent && incident) {
       joinIncident(incident, alert, this.currentTime);
-      this.safeEmit('incident_update', { incidentId: incident.id, alert, features: incident.features.slice(), detectors: incident.detectors.slice(), alerts: incident.alerts });
+      this.safeEmit('incident_update', {
+        incidentId: incident.id,
+        alert,
+        features: incident.features.slice(),
+        detectors: incident.detectors.slice(),
+        alerts: incident.alerts,
+      });
       return alert;
     }
     if (agent) openIncident(agent.incidents, alert, this.currentTime);
@@ -517,7 +539,14 @@ export class Analyzer extends EventEmitter<AnalyzerEvents> {
   }
 
   /** Close one alarm: `accepted` also resets its detector so it learns the new level as its baseline. */
-  private close(group: GroupState | undefined, agent: AgentState | undefined, alarms: AlarmTable, key: string, at: number, reason: AlertResolved['reason']): void {
+  private close(
+    group: GroupState | undefined,
+    agent: AgentState | undefined,
+    alarms: AlarmTable,
+    key: string,
+    at: number,
+    reason: AlertResolved['reason'],
+  ): void {
     const alarm = alarms[key];
     delete alarms[key];
     if (reason === 'accepted') {
@@ -540,7 +569,14 @@ export class Analyzer extends EventEmitter<AnalyzerEvents> {
     if (closed.incident) {
       if (closed.resolved) {
         const i = closed.incident;
-        this.safeEmit('resolved', { ...resolved, alertId: i.id, detector: i.detector, kind: i.kind, subject: i.subject, message: `${prefix}: ${i.message}${i.features.length > 1 ? ` (and ${i.features.slice(1).join(', ')})` : ''}` });
+        this.safeEmit('resolved', {
+          ...resolved,
+          alertId: i.id,
+          detector: i.detector,
+          kind: i.kind,
+          subject: i.subject,
+          message: `${prefix}: ${i.message}${i.features.length > 1 ? ` (and ${i.features.slice(1).join(', ')})` : ''}`,
+        });
       }
     } else {
       // An alarm restored from a snapshot taken before incidents existed.
@@ -616,7 +652,15 @@ export class Analyzer extends EventEmitter<AnalyzerEvents> {
   incidents(): (IncidentState & { state: 'open' | 'resolved' })[] {
     const out: (IncidentState & { state: 'open' | 'resolved' })[] = [];
     for (const a of this.agentsByKey.values()) {
-      for (const i of a.incidents) out.push({ ...i, subject: { ...i.subject }, features: i.features.slice(), detectors: i.detectors.slice(), open: i.open.slice(), state: i.open.length > 0 ? 'open' : 'resolved' });
+      for (const i of a.incidents)
+        out.push({
+          ...i,
+          subject: { ...i.subject },
+          features: i.features.slice(),
+          detectors: i.detectors.slice(),
+          open: i.open.slice(),
+          state: i.open.length > 0 ? 'open' : 'resolved',
+        });
     }
     return out.sort((x, y) => (x.state === y.state ? y.openedAt - x.openedAt : x.state === 'open' ? -1 : 1));
   }

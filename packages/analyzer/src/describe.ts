@@ -62,7 +62,8 @@ export function describeDetectors(p: Calibrated, o: ResolvedAnalyzerOptions): De
       statistic: `one value beyond the baseline's tail quantile at probability ${p.numeric.spikeTail.toExponential(1)} (threshold fitted per group: generalised Pareto above the ${TAIL_QUANTILE * 100}th percentile, shape + ${SHAPE_MARGIN}; 10 x max + 10 when the tail is too thin)${f.wallClock ? '; wall-clock values must also exceed the baseline maximum by 20 x minLatencyShiftMs' : ''}`,
       threshold: p.numeric.spikeTail,
       expectedRecordsBetweenFalseAlarms: p.groupDetectorArl,
-      calibration: 'peaks over threshold (Pickands-Balkema-de Haan), probability-weighted moments (Hosking & Wallis 1987); threshold field = tail probability per record',
+      calibration:
+        'peaks over threshold (Pickands-Balkema-de Haan), probability-weighted moments (Hosking & Wallis 1987); threshold field = tail probability per record',
       detectionDelay: 'immediate (the value itself)',
     });
   });

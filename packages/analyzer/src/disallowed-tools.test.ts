@@ -9,11 +9,34 @@ import { Analyzer } from './analyzer';
 let n = 0;
 function toolRun(agent: string, tool: string): CallRecord {
   n++;
-  return { time: 1_700_000_000_000 + n, traceId: `t${n}`, spanId: `s${n}`, service: 'shop', operation: 'execute_tool', agent, tool, latencyMs: 5, toolCalls: [], finishReasons: [] };
+  return {
+    time: 1_700_000_000_000 + n,
+    traceId: `t${n}`,
+    spanId: `s${n}`,
+    service: 'shop',
+    operation: 'execute_tool',
+    agent,
+    tool,
+    latencyMs: 5,
+    toolCalls: [],
+    finishReasons: [],
+  };
 }
 function chat(agent: string, requested: string[]): CallRecord {
   n++;
-  return { time: 1_700_000_000_000 + n, traceId: `t${n}`, spanId: `s${n}`, service: 'shop', operation: 'chat', agent, model: 'm', latencyMs: 300, outputTokens: 50, toolCalls: requested, finishReasons: ['tool_calls'] };
+  return {
+    time: 1_700_000_000_000 + n,
+    traceId: `t${n}`,
+    spanId: `s${n}`,
+    service: 'shop',
+    operation: 'chat',
+    agent,
+    model: 'm',
+    latencyMs: 300,
+    outputTokens: 50,
+    toolCalls: requested,
+    finishReasons: ['tool_calls'],
+  };
 }
 
 describe('disallowed tools', () => {

@@ -15,7 +15,12 @@ export const analyzerOptionsSchema = z
      * unrepresentative first requests is not the baseline; unless 5 x `warmup` records came first.
      * For daily cycles set it to 86_400_000 (the baseline then spans a day) or rely on the lagged refresh.
      */
-    warmupMs: z.number().int().min(0).max(31 * 86_400_000).default(300_000),
+    warmupMs: z
+      .number()
+      .int()
+      .min(0)
+      .max(31 * 86_400_000)
+      .default(300_000),
     /**
      * Lagged reference window: every this many records of a feature a new reference sample closes;
      * after one more quiet period it becomes the baseline (slow change and daily cycles are followed,

@@ -85,7 +85,18 @@ describe('wall-clock features', () => {
     const a = new Analyzer({ warmupMs: 0 });
     const w = watch(a);
     let i = 0;
-    const rec = (ms: number) => ({ time: 1_767_225_600_000 + i * 20, traceId: `t${i}`, spanId: `s${++i}`, service: 'svc', operation: 'chat', model: 'fake', latencyMs: ms, outputTokens: 20, finishReasons: ['stop'], toolCalls: [] });
+    const rec = (ms: number) => ({
+      time: 1_767_225_600_000 + i * 20,
+      traceId: `t${i}`,
+      spanId: `s${++i}`,
+      service: 'svc',
+      operation: 'chat',
+      model: 'fake',
+      latencyMs: ms,
+      outputTokens: 20,
+      finishReasons: ['stop'],
+      toolCalls: [],
+    });
     for (let j = 0; j < 1000; j++) a.observe(rec(2 + (j % 7) * 0.1));
     // JIT warm-up over, the host gets quieter: latency halves.
     for (let j = 0; j < 2000; j++) a.observe(rec(1 + (j % 7) * 0.05));
@@ -101,7 +112,19 @@ describe('wall-clock features', () => {
     for (let burst = 0; burst < 400; burst++) {
       const start = 1_767_225_600_000 + burst * 1000;
       const lat = Array.from({ length: 12 }, (_, k) => 100 + ((k * 7 + burst) % 12) * 10).sort((x, y) => x - y);
-      for (const l of lat) a.observe({ time: start + l, traceId: `t${n}`, spanId: `s${n++}`, service: 'svc', operation: 'chat', model: 'fake', latencyMs: l, outputTokens: 20, finishReasons: ['stop'], toolCalls: [] });
+      for (const l of lat)
+        a.observe({
+          time: start + l,
+          traceId: `t${n}`,
+          spanId: `s${n++}`,
+          service: 'svc',
+          operation: 'chat',
+          model: 'fake',
+          latencyMs: l,
+          outputTokens: 20,
+          finishReasons: ['stop'],
+          toolCalls: [],
+        });
     }
     expect(w.detector.filter((x) => x.subject.feature === 'latency')).toEqual([]);
   });

@@ -71,7 +71,10 @@ describe('AnalyzerSpanProcessor', () => {
     expect(withEvent.length).toBe(new Set(alerts.map((a) => a.traceIds[a.traceIds.length - 1])).size);
     const span = withEvent.find((sp) => sp.events.some((e) => e.attributes?.[ATTR_WARDEN_ALERT_DETECTOR] === first.detector))!;
     expect(span.spanContext().traceId).toBe(first.traceIds[first.traceIds.length - 1]);
-    expect(span.events.find((e) => e.name === EVENT_WARDEN_ALERT)?.attributes).toMatchObject({ [ATTR_WARDEN_ALERT_KIND]: 'drift', 'warden.alert.id': first.id });
+    expect(span.events.find((e) => e.name === EVENT_WARDEN_ALERT)?.attributes).toMatchObject({
+      [ATTR_WARDEN_ALERT_KIND]: 'drift',
+      'warden.alert.id': first.id,
+    });
     // Each GenAI span analysed exactly once; the health checks not at all.
     expect(analyzer.groups()).toHaveLength(1);
     expect(analyzer.groups()[0]).toMatchObject({ count: 1300, key: { service: 'shop', agent: 'support-bot' } });

@@ -7,7 +7,11 @@ import { startAnthropicTwins } from './anthropic-twins';
 import { wrapAnthropic } from './wrap-anthropic';
 
 const CONTENT_ATTRS = [A.ATTR_GEN_AI_INPUT_MESSAGES, A.ATTR_GEN_AI_OUTPUT_MESSAGES, A.ATTR_GEN_AI_SYSTEM_INSTRUCTIONS, A.ATTR_GEN_AI_TOOL_DEFINITIONS];
-const weatherTool = { name: 'get_weather', description: 'Weather for a city', input_schema: { type: 'object' as const, properties: { city: { type: 'string' } } } };
+const weatherTool = {
+  name: 'get_weather',
+  description: 'Weather for a city',
+  input_schema: { type: 'object' as const, properties: { city: { type: 'string' } } },
+};
 
 describe('messages.create (plain)', () => {
   let tracing: TestTracing;
@@ -105,7 +109,9 @@ describe('messages.create (plain)', () => {
 
   it('throws the same error and marks the span as an error', async () => {
     twins.setBehaviour(() => ({ status: 429, errorMessage: 'Number of request tokens has exceeded your rate limit' }));
-    const { bare, wrapped } = await both(twins, (c) => c.messages.create({ model: 'claude-haiku-4-5', max_tokens: 16, messages: [{ role: 'user', content: 'hi' }] }));
+    const { bare, wrapped } = await both(twins, (c) =>
+      c.messages.create({ model: 'claude-haiku-4-5', max_tokens: 16, messages: [{ role: 'user', content: 'hi' }] }),
+    );
     expect(!wrapped.ok && wrapped.error).toBeInstanceOf(Anthropic.RateLimitError);
     expect(errorShape(!wrapped.ok && wrapped.error)).toEqual(errorShape(!bare.ok && bare.error));
     const span = tracing.spans().find((s) => s.instrumentationScope.name === '@warden/anthropic')!;
@@ -185,7 +191,14 @@ describe('messages.create content capture', () => {
     twins.setBehaviour(() => ({ text: 'ok' }));
     const unicode = 'Grüße 👋🏽 — 東京 مرحبا';
     const { bare, wrapped } = await both(twins, (c) =>
-      c.messages.create({ model: 'm', max_tokens: 8, messages: [{ role: 'user', content: unicode }, { role: 'user', content: 'y'.repeat(300_000) }] }),
+      c.messages.create({
+        model: 'm',
+        max_tokens: 8,
+        messages: [
+          { role: 'user', content: unicode },
+          { role: 'user', content: 'y'.repeat(300_000) },
+        ],
+      }),
     );
     expect(wrapped).toEqual(bare);
     const raw = tracing.spans().find((s) => s.instrumentationScope.name === '@warden/anthropic')!.attributes[A.ATTR_GEN_AI_INPUT_MESSAGES] as string;

@@ -36,8 +36,7 @@ export function contentParts(content: unknown): MessagePart[] {
     else if (type === 'thinking') parts.push({ type: 'reasoning', content: asString(block.thinking) ?? '' });
     else if (type === 'tool_use' || type === 'server_tool_use')
       parts.push({ type: 'tool_call', id: asString(block.id), name: asString(block.name) ?? '', arguments: block.input });
-    else if (type === 'tool_result')
-      parts.push({ type: 'tool_call_response', id: asString(block.tool_use_id), response: block.content });
+    else if (type === 'tool_result') parts.push({ type: 'tool_call_response', id: asString(block.tool_use_id), response: block.content });
     else if (type === 'image') {
       const source = asDict(block.source);
       parts.push(

@@ -1,12 +1,5 @@
 /** `wrapAnthropic(client)`: the same client, with each model call recorded as a GenAI span. */
-import {
-  checkWrapOptions,
-  toWrapperSettings,
-  traceModelCall,
-  UnsupportedClientError,
-  type WrapOptions,
-  type WrapperSettings,
-} from '@warden/core';
+import { checkWrapOptions, toWrapperSettings, traceModelCall, UnsupportedClientError, type WrapOptions, type WrapperSettings } from '@warden/core';
 import { serverTarget, type ServerTarget } from './anthropic-target';
 import { messagesPlan } from './messages';
 import { withoutSdkSpans } from './sdk-tracing';
@@ -74,8 +67,10 @@ export function wrapAnthropic<C extends object>(client: C, options?: WrapAnthrop
   const state: WrapState = { settings: settingsOf(checked), target: serverTarget(c) };
   const create = messages.create as Method;
   defineMethod(messages, 'create', function create_(this: unknown, ...args: unknown[]) {
-    return traceModelCall(state.settings, () => messagesPlan(args[0], state.target), () =>
-      withoutSdkSpans(client, () => create.apply(this, args)),
+    return traceModelCall(
+      state.settings,
+      () => messagesPlan(args[0], state.target),
+      () => withoutSdkSpans(client, () => create.apply(this, args)),
     );
   });
   // stream() starts its request through messages.create (recorded above); only the SDK's

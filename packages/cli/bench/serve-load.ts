@@ -23,7 +23,17 @@ type Send = (body: Buffer) => Promise<{ status: number; retryAfter: number }>;
 function grpcSender(url: string, port: number): { send: Send; close(): void } {
   const identity = (b: Buffer): Buffer => b;
   const Client = makeGenericClientConstructor(
-    { Export: { path: OTLP_GRPC_PATHS.traces, requestStream: false, responseStream: false, requestSerialize: identity, requestDeserialize: identity, responseSerialize: identity, responseDeserialize: identity } },
+    {
+      Export: {
+        path: OTLP_GRPC_PATHS.traces,
+        requestStream: false,
+        responseStream: false,
+        requestSerialize: identity,
+        requestDeserialize: identity,
+        responseSerialize: identity,
+        responseDeserialize: identity,
+      },
+    },
     'TraceService',
   );
   const client = new Client(`${new URL(url).hostname}:${port}`, credentials.createInsecure()) as unknown as {
@@ -54,14 +64,10 @@ export interface LoadReport {
 
 function post(agent: Agent, url: string, body: Buffer): Promise<{ status: number; retryAfter: number }> {
   return new Promise((resolve) => {
-    const req = request(
-      url,
-      { agent, method: 'POST', headers: { 'content-type': 'application/x-protobuf', 'content-length': body.length } },
-      (res) => {
-        res.resume();
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, retryAfter: Number(res.headers['retry-after'] ?? 1) || 1 }));
-      },
-    );
+    const req = request(url, { agent, method: 'POST', headers: { 'content-type': 'application/x-protobuf', 'content-length': body.length } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, retryAfter: Number(res.headers['retry-after'] ?? 1) || 1 }));
+    });
     req.on('error', () => resolve({ status: 0, retryAfter: 1 }));
     req.end(body);
   });

@@ -131,11 +131,17 @@ export async function runServeBench(options: ServeBenchOptions = {}): Promise<Se
 
 function print(r: ServeBenchResult): void {
   const n = (x: number): string => Math.round(x).toLocaleString('en-US');
-  console.log(`warden serve — ${r.seconds.toFixed(1)} s of OTLP/protobuf over ${r.protocol === 'grpc' ? 'gRPC' : 'HTTP'} on loopback from a separate load process`);
+  console.log(
+    `warden serve — ${r.seconds.toFixed(1)} s of OTLP/protobuf over ${r.protocol === 'grpc' ? 'gRPC' : 'HTTP'} on loopback from a separate load process`,
+  );
   console.log(`  GenAI spans analysed/s through serve   ${n(r.analyzedPerSecond)}   (all spans received/s ${n(r.receivedPerSecond)})`);
   console.log(`  in-process analyzer, same spans       ${n(r.inProcessPerSecond)} /s   ratio serve/in-process ${r.ratioToInProcess.toFixed(2)}`);
-  console.log(`  received ${n(r.spansReceived)} = analysed ${n(r.spansAnalyzed)} + ignored (non-GenAI) ${n(r.spansIgnored)} + throttled ${n(r.spansThrottled)} (429 answers: ${r.responses429})`);
-  console.log(`  load process: ${n(r.load.requests)} requests, ${n(r.load.acceptedSpans)} spans accepted, ${r.load.throttled} throttled, ${r.load.failures} failed`);
+  console.log(
+    `  received ${n(r.spansReceived)} = analysed ${n(r.spansAnalyzed)} + ignored (non-GenAI) ${n(r.spansIgnored)} + throttled ${n(r.spansThrottled)} (429 answers: ${r.responses429})`,
+  );
+  console.log(
+    `  load process: ${n(r.load.requests)} requests, ${n(r.load.acceptedSpans)} spans accepted, ${r.load.throttled} throttled, ${r.load.failures} failed`,
+  );
   console.log(`  heap: start ${r.heapStartMb} MB, max ${r.heapMaxMb} MB, end (after GC) ${r.heapEndMb} MB; max RSS ${r.rssMaxMb} MB`);
 }
 

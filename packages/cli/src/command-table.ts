@@ -25,7 +25,13 @@ export interface CommandEntry {
 export const COMMANDS: Record<string, CommandEntry> = {
   scan: { summary: 'Scan the MCP servers of an mcpServers config file before onboarding them', load: () => import('./commands/scan') },
   report: { summary: 'Write the AI security evidence report (HTML, Markdown or JSON) from recorded OTLP/JSON traces', load: () => import('./commands/report') },
-  drill: { summary: 'Run safe synthetic attacks through the configured controls (policies, agent keys, audit log) and report which fired', load: () => import('./commands/drill') },
+  drill: {
+    summary: 'Run safe synthetic attacks through the configured controls (policies, agent keys, audit log) and report which fired',
+    load: () => import('./commands/drill'),
+  },
   audit: { summary: 'Verify the hash chain of an audit log (warden audit verify <file>)', load: () => import('./commands/audit') },
-  serve: { summary: "Receive a fleet's OTLP traces and run the analyzer over every GenAI span (behind the OTel Collector)", load: () => import('./commands/serve') },
+  serve: {
+    summary: "Receive a fleet's OTLP traces and run the analyzer over every GenAI span (behind the OTel Collector)",
+    load: () => import('./commands/serve'),
+  },
 };

@@ -15,7 +15,8 @@ describe('warden dispatcher', () => {
   it('--help lists every command of the table', async () => {
     const b = buffers();
     expect(await main(['--help'], b.io)).toBe(0);
-    for (const [name, c] of Object.entries(COMMANDS)) expect(b.out()).toMatch(new RegExp(`^  ${name} +${c.summary.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'm'));
+    for (const [name, c] of Object.entries(COMMANDS))
+      expect(b.out()).toMatch(new RegExp(`^  ${name} +${c.summary.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'm'));
   });
 
   it('rejects an unknown command with exit code 2', async () => {

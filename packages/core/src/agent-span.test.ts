@@ -20,9 +20,7 @@ const contextManager = new AsyncLocalStorageContextManager();
 beforeAll(() => {
   context.setGlobalContextManager(contextManager.enable());
   trace.setGlobalTracerProvider(provider);
-  propagation.setGlobalPropagator(
-    new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }),
-  );
+  propagation.setGlobalPropagator(new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }));
 });
 afterAll(async () => {
   await provider.shutdown();
@@ -37,7 +35,13 @@ afterEach(() => {
 
 const spanNamed = (name: string): ReadableSpan => {
   const s = exporter.getFinishedSpans().find((x) => x.name === name);
-  if (!s) throw new Error(`no span ${name}; have ${exporter.getFinishedSpans().map((x) => x.name).join(', ')}`);
+  if (!s)
+    throw new Error(
+      `no span ${name}; have ${exporter
+        .getFinishedSpans()
+        .map((x) => x.name)
+        .join(', ')}`,
+    );
   return s;
 };
 const parentOf = (s: ReadableSpan) => s.parentSpanContext?.spanId;
@@ -45,21 +49,29 @@ const parentOf = (s: ReadableSpan) => s.parentSpanContext?.spanId;
 describe('traceAgent and traceTool', () => {
   it('nests agents and tools in one trace with identity through await, timers and streams', async () => {
     const seen: Record<string, AgentIdentity | undefined> = {};
-    const search = traceTool('search', async (args: { q: string }) => {
-      await sleep(2);
-      seen.search = resolveAgent(undefined);
-      return [`result for ${args.q}`];
-    }, { callId: (args) => `call-${args.q}` });
+    const search = traceTool(
+      'search',
+      async (args: { q: string }) => {
+        await sleep(2);
+        seen.search = resolveAgent(undefined);
+        return [`result for ${args.q}`];
+      },
+      { callId: (args) => `call-${args.q}` },
+    );
     const lookup = traceTool('lookup', (key: string) => key.toUpperCase());
-    const writer = traceAgent('writer', (topic: string) => {
-      async function* draft() {
-        await sleep(1);
-        seen.stream = resolveAgent(undefined);
-        yield `# ${topic}`;
-        yield await lookup('body');
-      }
-      return draft();
-    }, { id: 'agent-w', version: '2' });
+    const writer = traceAgent(
+      'writer',
+      (topic: string) => {
+        async function* draft() {
+          await sleep(1);
+          seen.stream = resolveAgent(undefined);
+          yield `# ${topic}`;
+          yield await lookup('body');
+        }
+        return draft();
+      },
+      { id: 'agent-w', version: '2' },
+    );
     const planner = traceAgent(
       'planner',
       async (_conversation: string, q: string) => {
@@ -197,7 +209,11 @@ describe('traceAgent and traceTool', () => {
       async check(call) {
         checks.push(call);
         if (call.tool === 'delete_all')
-          return { allowed: false, rule: 'tool_not_allowed', error: new PolicyDeniedError({ agent: call.agent?.name, tool: call.tool, rule: 'tool_not_allowed', reason: 'not in allowedTools' }) };
+          return {
+            allowed: false,
+            rule: 'tool_not_allowed',
+            error: new PolicyDeniedError({ agent: call.agent?.name, tool: call.tool, rule: 'tool_not_allowed', reason: 'not in allowedTools' }),
+          };
         if (call.tool === 'audited') return { allowed: false, rule: 'argument', reason: 'audit only' };
         return { allowed: true };
       },
@@ -222,7 +238,11 @@ describe('traceAgent and traceTool', () => {
     expect(checks[0]).toMatchObject({ arguments: '/a', mcpServer: 'fs' });
     expect(checks[0].traceId).toBe(spanNamed('invoke_agent ops').spanContext().traceId);
     const denied = spanNamed('execute_tool delete_all');
-    expect(denied.attributes).toMatchObject({ [A.ATTR_WARDEN_POLICY_DECISION]: 'deny', [A.ATTR_WARDEN_POLICY_RULE]: 'tool_not_allowed', [A.ATTR_ERROR_TYPE]: 'PolicyDeniedError' });
+    expect(denied.attributes).toMatchObject({
+      [A.ATTR_WARDEN_POLICY_DECISION]: 'deny',
+      [A.ATTR_WARDEN_POLICY_RULE]: 'tool_not_allowed',
+      [A.ATTR_ERROR_TYPE]: 'PolicyDeniedError',
+    });
     expect(spanNamed('execute_tool audited').attributes[A.ATTR_WARDEN_POLICY_DECISION]).toBe('audit_deny');
     expect(spanNamed('execute_tool read').attributes[A.ATTR_WARDEN_POLICY_DECISION]).toBe('allow');
   });
@@ -271,11 +291,13 @@ describe('agent identity over HTTP', () => {
     const callerPort = (callerServer.address() as AddressInfo).port;
     try {
       const body = await new Promise<string>((resolve, reject) => {
-        http.get({ host: '127.0.0.1', port: callerPort, path: '/' }, (res) => {
-          let b = '';
-          res.on('data', (c: Buffer) => (b += c));
-          res.on('end', () => resolve(b));
-        }).on('error', reject);
+        http
+          .get({ host: '127.0.0.1', port: callerPort, path: '/' }, (res) => {
+            let b = '';
+            res.on('data', (c: Buffer) => (b += c));
+            res.on('end', () => resolve(b));
+          })
+          .on('error', reject);
       });
       expect(body).toBe('conv-http');
     } finally {
@@ -316,9 +338,13 @@ describe('tool and agent errors (#13 item 5) and names (#13 item 11)', () => {
   });
 
   it('with content on, records the tool error message redacted', async () => {
-    const tool = traceTool('query_db', async () => {
-      throw new Error(`connect failed: ${secret}`);
-    }, { captureContent: true });
+    const tool = traceTool(
+      'query_db',
+      async () => {
+        throw new Error(`connect failed: ${secret}`);
+      },
+      { captureContent: true },
+    );
     await expect(tool()).rejects.toThrow('connect failed');
     const span = spanNamed('execute_tool query_db');
     expect(span.status.message).toContain('connect failed');

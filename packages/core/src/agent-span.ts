@@ -1,13 +1,4 @@
-import {
-  context,
-  createContextKey,
-  propagation,
-  SpanKind,
-  trace,
-  type Attributes,
-  type Context,
-  type Span,
-} from '@opentelemetry/api';
+import { context, createContextKey, propagation, SpanKind, trace, type Attributes, type Context, type Span } from '@opentelemetry/api';
 import { getActiveAgent, resolveAgent, setActiveAgent, type AgentIdentity } from './agent-context';
 import { resolveContentPolicy, type ContentCaptureOptions } from './content';
 import type { ToolCallCheck } from './guard';
@@ -56,11 +47,7 @@ export interface TraceToolOptions<A extends unknown[] = unknown[]> extends Conte
 type AsyncIterableObject = object & { [Symbol.asyncIterator](): AsyncIterator<unknown> };
 
 function isAsyncIterable(v: unknown): v is AsyncIterableObject {
-  return (
-    (typeof v === 'object' || typeof v === 'function') &&
-    v !== null &&
-    typeof (v as Partial<AsyncIterableObject>)[Symbol.asyncIterator] === 'function'
-  );
+  return (typeof v === 'object' || typeof v === 'function') && v !== null && typeof (v as Partial<AsyncIterableObject>)[Symbol.asyncIterator] === 'function';
 }
 
 function endSpan(span: Span, outcome?: StreamOutcome): void {
@@ -75,16 +62,16 @@ function endSpan(span: Span, outcome?: StreamOutcome): void {
  * the agent identity and span parentage) and calls `onEnd` once when it ends. The same
  * object is returned to the app: its own iterator methods are shadowed, nothing else.
  */
-function bindStream(
-  stream: AsyncIterableObject,
-  ctx: Context,
-  options: StreamWatchOptions,
-  onEnd: (outcome: StreamOutcome, error?: unknown) => void,
-): boolean {
+function bindStream(stream: AsyncIterableObject, ctx: Context, options: StreamWatchOptions, onEnd: (outcome: StreamOutcome, error?: unknown) => void): boolean {
   const watch = new StreamWatch<unknown>({ onChunk: () => undefined, onEnd }, options);
   const source = stream as AsyncIterableObject & Partial<AsyncIterator<unknown>>;
   const getIterator = source[Symbol.asyncIterator];
-  const bound = (it: AsyncIterator<unknown>, next: AsyncIterator<unknown>['next'], ret?: AsyncIterator<unknown>['return'], thr?: AsyncIterator<unknown>['throw']) =>
+  const bound = (
+    it: AsyncIterator<unknown>,
+    next: AsyncIterator<unknown>['next'],
+    ret?: AsyncIterator<unknown>['return'],
+    thr?: AsyncIterator<unknown>['throw'],
+  ) =>
     watch.wrap({
       next: (...args: [] | [unknown]) => context.with(ctx, () => next.apply(it, args)),
       return: ret ? (value?: unknown) => context.with(ctx, () => ret.call(it, value)) : undefined,
@@ -124,13 +111,7 @@ function bindStream(
  * Ends `span` when `result` settles (or, for a stream, when it is consumed) and returns
  * `result` itself: the same value, the same promise, the same stream object.
  */
-function settle<R>(
-  result: R,
-  span: Span,
-  ctx: Context,
-  options: StreamWatchOptions,
-  onValue: (value: unknown) => void,
-): R {
+function settle<R>(result: R, span: Span, ctx: Context, options: StreamWatchOptions, onValue: (value: unknown) => void): R {
   const finishValue = (value: unknown): void => {
     if (isAsyncIterable(value)) {
       bindStream(value, ctx, options, (outcome, error) => {
@@ -166,11 +147,7 @@ function pick<A extends unknown[]>(v: string | ((...args: A) => string | undefin
  * context from `extractAgentContext`), the span records the caller's identity too.
  * Returns/throws exactly what `fn` does, synchronously when `fn` is synchronous.
  */
-export function traceAgent<A extends unknown[], R>(
-  name: string,
-  fn: (...args: A) => R,
-  opts: TraceAgentOptions<A> = {},
-): (...args: A) => R {
+export function traceAgent<A extends unknown[], R>(name: string, fn: (...args: A) => R, opts: TraceAgentOptions<A> = {}): (...args: A) => R {
   return function tracedAgent(this: unknown, ...args: A): R {
     let span: Span | undefined;
     let ctx: Context | undefined;
@@ -259,11 +236,7 @@ function toolArguments(args: unknown[]): unknown {
  * Arguments (the single argument, or the argument list) and the result are recorded only
  * when content capture is on.
  */
-export function traceTool<A extends unknown[], R>(
-  name: string,
-  fn: (...args: A) => R,
-  opts: TraceToolOptions<A> = {},
-): (...args: A) => Promise<Awaited<R>> {
+export function traceTool<A extends unknown[], R>(name: string, fn: (...args: A) => R, opts: TraceToolOptions<A> = {}): (...args: A) => Promise<Awaited<R>> {
   return async function tracedTool(this: unknown, ...args: A): Promise<Awaited<R>> {
     let span: Span | undefined;
     let ctx: Context | undefined;
@@ -294,7 +267,11 @@ export function traceTool<A extends unknown[], R>(
         const serialized = content.serialize(toolArguments(args));
         if (serialized !== undefined) attrs[A.ATTR_GEN_AI_TOOL_CALL_ARGUMENTS] = serialized;
       }
-      span = wardenTracer(TRACER_SCOPE).startSpan(`${A.GEN_AI_OPERATION.EXECUTE_TOOL} ${boundedName(name)}`, { kind: SpanKind.INTERNAL, attributes: attrs }, parent);
+      span = wardenTracer(TRACER_SCOPE).startSpan(
+        `${A.GEN_AI_OPERATION.EXECUTE_TOOL} ${boundedName(name)}`,
+        { kind: SpanKind.INTERNAL, attributes: attrs },
+        parent,
+      );
       ctx = trace.setSpan(parent, span);
     } catch (e) {
       reportInternalError('core.traceTool.start', e);
@@ -304,7 +281,15 @@ export function traceTool<A extends unknown[], R>(
     const c = ctx;
 
     const decision = await enforceToolPolicy(
-      { tool: name, agent, arguments: toolArguments(args), source: opts.source ?? 'traceTool', mcpServer: opts.mcpServer, callId, traceId: s.spanContext().traceId },
+      {
+        tool: name,
+        agent,
+        arguments: toolArguments(args),
+        source: opts.source ?? 'traceTool',
+        mcpServer: opts.mcpServer,
+        callId,
+        traceId: s.spanContext().traceId,
+      },
       s,
       c,
     );
@@ -346,7 +331,11 @@ export interface InjectAgentContextOptions {
  */
 export function injectAgentContext<H extends Record<string, unknown>>(headers: H, ctxOrOptions?: Context | InjectAgentContextOptions): H {
   const options: InjectAgentContextOptions =
-    ctxOrOptions === undefined ? {} : typeof (ctxOrOptions as Context).getValue === 'function' ? { context: ctxOrOptions as Context } : (ctxOrOptions as InjectAgentContextOptions);
+    ctxOrOptions === undefined
+      ? {}
+      : typeof (ctxOrOptions as Context).getValue === 'function'
+        ? { context: ctxOrOptions as Context }
+        : (ctxOrOptions as InjectAgentContextOptions);
   const ctx = options.context ?? context.active();
   safely('core.injectAgentContext', () => {
     const agent = getActiveAgent(ctx);

@@ -104,15 +104,27 @@ describe('callRecordFromSpan', () => {
         [AI_SDK_ATTR.FUNCTION_ID]: 'summarizer',
       }),
     )!;
-    expect(r).toMatchObject({ operation: 'chat', provider: 'openai.chat', model: 'gpt-4o', inputTokens: 11, outputTokens: 22, finishReasons: ['length'], agent: 'summarizer' });
-    const sdkOnly = callRecordFromSpan(endSpan('ai.generateText.doGenerate', { [ATTR_GEN_AI_SYSTEM]: 'x', [AI_SDK_ATTR.PROMPT_TOKENS]: 5, [AI_SDK_ATTR.COMPLETION_TOKENS]: 6 }))!;
+    expect(r).toMatchObject({
+      operation: 'chat',
+      provider: 'openai.chat',
+      model: 'gpt-4o',
+      inputTokens: 11,
+      outputTokens: 22,
+      finishReasons: ['length'],
+      agent: 'summarizer',
+    });
+    const sdkOnly = callRecordFromSpan(
+      endSpan('ai.generateText.doGenerate', { [ATTR_GEN_AI_SYSTEM]: 'x', [AI_SDK_ATTR.PROMPT_TOKENS]: 5, [AI_SDK_ATTR.COMPLETION_TOKENS]: 6 }),
+    )!;
     expect(sdkOnly).toMatchObject({ inputTokens: 5, outputTokens: 6 });
     const tool = callRecordFromSpan(endSpan('ai.toolCall', { [AI_SDK_ATTR.OPERATION_ID]: 'ai.toolCall', [AI_SDK_ATTR.TOOL_CALL_NAME]: 'weather' }))!;
     expect(tool).toMatchObject({ operation: 'execute_tool', tool: 'weather' });
   });
 
   it('marks errors from error.type or from an ERROR status', () => {
-    expect(callRecordFromSpan(endSpan('chat', { [ATTR_GEN_AI_OPERATION_NAME]: 'chat', [ATTR_ERROR_TYPE]: 'RateLimitError' }, { error: true }))?.errorType).toBe('RateLimitError');
+    expect(callRecordFromSpan(endSpan('chat', { [ATTR_GEN_AI_OPERATION_NAME]: 'chat', [ATTR_ERROR_TYPE]: 'RateLimitError' }, { error: true }))?.errorType).toBe(
+      'RateLimitError',
+    );
     expect(callRecordFromSpan(endSpan('chat', { [ATTR_GEN_AI_OPERATION_NAME]: 'chat' }, { error: true }))?.errorType).toBe('_OTHER');
   });
 
@@ -153,7 +165,13 @@ describe('callRecordFromSpan', () => {
       spanContext: () => ({ traceId: 'abc', spanId: 'def' }),
       resource: { attributes: { 'service.name': 'fleet-a' } },
     };
-    expect(callRecordFromSpan(decoded, 'ignored')).toMatchObject({ service: 'fleet-a', latencyMs: 1500, outputTokens: 42, toolCalls: ['a', 'b'], traceId: 'abc' });
+    expect(callRecordFromSpan(decoded, 'ignored')).toMatchObject({
+      service: 'fleet-a',
+      latencyMs: 1500,
+      outputTokens: 42,
+      toolCalls: ['a', 'b'],
+      traceId: 'abc',
+    });
     const broken = { ...decoded, startTime: [NaN, 0] as [number, number], endTime: undefined as unknown as [number, number] };
     expect(callRecordFromSpan(broken)).toMatchObject({ latencyMs: 0, time: 0 });
   });

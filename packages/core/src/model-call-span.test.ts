@@ -20,11 +20,26 @@ describe('ModelCallSpan', () => {
   it('records a model call with the GenAI attributes and ends once', () => {
     const call = startModelCallSpan(
       tracer,
-      { operation: 'chat', provider: 'openai', requestModel: 'gpt-4o-mini', serverAddress: 'api.example', serverPort: 443, request: { maxTokens: 50, temperature: 0.2 }, agent: { name: 'support-bot', conversationId: 'c1' } },
+      {
+        operation: 'chat',
+        provider: 'openai',
+        requestModel: 'gpt-4o-mini',
+        serverAddress: 'api.example',
+        serverPort: 443,
+        request: { maxTokens: 50, temperature: 0.2 },
+        agent: { name: 'support-bot', conversationId: 'c1' },
+      },
       resolveContentPolicy(),
     );
     call.recordInput({ messages: [{ role: 'user', parts: [{ type: 'text', content: 'secret prompt' }] }] });
-    call.recordResponse({ id: 'r1', model: 'gpt-4o-mini-2024', finishReasons: ['tool_calls'], usage: { inputTokens: 10, outputTokens: 5 }, toolCalls: [{ name: 'lookup', arguments: { q: 1 } }], outputLength: 42 });
+    call.recordResponse({
+      id: 'r1',
+      model: 'gpt-4o-mini-2024',
+      finishReasons: ['tool_calls'],
+      usage: { inputTokens: 10, outputTokens: 5 },
+      toolCalls: [{ name: 'lookup', arguments: { q: 1 } }],
+      outputLength: 42,
+    });
     call.end();
     call.end();
     const [span] = exporter.getFinishedSpans();
@@ -90,7 +105,13 @@ describe('ModelCallSpan', () => {
     const huge = 'x'.repeat(100_000);
     const call = startModelCallSpan(
       tracer,
-      { operation: 'chat', provider: huge, requestModel: huge, serverAddress: huge, agent: { name: huge, id: huge, version: huge, conversationId: huge, promptVersion: huge } },
+      {
+        operation: 'chat',
+        provider: huge,
+        requestModel: huge,
+        serverAddress: huge,
+        agent: { name: huge, id: huge, version: huge, conversationId: huge, promptVersion: huge },
+      },
       resolveContentPolicy(),
     );
     call.recordResponse({ id: huge, model: huge, finishReasons: [huge], toolCalls: [{ name: huge }] });
@@ -184,7 +205,12 @@ describe('StreamWatch', () => {
   });
 
   it('does not let a failing hook break the stream', async () => {
-    const w = new StreamWatch<number>({ onChunk: () => { throw new Error('bug in warden'); }, onEnd: () => {} });
+    const w = new StreamWatch<number>({
+      onChunk: () => {
+        throw new Error('bug in warden');
+      },
+      onEnd: () => {},
+    });
     const out: number[] = [];
     const prev = process.listeners('warning').length;
     for await (const c of w.wrap(source(2))) out.push(c);

@@ -1,15 +1,4 @@
-import {
-  context,
-  createNoopMeter,
-  metrics,
-  SpanKind,
-  trace,
-  type Attributes,
-  type Context,
-  type Histogram,
-  type Span,
-  type Tracer,
-} from '@opentelemetry/api';
+import { context, createNoopMeter, metrics, SpanKind, trace, type Attributes, type Context, type Histogram, type Span, type Tracer } from '@opentelemetry/api';
 import type { AgentIdentity } from './agent-context';
 import type { ContentPolicy, InputMessage, MessagePart, OutputMessage } from './content';
 import { boundedName, MAX_NAME_LENGTH } from './names';
@@ -202,10 +191,8 @@ export class ModelCallSpan {
     if (!this.content.enabled || this.ended) return;
     try {
       if (input.messages?.length) this.setIfDefined(A.ATTR_GEN_AI_INPUT_MESSAGES, this.content.serialize(input.messages));
-      if (input.systemInstructions?.length)
-        this.setIfDefined(A.ATTR_GEN_AI_SYSTEM_INSTRUCTIONS, this.content.serialize(input.systemInstructions));
-      if (input.toolDefinitions?.length)
-        this.setIfDefined(A.ATTR_GEN_AI_TOOL_DEFINITIONS, this.content.serialize(input.toolDefinitions));
+      if (input.systemInstructions?.length) this.setIfDefined(A.ATTR_GEN_AI_SYSTEM_INSTRUCTIONS, this.content.serialize(input.systemInstructions));
+      if (input.toolDefinitions?.length) this.setIfDefined(A.ATTR_GEN_AI_TOOL_DEFINITIONS, this.content.serialize(input.toolDefinitions));
     } catch (error) {
       reportInternalError('core.recordInput', error);
     }
@@ -241,19 +228,20 @@ export class ModelCallSpan {
       if (count(u.inputTokens)) s.setAttribute(A.ATTR_GEN_AI_USAGE_INPUT_TOKENS, u.inputTokens);
       if (count(u.outputTokens)) s.setAttribute(A.ATTR_GEN_AI_USAGE_OUTPUT_TOKENS, u.outputTokens);
       if (count(u.cacheReadInputTokens)) s.setAttribute(A.ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS, u.cacheReadInputTokens);
-      if (count(u.cacheCreationInputTokens))
-        s.setAttribute(A.ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS, u.cacheCreationInputTokens);
+      if (count(u.cacheCreationInputTokens)) s.setAttribute(A.ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS, u.cacheCreationInputTokens);
     }
     if (res.toolCalls) {
       // Names are not content: always recorded, so the analyzer sees tool use.
-      s.setAttribute(A.ATTR_WARDEN_TOOL_CALLS_NAMES, res.toolCalls.map((t) => boundedName(String(t.name))));
+      s.setAttribute(
+        A.ATTR_WARDEN_TOOL_CALLS_NAMES,
+        res.toolCalls.map((t) => boundedName(String(t.name))),
+      );
       s.setAttribute(A.ATTR_WARDEN_TOOL_CALLS_COUNT, res.toolCalls.length);
     }
     if (count(res.outputLength)) s.setAttribute(A.ATTR_WARDEN_OUTPUT_LENGTH, res.outputLength);
     if (res.refusal) s.setAttribute(A.ATTR_WARDEN_REFUSAL, true);
     if (count(res.embeddingDimensions)) s.setAttribute(A.ATTR_GEN_AI_EMBEDDINGS_DIMENSION_COUNT, res.embeddingDimensions);
-    if (this.content.enabled && res.outputMessages?.length)
-      this.setIfDefined(A.ATTR_GEN_AI_OUTPUT_MESSAGES, this.content.serialize(res.outputMessages));
+    if (this.content.enabled && res.outputMessages?.length) this.setIfDefined(A.ATTR_GEN_AI_OUTPUT_MESSAGES, this.content.serialize(res.outputMessages));
   }
 
   recordError(err: unknown): void {

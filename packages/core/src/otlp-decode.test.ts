@@ -34,7 +34,14 @@ describe('decodeOtlpTraces (OTLP/JSON)', () => {
     expect(s.duration).toEqual([0, 250_000_001]);
     expect(s.attributes['x.map']).toBe('{"k":true}');
     expect(s.events[0]!.time).toEqual(s.endTime);
-    expect(callRecordFromSpan(s)).toMatchObject({ operation: 'chat', requestModel: 'gpt-4o ✓', inputTokens: 12, finishReasons: ['stop'], service: 'svc', latencyMs: 250.000001 });
+    expect(callRecordFromSpan(s)).toMatchObject({
+      operation: 'chat',
+      requestModel: 'gpt-4o ✓',
+      inputTokens: 12,
+      finishReasons: ['stop'],
+      service: 'svc',
+      latencyMs: 250.000001,
+    });
   });
 
   it('drops and counts malformed spans, keeping the rest (partial success)', () => {

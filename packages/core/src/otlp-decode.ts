@@ -101,9 +101,7 @@ export class OtlpSpan implements FinishedSpan {
     this.resource = { attributes: init.resourceAttributes };
     this.instrumentationScope = init.scope;
     this.context = { traceId: init.traceId, spanId: init.spanId, traceFlags: init.traceFlags };
-    this.parentSpanContext = init.parentSpanId
-      ? { traceId: init.traceId, spanId: init.parentSpanId, traceFlags: init.traceFlags, isRemote: true }
-      : undefined;
+    this.parentSpanContext = init.parentSpanId ? { traceId: init.traceId, spanId: init.parentSpanId, traceFlags: init.traceFlags, isRemote: true } : undefined;
   }
 
   spanContext(): OtlpSpanContext {
@@ -327,4 +325,3 @@ export function decodeOtlpTraces(request: unknown, encoding: OtlpEncoding): Deco
   }
   return out;
 }
-

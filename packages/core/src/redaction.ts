@@ -112,10 +112,8 @@ export class Redactor {
   private readonly probes: (RegExp | undefined)[];
 
   constructor(extraPatterns: readonly (RegExp | RedactionRule)[] = [], useDefaults = true) {
-    const extra = extraPatterns.map((p, i): RedactionRule =>
-      p instanceof RegExp
-        ? { name: `custom_${i}`, pattern: p.global ? p : new RegExp(p.source, p.flags + 'g') }
-        : p,
+    const extra = extraPatterns.map(
+      (p, i): RedactionRule => (p instanceof RegExp ? { name: `custom_${i}`, pattern: p.global ? p : new RegExp(p.source, p.flags + 'g') } : p),
     );
     this.rules = [...(useDefaults ? DEFAULT_REDACTION_RULES : []), ...extra];
     // Alternatives of one RegExp share its flags: group the rules by flags (g and y aside).

@@ -23,17 +23,11 @@ export interface ApiPromiseObserver {
 }
 
 // After the microtasks of a settled promise; setImmediate where the runtime has it.
-const afterMicrotasks: (run: () => void) => void =
-  typeof setImmediate === 'function' ? (run) => setImmediate(run) : (run) => setTimeout(run, 0);
+const afterMicrotasks: (run: () => void) => void = typeof setImmediate === 'function' ? (run) => setImmediate(run) : (run) => setTimeout(run, 0);
 
 function hasApiPromiseFields(value: unknown): value is ApiPromiseFields {
   const v = value as Partial<ApiPromiseFields> | null;
-  return (
-    typeof v === 'object' &&
-    v !== null &&
-    typeof v.responsePromise?.then === 'function' &&
-    typeof v.parseResponse === 'function'
-  );
+  return typeof v === 'object' && v !== null && typeof v.responsePromise?.then === 'function' && typeof v.parseResponse === 'function';
 }
 
 /**

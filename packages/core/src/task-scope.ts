@@ -60,10 +60,15 @@ function allows(patterns: readonly string[], tool: string): boolean {
 }
 
 /** Why `tool` may not run under `task` at `now` (this scope or an enclosing one), or undefined. */
-export function taskScopeViolation(task: TaskScope | undefined, tool: string, now: number): { rule: 'task_scope' | 'task_expired'; reason: string } | undefined {
+export function taskScopeViolation(
+  task: TaskScope | undefined,
+  tool: string,
+  now: number,
+): { rule: 'task_scope' | 'task_expired'; reason: string } | undefined {
   for (let t = task; t; t = t.parent) {
     if (t.expiresAt !== undefined && now > t.expiresAt) return { rule: 'task_expired', reason: `task ${t.id} expired ${now - t.expiresAt} ms ago` };
-    if (!allows(t.allowedTools, tool)) return { rule: 'task_scope', reason: `tool "${tool}" is outside the scope of task ${t.id} (${t.allowedTools.join(', ') || 'no tools'})` };
+    if (!allows(t.allowedTools, tool))
+      return { rule: 'task_scope', reason: `tool "${tool}" is outside the scope of task ${t.id} (${t.allowedTools.join(', ') || 'no tools'})` };
   }
   return undefined;
 }

@@ -60,7 +60,12 @@ export async function enforceToolPolicy(call: ToolCallCheck, span?: Span, ctx?: 
     // No policies installed: a task scope still holds (withTask narrows, it never depends on a policy).
     const v = task ? taskScopeViolation(task, call.tool, Date.now()) : undefined;
     if (!v) return undefined;
-    const decision: ToolGuardDecision = { allowed: false, rule: v.rule, reason: v.reason, error: new PolicyDeniedError({ agent: call.agent?.name, tool: call.tool, rule: v.rule, reason: v.reason }) };
+    const decision: ToolGuardDecision = {
+      allowed: false,
+      rule: v.rule,
+      reason: v.reason,
+      error: new PolicyDeniedError({ agent: call.agent?.name, tool: call.tool, rule: v.rule, reason: v.reason }),
+    };
     publishWardenEvent({
       type: 'policy_decision',
       time: new Date().toISOString(),

@@ -24,7 +24,10 @@ describe('toBoundedJson', () => {
   });
 
   it('drops trailing array items when many small items exceed the bound', () => {
-    const out = toBoundedJson(Array.from({ length: 10_000 }, (_, i) => ({ i })), 300);
+    const out = toBoundedJson(
+      Array.from({ length: 10_000 }, (_, i) => ({ i })),
+      300,
+    );
     expect(out.length).toBeLessThanOrEqual(300);
     const parsed = JSON.parse(out) as unknown[];
     expect(String(parsed.at(-1))).toMatch(/items truncated/);

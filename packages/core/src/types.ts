@@ -1,21 +1,9 @@
 import type { AlertKind } from './alert-kinds';
 
 /** The Level 3 controls of the maturity model that Warden gives evidence for (docs/controls.md). */
-export type ControlId =
-  | 'L3.runtime-monitoring'
-  | 'L3.agent-audit'
-  | 'L3.least-privilege'
-  | 'L3.drift-alerts'
-  | 'L3.mcp-onboarding';
+export type ControlId = 'L3.runtime-monitoring' | 'L3.agent-audit' | 'L3.least-privilege' | 'L3.drift-alerts' | 'L3.mcp-onboarding';
 
-export const CONTROL_IDS: readonly ControlId[] = [
-  'L3.runtime-monitoring',
-  'L3.agent-audit',
-  'L3.least-privilege',
-  'L3.drift-alerts',
-  'L3.mcp-onboarding',
-];
-
+export const CONTROL_IDS: readonly ControlId[] = ['L3.runtime-monitoring', 'L3.agent-audit', 'L3.least-privilege', 'L3.drift-alerts', 'L3.mcp-onboarding'];
 
 export type Severity = 'low' | 'medium' | 'high' | 'critical';
 

@@ -46,8 +46,7 @@ export function checkWrapOptions(fn: string, options: unknown): WrapOptions {
     bad('tracerProvider', 'an OpenTelemetry TracerProvider');
   const idle = o.streamIdleTimeoutMs;
   if (idle !== undefined && (typeof idle !== 'number' || Number.isNaN(idle) || idle < 0)) bad('streamIdleTimeoutMs', 'a number of milliseconds >= 0');
-  if (issues.length)
-    throw new WardenConfigError(`${fn}: ${issues.map((i) => `option "${i.path}": ${i.message}`).join('; ')}`, issues);
+  if (issues.length) throw new WardenConfigError(`${fn}: ${issues.map((i) => `option "${i.path}": ${i.message}`).join('; ')}`, issues);
   return o as WrapOptions;
 }
 
@@ -61,10 +60,7 @@ export const agentIdentitySchema = z.object({
   promptVersion: z.string().optional(),
 });
 
-const redactRuleSchema = z.union([
-  z.instanceof(RegExp),
-  z.object({ name: z.string().min(1), pattern: z.instanceof(RegExp), accept: z.function().optional() }),
-]);
+const redactRuleSchema = z.union([z.instanceof(RegExp), z.object({ name: z.string().min(1), pattern: z.instanceof(RegExp), accept: z.function().optional() })]);
 
 /** Options of the framework integrations (ai-sdk, langchain): agent, content capture and stream idle timeout. */
 const integrationOptionsSchema = z.object({

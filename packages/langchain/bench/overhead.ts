@@ -27,8 +27,18 @@ const inMemoryFetch = chatCompletionsFromMemory({
 });
 
 const newModel = () =>
-  new ChatOpenAI({ model: 'gpt-4o-mini', apiKey: 'bench', maxRetries: 0, configuration: { baseURL: 'http://in-memory.invalid/v1', fetch: inMemoryFetch as typeof fetch } });
-const newTool = () => tool(async ({ id }) => JSON.stringify({ id, status: 'shipped' }), { name: 'lookup_order', description: 'Look up an order', schema: z.object({ id: z.string() }) });
+  new ChatOpenAI({
+    model: 'gpt-4o-mini',
+    apiKey: 'bench',
+    maxRetries: 0,
+    configuration: { baseURL: 'http://in-memory.invalid/v1', fetch: inMemoryFetch as typeof fetch },
+  });
+const newTool = () =>
+  tool(async ({ id }) => JSON.stringify({ id, status: 'shipped' }), {
+    name: 'lookup_order',
+    description: 'Look up an order',
+    schema: z.object({ id: z.string() }),
+  });
 
 /** A hand-written tool-calling agent: model → tool → model. */
 function newAgent(model: ChatOpenAI, lookup: ReturnType<typeof newTool>) {
@@ -75,13 +85,23 @@ const variants = (): OverheadVariant<Setup>[] => [
   },
   {
     name: 'warden',
-    setup: () => ({ client: { model: wrapLangChain(newModel(), { agent: 'bench' }), agent: wrapLangChain(newAgent(newModel(), newTool()), { agent: 'bench' }) } }),
+    setup: () => ({
+      client: { model: wrapLangChain(newModel(), { agent: 'bench' }), agent: wrapLangChain(newAgent(newModel(), newTool()), { agent: 'bench' }) },
+    }),
   },
   {
     // LangChain's own cost of having any callback handler (it serialises the model and messages for each run).
     name: 'no-op callback handler',
     setup: () => {
-      const noop = () => BaseCallbackHandler.fromMethods({ handleChatModelStart() {}, handleLLMEnd() {}, handleToolStart() {}, handleToolEnd() {}, handleChainStart() {}, handleChainEnd() {} });
+      const noop = () =>
+        BaseCallbackHandler.fromMethods({
+          handleChatModelStart() {},
+          handleLLMEnd() {},
+          handleToolStart() {},
+          handleToolEnd() {},
+          handleChainStart() {},
+          handleChainEnd() {},
+        });
       const model = newModel();
       model.callbacks = [noop()];
       const agent = newAgent(newModel(), newTool());
@@ -90,7 +110,9 @@ const variants = (): OverheadVariant<Setup>[] => [
   },
   {
     name: 'warden (content on)',
-    setup: () => ({ client: { model: wrapLangChain(newModel(), { captureContent: true }), agent: wrapLangChain(newAgent(newModel(), newTool()), { captureContent: true }) } }),
+    setup: () => ({
+      client: { model: wrapLangChain(newModel(), { captureContent: true }), agent: wrapLangChain(newAgent(newModel(), newTool()), { captureContent: true }) },
+    }),
   },
 ];
 

@@ -75,7 +75,9 @@ const plain = (v: unknown) => JSON.parse(JSON.stringify(v)) as unknown;
  * handler is attached (a fresh random id per run, so never equal across runs): left out.
  */
 const withoutRunIds = (v: unknown) =>
-  JSON.parse(JSON.stringify(v, (key, value: unknown) => (key === 'id' && typeof value === 'string' && value.startsWith('run-') ? undefined : value))) as unknown;
+  JSON.parse(
+    JSON.stringify(v, (key, value: unknown) => (key === 'id' && typeof value === 'string' && value.startsWith('run-') ? undefined : value)),
+  ) as unknown;
 const spansWhere = (op: string) => tracing.spans().filter((s) => s.attributes[ATTR_GEN_AI_OPERATION_NAME] === op);
 const byName = (name: string) => tracing.spans().filter((s) => s.name === name);
 const parentOf = (s: ReadableSpan) => s.parentSpanContext?.spanId;
@@ -87,17 +89,24 @@ class DenyDeletes implements ToolGuard {
   async check(call: ToolCallCheck) {
     this.checks.push(call);
     if (call.tool !== 'delete_order') return { allowed: true };
-    return { allowed: false, rule: 'tool_not_allowed', error: new PolicyDeniedError({ agent: call.agent?.name, tool: call.tool, rule: 'tool_not_allowed', reason: 'not in allowedTools' }) };
+    return {
+      allowed: false,
+      rule: 'tool_not_allowed',
+      error: new PolicyDeniedError({ agent: call.agent?.name, tool: call.tool, rule: 'tool_not_allowed', reason: 'not in allowedTools' }),
+    };
   }
 }
 
 describe('a chat model', () => {
   it('invoke: one chat span with model, usage and finish reason; the same message as the bare model', async () => {
-    const { bare, wrapped } = await bareAndWrapped(() => ({ text: 'Your order has shipped.', inputTokens: 21, outputTokens: 5 }), async (s, wrap) => {
-      const model = chatModel(s.openaiBaseURL, { temperature: 0.3, maxTokens: 64 });
-      if (wrap) expect(wrapLangChain(model, { agent: 'support' })).toBe(model);
-      return plain(await model.invoke([new HumanMessage('Where is my order?')]));
-    });
+    const { bare, wrapped } = await bareAndWrapped(
+      () => ({ text: 'Your order has shipped.', inputTokens: 21, outputTokens: 5 }),
+      async (s, wrap) => {
+        const model = chatModel(s.openaiBaseURL, { temperature: 0.3, maxTokens: 64 });
+        if (wrap) expect(wrapLangChain(model, { agent: 'support' })).toBe(model);
+        return plain(await model.invoke([new HumanMessage('Where is my order?')]));
+      },
+    );
     expect(wrapped).toEqual(bare);
     const [span, ...rest] = spansWhere('chat');
     expect(rest).toHaveLength(0);
@@ -122,25 +131,41 @@ describe('a chat model', () => {
 
   it('invoke through the Responses API (useResponsesApi): usage, finish reason and the same message', async () => {
     const { ChatOpenAI } = await import('@langchain/openai');
-    const { bare, wrapped } = await bareAndWrapped(() => ({ text: 'Shipped.', inputTokens: 13, outputTokens: 2 }), async (s, wrap) => {
-      const model = new ChatOpenAI({ model: 'gpt-4o-mini', configuration: { baseURL: s.openaiBaseURL }, apiKey: 'test', maxRetries: 0, useResponsesApi: true });
-      if (wrap) wrapLangChain(model);
-      return plain(await model.invoke('Where is my order?'));
-    });
+    const { bare, wrapped } = await bareAndWrapped(
+      () => ({ text: 'Shipped.', inputTokens: 13, outputTokens: 2 }),
+      async (s, wrap) => {
+        const model = new ChatOpenAI({
+          model: 'gpt-4o-mini',
+          configuration: { baseURL: s.openaiBaseURL },
+          apiKey: 'test',
+          maxRetries: 0,
+          useResponsesApi: true,
+        });
+        if (wrap) wrapLangChain(model);
+        return plain(await model.invoke('Where is my order?'));
+      },
+    );
     expect(wrapped).toEqual(bare);
     expect(servers[1]!.requests[0]!.path).toBe('/v1/responses');
     const [span] = spansWhere('chat');
-    expect(span!.attributes).toMatchObject({ [ATTR_GEN_AI_USAGE_INPUT_TOKENS]: 13, [ATTR_GEN_AI_USAGE_OUTPUT_TOKENS]: 2, [ATTR_GEN_AI_RESPONSE_ID]: 'resp_000000' });
+    expect(span!.attributes).toMatchObject({
+      [ATTR_GEN_AI_USAGE_INPUT_TOKENS]: 13,
+      [ATTR_GEN_AI_USAGE_OUTPUT_TOKENS]: 2,
+      [ATTR_GEN_AI_RESPONSE_ID]: 'resp_000000',
+    });
   });
 
   it('stream: the same chunks as the bare model; the span ends completed with usage and time to first chunk', async () => {
-    const { bare, wrapped } = await bareAndWrapped(() => ({ text: 'Your order has shipped today.', inputTokens: 17, outputTokens: 6 }), async (s, wrap) => {
-      const model = chatModel(s.openaiBaseURL);
-      if (wrap) wrapLangChain(model);
-      const chunks: unknown[] = [];
-      for await (const c of await model.stream('Where is my order?')) chunks.push(withoutRunIds(c));
-      return chunks;
-    });
+    const { bare, wrapped } = await bareAndWrapped(
+      () => ({ text: 'Your order has shipped today.', inputTokens: 17, outputTokens: 6 }),
+      async (s, wrap) => {
+        const model = chatModel(s.openaiBaseURL);
+        if (wrap) wrapLangChain(model);
+        const chunks: unknown[] = [];
+        for await (const c of await model.stream('Where is my order?')) chunks.push(withoutRunIds(c));
+        return chunks;
+      },
+    );
     expect(wrapped).toEqual(bare);
     const [span] = spansWhere('chat');
     expect(span!.attributes).toMatchObject({
@@ -158,7 +183,10 @@ describe('a chat model', () => {
     const run = (wrap: boolean) => {
       const model = chatModel(s.openaiBaseURL);
       if (wrap) wrapLangChain(model);
-      return model.invoke('x').then(() => undefined, (e: unknown) => e as Error & { status?: number });
+      return model.invoke('x').then(
+        () => undefined,
+        (e: unknown) => e as Error & { status?: number },
+      );
     };
     const bareError = await run(false);
     const wrappedError = await run(true);
@@ -176,7 +204,10 @@ describe('a chat model', () => {
     const run = async (wrap: boolean) => {
       const model = chatModel(s.openaiBaseURL);
       if (wrap) wrapLangChain(model);
-      const invokeError = await model.invoke('x', { signal: AbortSignal.timeout(10) }).then(() => undefined, (e: unknown) => e as Error);
+      const invokeError = await model.invoke('x', { signal: AbortSignal.timeout(10) }).then(
+        () => undefined,
+        (e: unknown) => e as Error,
+      );
       const ac = new AbortController();
       const chunks: string[] = [];
       const streamError = await (async () => {
@@ -184,7 +215,10 @@ describe('a chat model', () => {
           chunks.push(String(c.content));
           if (chunks.length === 2) ac.abort();
         }
-      })().then(() => undefined, (e: unknown) => e as Error);
+      })().then(
+        () => undefined,
+        (e: unknown) => e as Error,
+      );
       return { invokeError: [invokeError?.constructor.name, invokeError?.message], streamError: [streamError?.constructor.name, streamError?.message], chunks };
     };
     const bare = await run(false);
@@ -288,7 +322,9 @@ describe('a tool-calling agent loop', () => {
   });
 
   it('ends the agent span with the error when a model call fails, and leaves no run open', async () => {
-    const s = await server((req) => (req.index === 0 ? { toolCalls: [{ id: 'call_1', name: 'lookup_order', arguments: { id: 'A1' } }] } : { status: 400, errorMessage: 'bad tool result' }));
+    const s = await server((req) =>
+      req.index === 0 ? { toolCalls: [{ id: 'call_1', name: 'lookup_order', arguments: { id: 'A1' } }] } : { status: 400, errorMessage: 'bad tool result' },
+    );
     const { tools } = orderTools();
     const agent = wrapLangChain(orderAgent(chatModel(s.openaiBaseURL), tools), { agent: 'support' });
     await expect(agent.invoke('x')).rejects.toThrow('bad tool result');
@@ -306,7 +342,10 @@ describe('policies', () => {
     const logged = vi.spyOn(console, 'error').mockImplementation(() => undefined);
     const { tools, ran } = orderTools();
     const deleteOrder = wrapLangChain(tools[1]!, { agent: 'support' });
-    const error = await deleteOrder.invoke({ id: 'A1' }).then(() => undefined, (e: unknown) => e);
+    const error = await deleteOrder.invoke({ id: 'A1' }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(ran).toEqual([]);
     expect(PolicyDeniedError.isInstance(error)).toBe(true);
     expect((error as PolicyDeniedError).rule).toBe('tool_not_allowed');
@@ -325,7 +364,10 @@ describe('policies', () => {
     const s = await server(orderBot('delete_order'));
     const { tools, ran } = orderTools();
     const agent = wrapLangChain(orderAgent(chatModel(s.openaiBaseURL), tools), { agent: 'support' });
-    const error = await agent.invoke('Delete order A1').then(() => undefined, (e: unknown) => e);
+    const error = await agent.invoke('Delete order A1').then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(PolicyDeniedError.isInstance(error)).toBe(true);
     expect(ran).toEqual([]);
     expect(spansWhere('invoke_agent')[0]!.status.code).toBe(SpanStatusCode.ERROR);
@@ -352,7 +394,11 @@ describe('content capture', () => {
     const input = String(first!.attributes[ATTR_GEN_AI_INPUT_MESSAGES]);
     expect(input).toContain('Where is A1?');
     expect(input).not.toContain('sk-proj-abcdefghijklmnopqrstuvwx');
-    expect(JSON.parse(String(first!.attributes[ATTR_GEN_AI_OUTPUT_MESSAGES]))[0].parts[0]).toMatchObject({ type: 'tool_call', name: 'lookup_order', id: 'call_1' });
+    expect(JSON.parse(String(first!.attributes[ATTR_GEN_AI_OUTPUT_MESSAGES]))[0].parts[0]).toMatchObject({
+      type: 'tool_call',
+      name: 'lookup_order',
+      id: 'call_1',
+    });
     expect(String(second!.attributes[ATTR_GEN_AI_INPUT_MESSAGES])).toContain('tool_call_response');
     const [toolSpan] = spansWhere('execute_tool');
     expect(String(toolSpan!.attributes[ATTR_GEN_AI_TOOL_CALL_ARGUMENTS])).toContain('"id":"A1"');

@@ -202,7 +202,11 @@ export class WardenCallbackHandler extends BaseCallbackHandler {
       const node = metadata?.langgraph_node;
       if (typeof node === 'string' && node === name) {
         // A LangGraph step: tools and model calls it makes nest under it.
-        const span = tracer.startSpan(name, { kind: SpanKind.INTERNAL, attributes: { [ATTR_WARDEN_SOURCE]: WARDEN_SOURCE_LANGCHAIN, ...agentAttributes(parent.agent) } }, parent.ctx);
+        const span = tracer.startSpan(
+          name,
+          { kind: SpanKind.INTERNAL, attributes: { [ATTR_WARDEN_SOURCE]: WARDEN_SOURCE_LANGCHAIN, ...agentAttributes(parent.agent) } },
+          parent.ctx,
+        );
         openRuns.add(runId, { ctx: trace.setSpan(parent.ctx, span), agent: parent.agent, span, parentRunId });
         return;
       }
@@ -443,7 +447,10 @@ export class WardenCallbackHandler extends BaseCallbackHandler {
       const source = nameOf(retriever, name, 'retriever');
       const span = wardenTracer(TRACER_SCOPE).startSpan(
         `retriever ${source}`,
-        { kind: SpanKind.INTERNAL, attributes: { [ATTR_GEN_AI_DATA_SOURCE_ID]: source, [ATTR_WARDEN_SOURCE]: WARDEN_SOURCE_LANGCHAIN, ...agentAttributes(parent.agent) } },
+        {
+          kind: SpanKind.INTERNAL,
+          attributes: { [ATTR_GEN_AI_DATA_SOURCE_ID]: source, [ATTR_WARDEN_SOURCE]: WARDEN_SOURCE_LANGCHAIN, ...agentAttributes(parent.agent) },
+        },
         parent.ctx,
       );
       openRuns.add(runId, { ctx: trace.setSpan(parent.ctx, span), agent: parent.agent, span, parentRunId });

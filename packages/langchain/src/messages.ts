@@ -25,7 +25,8 @@ export function textOf(content: unknown): string {
   if (typeof content === 'string') return content;
   if (!Array.isArray(content)) return '';
   let out = '';
-  for (const block of content) if (block && typeof block === 'object' && (block as { type?: unknown }).type === 'text') out += String((block as { text?: unknown }).text ?? '');
+  for (const block of content)
+    if (block && typeof block === 'object' && (block as { type?: unknown }).type === 'text') out += String((block as { text?: unknown }).text ?? '');
   return out;
 }
 

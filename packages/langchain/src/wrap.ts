@@ -14,7 +14,9 @@ const ENTRY_POINTS = ['invoke', 'stream', 'batch', 'streamEvents', 'streamLog', 
 
 /** Duck-type check for a LangChain Runnable (what `wrap()` hands to `wrapLangChain`). */
 export function isLangChainRunnable(x: unknown): x is LangChainRunnable {
-  return typeof x === 'object' && x !== null && (x as { lc_runnable?: unknown }).lc_runnable === true && typeof (x as { invoke?: unknown }).invoke === 'function';
+  return (
+    typeof x === 'object' && x !== null && (x as { lc_runnable?: unknown }).lc_runnable === true && typeof (x as { invoke?: unknown }).invoke === 'function'
+  );
 }
 
 interface CallbackManagerLike {
@@ -24,7 +26,9 @@ interface CallbackManagerLike {
 }
 
 function isManager(c: unknown): c is CallbackManagerLike {
-  return typeof c === 'object' && c !== null && typeof (c as CallbackManagerLike).addHandler === 'function' && Array.isArray((c as CallbackManagerLike).handlers);
+  return (
+    typeof c === 'object' && c !== null && typeof (c as CallbackManagerLike).addHandler === 'function' && Array.isArray((c as CallbackManagerLike).handlers)
+  );
 }
 
 /** `config` with `handler` among its (inheritable) callbacks; the caller's config object is not changed. */
@@ -50,7 +54,8 @@ function withHandler(config: RunnableConfig | undefined, handler: WardenCallback
  *   call's config, where LangChain hands it down to every child run (models, tools, steps).
  */
 export function wrapLangChain<T extends LangChainRunnable>(target: T, options?: WardenLangChainOptions): T {
-  if (!isLangChainRunnable(target)) throw new UnsupportedClientError('wrapLangChain: expected a LangChain Runnable (chat model, tool, retriever, chain or graph)');
+  if (!isLangChainRunnable(target))
+    throw new UnsupportedClientError('wrapLangChain: expected a LangChain Runnable (chat model, tool, retriever, chain or graph)');
   if ((target as unknown as Record<symbol, unknown>)[WRAPPED]) return target;
   const handler = new WardenCallbackHandler(options);
   safely('langchain.wrap', () => {

@@ -40,10 +40,23 @@ interface Item {
  */
 export function labelFromFixture(fixture: string | undefined): { poisoned: boolean; category: string } | undefined {
   if (!fixture) return undefined;
-  if (/command_injection|backtick|subshell|sql|xss|ssrf|path_traversal|threat|javascript_protocol|batch|performance|pattern_|collect_text|scan_results|wrapped|c_wrap|json_output|strict_mode|lenient|split_keywords|enum_value/.test(fixture)) return undefined;
-  const m = /(prompt_injection|role_manipulation|instruction_override|covert_action|exfiltration|hidden_unicode|homoglyph|fake_system_tags|sensitive_file_access|credential_access|instruction_density|malicious)/.exec(fixture);
+  if (
+    /command_injection|backtick|subshell|sql|xss|ssrf|path_traversal|threat|javascript_protocol|batch|performance|pattern_|collect_text|scan_results|wrapped|c_wrap|json_output|strict_mode|lenient|split_keywords|enum_value/.test(
+      fixture,
+    )
+  )
+    return undefined;
+  const m =
+    /(prompt_injection|role_manipulation|instruction_override|covert_action|exfiltration|hidden_unicode|homoglyph|fake_system_tags|sensitive_file_access|credential_access|instruction_density|malicious)/.exec(
+      fixture,
+    );
   if (m) return { poisoned: true, category: m[1].replace(/_/g, '-') };
-  if (/valid|legitimate|false_positives|semantic|best_practice|database_query|file_upload|api_integration|schema|unicode_description|unicode_property|rtl_text|very_large|deeply_nested|anyof|conditional|empty_properties|long_description|underscore_prefix|null_bytes|sec_00|qual_00|mcp_req/.test(fixture)) return { poisoned: false, category: 'benign' };
+  if (
+    /valid|legitimate|false_positives|semantic|best_practice|database_query|file_upload|api_integration|schema|unicode_description|unicode_property|rtl_text|very_large|deeply_nested|anyof|conditional|empty_properties|long_description|underscore_prefix|null_bytes|sec_00|qual_00|mcp_req/.test(
+      fixture,
+    )
+  )
+    return { poisoned: false, category: 'benign' };
   return undefined;
 }
 
@@ -61,16 +74,22 @@ function loadPoison(): Item[] {
   return data.tools.flatMap((t, i) => {
     const byFixture = structural.has(t.source) ? labelFromFixture(t.fixture) : undefined;
     if (structural.has(t.source) && !byFixture) return [];
-    const label = byFixture ? (byFixture.poisoned ? { category: byFixture.category } : undefined) : labels.poisoned.find((l) => l.source === t.source && l.name === t.name && (!l.starts || t.description.startsWith(l.starts)));
+    const label = byFixture
+      ? byFixture.poisoned
+        ? { category: byFixture.category }
+        : undefined
+      : labels.poisoned.find((l) => l.source === t.source && l.name === t.name && (!l.starts || t.description.startsWith(l.starts)));
     const properties = Object.fromEntries(Object.entries(t.params).map(([k, d]) => [k, d ? { type: 'string', description: d } : { type: 'string' }]));
-    return [{
-      id: `${t.source}#${i}`,
-      server: `${t.source}/${t.file}`,
-      group: role.get(t.source) === 'held-out' ? 'held-out repos' : 'development repos',
-      category: label?.category ?? 'benign',
-      poisoned: label !== undefined,
-      tool: { name: t.name, description: t.description, inputSchema: { type: 'object', properties } },
-    }];
+    return [
+      {
+        id: `${t.source}#${i}`,
+        server: `${t.source}/${t.file}`,
+        group: role.get(t.source) === 'held-out' ? 'held-out repos' : 'development repos',
+        category: label?.category ?? 'benign',
+        poisoned: label !== undefined,
+        tool: { name: t.name, description: t.description, inputSchema: { type: 'object', properties } },
+      },
+    ];
   });
 }
 
@@ -114,8 +133,14 @@ function agentSecurityScanner(items: Item[]): { name: string; flagged: Set<strin
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   // One file per definition (the scanner reports one finding per rule and file): findings map back by file name.
-  const header = "const { McpServer } = require('@modelcontextprotocol/sdk/server/mcp.js');\nconst server = new McpServer({ name: 'bench', version: '1.0.0' });\n";
-  items.forEach((it, i) => writeFileSync(join(dir, `t${i}.js`), `${header}server.tool(${JSON.stringify(it.tool.name)}, ${JSON.stringify(it.tool.description ?? '')}, {}, async () => ({ content: [] }));\n`));
+  const header =
+    "const { McpServer } = require('@modelcontextprotocol/sdk/server/mcp.js');\nconst server = new McpServer({ name: 'bench', version: '1.0.0' });\n";
+  items.forEach((it, i) =>
+    writeFileSync(
+      join(dir, `t${i}.js`),
+      `${header}server.tool(${JSON.stringify(it.tool.name)}, ${JSON.stringify(it.tool.description ?? '')}, {}, async () => ({ content: [] }));\n`,
+    ),
+  );
   let out = '';
   try {
     out = execFileSync(process.execPath, [join(SCANNERS, 'node_modules/agent-security-scanner-mcp/index.js'), 'scan-mcp', dir, '--verbosity', 'compact'], {
@@ -232,7 +257,17 @@ export async function runOutsideBench(): Promise<void> {
       const neg = items.filter((i) => !i.poisoned);
       const tp = pos.filter((i) => v.get(i.id)).length;
       const fp = neg.filter((i) => v.get(i.id)).length;
-      rows.push([s.name, g, String(pos.length), String(neg.length), String(tp), String(fp), pos.length ? pct(tp / (tp + fp || 1)) : '-', pos.length ? pct(tp / pos.length) : '-', neg.length ? `${((100 * fp) / neg.length).toFixed(2)}%` : '-']);
+      rows.push([
+        s.name,
+        g,
+        String(pos.length),
+        String(neg.length),
+        String(tp),
+        String(fp),
+        pos.length ? pct(tp / (tp + fp || 1)) : '-',
+        pos.length ? pct(tp / pos.length) : '-',
+        neg.length ? `${((100 * fp) / neg.length).toFixed(2)}%` : '-',
+      ]);
     }
   }
   console.log('\nDetection on definitions written by others\n');
@@ -243,10 +278,13 @@ export async function runOutsideBench(): Promise<void> {
   for (const g of ['held-out repos', 'development repos']) {
     for (const s of scanners) {
       const v = verdicts.get(s.name)!;
-      catRows.push([`${s.name} [${g}]`, ...cats.map((c) => {
-        const items = poison.filter((i) => i.poisoned && i.group === g && i.category === c);
-        return items.length ? `${items.filter((i) => v.get(i.id)).length}/${items.length}` : '-';
-      })]);
+      catRows.push([
+        `${s.name} [${g}]`,
+        ...cats.map((c) => {
+          const items = poison.filter((i) => i.poisoned && i.group === g && i.category === c);
+          return items.length ? `${items.filter((i) => v.get(i.id)).length}/${items.length}` : '-';
+        }),
+      ]);
     }
   }
   console.log('\nRecall per attack category (detected/poisoned)\n');
@@ -257,9 +295,17 @@ export async function runOutsideBench(): Promise<void> {
   if (fps.length) {
     console.log(`\nWarden (>= medium) on real npm descriptions: ${fps.length} flagged of ${npm.items.length}. By rule:`);
     const byRule = new Map<string, number>();
-    const own = (i: Item) => scanServerDefinition({ server: i.server, tools: npm.items.filter((x) => x.server === i.server).map((x) => x.tool) }).filter((f) => f.tool === i.tool.name);
+    const own = (i: Item) =>
+      scanServerDefinition({ server: i.server, tools: npm.items.filter((x) => x.server === i.server).map((x) => x.tool) }).filter(
+        (f) => f.tool === i.tool.name,
+      );
     for (const i of fps) for (const f of own(i)) byRule.set(f.rule, (byRule.get(f.rule) ?? 0) + 1);
-    console.log([...byRule].sort((a, b) => b[1] - a[1]).map(([r, n]) => `  ${r}: ${n}`).join('\n'));
+    console.log(
+      [...byRule]
+        .sort((a, b) => b[1] - a[1])
+        .map(([r, n]) => `  ${r}: ${n}`)
+        .join('\n'),
+    );
     for (const i of fps.slice(0, 30)) {
       const f = own(i)[0];
       console.log(`  ${i.id}: ${f.rule} ${f.evidence.slice(0, 110)}`);
@@ -269,8 +315,13 @@ export async function runOutsideBench(): Promise<void> {
   if (missed.length) console.log(`\nWarden (>= medium) missed: ${missed.map((i) => `${i.id} (${i.tool.name}, ${i.category})`).join('; ')}`);
 
   const cpu = cpuFor100(npm.items.length >= 100 ? npm.items : all);
-  if (cpu) console.log(`\nCPU to scan 100 real tool definitions: ${cpu.scanMs.toFixed(1)} ms (median of 15); JSON round trip of the same: ${cpu.jsonMs.toFixed(2)} ms; ratio ${(cpu.scanMs / cpu.jsonMs).toFixed(0)}x`);
-  console.log(`\nData: ${poison.length} definitions from ${new Set(poison.map((i) => i.id.split('#')[0])).size} repositories; ${npm.items.length} tool descriptions from ${npm.packages} npm packages.`);
+  if (cpu)
+    console.log(
+      `\nCPU to scan 100 real tool definitions: ${cpu.scanMs.toFixed(1)} ms (median of 15); JSON round trip of the same: ${cpu.jsonMs.toFixed(2)} ms; ratio ${(cpu.scanMs / cpu.jsonMs).toFixed(0)}x`,
+    );
+  console.log(
+    `\nData: ${poison.length} definitions from ${new Set(poison.map((i) => i.id.split('#')[0])).size} repositories; ${npm.items.length} tool descriptions from ${npm.packages} npm packages.`,
+  );
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await runOutsideBench();

@@ -151,12 +151,20 @@ export async function runMcpBench(options: { calls?: number; scans?: number } = 
   const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
   console.log('@warden/mcp');
   console.log(`  corpus: ${result.poisoned} poisoned, ${result.benign} benign tool definitions`);
-  console.log(`  flag at >= medium: precision ${pct(result.precision)}, recall ${pct(result.recall)} (missed: ${medium.falseNegatives.join(', ') || 'none'}; false alarms: ${medium.falsePositives.join(', ') || 'none'})`);
+  console.log(
+    `  flag at >= medium: precision ${pct(result.precision)}, recall ${pct(result.recall)} (missed: ${medium.falseNegatives.join(', ') || 'none'}; false alarms: ${medium.falsePositives.join(', ') || 'none'})`,
+  );
   console.log(`  flag at >= high:   precision ${pct(result.precisionAtHigh)}, recall ${pct(result.recallAtHigh)}`);
   console.log(`  scan of one ${result.toolsPerServer}-tool server (pure, median of ${ROUNDS} rounds): ${result.scanMsPerServer.toFixed(3)} ms`);
-  console.log(`  onboarding of the 4-tool fixture server over in-memory transport (connect + list + scan + pin, median): ${result.onboardMsPerServer.toFixed(2)} ms`);
-  console.log(`  tools/call over in-memory transport (median of ${CALL_ROUNDS} paired rounds of ${calls}): bare ${result.bareCallUs.toFixed(1)} µs, wrapped ${result.wrappedCallUs.toFixed(1)} µs, ratio ${result.callCostRatio.toFixed(2)}x (+${(result.wrappedCallUs - result.bareCallUs).toFixed(1)} µs/call = ${((result.wrappedCallUs - result.bareCallUs) / result.spanUs).toFixed(1)} x one span of ${result.spanUs.toFixed(1)} µs)`);
-  console.log(`  tools/call CPU time per call: bare ${result.bareCallCpuUs.toFixed(1)} µs, wrapped ${result.wrappedCallCpuUs.toFixed(1)} µs, ratio ${result.callCpuRatio.toFixed(2)}x (+${(result.wrappedCallCpuUs - result.bareCallCpuUs).toFixed(1)} µs CPU/call)`);
+  console.log(
+    `  onboarding of the 4-tool fixture server over in-memory transport (connect + list + scan + pin, median): ${result.onboardMsPerServer.toFixed(2)} ms`,
+  );
+  console.log(
+    `  tools/call over in-memory transport (median of ${CALL_ROUNDS} paired rounds of ${calls}): bare ${result.bareCallUs.toFixed(1)} µs, wrapped ${result.wrappedCallUs.toFixed(1)} µs, ratio ${result.callCostRatio.toFixed(2)}x (+${(result.wrappedCallUs - result.bareCallUs).toFixed(1)} µs/call = ${((result.wrappedCallUs - result.bareCallUs) / result.spanUs).toFixed(1)} x one span of ${result.spanUs.toFixed(1)} µs)`,
+  );
+  console.log(
+    `  tools/call CPU time per call: bare ${result.bareCallCpuUs.toFixed(1)} µs, wrapped ${result.wrappedCallCpuUs.toFixed(1)} µs, ratio ${result.callCpuRatio.toFixed(2)}x (+${(result.wrappedCallCpuUs - result.bareCallCpuUs).toFixed(1)} µs CPU/call)`,
+  );
   return result;
 }
 

@@ -44,7 +44,15 @@ async function connect(opts: WrapMcpClientOptions, description = DOCS_TOOL.descr
 }
 
 function allowlistFor(description = DOCS_TOOL.description): McpAllowlist {
-  const file = signAllowlist({ 'docs-server': { name: 'docs', tools: { [DOCS_TOOL.name]: toolSignatureHash({ name: DOCS_TOOL.name, description, inputSchema: { type: 'object', properties: {} } }) } } }, org.privateKey);
+  const file = signAllowlist(
+    {
+      'docs-server': {
+        name: 'docs',
+        tools: { [DOCS_TOOL.name]: toolSignatureHash({ name: DOCS_TOOL.name, description, inputSchema: { type: 'object', properties: {} } }) },
+      },
+    },
+    org.privateKey,
+  );
   return McpAllowlist.parse(file, org.publicKey);
 }
 
@@ -61,7 +69,11 @@ describe('signed MCP allowlist', () => {
     const c = await connect({ onboarding: 'allowlist', allowlist: allowlistFor() }, 'Searches the documentation. Also reads ~/.aws/credentials.');
     await expect(c.client.callTool({ name: DOCS_TOOL.name, arguments: {} })).rejects.toSatisfy(McpServerBlockedError.isInstance);
     expect(c.ran()).toBe(0);
-    expect(events.find((e) => e.type === 'mcp_allowlist')).toMatchObject({ signed: false, refused: true, reason: 'tool "search_docs" differs from its signed signature' });
+    expect(events.find((e) => e.type === 'mcp_allowlist')).toMatchObject({
+      signed: false,
+      refused: true,
+      reason: 'tool "search_docs" differs from its signed signature',
+    });
     expect(events.some((e) => e.type === 'alert' && e.alert.detector === 'mcp.unsigned_server')).toBe(true);
     await c.close();
   });
@@ -95,7 +107,9 @@ describe('signed MCP allowlist', () => {
     expect(() => McpAllowlist.parse(good, org.privateKey)).toThrow(/expected an Ed25519 public key/);
     expect(() => signAllowlist({}, org.publicKey)).toThrow(/organisation key: expected an Ed25519 private key/);
     expect(() => McpAllowlist.load('/nonexistent/allowlist.json', org.publicKey)).toThrow(/cannot read it/);
-    expect(() => wrapMcpClient(new Client({ name: 'x', version: '1' }), { onboarding: 'allowlist' })).toThrow(/allowlist: onboarding 'allowlist' needs an allowlist/);
+    expect(() => wrapMcpClient(new Client({ name: 'x', version: '1' }), { onboarding: 'allowlist' })).toThrow(
+      /allowlist: onboarding 'allowlist' needs an allowlist/,
+    );
   });
 });
 

@@ -50,9 +50,10 @@ export class McpAllowlist {
     const file = parseConfig(allowlistFileSchema, input, where);
     const key = typeof publicKey === 'string' ? parseEd25519PublicKey(publicKey, `${where}: organisation public key`) : publicKey;
     if (!verifyEd25519(key, signedBody(file), file.signature))
-      throw new WardenConfigError(`${where}: the signature does not verify with the organisation public key (the file was edited, or signed with another key)`, [
-        { path: 'signature', message: 'does not verify' },
-      ]);
+      throw new WardenConfigError(
+        `${where}: the signature does not verify with the organisation public key (the file was edited, or signed with another key)`,
+        [{ path: 'signature', message: 'does not verify' }],
+      );
     return new McpAllowlist(file.issuedAt, file.servers);
   }
 
@@ -81,8 +82,7 @@ export class McpAllowlist {
       if (pin === undefined) return { admitted: false, reason: `tool "${tool}" is not on the signed allowlist` };
       if (pin !== h) return { admitted: false, reason: `tool "${tool}" differs from its signed signature` };
     }
-    for (const tool of Object.keys(signed.tools))
-      if (!live.has(tool)) return { admitted: false, reason: `signed tool "${tool}" is missing from the server` };
+    for (const tool of Object.keys(signed.tools)) if (!live.has(tool)) return { admitted: false, reason: `signed tool "${tool}" is missing from the server` };
     return { admitted: true, reason: `every tool matches the allowlist signed ${this.issuedAt}` };
   }
 }

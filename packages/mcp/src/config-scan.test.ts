@@ -48,7 +48,9 @@ describe('scanMcpConfig', () => {
       expect(byName.broken.status).toBe('error');
       expect(byName.broken.error).toContain('boom: missing API_KEY');
       // "send_email" is not a tool of "mail" here, so shadowing is found by its wording alone.
-      expect(report.findings.find((f) => f.server === 'dates' && f.tool === 'format_date' && f.ruleId === SCAN_RULES.toolShadowing.id)).toMatchObject({ severity: 'high' });
+      expect(report.findings.find((f) => f.server === 'dates' && f.tool === 'format_date' && f.ruleId === SCAN_RULES.toolShadowing.id)).toMatchObject({
+        severity: 'high',
+      });
       // The three fixture servers share tool names (echo, add, fail): equal names alone are not shadowing.
       // (The embedded classifier's advice is severity low and is not counted here.)
       expect(report.findings.filter((f) => (f.server === 'mail' || f.server === 'remote') && f.severity !== 'low')).toEqual([]);
@@ -59,7 +61,10 @@ describe('scanMcpConfig', () => {
 
   it('gives up on a server that starts but never answers, within the timeout', async () => {
     const started = Date.now();
-    const report = await scanMcpConfig({ mcpServers: { silent: { command: process.execPath, args: ['-e', 'setInterval(() => {}, 1000)'] } } }, { timeoutMs: 800 });
+    const report = await scanMcpConfig(
+      { mcpServers: { silent: { command: process.execPath, args: ['-e', 'setInterval(() => {}, 1000)'] } } },
+      { timeoutMs: 800 },
+    );
     expect(report.servers[0]).toMatchObject({ name: 'silent', status: 'error' });
     expect(report.servers[0].error).toMatch(/timed out|no answer within 800 ms/i);
     expect(Date.now() - started).toBeLessThan(5_000);
@@ -68,7 +73,8 @@ describe('scanMcpConfig', () => {
   it('with a pin store, reports a tool whose signature changed between scans until the change is approved', async () => {
     const pins = new MemoryPinStore();
     const config = (version: string) => ({ mcpServers: { files: { command: process.execPath, args: [SERVER], env: { FIXTURE_TOOL_VERSION: version } } } });
-    const changed = (r: { findings: { ruleId: string; tool?: string }[] }) => r.findings.filter((f) => f.ruleId === SCAN_RULES.toolSignatureChanged.id).map((f) => f.tool);
+    const changed = (r: { findings: { ruleId: string; tool?: string }[] }) =>
+      r.findings.filter((f) => f.ruleId === SCAN_RULES.toolSignatureChanged.id).map((f) => f.tool);
     expect(changed(await scanMcpConfig(config('1'), { pins, timeoutMs: 60_000 }))).toEqual([]);
     expect(Object.keys(await pins.load(`${process.execPath} ${SERVER}`)).sort()).toEqual(['add', 'echo', 'fail', 'trigger_update']);
     expect(changed(await scanMcpConfig(config('2'), { pins, timeoutMs: 60_000 }))).toEqual(['echo']);

@@ -91,7 +91,12 @@ interface Connected {
   transport: TransportDescription;
 }
 
-async function inspect(_name: string, entry: McpServerEntry, timeoutMs: number, onTarget: (t: ScannedServer['transport'], target: string) => void): Promise<Connected> {
+async function inspect(
+  _name: string,
+  entry: McpServerEntry,
+  timeoutMs: number,
+  onTarget: (t: ScannedServer['transport'], target: string) => void,
+): Promise<Connected> {
   const client = new Client({ name: 'warden-scan', version: WARDEN_VERSION });
   let transport: StdioClientTransport | StreamableHTTPClientTransport | SSEClientTransport;
   let description: TransportDescription;
@@ -207,7 +212,10 @@ export async function scanMcpConfig(config: McpConfig, options: ConfigScanOption
   }
   if (options.pins) {
     for (const r of results) {
-      if (r.connected) findings.push(...(await comparePins(options.pins, r.server.name, r.server.target, r.connected.definition.tools ?? [], options.approveChanges === true)));
+      if (r.connected)
+        findings.push(
+          ...(await comparePins(options.pins, r.server.name, r.server.target, r.connected.definition.tools ?? [], options.approveChanges === true)),
+        );
     }
   }
   return { servers: results.map((r) => r.server), findings, ...(judgeStats ? { judge: judgeStats } : {}) };

@@ -92,7 +92,11 @@ async function drillOne(settings: OnboardingSettings, collector: DrillCollector)
         refused = McpServerBlockedError.isInstance(e);
       }
       if (!refused || poisoned.executed())
-        return { status: 'failed', reason: `${where}: the poisoned canary tool was ${poisoned.executed() ? 'executed' : 'not refused with McpServerBlockedError'}`, alertIds };
+        return {
+          status: 'failed',
+          reason: `${where}: the poisoned canary tool was ${poisoned.executed() ? 'executed' : 'not refused with McpServerBlockedError'}`,
+          alertIds,
+        };
     }
   } finally {
     await poisoned.close();

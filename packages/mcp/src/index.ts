@@ -19,7 +19,15 @@ export {
   type ScannedServer,
 } from './config-scan';
 export { toSarif, SARIF_SCHEMA, type SarifLog } from './sarif';
-export { McpAllowlist, signAllowlist, writeAllowlist, allowlistFileSchema, type AllowlistFile, type AllowlistServers, type AllowlistVerdict } from './allowlist';
+export {
+  McpAllowlist,
+  signAllowlist,
+  writeAllowlist,
+  allowlistFileSchema,
+  type AllowlistFile,
+  type AllowlistServers,
+  type AllowlistVerdict,
+} from './allowlist';
 export { runMcpOnboardingDrill, DRILL_POISONED_SERVER, DRILL_RUGPULL_SERVER } from './drill';
 export { onboardingSettings, forgetOnboardingSettings, type OnboardingSettings } from './server-registry';
 export { printable } from './printable';

@@ -61,7 +61,13 @@ export function createOpenAiCompatibleJudge(options: JudgeOptions): Judge {
   return {
     name: o.model,
     async judge(tool) {
-      let definition = JSON.stringify({ name: tool.name, title: tool.title, description: tool.description, inputSchema: tool.inputSchema, annotations: tool.annotations });
+      let definition = JSON.stringify({
+        name: tool.name,
+        title: tool.title,
+        description: tool.description,
+        inputSchema: tool.inputSchema,
+        annotations: tool.annotations,
+      });
       if (definition.length > o.maxChars) definition = `${definition.slice(0, o.maxChars)}… [cut: ${definition.length} characters in all]`;
       const res = await fetch(endpoint, {
         method: 'POST',
@@ -130,14 +136,16 @@ export class JsonFileJudgeCache implements JudgeCache {
     return (await this.load()).get(hash);
   }
   set(hash: string, verdict: JudgeVerdict): Promise<void> {
-    const run = this.queue.catch(() => undefined).then(async () => {
-      const data = await this.load();
-      data.set(hash, verdict);
-      await mkdir(dirname(this.path), { recursive: true });
-      const tmp = `${this.path}.${process.pid}.${Date.now()}.tmp`;
-      await writeFile(tmp, JSON.stringify({ version: 1, verdicts: Object.fromEntries(data) }, null, 1) + '\n', 'utf8');
-      await rename(tmp, this.path);
-    });
+    const run = this.queue
+      .catch(() => undefined)
+      .then(async () => {
+        const data = await this.load();
+        data.set(hash, verdict);
+        await mkdir(dirname(this.path), { recursive: true });
+        const tmp = `${this.path}.${process.pid}.${Date.now()}.tmp`;
+        await writeFile(tmp, JSON.stringify({ version: 1, verdicts: Object.fromEntries(data) }, null, 1) + '\n', 'utf8');
+        await rename(tmp, this.path);
+      });
     this.queue = run;
     return run;
   }
@@ -170,7 +178,10 @@ export interface JudgedTool {
 }
 
 /** Ask the judge about each not-yet-pinned tool once; returns the malicious verdicts and counts. */
-export async function runJudge(tools: readonly JudgedTool[], options: JudgeRunOptions): Promise<{ verdicts: { server: string; tool: string; verdict: JudgeVerdict }[]; stats: JudgeStats }> {
+export async function runJudge(
+  tools: readonly JudgedTool[],
+  options: JudgeRunOptions,
+): Promise<{ verdicts: { server: string; tool: string; verdict: JudgeVerdict }[]; stats: JudgeStats }> {
   const cache = options.cache ?? new MemoryJudgeCache();
   const budget = options.budget ?? 50;
   const stats: JudgeStats = { model: options.judge.name, asked: 0, cached: 0, pinned: 0, overBudget: 0, failed: [] };

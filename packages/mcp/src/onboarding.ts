@@ -2,16 +2,7 @@
  * Onboarding of one MCP server connection: list what it offers, scan it, pin each tool's
  * signature, decide allow / warn / block, and watch for changes (rug pulls) afterwards.
  */
-import {
-  activeDrill,
-  controlsForKind,
-  newAlertId,
-  publishAlert,
-  publishWardenEvent,
-  reportInternalError,
-  type Alert,
-  type Severity,
-} from '@warden/core';
+import { activeDrill, controlsForKind, newAlertId, publishAlert, publishWardenEvent, reportInternalError, type Alert, type Severity } from '@warden/core';
 import { McpServerBlockedError, McpToolChangedError } from './errors';
 import type { McpAllowlist } from './allowlist';
 import type { PinStore, PinnedTool } from './pin-store';
@@ -63,7 +54,10 @@ export async function listTools(lister: ServerLister, timeout?: number): Promise
 }
 
 /** Everything a server advertises, in the shape the scanner reads. */
-export async function listServerDefinition(lister: ServerLister, timeout?: number): Promise<Omit<ServerDefinition, 'server' | 'transport' | 'otherServerTools'>> {
+export async function listServerDefinition(
+  lister: ServerLister,
+  timeout?: number,
+): Promise<Omit<ServerDefinition, 'server' | 'transport' | 'otherServerTools'>> {
   const caps = lister.getServerCapabilities() ?? {};
   const tools = caps.tools ? await listTools(lister, timeout) : [];
   const prompts = caps.prompts
@@ -93,7 +87,6 @@ export interface OnboardingOptions {
   /** The signed allowlist: enforced in 'allowlist' mode, alerted on in warn/block. */
   allowlist?: McpAllowlist;
 }
-
 
 /** One connected server as Warden sees it; lives as long as the client's connection. */
 export class ServerOnboarding implements ApprovableSession {
@@ -139,25 +132,29 @@ export class ServerOnboarding implements ApprovableSession {
   onboard(lister: ServerLister): Promise<void> {
     if (this.onboarded) return this.pending;
     this.onboarded = true;
-    return this.track(this.run('mcp.onboard', async () => {
-      this.definition = await listServerDefinition(lister, this.options.scanTimeoutMs);
-      this.pinned = new Map(Object.entries(this.options.pins ? await this.options.pins.load(this.identity) : {}));
-      await this.comparePins(this.definition.tools ?? []);
-      this.rescan();
-    }));
+    return this.track(
+      this.run('mcp.onboard', async () => {
+        this.definition = await listServerDefinition(lister, this.options.scanTimeoutMs);
+        this.pinned = new Map(Object.entries(this.options.pins ? await this.options.pins.load(this.identity) : {}));
+        await this.comparePins(this.definition.tools ?? []);
+        this.rescan();
+      }),
+    );
   }
 
   /** The tool list changed (notification, or an app's own tools/list showed new signatures). */
   refreshTools(lister: ServerLister, tools?: ToolDefinition[]): Promise<void> {
     const previous = this.pending;
-    return this.track(this.run('mcp.refreshTools', async () => {
-      await previous;
-      if (tools && !this.differs(tools)) return;
-      const latest = tools ?? (await listTools(lister, this.options.scanTimeoutMs));
-      this.definition = { ...this.definition, tools: latest };
-      await this.comparePins(latest);
-      this.rescan();
-    }));
+    return this.track(
+      this.run('mcp.refreshTools', async () => {
+        await previous;
+        if (tools && !this.differs(tools)) return;
+        const latest = tools ?? (await listTools(lister, this.options.scanTimeoutMs));
+        this.definition = { ...this.definition, tools: latest };
+        await this.comparePins(latest);
+        this.rescan();
+      }),
+    );
   }
 
   private track(work: Promise<void>): Promise<void> {
@@ -306,7 +303,15 @@ export class ServerOnboarding implements ApprovableSession {
     const wasUnsigned = this.unsigned;
     this.unsigned = verdict.admitted ? undefined : verdict.reason;
     const refused = !verdict.admitted && this.options.mode === 'allowlist';
-    publishWardenEvent({ type: 'mcp_allowlist', server: this.identity, serverName: this.name, time: new Date().toISOString(), signed: verdict.admitted, refused, reason: verdict.reason });
+    publishWardenEvent({
+      type: 'mcp_allowlist',
+      server: this.identity,
+      serverName: this.name,
+      time: new Date().toISOString(),
+      signed: verdict.admitted,
+      refused,
+      reason: verdict.reason,
+    });
     if (verdict.admitted || this.options.mode === 'allow' || wasUnsigned === verdict.reason) return;
     this.alert({
       severity: 'high',

@@ -76,14 +76,16 @@ export class JsonFilePinStore implements PinStore {
   }
 
   save(server: string, tools: Record<string, PinnedTool>): Promise<void> {
-    const run = this.queue.catch(() => undefined).then(async () => {
-      const file = await this.read();
-      file.servers = Object.fromEntries([...Object.entries(file.servers).filter(([k]) => k !== server), [server, { ...tools }]]);
-      await mkdir(dirname(this.path), { recursive: true });
-      const tmp = `${this.path}.${process.pid}.${Date.now()}.tmp`;
-      await writeFile(tmp, JSON.stringify(file, null, 2) + '\n', 'utf8');
-      await rename(tmp, this.path);
-    });
+    const run = this.queue
+      .catch(() => undefined)
+      .then(async () => {
+        const file = await this.read();
+        file.servers = Object.fromEntries([...Object.entries(file.servers).filter(([k]) => k !== server), [server, { ...tools }]]);
+        await mkdir(dirname(this.path), { recursive: true });
+        const tmp = `${this.path}.${process.pid}.${Date.now()}.tmp`;
+        await writeFile(tmp, JSON.stringify(file, null, 2) + '\n', 'utf8');
+        await rename(tmp, this.path);
+      });
     this.queue = run;
     return run;
   }

@@ -51,7 +51,8 @@ export interface SarifLog {
 /** Line (1-based) of the server's key in the config text, so dashboards point at it. */
 function lineOf(configText: string | undefined, server: string | undefined): number {
   if (!configText || !server) return 1;
-  const at = configText.indexOf(JSON.stringify(server) + ':') >= 0 ? configText.indexOf(JSON.stringify(server) + ':') : configText.indexOf(JSON.stringify(server));
+  const at =
+    configText.indexOf(JSON.stringify(server) + ':') >= 0 ? configText.indexOf(JSON.stringify(server) + ':') : configText.indexOf(JSON.stringify(server));
   return at < 0 ? 1 : configText.slice(0, at).split('\n').length;
 }
 
@@ -98,7 +99,10 @@ export function toSarif(report: ConfigScanReport, source: { uri: string; text?: 
         invocations: [
           {
             executionSuccessful: failures.length === 0,
-            toolExecutionNotifications: failures.map((s) => ({ level: 'error' as const, message: { text: `MCP server "${s.name}" could not be scanned: ${s.error}` } })),
+            toolExecutionNotifications: failures.map((s) => ({
+              level: 'error' as const,
+              message: { text: `MCP server "${s.name}" could not be scanned: ${s.error}` },
+            })),
           },
         ],
       },

@@ -205,13 +205,15 @@ function transportFindings(def: ServerDefinition): Finding[] {
     references: rule.references,
   });
   if (url.protocol === 'http:') out.push(make(insecureTransport, `Server reached over plain http:// at ${printable(url.host)}, not loopback.`));
-  if (!t.authenticated) out.push(make(missingAuthentication, `Remote server ${printable(url.host)} is reached without an Authorization header or auth provider.`));
+  if (!t.authenticated)
+    out.push(make(missingAuthentication, `Remote server ${printable(url.host)} is reached without an Authorization header or auth provider.`));
   return out;
 }
 
 function describeField(f: TextField): string {
   if (f.location === 'instructions') return 'server instructions';
-  const owner = f.tool !== undefined ? `tool "${visible(f.tool)}"` : f.prompt !== undefined ? `prompt "${visible(f.prompt)}"` : `resource "${visible(f.resource ?? '')}"`;
+  const owner =
+    f.tool !== undefined ? `tool "${visible(f.tool)}"` : f.prompt !== undefined ? `prompt "${visible(f.prompt)}"` : `resource "${visible(f.resource ?? '')}"`;
   // The owner's name may itself contain "]": strip the exact prefix, not a pattern.
   const prefix = f.tool !== undefined ? `tools[${f.tool}]` : f.prompt !== undefined ? `prompts[${f.prompt}]` : `resources[${f.resource}]`;
   const rest = printable(f.location.startsWith(prefix) ? f.location.slice(prefix.length).replace(/^\./, '') : f.location);

@@ -68,7 +68,12 @@ async function connected(transport: StdioClientTransport | StreamableHTTPClientT
 const spans = () => exporter.getFinishedSpans();
 const spanNamed = (name: string): ReadableSpan => {
   const s = spans().find((x) => x.name === name);
-  if (!s) throw new Error(`no span ${name}; have ${spans().map((x) => x.name).join(', ')}`);
+  if (!s)
+    throw new Error(
+      `no span ${name}; have ${spans()
+        .map((x) => x.name)
+        .join(', ')}`,
+    );
   return s;
 };
 const alerts = () => events.filter((e): e is { type: 'alert'; alert: Alert } => e.type === 'alert').map((e) => e.alert);
@@ -165,7 +170,12 @@ describe('wrapMcpClient over stdio', () => {
     expect(findings.map((f) => f.ruleId)).toContain(ruleId);
     expect(findings.find((f) => f.ruleId === ruleId)!.tool).toBe('format_date');
     const [alert] = alerts();
-    expect(alert).toMatchObject({ kind: 'mcp_risk', detector: 'mcp.onboarding_scan', subject: { mcpServer: 'fixture' }, controls: ['L3.runtime-monitoring', 'L3.mcp-onboarding'] });
+    expect(alert).toMatchObject({
+      kind: 'mcp_risk',
+      detector: 'mcp.onboarding_scan',
+      subject: { mcpServer: 'fixture' },
+      controls: ['L3.runtime-monitoring', 'L3.mcp-onboarding'],
+    });
     // warn mode: the call still goes through
     await expect(client.callTool({ name: 'add', arguments: { a: 1, b: 1 } })).resolves.toMatchObject({ content: [{ text: '2' }] });
   });
@@ -186,7 +196,11 @@ describe('wrapMcpClient over stdio', () => {
     await client.callTool({ name: 'echo', arguments: { text: 'before' } });
     await client.callTool({ name: 'trigger_update', arguments: {} });
     await until(() => alerts().some((a) => a.detector === 'mcp.rug_pull'), 'rug-pull alert');
-    expect(alerts().find((a) => a.detector === 'mcp.rug_pull')).toMatchObject({ kind: 'mcp_risk', severity: 'high', subject: { mcpServer: 'fixture', tool: 'echo' } });
+    expect(alerts().find((a) => a.detector === 'mcp.rug_pull')).toMatchObject({
+      kind: 'mcp_risk',
+      severity: 'high',
+      subject: { mcpServer: 'fixture', tool: 'echo' },
+    });
     expect(events.some((e) => e.type === 'mcp_pin' && e.tool === 'echo' && e.change === 'changed')).toBe(true);
     expect(events.filter((e) => e.type === 'mcp_scan').length).toBe(2);
 
@@ -199,7 +213,7 @@ describe('wrapMcpClient over stdio', () => {
     expect(events.some((e) => e.type === 'mcp_pin' && e.tool === 'echo' && e.change === 'approved')).toBe(true);
   });
 
-  it('keeps the app\'s own tools/list_changed handler working', async () => {
+  it("keeps the app's own tools/list_changed handler working", async () => {
     const { ToolListChangedNotificationSchema } = await import('@modelcontextprotocol/sdk/types.js');
     const client = wrapMcpClient(new Client({ name: 'test-app', version: '1.0.0' }), { tracerProvider: provider, pins: new MemoryPinStore() });
     open.push(client);
@@ -219,7 +233,11 @@ describe('wrapMcpClient over stdio', () => {
     events = [];
     const second = await connected(stdio([], { FIXTURE_TOOL_VERSION: '2' }), { pins, onboarding: 'warn' });
     expect(events.some((e) => e.type === 'mcp_pin' && e.tool === 'echo' && e.change === 'changed')).toBe(true);
-    expect(alerts().map((a) => a.detector).sort()).toEqual(['mcp.onboarding_scan', 'mcp.rug_pull']);
+    expect(
+      alerts()
+        .map((a) => a.detector)
+        .sort(),
+    ).toEqual(['mcp.onboarding_scan', 'mcp.rug_pull']);
     expect(getMcpOnboarding(second)!.findings.map((f) => f.ruleId)).toContain(SCAN_RULES.exfiltrationLink.id);
   });
 

@@ -3,17 +3,7 @@
  * conventions), `traceparent` travels in `params._meta`, tool calls pass the policy guard
  * and the onboarding gate, and the server is scanned and pinned when it connects.
  */
-import {
-  context,
-  propagation,
-  SpanKind,
-  SpanStatusCode,
-  trace,
-  type Attributes,
-  type Context,
-  type Span,
-  type TracerProvider,
-} from '@opentelemetry/api';
+import { context, propagation, SpanKind, SpanStatusCode, trace, type Attributes, type Context, type Span, type TracerProvider } from '@opentelemetry/api';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import {
   agentAttributes,
@@ -98,9 +88,12 @@ const optionsSchema = z.object({
     .union([
       z.literal(false),
       z.string().min(1),
-      z.custom<PinStore>((v) => typeof v === 'object' && v !== null && typeof (v as PinStore).load === 'function' && typeof (v as PinStore).save === 'function', {
-        message: 'expected a PinStore (load and save functions), a file path or false',
-      }),
+      z.custom<PinStore>(
+        (v) => typeof v === 'object' && v !== null && typeof (v as PinStore).load === 'function' && typeof (v as PinStore).save === 'function',
+        {
+          message: 'expected a PinStore (load and save functions), a file path or false',
+        },
+      ),
     ])
     .optional(),
   scanTimeoutMs: z.number().int().positive().optional(),
@@ -164,7 +157,13 @@ function hasAuthorization(headers: unknown): boolean {
   return Object.keys(headers as object).some((k) => k.toLowerCase() === 'authorization');
 }
 
-export function describeTransport(t: TransportLike | undefined): { description: TransportDescription; identity?: string; network?: string; address?: string; port?: number } {
+export function describeTransport(t: TransportLike | undefined): {
+  description: TransportDescription;
+  identity?: string;
+  network?: string;
+  address?: string;
+  port?: number;
+} {
   if (t?._serverParams?.command) {
     const args = t._serverParams.args ?? [];
     return { description: { type: 'stdio', command: t._serverParams.command, args }, identity: [t._serverParams.command, ...args].join(' '), network: 'pipe' };
@@ -297,7 +296,12 @@ export function wrapMcpClient<T extends Client>(client: T, opts: WrapMcpClientOp
   };
 
   // Warden's own checks before a tool runs: onboarding gate, then the policy guard. Throws only the typed refusals.
-  const checkToolCall = async (toolName: string, params: Record<string, unknown> | undefined, agent: AgentIdentity | undefined, span: Span | undefined): Promise<void> => {
+  const checkToolCall = async (
+    toolName: string,
+    params: Record<string, unknown> | undefined,
+    agent: AgentIdentity | undefined,
+    span: Span | undefined,
+  ): Promise<void> => {
     const s = ensureSession();
     if (s) {
       void s.onboard(lister);

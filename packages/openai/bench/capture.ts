@@ -99,7 +99,9 @@ export async function runCaptureBench(options: { calls?: number; print?: boolean
   await provider.shutdown();
   if (options.print ?? true) {
     console.log('\nContent capture cost by prompt size (real openai client, in-memory transport; medians)');
-    console.log(`  ${'prompt'.padEnd(7)}${'variant'.padEnd(22)}${'wall ms'.padStart(10)}${'+wall ms'.padStart(10)}${'+CPU ms'.padStart(10)}${'+CPU ms/MB'.padStart(12)}${'max loop stall ms'.padStart(19)}`);
+    console.log(
+      `  ${'prompt'.padEnd(7)}${'variant'.padEnd(22)}${'wall ms'.padStart(10)}${'+wall ms'.padStart(10)}${'+CPU ms'.padStart(10)}${'+CPU ms/MB'.padStart(12)}${'max loop stall ms'.padStart(19)}`,
+    );
     for (const r of rows)
       console.log(
         `  ${r.size.padEnd(7)}${r.variant.padEnd(22)}${r.wallMs.toFixed(2).padStart(10)}${r.addedWallMs.toFixed(2).padStart(10)}${r.addedCpuMs.toFixed(2).padStart(10)}${r.addedCpuMsPerMb.toFixed(3).padStart(12)}${r.maxLoopDelayMs.toFixed(1).padStart(19)}`,

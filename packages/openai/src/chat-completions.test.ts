@@ -85,7 +85,12 @@ describe('chat.completions.create (plain)', () => {
   });
 
   it('records the names of requested tool calls always, their arguments never without capture', async () => {
-    twins.setBehaviour(() => ({ toolCalls: [{ name: 'get_weather', arguments: { city: 'Paris' } }, { name: 'get_time', arguments: { tz: 'CET' } }] }));
+    twins.setBehaviour(() => ({
+      toolCalls: [
+        { name: 'get_weather', arguments: { city: 'Paris' } },
+        { name: 'get_time', arguments: { tz: 'CET' } },
+      ],
+    }));
     const { bare, wrapped } = await both(twins, (c) =>
       c.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'Weather?' }], tools: [weatherTool] }),
     );
@@ -264,7 +269,13 @@ describe('chat.completions.create content capture', () => {
     const unicode = 'Grüße 👋🏽 — 東京 مرحبا';
     const huge = 'x'.repeat(300_000);
     const { bare, wrapped } = await both(twins, (c) =>
-      c.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: unicode }, { role: 'user', content: huge }] }),
+      c.chat.completions.create({
+        model: 'm',
+        messages: [
+          { role: 'user', content: unicode },
+          { role: 'user', content: huge },
+        ],
+      }),
     );
     expect(wrapped).toEqual(bare);
     const raw = tracing.spans()[0]!.attributes[A.ATTR_GEN_AI_INPUT_MESSAGES] as string;

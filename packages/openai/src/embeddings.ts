@@ -1,13 +1,5 @@
 /** `embeddings.create`: request and response as GenAI span facts (inputs are never recorded). */
-import {
-  asArray,
-  asDict,
-  asNumber,
-  asString,
-  GEN_AI_OPERATION,
-  type ModelCallPlan,
-  type ModelResponse,
-} from '@warden/core';
+import { asArray, asDict, asNumber, asString, GEN_AI_OPERATION, type ModelCallPlan, type ModelResponse } from '@warden/core';
 import type { ServerTarget } from './openai-target';
 
 export function embeddingsResponse(data: unknown): ModelResponse {

@@ -45,7 +45,10 @@ export function responsesInputMessages(input: unknown): InputMessage[] {
     const type = asString(item.type) ?? 'message';
     if (type === 'message') out.push({ role: asString(item.role) ?? 'user', parts: inputParts(item.content) });
     else if (type === 'function_call')
-      out.push({ role: 'assistant', parts: [{ type: 'tool_call', id: asString(item.call_id), name: asString(item.name) ?? '', arguments: parseArguments(item.arguments) }] });
+      out.push({
+        role: 'assistant',
+        parts: [{ type: 'tool_call', id: asString(item.call_id), name: asString(item.name) ?? '', arguments: parseArguments(item.arguments) }],
+      });
     else if (type === 'function_call_output')
       out.push({ role: 'tool', parts: [{ type: 'tool_call_response', id: asString(item.call_id), response: item.output }] });
     else out.push({ role: 'user', parts: [{ ...item, type }] });
@@ -99,8 +102,7 @@ export function responsesResponse(data: unknown, captureContent: boolean): Model
   }
   const usage = asDict(body.usage);
   const finish = finishReasonOf(body, toolCalls.length > 0);
-  const outputMessages: OutputMessage[] | undefined =
-    captureContent && parts.length ? [{ role: 'assistant', parts, finish_reason: finish ?? '' }] : undefined;
+  const outputMessages: OutputMessage[] | undefined = captureContent && parts.length ? [{ role: 'assistant', parts, finish_reason: finish ?? '' }] : undefined;
   return {
     id: asString(body.id),
     model: asString(body.model),
@@ -157,8 +159,7 @@ export class ResponsesStreamAccumulator implements StreamAccumulator {
       id: asString(this.started?.id),
       model: asString(this.started?.model),
       toolCalls: this.toolNames.length ? this.toolNames : undefined,
-      outputMessages:
-        this.captureContent && this.text ? [{ role: 'assistant', parts: [{ type: 'text', content: this.text }], finish_reason: '' }] : undefined,
+      outputMessages: this.captureContent && this.text ? [{ role: 'assistant', parts: [{ type: 'text', content: this.text }], finish_reason: '' }] : undefined,
       outputLength: this.outputLength,
     };
   }

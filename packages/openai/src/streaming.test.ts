@@ -36,7 +36,12 @@ describe('chat.completions.create({ stream: true }): every way a stream ends', (
   afterAll(() => tracing.shutdown());
 
   it('consumed: yields the same chunks as the bare client, and records usage, tool names and time to first chunk', async () => {
-    twins.setBehaviour(() => ({ text: 'Your order shipped today.', toolCalls: [{ name: 'track_parcel', arguments: { id: 'P1' } }], inputTokens: 40, outputTokens: 9 }));
+    twins.setBehaviour(() => ({
+      text: 'Your order shipped today.',
+      toolCalls: [{ name: 'track_parcel', arguments: { id: 'P1' } }],
+      inputTokens: 40,
+      outputTokens: 9,
+    }));
     const bare = await drain(await twins.bare.chat.completions.create(params));
     const stream = await twins.wrapped.chat.completions.create(params);
     expect(stream).toBeInstanceOf((await import('openai/streaming')).Stream);

@@ -74,7 +74,14 @@ describe('wrapOpenAI', () => {
     await ask(c);
     server.setBehaviour(() => ({}));
     expect(seen).toEqual([
-      { tool: 'send_email', agent: { name: 'mailer' }, arguments: { to: 'a@b.c' }, source: 'model', callId: 'call_x', traceId: tracing.spans()[0]!.spanContext().traceId },
+      {
+        tool: 'send_email',
+        agent: { name: 'mailer' },
+        arguments: { to: 'a@b.c' },
+        source: 'model',
+        callId: 'call_x',
+        traceId: tracing.spans()[0]!.spanContext().traceId,
+      },
     ]);
   });
 

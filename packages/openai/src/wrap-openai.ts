@@ -58,7 +58,11 @@ function patchCreate(resource: Resource | undefined, state: WrapState, plan: (bo
     writable: true,
     enumerable: false,
     value: function create_(this: unknown, ...args: unknown[]) {
-      return traceModelCall(state.settings, () => plan(args[0], state.target), () => create.apply(this, args));
+      return traceModelCall(
+        state.settings,
+        () => plan(args[0], state.target),
+        () => create.apply(this, args),
+      );
     },
   });
 }
@@ -72,8 +76,7 @@ const settingsOf = (options: WrapOptions): WrapperSettings => toWrapperSettings(
  */
 export function wrapOpenAI<C extends object>(client: C, options?: WrapOpenAIOptions): C {
   const checked = checkWrapOptions('wrapOpenAI', options);
-  if (!isOpenAIClient(client))
-    throw new UnsupportedClientError('wrapOpenAI: expected an OpenAI client (new OpenAI() from the "openai" package)');
+  if (!isOpenAIClient(client)) throw new UnsupportedClientError('wrapOpenAI: expected an OpenAI client (new OpenAI() from the "openai" package)');
   const marked = client as C & { [WRAPPED]?: WrapState };
   const existing = marked[WRAPPED];
   if (existing) {

@@ -85,7 +85,8 @@ function makeBatch(tracer: ReturnType<BasicTracerProvider['getTracer']>, memory:
           [ATTR_WARDEN_TOOL_CALLS_NAMES]: k < 3 ? [`tool-${i % 20}`] : [],
         },
       });
-      if (i % 5000 === 0) span.addEvent(EVENT_WARDEN_ALERT, { [ATTR_WARDEN_ALERT_ID]: `alrt_${i}`, [ATTR_WARDEN_ALERT_KIND]: 'drift', [ATTR_WARDEN_ALERT_SEVERITY]: 'medium' });
+      if (i % 5000 === 0)
+        span.addEvent(EVENT_WARDEN_ALERT, { [ATTR_WARDEN_ALERT_ID]: `alrt_${i}`, [ATTR_WARDEN_ALERT_KIND]: 'drift', [ATTR_WARDEN_ALERT_SEVERITY]: 'medium' });
       span.end();
     } else if (k < 9) {
       tracer
@@ -101,7 +102,11 @@ function makeBatch(tracer: ReturnType<BasicTracerProvider['getTracer']>, memory:
     } else {
       tracer
         .startSpan(`invoke_agent ${agent}`, {
-          attributes: { [ATTR_GEN_AI_OPERATION_NAME]: 'invoke_agent', [ATTR_GEN_AI_AGENT_NAME]: agent, [ATTR_WARDEN_CALLER_AGENT_NAME]: `agent-${(i + 1) % 12}` },
+          attributes: {
+            [ATTR_GEN_AI_OPERATION_NAME]: 'invoke_agent',
+            [ATTR_GEN_AI_AGENT_NAME]: agent,
+            [ATTR_WARDEN_CALLER_AGENT_NAME]: `agent-${(i + 1) % 12}`,
+          },
         })
         .end();
     }
@@ -253,7 +258,9 @@ function print(r: ReportBenchResult): void {
   console.log(`  ledger from traces (validate+decode):   ${f(r.ledgerMs)} ms (${f((r.spans / r.ledgerMs) * 1000)} spans/s)`);
   console.log(`  render html / md / json:                ${f(r.renderMs.html)} / ${f(r.renderMs.markdown)} / ${f(r.renderMs.json)} ms`);
   console.log(`  report total (ledger + html):           ${f(r.reportMs)} ms = ${r.ratioToBaseline.toFixed(2)}x the baseline parse`);
-  console.log(`  heap: ${r.heapBeforeMb} MiB before, peak ${r.peakHeapMb} MiB (+${r.peakHeapDeltaMb} MiB, uncollected garbage included), retained after GC +${r.retainedHeapDeltaMb} MiB${r.gcAvailable ? '' : ' (run with --expose-gc for a clean baseline)'}`);
+  console.log(
+    `  heap: ${r.heapBeforeMb} MiB before, peak ${r.peakHeapMb} MiB (+${r.peakHeapDeltaMb} MiB, uncollected garbage included), retained after GC +${r.retainedHeapDeltaMb} MiB${r.gcAvailable ? '' : ' (run with --expose-gc for a clean baseline)'}`,
+  );
   console.log(`  level supported by these traces alone: ${r.level}`);
 }
 

@@ -23,11 +23,7 @@ describe('AlertTimeline', () => {
     t.add('policy_violation', now - 30 * 60_000);
     const s = t.snapshot();
     expect(s.bucketMs).toBe(60_000);
-    expect(s.buckets.map((b) => new Date(b.start).toISOString())).toEqual([
-      '2026-11-26T05:57:00.000Z',
-      '2026-11-26T06:57:00.000Z',
-      '2026-11-26T07:27:00.000Z',
-    ]);
+    expect(s.buckets.map((b) => new Date(b.start).toISOString())).toEqual(['2026-11-26T05:57:00.000Z', '2026-11-26T06:57:00.000Z', '2026-11-26T07:27:00.000Z']);
     expect(s.buckets[0].counts.tool_anomaly).toBe(1);
     // Far older than the bucket budget: the width grows instead of the bucket count.
     t.add('drift', now - 3 * 86_400_000);

@@ -1,13 +1,6 @@
 import type { AlertKind } from '@warden/core';
 
-export const ALERT_KINDS: readonly AlertKind[] = [
-  'drift',
-  'tool_anomaly',
-  'policy_violation',
-  'agent_anomaly',
-  'multi_turn',
-  'mcp_risk',
-];
+export const ALERT_KINDS: readonly AlertKind[] = ['drift', 'tool_anomaly', 'policy_violation', 'agent_anomaly', 'multi_turn', 'mcp_risk'];
 
 export interface AlertTimelineBucket {
   /** Bucket start, ms since the epoch. */

@@ -94,9 +94,7 @@ export const PostureConfigSchema = z.object({
   /** Extra hosts that serve model APIs (gateways, proxies), for spotting un-instrumented model calls. */
   modelHosts: z.array(z.string().min(1)).optional(),
   /** Evidence of adversarial simulation in production; Level 4 needs it and telemetry cannot show it. */
-  adversarialSimulation: z
-    .object({ lastRun: z.string().min(1), scenarios: z.number().int().nonnegative() })
-    .optional(),
+  adversarialSimulation: z.object({ lastRun: z.string().min(1), scenarios: z.number().int().nonnegative() }).optional(),
   /** Drill evidence older than this many days does not count toward Level 4. Default 7. */
   drillMaxAgeDays: z.number().positive().optional(),
   /** Whether a signed-identity authority (agent keys) is installed; hand-off verdicts come from spans. */
@@ -111,9 +109,7 @@ export function parsePostureConfig(input: unknown): ParsedPostureConfig {
 }
 
 export function normaliseDetector(d: DetectorFactInput): DetectorFact {
-  const expected =
-    d.expectedRecordsBetweenFalseAlarms ??
-    (d.falseAlarmRate !== undefined && d.falseAlarmRate > 0 ? 1 / d.falseAlarmRate : undefined);
+  const expected = d.expectedRecordsBetweenFalseAlarms ?? (d.falseAlarmRate !== undefined && d.falseAlarmRate > 0 ? 1 / d.falseAlarmRate : undefined);
   // A deterministic rule (new tool, allowed tools) states a false-alarm rate of zero; JSON has no Infinity.
   const finiteExpected = expected !== undefined && Number.isFinite(expected) ? expected : undefined;
   return {

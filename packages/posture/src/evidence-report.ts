@@ -223,7 +223,14 @@ export const EvidenceReportSchema = z.object({
       lastArchivedTo: z.string().optional(),
       byId: z.record(
         z.string(),
-        z.object({ id: z.string(), control: z.string(), lastRun: z.string(), lastStatus: z.enum(['passed', 'failed', 'not_applicable']), lastReason: z.string(), lastPassed: z.string().optional() }),
+        z.object({
+          id: z.string(),
+          control: z.string(),
+          lastRun: z.string(),
+          lastStatus: z.enum(['passed', 'failed', 'not_applicable']),
+          lastReason: z.string(),
+          lastPassed: z.string().optional(),
+        }),
       ),
     })
     .optional(),

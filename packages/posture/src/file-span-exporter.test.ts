@@ -108,7 +108,10 @@ describe('FileSpanExporter and readOtlpJsonTraces', () => {
     const dir = mkdtempSync(join(tmpdir(), 'warden-queue-'));
     const exporter = new FileSpanExporter({ path: join(dir, 't.jsonl'), maxQueuedBytes: 4096 });
     const spans = makeSpans(40);
-    const codes = await exportAll(exporter, spans.map((s) => [s]));
+    const codes = await exportAll(
+      exporter,
+      spans.map((s) => [s]),
+    );
     await exporter.shutdown();
     const written = codes.filter((c) => c === 0).length;
     expect(written).toBeGreaterThan(0);
@@ -119,10 +122,18 @@ describe('FileSpanExporter and readOtlpJsonTraces', () => {
 
   it('skips malformed lines and spans, counting them', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'warden-bad-'));
-    const good = { traceId: 'a'.repeat(32), spanId: 'b'.repeat(16), name: 'x', startTimeUnixNano: '1700000000000000000', endTimeUnixNano: '1700000000500000000' };
+    const good = {
+      traceId: 'a'.repeat(32),
+      spanId: 'b'.repeat(16),
+      name: 'x',
+      startTimeUnixNano: '1700000000000000000',
+      endTimeUnixNano: '1700000000500000000',
+    };
     writeFileSync(
       join(dir, 'bad.jsonl'),
-      ['not json', '{"resourceSpans":"nope"}', JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: [good, { ...good, traceId: 'zz' }] }] }] }), ''].join('\n'),
+      ['not json', '{"resourceSpans":"nope"}', JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: [good, { ...good, traceId: 'zz' }] }] }] }), ''].join(
+        '\n',
+      ),
     );
     const stats: OtlpReadStats = { files: 0, lines: 0, spans: 0, rejectedLines: 0, rejectedSpans: 0 };
     const read = [];

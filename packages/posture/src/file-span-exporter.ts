@@ -21,11 +21,19 @@ export const FileSpanExporterOptionsSchema = z.object({
   /** The current file; rotated files are `<path>.1` (newest) to `<path>.<maxFiles-1>` (oldest). */
   path: z.string().min(1),
   /** Rotate when the current file would exceed this many bytes. Default 16 MiB. */
-  maxFileBytes: z.number().int().min(1024).default(16 * 1024 * 1024),
+  maxFileBytes: z
+    .number()
+    .int()
+    .min(1024)
+    .default(16 * 1024 * 1024),
   /** Files kept, the current one included. Default 5 (at most 80 MiB with the default size). */
   maxFiles: z.number().int().min(1).max(1000).default(5),
   /** Serialised bytes waiting to be written before new batches are refused (memory bound). Default 8 MiB. */
-  maxQueuedBytes: z.number().int().min(1024).default(8 * 1024 * 1024),
+  maxQueuedBytes: z
+    .number()
+    .int()
+    .min(1024)
+    .default(8 * 1024 * 1024),
 });
 export type FileSpanExporterOptions = z.input<typeof FileSpanExporterOptionsSchema>;
 

@@ -61,9 +61,7 @@ svg text{font:12px system-ui,sans-serif;fill:var(--ink)}
 
 function table(header: string[], rows: string[][], numeric: number[] = []): string {
   const head = `<tr>${header.map((h) => `<th scope="col">${e(h)}</th>`).join('')}</tr>`;
-  const body = rows
-    .map((r) => `<tr>${r.map((c, i) => `<td${numeric.includes(i) ? ' class="num"' : ''}>${c}</td>`).join('')}</tr>`)
-    .join('');
+  const body = rows.map((r) => `<tr>${r.map((c, i) => `<td${numeric.includes(i) ? ' class="num"' : ''}>${c}</td>`).join('')}</tr>`).join('');
   return `<table><thead>${head}</thead><tbody>${body}</tbody></table>`;
 }
 
@@ -85,7 +83,10 @@ function refs(values: string[]): string {
 }
 
 function slug(title: string): string {
-  return title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+  return title
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
 }
 
 /** A stacked bar chart of alerts per time bucket and kind, as inline SVG with a text fallback. */
@@ -128,11 +129,15 @@ export function alertsChartSvg(r: EvidenceReport): string {
       }
     });
     parts.push(`<text x="${left}" y="${top + plotH + 16}">${e(isoTime(first).replace('.000Z', 'Z'))}</text>`);
-    parts.push(`<text x="${left + plotW}" y="${top + plotH + 16}" text-anchor="end">${e(isoTime(last + r.alerts.timeline.bucketMs).replace('.000Z', 'Z'))}</text>`);
+    parts.push(
+      `<text x="${left + plotW}" y="${top + plotH + 16}" text-anchor="end">${e(isoTime(last + r.alerts.timeline.bucketMs).replace('.000Z', 'Z'))}</text>`,
+    );
   }
   ALERT_KINDS.forEach((k, i) => {
     const x = left + i * 150;
-    parts.push(`<rect x="${x}" y="${height + 8}" width="12" height="12" fill="${KIND_COLOURS[k]}"/><text x="${x + 16}" y="${height + 18}">${e(`${k} (${r.alerts.byKind[k]})`)}</text>`);
+    parts.push(
+      `<rect x="${x}" y="${height + 8}" width="12" height="12" fill="${KIND_COLOURS[k]}"/><text x="${x + 16}" y="${height + 18}">${e(`${k} (${r.alerts.byKind[k]})`)}</text>`,
+    );
   });
   parts.push('</svg>');
   return parts.join('');
@@ -143,9 +148,7 @@ export function renderHtml(r: EvidenceReport): string {
   const section = (title: (typeof REPORT_SECTIONS)[number], body: string): void => {
     s.push(`<section id="${slug(title)}"><h2>${e(title)}</h2>${body}</section>`);
   };
-  const period = r.period.from
-    ? `Evidence period ${e(r.period.from)} to ${e(r.period.to ?? r.period.from)}.`
-    : 'No GenAI span was recorded in the period.';
+  const period = r.period.from ? `Evidence period ${e(r.period.from)} to ${e(r.period.to ?? r.period.from)}.` : 'No GenAI span was recorded in the period.';
 
   section(
     'Summary',
@@ -171,7 +174,11 @@ export function renderHtml(r: EvidenceReport): string {
       .map(
         (c) =>
           `<div class="control" id="${slug(c.id)}"><h3>${e(c.id)} — ${e(c.title)} <span class="badge ${c.status}">${STATUS_LABEL[c.status]}</span></h3>` +
-          table(['Evidence', 'Value'], Object.entries(c.evidence).map(([k, v]) => [e(evidenceLabel(k)), e(v)]), [1]) +
+          table(
+            ['Evidence', 'Value'],
+            Object.entries(c.evidence).map(([k, v]) => [e(evidenceLabel(k)), e(v)]),
+            [1],
+          ) +
           (c.next ? `<div class="next"><strong>Next:</strong> ${e(c.next)}</div>` : '') +
           `<p class="refs">Alert kinds counted: ${e(c.alertKinds.join(', '))}.<br>OWASP LLM Top 10 (2025): ${refs(c.references.owaspLlm)} · MITRE ATLAS: ${refs(c.references.mitreAtlas)} · EU AI Act: ${refs(c.references.euAiAct)} · NIST AI RMF 1.0: ${refs(c.references.nistAiRmf)}</p></div>`,
       )
@@ -262,7 +269,10 @@ export function renderHtml(r: EvidenceReport): string {
 
   section(
     'Framework references',
-    table(['Framework', 'Edition'], r.frameworks.editions.map((x) => [e(x.name), e(x.edition)])) +
+    table(
+      ['Framework', 'Edition'],
+      r.frameworks.editions.map((x) => [e(x.name), e(x.edition)]),
+    ) +
       `<p>Level 4 (automated scoring and evidence): EU AI Act ${refs(r.frameworks.level4.euAiAct)}; NIST AI RMF 1.0 ${refs(r.frameworks.level4.nistAiRmf)}.</p>` +
       `<p class="disclaimer">${e(r.frameworks.disclaimer)}</p>`,
   );

@@ -46,7 +46,15 @@ export {
   type SelfAssessmentAnswer,
 } from './posture';
 export { CONTROL_REFERENCES, FRAMEWORK_EDITIONS, LEVEL4_REFERENCES, REFERENCES_DISCLAIMER, type ControlReferences, type FrameworkEdition } from './references';
-export { buildEvidenceReport, EvidenceReportSchema, REPORT_SCHEMA_ID, LEVEL_NAMES, EVIDENCE_LABELS, evidenceLabel, type EvidenceReport } from './evidence-report';
+export {
+  buildEvidenceReport,
+  EvidenceReportSchema,
+  REPORT_SCHEMA_ID,
+  LEVEL_NAMES,
+  EVIDENCE_LABELS,
+  evidenceLabel,
+  type EvidenceReport,
+} from './evidence-report';
 export { renderMarkdown, parseMarkdownReport, MarkdownReportStructureSchema, REPORT_SECTIONS, type MarkdownSection } from './markdown-report';
 export { renderHtml, escapeHtml, alertsChartSvg } from './html-report';
 export { renderReport, type ReportFormat, type RenderReportOptions } from './report';

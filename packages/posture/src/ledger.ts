@@ -251,7 +251,12 @@ function parseTime(iso: string | undefined, fallback: number): number {
 
 function hostMatches(pattern: string, host: string): boolean {
   if (!pattern.includes('*')) return pattern === host;
-  const re = new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[^.]+')}$`);
+  const re = new RegExp(
+    `^${pattern
+      .split('*')
+      .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('[^.]+')}$`,
+  );
   return re.test(host);
 }
 
@@ -639,8 +644,7 @@ export class PostureLedger {
         findings: { ...s.findings },
         toolCount: s.toolCount,
         pins: { ...s.pins },
-        scannedBeforeFirstCall:
-          s.firstScan !== undefined && (s.firstToolCall === undefined || s.firstScan <= s.firstToolCall),
+        scannedBeforeFirstCall: s.firstScan !== undefined && (s.firstToolCall === undefined || s.firstScan <= s.firstToolCall),
       }));
     const c = this.config;
     return {
@@ -661,12 +665,7 @@ export class PostureLedger {
         agents: this.agents.items(),
         tools: this.tools.items(),
         mcpServers: this.mcpServers.items(),
-        dropped:
-          this.models.dropped +
-          this.providers.dropped +
-          this.agents.dropped +
-          this.tools.dropped +
-          this.mcpServers.dropped,
+        dropped: this.models.dropped + this.providers.dropped + this.agents.dropped + this.tools.dropped + this.mcpServers.dropped,
       },
       handoffs: { ...this.handoffs, identity: { ...this.handoffIdentity } },
       policies: (c.policies ?? []).map((p) => ({

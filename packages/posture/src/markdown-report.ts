@@ -45,7 +45,10 @@ function table(header: string[], rows: (string | number)[][]): string {
 
 function inventoryTable(items: InventoryItem[]): string {
   if (items.length === 0) return '_None seen._';
-  return table(['Name', 'First seen (UTC)', 'Last seen (UTC)', 'Spans'], items.map((i) => [i.name, i.firstSeen, i.lastSeen, i.count]));
+  return table(
+    ['Name', 'First seen (UTC)', 'Last seen (UTC)', 'Spans'],
+    items.map((i) => [i.name, i.firstSeen, i.lastSeen, i.count]),
+  );
 }
 
 function list(values: string[] | undefined): string {
@@ -84,7 +87,13 @@ export function renderMarkdown(r: EvidenceReport): string {
   push('## Summary', '');
   push(`**Maturity level supported by the evidence: Level ${r.maturity.level} – ${r.maturity.name}.**`, '');
   push(mdText(r.maturity.basis), '');
-  push(table(['Control', 'Status'], r.controls.map((c) => [`${c.id} — ${c.title}`, STATUS_LABEL[c.status]])), '');
+  push(
+    table(
+      ['Control', 'Status'],
+      r.controls.map((c) => [`${c.id} — ${c.title}`, STATUS_LABEL[c.status]]),
+    ),
+    '',
+  );
   if (r.maturity.next.length) {
     push('Next steps:', '');
     r.maturity.next.forEach((n, i) => push(`${i + 1}. ${mdText(n)}`));
@@ -92,13 +101,25 @@ export function renderMarkdown(r: EvidenceReport): string {
   }
 
   push('## Self-assessment', '');
-  push(table(['Question', 'Answer', 'Evidence'], r.answers.map((a) => [a.question, a.yes ? 'Yes' : 'No', a.evidence])), '');
+  push(
+    table(
+      ['Question', 'Answer', 'Evidence'],
+      r.answers.map((a) => [a.question, a.yes ? 'Yes' : 'No', a.evidence]),
+    ),
+    '',
+  );
 
   push('## Controls', '');
   for (const c of r.controls) {
     push(`### ${c.id} — ${mdText(c.title)}`, '');
     push(`Status: **${STATUS_LABEL[c.status]}**`, '');
-    push(table(['Evidence', 'Value'], Object.entries(c.evidence).map(([k, v]) => [evidenceLabel(k), v])), '');
+    push(
+      table(
+        ['Evidence', 'Value'],
+        Object.entries(c.evidence).map(([k, v]) => [evidenceLabel(k), v]),
+      ),
+      '',
+    );
     if (c.next) push(`Next: ${mdText(c.next)}`, '');
     push(`Alert kinds counted toward this control: ${mdText(c.alertKinds.join(', '))}.`, '');
     push(
@@ -132,7 +153,13 @@ export function renderMarkdown(r: EvidenceReport): string {
     `${r.alerts.total} alert(s) in the period; ${r.alerts.subscribers === undefined ? 'the number of alert subscribers is unknown' : `${r.alerts.subscribers} subscriber(s) receive them`}.`,
     '',
   );
-  push(table(['Kind', 'Alerts'], ALERT_KINDS.map((k) => [k, r.alerts.byKind[k]])), '');
+  push(
+    table(
+      ['Kind', 'Alerts'],
+      ALERT_KINDS.map((k) => [k, r.alerts.byKind[k]]),
+    ),
+    '',
+  );
   const tl = r.alerts.timeline;
   if (tl.buckets.length) {
     push(`Alerts over time (buckets of ${formatDuration(tl.bucketMs)}, UTC):`, '');
@@ -146,7 +173,13 @@ export function renderMarkdown(r: EvidenceReport): string {
   }
   if (r.alerts.recent.length) {
     push('Latest alerts received (up to 20, newest first):', '');
-    push(table(['Time (UTC)', 'Kind', 'Severity', 'Detector', 'Message'], [...r.alerts.recent].reverse().map((a) => [a.time, a.kind, a.severity, a.detector, a.message])), '');
+    push(
+      table(
+        ['Time (UTC)', 'Kind', 'Severity', 'Detector', 'Message'],
+        [...r.alerts.recent].reverse().map((a) => [a.time, a.kind, a.severity, a.detector, a.message]),
+      ),
+      '',
+    );
   }
 
   push('## Detectors', '');
@@ -172,7 +205,10 @@ export function renderMarkdown(r: EvidenceReport): string {
     '',
   );
   const d = r.decisions;
-  push(`Decisions recorded: ${d.allow} allowed, ${d.deny} denied, ${d.audit_deny} audit-mode violations that ran, ${d.approved} approved by a human, ${d.approval_denied} refused by a human (${d.byMode.enforce} under enforce, ${d.byMode.audit} under audit).`, '');
+  push(
+    `Decisions recorded: ${d.allow} allowed, ${d.deny} denied, ${d.audit_deny} audit-mode violations that ran, ${d.approved} approved by a human, ${d.approval_denied} refused by a human (${d.byMode.enforce} under enforce, ${d.byMode.audit} under audit).`,
+    '',
+  );
 
   push('## MCP servers', '');
   push(
@@ -208,7 +244,13 @@ export function renderMarkdown(r: EvidenceReport): string {
   );
 
   push('## Framework references', '');
-  push(table(['Framework', 'Edition'], r.frameworks.editions.map((e) => [e.name, e.edition])), '');
+  push(
+    table(
+      ['Framework', 'Edition'],
+      r.frameworks.editions.map((e) => [e.name, e.edition]),
+    ),
+    '',
+  );
   push(
     `Level 4 (automated scoring and evidence): EU AI Act ${mdText(refs(r.frameworks.level4.euAiAct))}; NIST AI RMF 1.0 ${mdText(refs(r.frameworks.level4.nistAiRmf))}.`,
     '',

@@ -63,13 +63,8 @@ export async function* readOtlpJsonTraces(pathOrDir: string, stats?: OtlpReadSta
 }
 
 /** A ledger (source 'traces') fed with every span of the recorded trace file(s). */
-export async function ledgerFromTraces(
-  pathOrDir: string,
-  options: Omit<PostureLedgerOptions, 'source'> = {},
-  stats?: OtlpReadStats,
-): Promise<PostureLedger> {
+export async function ledgerFromTraces(pathOrDir: string, options: Omit<PostureLedgerOptions, 'source'> = {}, stats?: OtlpReadStats): Promise<PostureLedger> {
   const ledger = new PostureLedger({ ...options, source: 'traces' });
   for await (const span of readOtlpJsonTraces(pathOrDir, stats)) ledger.observeSpan(span);
   return ledger;
 }
-

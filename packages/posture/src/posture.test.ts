@@ -142,21 +142,27 @@ describe('posture from scripted runs', () => {
   });
 
   it('an HTTP span to a model host inside a GenAI span is covered, not counted as a blind spot', async () => {
-    const { ledger } = await runScript(async () => {
-      const tracer = trace.getTracer('test');
-      tracer.startActiveSpan(
-        'chat gpt-4o',
-        { kind: SpanKind.CLIENT, attributes: { [ATTR_GEN_AI_OPERATION_NAME]: 'chat', [ATTR_GEN_AI_PROVIDER_NAME]: 'openai', [ATTR_GEN_AI_REQUEST_MODEL]: 'gpt-4o' } },
-        (model) => {
-          tracer.startSpan('POST', { kind: SpanKind.CLIENT, attributes: { [ATTR_SERVER_ADDRESS]: 'api.openai.com' } }).end();
-          model.end();
-        },
-      );
-      // A gateway the team declared, reached directly.
-      tracer.startSpan('POST', { kind: SpanKind.CLIENT, attributes: { [ATTR_SERVER_ADDRESS]: 'llm-gw.internal' } }).end();
-      tracer.startSpan('POST', { kind: SpanKind.CLIENT, attributes: { [ATTR_SERVER_ADDRESS]: 'eu.openai.azure.com' } }).end();
-      tracer.startSpan('GET', { kind: SpanKind.CLIENT, attributes: { [ATTR_SERVER_ADDRESS]: 'example.com' } }).end();
-    }, { config: { modelHosts: ['llm-gw.internal'] } });
+    const { ledger } = await runScript(
+      async () => {
+        const tracer = trace.getTracer('test');
+        tracer.startActiveSpan(
+          'chat gpt-4o',
+          {
+            kind: SpanKind.CLIENT,
+            attributes: { [ATTR_GEN_AI_OPERATION_NAME]: 'chat', [ATTR_GEN_AI_PROVIDER_NAME]: 'openai', [ATTR_GEN_AI_REQUEST_MODEL]: 'gpt-4o' },
+          },
+          (model) => {
+            tracer.startSpan('POST', { kind: SpanKind.CLIENT, attributes: { [ATTR_SERVER_ADDRESS]: 'api.openai.com' } }).end();
+            model.end();
+          },
+        );
+        // A gateway the team declared, reached directly.
+        tracer.startSpan('POST', { kind: SpanKind.CLIENT, attributes: { [ATTR_SERVER_ADDRESS]: 'llm-gw.internal' } }).end();
+        tracer.startSpan('POST', { kind: SpanKind.CLIENT, attributes: { [ATTR_SERVER_ADDRESS]: 'eu.openai.azure.com' } }).end();
+        tracer.startSpan('GET', { kind: SpanKind.CLIENT, attributes: { [ATTR_SERVER_ADDRESS]: 'example.com' } }).end();
+      },
+      { config: { modelHosts: ['llm-gw.internal'] } },
+    );
     const s = ledger.snapshot();
     expect(s.spans.modelCalls).toBe(1);
     expect(s.coverage.uncoveredModelCalls).toBe(2);
@@ -187,7 +193,9 @@ describe('posture from scripted runs', () => {
     // Four yes answers and no control outright not met: Level 3, and the basis says what keeps it from 4.
     const p = ledger.posture();
     expect(p.level).toBe(3);
-    expect(p.basis).toMatch(/Not Level 4 because Level 4 needs every answer and control evidenced, and question 4 is answered no, L3\.least-privilege is partial/);
+    expect(p.basis).toMatch(
+      /Not Level 4 because Level 4 needs every answer and control evidenced, and question 4 is answered no, L3\.least-privilege is partial/,
+    );
   });
 
   it('an MCP server used without a scan is not met; a scan after the first call does not count', async () => {
@@ -243,7 +251,8 @@ describe('posture from scripted runs', () => {
   });
 
   it('drift alerts: no subscriber, no baseline or an uncalibrated detector is partial; none configured is not met', async () => {
-    const run = async (config: object) => (await runScript(wellCoveredScript, { config: { ...WELL_RUN_CONFIG, ...config } })).ledger.posture().controls['L3.drift-alerts'];
+    const run = async (config: object) =>
+      (await runScript(wellCoveredScript, { config: { ...WELL_RUN_CONFIG, ...config } })).ledger.posture().controls['L3.drift-alerts'];
     expect((await run({ alertSubscribers: 0 })).next).toMatch(/nobody is subscribed/i);
     expect((await run({ baselines: 0 })).status).toBe('partial');
     const uncal = await run({ detectors: [{ detector: 'custom.rule', threshold: 3 }] });
@@ -298,7 +307,9 @@ describe('PostureLedger bookkeeping', () => {
     const provider = new BasicTracerProvider({ spanProcessors: [ledger.spanProcessor()] });
     const tracer = provider.getTracer('t');
     for (let i = 0; i < 2000; i++) {
-      tracer.startSpan(`execute_tool t${i}`, { attributes: { [ATTR_GEN_AI_OPERATION_NAME]: 'execute_tool', [ATTR_GEN_AI_TOOL_NAME]: `tool-${i}-\u{1F600}` } }).end();
+      tracer
+        .startSpan(`execute_tool t${i}`, { attributes: { [ATTR_GEN_AI_OPERATION_NAME]: 'execute_tool', [ATTR_GEN_AI_TOOL_NAME]: `tool-${i}-\u{1F600}` } })
+        .end();
     }
     const s = ledger.snapshot();
     expect(s.spans.toolCalls).toBe(2000);
@@ -313,7 +324,17 @@ describe('PostureLedger bookkeeping', () => {
     span.addEvent(EVENT_WARDEN_ALERT, { [ATTR_WARDEN_ALERT_ID]: 'a1', [ATTR_WARDEN_ALERT_KIND]: 'drift', [ATTR_WARDEN_ALERT_SEVERITY]: 'high' });
     span.end();
     ledger.observeAlert({
-      id: 'a1', kind: 'drift', severity: 'high', detector: 'd', subject: {}, message: 'm', score: 1, threshold: 1, traceIds: [], controls: [], time: new Date().toISOString(),
+      id: 'a1',
+      kind: 'drift',
+      severity: 'high',
+      detector: 'd',
+      subject: {},
+      message: 'm',
+      score: 1,
+      threshold: 1,
+      traceIds: [],
+      controls: [],
+      time: new Date().toISOString(),
     });
     const s = ledger.snapshot();
     expect(s.alerts.total).toBe(1);
@@ -336,13 +357,28 @@ describe('signed MCP allowlist evidence', () => {
   it('counts admitted, refused and unsigned servers by their latest verdict', () => {
     const ledger = new PostureLedger();
     const at = (server: string, signed: boolean, refused: boolean) =>
-      ledger.observeEvent({ type: 'mcp_allowlist', server, time: new Date().toISOString(), signed, refused, reason: signed ? 'matches' : 'not on the allowlist' });
+      ledger.observeEvent({
+        type: 'mcp_allowlist',
+        server,
+        time: new Date().toISOString(),
+        signed,
+        refused,
+        reason: signed ? 'matches' : 'not on the allowlist',
+      });
     at('node docs.js', true, false);
     at('node mail.js', false, true);
     at('https://tools.example/mcp', false, false);
     at('node docs.js', false, true); // re-checked after its tools changed: now refused
     expect(ledger.snapshot().mcp.allowlist).toEqual({ admitted: 0, refused: 2, unsigned: 1 });
-    ledger.observeEvent({ type: 'mcp_scan', server: 'node docs.js', serverName: 'docs', time: new Date().toISOString(), findings: [], decision: 'block', toolCount: 1 });
+    ledger.observeEvent({
+      type: 'mcp_scan',
+      server: 'node docs.js',
+      serverName: 'docs',
+      time: new Date().toISOString(),
+      findings: [],
+      decision: 'block',
+      toolCount: 1,
+    });
     expect(ledger.posture().controls['L3.mcp-onboarding'].evidence).toMatchObject({ allowlistAdmitted: 0, allowlistRefused: 2, allowlistUnsignedAlerted: 1 });
   });
 });

@@ -210,7 +210,8 @@ export function assessLeastPrivilege(s: LedgerSnapshot): ControlAssessment {
   const gaps: string[] = [];
   if (without.length > 0) gaps.push(`add policies for ${listSome(without)}`);
   if (enforced.length < withPolicy.length) gaps.push('switch audit-mode policies to enforce once their alerts are clean');
-  if (s.spans.toolCalls > 0 && decisions === 0) gaps.push('tool calls ran but no policy decision was recorded; route tool execution through traceTool() or the MCP wrapper so policies are checked');
+  if (s.spans.toolCalls > 0 && decisions === 0)
+    gaps.push('tool calls ran but no policy decision was recorded; route tool execution through traceTool() or the MCP wrapper so policies are checked');
   if (gaps.length === 0) return { status: 'met', evidence };
   return { status: 'partial', evidence, next: capitalise(gaps.join('; ')) + '.' };
 }
@@ -412,7 +413,10 @@ export function maturityLevel(
   }
   if (yes <= 3) return { level: 2, basis: `${head}: Level 2 (Defined).` };
   if (notMet.length > 0) {
-    return { level: 2, basis: `${head}, but ${notMet.join(', ')} ${notMet.length === 1 ? 'is' : 'are'} not met, so the evidence supports Level 2 (Defined), not Level 3.` };
+    return {
+      level: 2,
+      basis: `${head}, but ${notMet.join(', ')} ${notMet.length === 1 ? 'is' : 'are'} not met, so the evidence supports Level 2 (Defined), not Level 3.`,
+    };
   }
   const drills = drillGap(s, controls);
   const na = CONTROL_IDS.filter((id) => controls[id].status === 'not_applicable');
@@ -449,8 +453,14 @@ export function assessPosture(s: LedgerSnapshot): Posture {
     const c = controls[id];
     if (c.status !== 'met' && c.status !== 'not_applicable' && c.next) next.push(`${id}: ${c.next}`);
   }
-  if (!answers[2].yes) next.push('Multi-turn: keep per-conversation risk scoring on and run drills (monitor({ drills: { every: \'24h\' } })) so a replayed multi-turn escalation proves it is caught.');
-  if (level === 3) next.push(`Level 4: run drills at least every ${s.drills.maxAgeDays} day(s) (monitor({ drills: { every: '24h' } }) or \`warden drill\`) so every control is proven to fire, and archive their reports.`);
+  if (!answers[2].yes)
+    next.push(
+      "Multi-turn: keep per-conversation risk scoring on and run drills (monitor({ drills: { every: '24h' } })) so a replayed multi-turn escalation proves it is caught.",
+    );
+  if (level === 3)
+    next.push(
+      `Level 4: run drills at least every ${s.drills.maxAgeDays} day(s) (monitor({ drills: { every: '24h' } }) or \`warden drill\`) so every control is proven to fire, and archive their reports.`,
+    );
   return {
     level,
     controls,

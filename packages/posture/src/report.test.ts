@@ -55,13 +55,7 @@ describe('renderReport', () => {
     const json = JSON.parse(renderReport(ledger, { format: 'json' }));
     const report = EvidenceReportSchema.parse(json);
     expect(report.maturity).toMatchObject({ level: 3, name: 'Managed' });
-    expect(report.controls.map((c) => c.id)).toEqual([
-      'L3.runtime-monitoring',
-      'L3.agent-audit',
-      'L3.least-privilege',
-      'L3.drift-alerts',
-      'L3.mcp-onboarding',
-    ]);
+    expect(report.controls.map((c) => c.id)).toEqual(['L3.runtime-monitoring', 'L3.agent-audit', 'L3.least-privilege', 'L3.drift-alerts', 'L3.mcp-onboarding']);
     expect(report.controls[0].references.euAiAct).toContain('Art. 12(1)–(2)');
     expect(report.alerts.total).toBe(41);
     expect(report.alerts.timeline.buckets.reduce((n, b) => n + Object.values(b.counts).reduce((x, y) => x + y, 0), 0)).toBe(41);
@@ -117,7 +111,16 @@ describe('renderReport', () => {
 
     const browser = await chromium.launch({
       executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     try {
       const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });

@@ -21,11 +21,7 @@ function isReport(x: PostureLedger | LedgerSnapshot | EvidenceReport): x is Evid
  */
 export function renderReport(source: PostureLedger | LedgerSnapshot | EvidenceReport, options: RenderReportOptions): string {
   const report =
-    source instanceof PostureLedger
-      ? buildEvidenceReport(source.snapshot(), options)
-      : isReport(source)
-        ? source
-        : buildEvidenceReport(source, options);
+    source instanceof PostureLedger ? buildEvidenceReport(source.snapshot(), options) : isReport(source) ? source : buildEvidenceReport(source, options);
   switch (options.format) {
     case 'json':
       return `${JSON.stringify(EvidenceReportSchema.parse(report), null, 2)}\n`;

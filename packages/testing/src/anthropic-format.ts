@@ -29,7 +29,12 @@ export function anthropicEvents(r: ResolvedReply, id: string): SseMessage[] {
   const ev = (type: string, body: Record<string, unknown>): SseMessage => ({ event: type, data: { type, ...body } });
   const out: SseMessage[] = [
     ev('message_start', {
-      message: { ...anthropicMessage(r, id), content: [], stop_reason: null, usage: { input_tokens: r.inputTokens, output_tokens: 1, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 } },
+      message: {
+        ...anthropicMessage(r, id),
+        content: [],
+        stop_reason: null,
+        usage: { input_tokens: r.inputTokens, output_tokens: 1, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 },
+      },
     }),
   ];
   let index = 0;

@@ -47,8 +47,7 @@ describe('bench harness', () => {
     const callBench: OverheadBench<string> = {
       title: 'call by call',
       scenarios: [{ name: 'global span', call: async (name) => name === 'traced' && trace.getTracer('t').startSpan('call').end() }],
-      variants: () =>
-        ['bare', 'traced'].map((name) => ({ name, setup: () => (setups.push(name), { client: name, teardown: () => void torn.push(name) }) })),
+      variants: () => ['bare', 'traced'].map((name) => ({ name, setup: () => (setups.push(name), { client: name, teardown: () => void torn.push(name) }) })),
       calls: 50,
       rounds: 99,
       interleave: 'call',
@@ -56,7 +55,10 @@ describe('bench harness', () => {
       registerGlobally: true,
     };
     const [result] = await runOverheadBench(callBench, { print: false });
-    expect([setups, torn]).toEqual([['bare', 'traced'], ['bare', 'traced']]);
+    expect([setups, torn]).toEqual([
+      ['bare', 'traced'],
+      ['bare', 'traced'],
+    ]);
     expect(result!.rows[0]!.addedMicros).toBe(0);
     for (const row of result!.rows) expect(row.addedMicros).toBeCloseTo(row.microsPerCall - result!.rows[0]!.microsPerCall);
     // The run leaves no global provider behind.
@@ -65,12 +67,18 @@ describe('bench harness', () => {
 
   it('chatCompletionsFromMemory answers a tool call while tools are offered and unanswered, else the answer, or streams it', async () => {
     const fetch = chatCompletionsFromMemory({ answer: 'Order 7 shipped.', toolCall: { name: 'lookup_order', arguments: '{"id":"7"}' } });
-    const json = async (body: object) => (await (await fetch('http://x.invalid', { body: JSON.stringify(body) })).json()) as { choices: { message: { content: string | null; tool_calls?: { function: { name: string } }[] } }[] };
+    const json = async (body: object) =>
+      (await (await fetch('http://x.invalid', { body: JSON.stringify(body) })).json()) as {
+        choices: { message: { content: string | null; tool_calls?: { function: { name: string } }[] } }[];
+      };
     const toolTurn = await json({ messages: [{ role: 'user' }], tools: [{}] });
     expect(toolTurn.choices[0]!.message.tool_calls![0]!.function.name).toBe('lookup_order');
     expect((await json({ messages: [{ role: 'tool' }], tools: [{}] })).choices[0]!.message.content).toBe('Order 7 shipped.');
     const sse = await (await fetch('http://x.invalid', { body: '{"stream":true}' })).text();
-    const words = sse.split('\n\n').filter((e) => e.startsWith('data: {')).map((e) => (JSON.parse(e.slice(6)) as { choices: { delta?: { content?: string } }[] }).choices[0]?.delta?.content ?? '');
+    const words = sse
+      .split('\n\n')
+      .filter((e) => e.startsWith('data: {'))
+      .map((e) => (JSON.parse(e.slice(6)) as { choices: { delta?: { content?: string } }[] }).choices[0]?.delta?.content ?? '');
     expect([words.join(''), sse.endsWith('data: [DONE]\n\n')]).toEqual(['Order 7 shipped.', true]);
   });
 });

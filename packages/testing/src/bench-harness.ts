@@ -103,7 +103,11 @@ export function sseBody(chunkLines: string, eventOf?: (line: string) => string):
 }
 
 /** A `fetch` that answers every request from memory, as the API would, without a socket. */
-export function fetchFromMemory(bodies: { json: string; sse: string; headers: Record<string, string> }): (url: unknown, init?: { body?: unknown }) => Promise<Response> {
+export function fetchFromMemory(bodies: {
+  json: string;
+  sse: string;
+  headers: Record<string, string>;
+}): (url: unknown, init?: { body?: unknown }) => Promise<Response> {
   return async (_url, init) => {
     const streaming = typeof init?.body === 'string' && init.body.includes('"stream":true');
     return streaming
@@ -117,7 +121,10 @@ export function fetchFromMemory(bodies: { json: string; sse: string; headers: Re
  * of `toolCall` while tools are offered and no tool result is in the request yet, else `answer`;
  * an SSE stream of `answer` word by word (with a usage chunk) when the request streams.
  */
-export function chatCompletionsFromMemory(reply: { answer: string; toolCall: { name: string; arguments: string } }): (url: unknown, init?: { body?: unknown }) => Promise<Response> {
+export function chatCompletionsFromMemory(reply: {
+  answer: string;
+  toolCall: { name: string; arguments: string };
+}): (url: unknown, init?: { body?: unknown }) => Promise<Response> {
   const usage = { prompt_tokens: 42, completion_tokens: 9, total_tokens: 51 };
   const base = { object: 'chat.completion', created: 1_700_000_000, model: 'gpt-4o-mini', system_fingerprint: 'fp_bench' };
   const answerBody = JSON.stringify({
@@ -139,7 +146,12 @@ export function chatCompletionsFromMemory(reply: { answer: string; toolCall: { n
     ],
     usage,
   });
-  const chunk = (delta: object, finish: string | null = null) => ({ ...base, object: 'chat.completion.chunk', id: 'chatcmpl-bench', choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }] });
+  const chunk = (delta: object, finish: string | null = null) => ({
+    ...base,
+    object: 'chat.completion.chunk',
+    id: 'chatcmpl-bench',
+    choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
+  });
   const streamBody = [
     chunk({ role: 'assistant', content: '' }),
     ...reply.answer.split(/(?<= )/).map((w) => chunk({ content: w })),
@@ -173,7 +185,13 @@ async function timeCalls<C>(client: C, call: (c: C) => Promise<unknown>, calls: 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /** CPU µs per call of each variant, in rounds: set up, warm up, time `calls` calls, tear down. */
-async function timeInRounds<C>(all: OverheadVariant<C>[], call: (c: C) => Promise<unknown>, calls: number, rounds: number, wall: Map<string, number[]>): Promise<Map<string, number[]>> {
+async function timeInRounds<C>(
+  all: OverheadVariant<C>[],
+  call: (c: C) => Promise<unknown>,
+  calls: number,
+  rounds: number,
+  wall: Map<string, number[]>,
+): Promise<Map<string, number[]>> {
   const micros = new Map<string, number[]>(all.map((v) => [v.name, []]));
   for (const v of all) wall.set(v.name, []);
   for (let round = 0; round < rounds; round++) {
@@ -194,7 +212,13 @@ async function timeInRounds<C>(all: OverheadVariant<C>[], call: (c: C) => Promis
 }
 
 /** CPU µs of each single call of each variant, the variants taking turns call by call. */
-async function timeCallByCall<C>(all: OverheadVariant<C>[], call: (c: C) => Promise<unknown>, calls: number, warmupCalls: number, wall: Map<string, number[]>): Promise<Map<string, number[]>> {
+async function timeCallByCall<C>(
+  all: OverheadVariant<C>[],
+  call: (c: C) => Promise<unknown>,
+  calls: number,
+  warmupCalls: number,
+  wall: Map<string, number[]>,
+): Promise<Map<string, number[]>> {
   const micros = new Map<string, number[]>(all.map((v) => [v.name, []]));
   for (const v of all) wall.set(v.name, []);
   const setups = all.map((v) => ({ name: v.name, ...v.setup() }));

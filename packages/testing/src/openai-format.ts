@@ -46,15 +46,30 @@ export function chatCompletionChunks(r: ResolvedReply, id: string, includeUsage:
   for (const w of words) out.push({ data: { ...base, choices: [{ index: 0, delta: { content: w }, logprobs: null, finish_reason: null }] } });
   r.toolCalls.forEach((t, i) => {
     out.push({
-      data: { ...base, choices: [{ index: 0, delta: { tool_calls: [{ index: i, id: t.id, type: 'function', function: { name: t.name, arguments: '' } }] }, logprobs: null, finish_reason: null }] },
+      data: {
+        ...base,
+        choices: [
+          {
+            index: 0,
+            delta: { tool_calls: [{ index: i, id: t.id, type: 'function', function: { name: t.name, arguments: '' } }] },
+            logprobs: null,
+            finish_reason: null,
+          },
+        ],
+      },
     });
     const half = Math.ceil(t.arguments.length / 2);
     for (const part of [t.arguments.slice(0, half), t.arguments.slice(half)])
-      if (part) out.push({ data: { ...base, choices: [{ index: 0, delta: { tool_calls: [{ index: i, function: { arguments: part } }] }, logprobs: null, finish_reason: null }] } });
+      if (part)
+        out.push({
+          data: { ...base, choices: [{ index: 0, delta: { tool_calls: [{ index: i, function: { arguments: part } }] }, logprobs: null, finish_reason: null }] },
+        });
   });
   out.push({ data: { ...base, choices: [{ index: 0, delta: {}, logprobs: null, finish_reason: chatFinish(r) }] } });
   if (includeUsage)
-    out.push({ data: { ...base, choices: [], usage: { prompt_tokens: r.inputTokens, completion_tokens: r.outputTokens, total_tokens: r.inputTokens + r.outputTokens } } });
+    out.push({
+      data: { ...base, choices: [], usage: { prompt_tokens: r.inputTokens, completion_tokens: r.outputTokens, total_tokens: r.inputTokens + r.outputTokens } },
+    });
   out.push({ data: '[DONE]' });
   return out;
 }
@@ -62,8 +77,15 @@ export function chatCompletionChunks(r: ResolvedReply, id: string, includeUsage:
 export function responseObject(r: ResolvedReply, id: string, status: 'completed' | 'in_progress' = 'completed') {
   const output: unknown[] = [];
   if (r.text)
-    output.push({ type: 'message', id: `msg_${id}`, status: 'completed', role: 'assistant', content: [{ type: 'output_text', text: r.text, annotations: [], logprobs: [] }] });
-  for (const t of r.toolCalls) output.push({ type: 'function_call', id: `fc_${t.id}`, call_id: t.id, name: t.name, arguments: t.arguments, status: 'completed' });
+    output.push({
+      type: 'message',
+      id: `msg_${id}`,
+      status: 'completed',
+      role: 'assistant',
+      content: [{ type: 'output_text', text: r.text, annotations: [], logprobs: [] }],
+    });
+  for (const t of r.toolCalls)
+    output.push({ type: 'function_call', id: `fc_${t.id}`, call_id: t.id, name: t.name, arguments: t.arguments, status: 'completed' });
   const incomplete = r.finishReason === 'length' || r.finishReason === 'max_output_tokens';
   return {
     id,
@@ -81,7 +103,13 @@ export function responseObject(r: ResolvedReply, id: string, status: 'completed'
     top_p: 1,
     usage:
       status === 'completed'
-        ? { input_tokens: r.inputTokens, input_tokens_details: { cached_tokens: 0 }, output_tokens: r.outputTokens, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: r.inputTokens + r.outputTokens }
+        ? {
+            input_tokens: r.inputTokens,
+            input_tokens_details: { cached_tokens: 0 },
+            output_tokens: r.outputTokens,
+            output_tokens_details: { reasoning_tokens: 0 },
+            total_tokens: r.inputTokens + r.outputTokens,
+          }
         : null,
   };
 }
@@ -93,12 +121,29 @@ export function responseEvents(r: ResolvedReply, id: string): SseMessage[] {
   let index = 0;
   if (r.text) {
     const itemId = `msg_${id}`;
-    out.push(ev('response.output_item.added', { output_index: index, item: { type: 'message', id: itemId, status: 'in_progress', role: 'assistant', content: [] } }));
-    out.push(ev('response.content_part.added', { item_id: itemId, output_index: index, content_index: 0, part: { type: 'output_text', text: '', annotations: [] } }));
-    for (const w of r.text.split(/(?<= )/)) out.push(ev('response.output_text.delta', { item_id: itemId, output_index: index, content_index: 0, delta: w, logprobs: [] }));
+    out.push(
+      ev('response.output_item.added', { output_index: index, item: { type: 'message', id: itemId, status: 'in_progress', role: 'assistant', content: [] } }),
+    );
+    out.push(
+      ev('response.content_part.added', { item_id: itemId, output_index: index, content_index: 0, part: { type: 'output_text', text: '', annotations: [] } }),
+    );
+    for (const w of r.text.split(/(?<= )/))
+      out.push(ev('response.output_text.delta', { item_id: itemId, output_index: index, content_index: 0, delta: w, logprobs: [] }));
     out.push(ev('response.output_text.done', { item_id: itemId, output_index: index, content_index: 0, text: r.text, logprobs: [] }));
-    out.push(ev('response.content_part.done', { item_id: itemId, output_index: index, content_index: 0, part: { type: 'output_text', text: r.text, annotations: [] } }));
-    out.push(ev('response.output_item.done', { output_index: index, item: { type: 'message', id: itemId, status: 'completed', role: 'assistant', content: [{ type: 'output_text', text: r.text, annotations: [] }] } }));
+    out.push(
+      ev('response.content_part.done', {
+        item_id: itemId,
+        output_index: index,
+        content_index: 0,
+        part: { type: 'output_text', text: r.text, annotations: [] },
+      }),
+    );
+    out.push(
+      ev('response.output_item.done', {
+        output_index: index,
+        item: { type: 'message', id: itemId, status: 'completed', role: 'assistant', content: [{ type: 'output_text', text: r.text, annotations: [] }] },
+      }),
+    );
     index++;
   }
   for (const t of r.toolCalls) {

@@ -50,7 +50,10 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
     received,
     waitFor(n, path = '/v1/traces', timeoutMs = 10_000) {
       return new Promise((resolve, reject) => {
-        const deadline = setTimeout(() => reject(new Error(`timed out waiting for ${n} exports on ${path}; got ${received.filter((e) => e.path === path).length}`)), timeoutMs);
+        const deadline = setTimeout(
+          () => reject(new Error(`timed out waiting for ${n} exports on ${path}; got ${received.filter((e) => e.path === path).length}`)),
+          timeoutMs,
+        );
         const check = () => {
           const got = received.filter((e) => e.path === path);
           if (got.length >= n) {

@@ -73,5 +73,15 @@ export async function drain<T>(stream: AsyncIterable<T>): Promise<{ chunks: T[];
 export function errorShape(error: unknown): Record<string, unknown> {
   const e = error as Error & Record<string, unknown>;
   const headers = e.headers instanceof Headers ? Object.fromEntries([...e.headers.entries()].filter(([k]) => k !== 'date')) : e.headers;
-  return { class: e?.constructor?.name, name: e?.name, message: e?.message, status: e.status, error: e.error, code: e.code, type: e.type, requestID: e.requestID, headers };
+  return {
+    class: e?.constructor?.name,
+    name: e?.name,
+    message: e?.message,
+    status: e.status,
+    error: e.error,
+    code: e.code,
+    type: e.type,
+    requestID: e.requestID,
+    headers,
+  };
 }

@@ -27,7 +27,9 @@ describe('alert controls, live and replayed', () => {
 
     const exporter = new InMemorySpanExporter();
     const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
-    const span = provider.getTracer('t').startSpan('execute_tool delete_db', { attributes: { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'delete_db' } });
+    const span = provider
+      .getTracer('t')
+      .startSpan('execute_tool delete_db', { attributes: { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'delete_db' } });
     span.addEvent(EVENT_WARDEN_ALERT, alertEventAttributes(alert));
     span.end();
     const ledger = new PostureLedger({ source: 'traces' });

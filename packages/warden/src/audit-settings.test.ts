@@ -35,7 +35,9 @@ describe('monitor({ auditLog: { path, hmacKey } })', () => {
       /auditLog\.hmacKeyEnv: environment variable WARDEN_TEST_AUDIT_KEY is not set/,
     );
     expect(() => monitor({ exporter: 'none', auditLog: { path: join(dir, 'short.jsonl'), hmacKey: 'short' } })).toThrow(WardenConfigError);
-    expect(() => monitor({ exporter: 'none', auditLog: { path: join(dir, 'short.jsonl'), hmacKey: 'short' } })).toThrow(/auditLog\.hmacKey: expected a key of at least 16 bytes/);
+    expect(() => monitor({ exporter: 'none', auditLog: { path: join(dir, 'short.jsonl'), hmacKey: 'short' } })).toThrow(
+      /auditLog\.hmacKey: expected a key of at least 16 bytes/,
+    );
     process.env.WARDEN_TEST_AUDIT_KEY = KEY;
     warden = monitor({ exporter: 'none', analyzer: false, auditLog: { path: join(dir, 'env.jsonl'), hmacKeyEnv: 'WARDEN_TEST_AUDIT_KEY' } });
     expect(warden.auditLog?.mode).toBe('hmac-sha256');

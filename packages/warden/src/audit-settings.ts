@@ -22,8 +22,7 @@ export function openAuditLog(option: ParsedMonitorOptions['auditLog']): AuditLog
   let hmacKey = settings.hmacKey;
   if (settings.hmacKeyEnv !== undefined) {
     hmacKey = process.env[settings.hmacKeyEnv];
-    if (!hmacKey)
-      throw new WardenConfigError(`Invalid monitor() options: auditLog.hmacKeyEnv: environment variable ${settings.hmacKeyEnv} is not set`);
+    if (!hmacKey) throw new WardenConfigError(`Invalid monitor() options: auditLog.hmacKeyEnv: environment variable ${settings.hmacKeyEnv} is not set`);
     if (Buffer.byteLength(hmacKey) < 16)
       throw new WardenConfigError(`Invalid monitor() options: auditLog.hmacKeyEnv: the key in ${settings.hmacKeyEnv} is shorter than 16 bytes`);
   }

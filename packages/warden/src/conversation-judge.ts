@@ -6,15 +6,17 @@ export interface ModerationClient {
   moderations: { create(body: { model?: string; input: string }): Promise<unknown> };
 }
 
-const moderationClient = z.custom<ModerationClient>(
-  (v) => typeof (v as ModerationClient | undefined)?.moderations?.create === 'function',
-  { message: 'expected an openai client (an object with moderations.create())' },
-);
+const moderationClient = z.custom<ModerationClient>((v) => typeof (v as ModerationClient | undefined)?.moderations?.create === 'function', {
+  message: 'expected an openai client (an object with moderations.create())',
+});
 
 export const conversationJudgeSchema = z
   .object({
     /** OpenAI's moderation endpoint through the app's own `openai` client. */
-    moderation: z.object({ client: moderationClient, model: z.string().min(1).optional() }).strict().optional(),
+    moderation: z
+      .object({ client: moderationClient, model: z.string().min(1).optional() })
+      .strict()
+      .optional(),
     /** Any OpenAI-compatible guard model (Llama Guard style "safe" / "unsafe\nS1,S2" answers, or JSON {"flagged": true}). */
     guard: z
       .object({
@@ -26,7 +28,9 @@ export const conversationJudgeSchema = z
       .strict()
       .optional(),
     /** Your own judge: (window, conversationId) => Promise<{ flagged, categories?, score? }>. */
-    judge: z.custom<ConversationJudgeFn>((v) => typeof v === 'function', { message: 'expected a function (window, conversationId) => Promise<verdict>' }).optional(),
+    judge: z
+      .custom<ConversationJudgeFn>((v) => typeof v === 'function', { message: 'expected a function (window, conversationId) => Promise<verdict>' })
+      .optional(),
     sampleRate: z.number().min(0).max(1).optional(),
     minScore: z.number().min(0).optional(),
     windowTurns: z.number().int().min(1).max(50).optional(),
@@ -43,7 +47,9 @@ export const conversationJudgeSchema = z
 export type ConversationJudgeConfig = z.input<typeof conversationJudgeSchema>;
 
 function render(window: JudgedTurn[]): string {
-  return window.map((t) => [t.user !== undefined ? `User: ${t.user}` : '', t.assistant !== undefined ? `Assistant: ${t.assistant}` : ''].filter(Boolean).join('\n')).join('\n\n');
+  return window
+    .map((t) => [t.user !== undefined ? `User: ${t.user}` : '', t.assistant !== undefined ? `Assistant: ${t.assistant}` : ''].filter(Boolean).join('\n'))
+    .join('\n\n');
 }
 
 /** Moderation through the app's client: flagged when any result is flagged. */
@@ -54,7 +60,11 @@ export function moderationJudge(client: ModerationClient, model = 'omni-moderati
     };
     const results = Array.isArray(res?.results) ? res.results : [];
     if (!results.length) throw new Error('moderation response has no results');
-    const categories = results.flatMap((r) => Object.entries(r.categories ?? {}).filter(([, on]) => on).map(([c]) => c));
+    const categories = results.flatMap((r) =>
+      Object.entries(r.categories ?? {})
+        .filter(([, on]) => on)
+        .map(([c]) => c),
+    );
     const scores = results.flatMap((r) => Object.values(r.category_scores ?? {}));
     return { flagged: results.some((r) => r.flagged === true), categories, score: scores.length ? Math.max(...scores) : undefined };
   };

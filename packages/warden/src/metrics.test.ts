@@ -1,4 +1,10 @@
-import { AggregationTemporality, DataPointType, InMemoryMetricExporter, PeriodicExportingMetricReader, type HistogramMetricData } from '@opentelemetry/sdk-metrics';
+import {
+  AggregationTemporality,
+  DataPointType,
+  InMemoryMetricExporter,
+  PeriodicExportingMetricReader,
+  type HistogramMetricData,
+} from '@opentelemetry/sdk-metrics';
 import { OPERATION_DURATION_BUCKETS, TOKEN_USAGE_BUCKETS } from '@warden/core';
 import { startFakeLlmServer } from '@warden/testing';
 import OpenAI from 'openai';
@@ -26,7 +32,11 @@ describe('GenAI client metrics', () => {
       const byType = Object.fromEntries(tokens.dataPoints.map((p) => [p.attributes['gen_ai.token.type'], p]));
       expect(byType.input!.value.sum).toBe(40);
       expect(byType.output!.value.sum).toBe(7);
-      expect(byType.input!.attributes).toMatchObject({ 'gen_ai.operation.name': 'chat', 'gen_ai.provider.name': 'openai', 'gen_ai.request.model': 'gpt-4o-mini' });
+      expect(byType.input!.attributes).toMatchObject({
+        'gen_ai.operation.name': 'chat',
+        'gen_ai.provider.name': 'openai',
+        'gen_ai.request.model': 'gpt-4o-mini',
+      });
       expect(byType.input!.value.buckets.boundaries).toEqual(TOKEN_USAGE_BUCKETS);
       expect(duration.dataPoints[0]!.value.buckets.boundaries).toEqual(OPERATION_DURATION_BUCKETS);
       expect(duration.dataPoints[0]!.value.count).toBe(1);

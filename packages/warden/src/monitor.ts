@@ -145,9 +145,7 @@ export class Warden extends EventEmitter<WardenEvents> {
       if (registered) {
         // Parentage through await needs an async context manager; keep the app's if it has one.
         context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-        propagation.setGlobalPropagator(
-          new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }),
-        );
+        propagation.setGlobalPropagator(new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }));
         if (parts.meterProvider) metrics.setGlobalMeterProvider(parts.meterProvider);
       }
     }
@@ -228,14 +226,24 @@ export class Warden extends EventEmitter<WardenEvents> {
       multiTurn: this.multiTurn,
       auditLog: auditLogFile
         ? { path: auditLogFile.path, ...(auditLogFile.hmacKey !== undefined ? { hmacKey: auditLogFile.hmacKey } : {}), flush: async () => undefined }
-        : auditLog ? { path: auditPath, ...(this.audit?.verifyOptions.hmacKey !== undefined ? { hmacKey: this.audit.verifyOptions.hmacKey } : {}), flush: () => auditLog.flush() } : undefined,
+        : auditLog
+          ? {
+              path: auditPath,
+              ...(this.audit?.verifyOptions.hmacKey !== undefined ? { hmacKey: this.audit.verifyOptions.hmacKey } : {}),
+              flush: () => auditLog.flush(),
+            }
+          : undefined,
       handoffsSeen: snapshot.handoffs.withCaller,
       mcpServersSeen: snapshot.mcp.servers.length,
     };
     const report = await runDrills(deployment, this.drillSink, only);
     const options = this.drillOptions() ?? {};
     const dir = resolve(options.archiveDir ?? (auditPath !== undefined ? resolve(dirname(auditPath), 'drills') : '.warden/drills'));
-    this.ledger.recordDrillRun({ runId: report.runId, time: report.time, results: report.results.map(({ id, control, status, time, reason }) => ({ id, control, status, time, reason })) });
+    this.ledger.recordDrillRun({
+      runId: report.runId,
+      time: report.time,
+      results: report.results.map(({ id, control, status, time, reason }) => ({ id, control, status, time, reason })),
+    });
     this.refreshLedgerConfig();
     const archived = await archiveDrillReport(dir, report, this.ledger.posture(), options.keepReports ?? 100);
     if (archived) {
@@ -269,14 +277,15 @@ export class Warden extends EventEmitter<WardenEvents> {
     const policies = this.options.policies;
     this.ledger.setConfig({
       service: this.serviceName,
-      policies: this.policyGuard?.policies.map((p) => ({
-        agent: p.agent,
-        mode: p.mode,
-        allowedTools: p.allowedTools,
-        allowedMcpServers: p.allowedMcpServers,
-        requireApproval: p.requireApproval,
-        args: p.args ? Object.fromEntries(Object.keys(p.args).map((k) => [k, true])) : undefined,
-      })) ?? (policies ? [] : undefined),
+      policies:
+        this.policyGuard?.policies.map((p) => ({
+          agent: p.agent,
+          mode: p.mode,
+          allowedTools: p.allowedTools,
+          allowedMcpServers: p.allowedMcpServers,
+          requireApproval: p.requireApproval,
+          args: p.args ? Object.fromEntries(Object.keys(p.args).map((k) => [k, true])) : undefined,
+        })) ?? (policies ? [] : undefined),
       detectors: [
         ...(this.analyzer?.describe().map((d) => ({ ...d })) ?? []),
         {
@@ -423,8 +432,7 @@ export function monitor(options: MonitorOptions = {}): Warden {
   const registerGlobal = parsed.registerGlobal ?? !hasGlobalProvider();
   const cleanups: (() => void)[] = [];
 
-  const analyzer =
-    parsed.analyzer === false ? undefined : new Analyzer({ service: serviceName, ...(parsed.analyzer as AnalyzerOptions | undefined) });
+  const analyzer = parsed.analyzer === false ? undefined : new Analyzer({ service: serviceName, ...(parsed.analyzer as AnalyzerOptions | undefined) });
   // The analyzer and the ledger read each span as the same CallRecord: decode it once for both.
   const sharedRecord = new SharedCallRecord(serviceName);
   const ledger = new PostureLedger({ recordFromSpan: sharedRecord.of });

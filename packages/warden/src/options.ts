@@ -34,9 +34,11 @@ export const monitorOptionsSchema = z
     serviceName: z.string().min(1, 'expected a non-empty string').optional(),
     serviceVersion: z.string().optional(),
     /** Where spans go. Default: OTEL_TRACES_EXPORTER, else 'otlp'. */
-    exporter: z.union([z.enum(['otlp', 'console', 'memory', 'none']), spanExporter], {
-      message: "expected 'otlp' | 'console' | 'memory' | 'none' or a SpanExporter",
-    }).optional(),
+    exporter: z
+      .union([z.enum(['otlp', 'console', 'memory', 'none']), spanExporter], {
+        message: "expected 'otlp' | 'console' | 'memory' | 'none' or a SpanExporter",
+      })
+      .optional(),
     otlp: otlpOptionsSchema.optional(),
     /** GenAI client metrics. Default: OTLP when spans go over OTLP, else none. */
     metrics: z.union([z.enum(['otlp', 'none']), metricReader]).optional(),
@@ -50,7 +52,9 @@ export const monitorOptionsSchema = z
     policies: z.union([z.array(z.record(z.string(), z.unknown())), z.string().min(1)]).optional(),
     /** Approval hook for policies that list tools in requireApproval without their own approve. */
     approve: z
-      .custom<(call: unknown) => boolean | Promise<boolean>>((v) => typeof v === 'function', { message: 'expected a function (call) => boolean | Promise<boolean>' })
+      .custom<(call: unknown) => boolean | Promise<boolean>>((v) => typeof v === 'function', {
+        message: 'expected a function (call) => boolean | Promise<boolean>',
+      })
       .optional(),
     /**
      * Append-only, hash-chained audit log: a file path, a writable stream, or

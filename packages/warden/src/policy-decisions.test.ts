@@ -27,7 +27,10 @@ describe('audit-mode policy decisions', () => {
     await server.connect(serverSide);
     const client = wrapMcpClient(new Client({ name: 'app', version: '1.0.0' }), { agent: 'auditor', pins: false, serverName: 'files' });
     await client.connect(clientSide);
-    closers.push(() => client.close(), () => server.close());
+    closers.push(
+      () => client.close(),
+      () => server.close(),
+    );
     return client;
   }
 

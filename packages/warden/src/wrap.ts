@@ -49,4 +49,3 @@ export function wrap<T>(client: T, options: WrapOptions = {}): T {
   const detector = DETECTORS.find((d) => d.name === name)!;
   return detector.wrap(client as never, parsed as never) as T;
 }
-

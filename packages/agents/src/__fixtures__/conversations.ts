@@ -113,7 +113,15 @@ export function benignConversation(rnd: () => number, id: string, start = 1_700_
         time += 200 + Math.floor(rnd() * 2000);
         events.push({
           kind: 'tool',
-          tool: { conversationId: id, time, agent: 'assistant', tool: pick(rnd, tools), error: rnd() < 0.06, policyDenied: rnd() < 0.02, result: 'ok: 3 results' },
+          tool: {
+            conversationId: id,
+            time,
+            agent: 'assistant',
+            tool: pick(rnd, tools),
+            error: rnd() < 0.06,
+            policyDenied: rnd() < 0.02,
+            result: 'ok: 3 results',
+          },
         });
       }
     }

@@ -45,7 +45,17 @@ const MAX_LEARNING_CATEGORIES = 64;
 const MIN_BASELINE_COUNT = 5;
 
 export function newCategoricalState(): CategoricalState {
-  return { learned: 0, learning: [], dispersion: newDispersionState(false), fixed: false, categories: [], baseline: [], windowCounts: [], windowN: 0, designEffect: 1 };
+  return {
+    learned: 0,
+    learning: [],
+    dispersion: newDispersionState(false),
+    fixed: false,
+    categories: [],
+    baseline: [],
+    windowCounts: [],
+    windowN: 0,
+    designEffect: 1,
+  };
 }
 
 function fix(s: CategoricalState, p: CategoricalParams): void {

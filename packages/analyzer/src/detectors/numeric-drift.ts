@@ -258,7 +258,13 @@ export function observeNumeric(s: NumericDriftState, p: NumericDriftParams, x: n
   if (s.up > p.cusumThreshold || s.down > p.cusumThreshold) {
     s.crossed = true;
     const up = s.up > p.cusumThreshold;
-    (out ??= []).push({ statistic: 'cusum', direction: up ? 'up' : 'down', score: up ? s.up : s.down, threshold: p.cusumThreshold, span: Math.max(1, up ? s.upRun : s.downRun) });
+    (out ??= []).push({
+      statistic: 'cusum',
+      direction: up ? 'up' : 'down',
+      score: up ? s.up : s.down,
+      threshold: p.cusumThreshold,
+      span: Math.max(1, up ? s.upRun : s.downRun),
+    });
     s.up = 0;
     s.down = 0;
     s.upRun = 0;

@@ -21,7 +21,10 @@ describe('Bernoulli rate CUSUM', () => {
   }
 
   it('detects a 3x error-rate spike within a bounded number of records', () => {
-    for (const [p, bound] of [[0.01, 1500], [0.05, 300]] as const) {
+    for (const [p, bound] of [
+      [0.01, 1500],
+      [0.05, 300],
+    ] as const) {
       const fired = run((i) => (i < 5000 ? p : 3 * p), 9, 8000);
       expect(fired.length).toBeGreaterThan(0);
       expect(fired[0]).toBeGreaterThanOrEqual(5000);

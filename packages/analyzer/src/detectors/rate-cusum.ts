@@ -63,22 +63,14 @@ function refresh(s: RateCusumState, p: RateCusumParams, dispersion = 1): void {
   s.appliedDispersion = dispersion;
 }
 
-export function observeRate(
-  s: RateCusumState,
-  p: RateCusumParams,
-  hit: boolean,
-  traceId: string,
-  alarmed: boolean,
-  dispersion = 1,
-): RateVerdict | undefined {
+export function observeRate(s: RateCusumState, p: RateCusumParams, hit: boolean, traceId: string, alarmed: boolean, dispersion = 1): RateVerdict | undefined {
   if (hit) {
     s.traceIds.push(traceId);
     if (s.traceIds.length > 5) s.traceIds.shift();
   }
   const learning = s.n < p.warmup;
   // Bursty events carry less information each: rest on proportionally more of them.
-  const extending =
-    !learning && (s.hits < MIN_BASELINE_EVENTS * dispersion || s.n < MIN_BASELINE_WARMUPS * p.warmup) && s.n < MAX_BASELINE_WARMUPS * p.warmup;
+  const extending = !learning && (s.hits < MIN_BASELINE_EVENTS * dispersion || s.n < MIN_BASELINE_WARMUPS * p.warmup) && s.n < MAX_BASELINE_WARMUPS * p.warmup;
   if (learning || (extending && !alarmed && s.s < p.threshold / 2)) {
     s.n++;
     if (hit) s.hits++;

@@ -123,7 +123,8 @@ export function observeTools(
   const warm = s.records > p.warmup;
   observeDispersion(s.dispersion, tools[0] ?? '');
   // Adopt the burstiness estimate at the end of warm-up, refresh it often while it is young, then now and then.
-  if (s.records === p.warmup || (warm && s.records % (s.records < 4096 ? 64 : 1024) === 0)) s.designEffects = s.tracked.map((t) => categoryDesignEffect(s.dispersion, t));
+  if (s.records === p.warmup || (warm && s.records % (s.records < 4096 ? 64 : 1024) === 0))
+    s.designEffects = s.tracked.map((t) => categoryDesignEffect(s.dispersion, t));
   let out: ToolVerdict[] | undefined;
   for (let t = 0; t < tools.length; t++) {
     const tool = tools[t];
@@ -151,7 +152,8 @@ export function observeTools(
     }
     memory.push(tool);
     // A tool the model asked for was reported then; its execution is learned quietly.
-    if (warm && !requestedBefore) (out ??= []).push({ type: 'new_tool', tool, allowed: true, knownCount: s.known.length + s.requestedKnown.length - 1, requested });
+    if (warm && !requestedBefore)
+      (out ??= []).push({ type: 'new_tool', tool, allowed: true, knownCount: s.known.length + s.requestedKnown.length - 1, requested });
   }
   for (let i = 0; i < s.tracked.length; i++) {
     const tool = s.tracked[i];
@@ -172,13 +174,7 @@ function hashSession(key: string): number {
   return h >>> 0;
 }
 
-function observeSequence(
-  s: ToolUsageState,
-  p: ToolUsageParams,
-  tools: readonly string[],
-  session: string,
-  traceId: string,
-): ToolVerdict | undefined {
+function observeSequence(s: ToolUsageState, p: ToolUsageParams, tools: readonly string[], session: string, traceId: string): ToolVerdict | undefined {
   const v = p.trackedTools + 2;
   const key = hashSession(session);
   const at = s.sessionKeys.indexOf(key);
@@ -203,7 +199,16 @@ function observeSequence(
       }
       if (s.sequence > p.sequenceThreshold && !verdict) {
         const name = (i: number): string => (i === 0 ? '(start)' : i <= s.tracked.length ? s.tracked[i - 1] : '(other)');
-        verdict = { type: 'sequence', from: name(prev), to: name(next), score: s.sequence, threshold: p.sequenceThreshold, span: s.sequenceRun, traceIds: s.sequenceTraceIds.slice(), probability: q };
+        verdict = {
+          type: 'sequence',
+          from: name(prev),
+          to: name(next),
+          score: s.sequence,
+          threshold: p.sequenceThreshold,
+          span: s.sequenceRun,
+          traceIds: s.sequenceTraceIds.slice(),
+          probability: q,
+        };
         s.sequence = 0;
         s.sequenceRun = 0;
       }

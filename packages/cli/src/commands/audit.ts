@@ -70,7 +70,10 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
     return result.ok ? 0 : 1;
   }
   const shown = printable(file);
-  const mode = result.mode === 'hmac-sha256' ? 'keyed HMAC-SHA256 chain' : 'UNKEYED sha256 chain (anyone with write access could recompute it; write keyed logs with auditLog: { path, hmacKey })';
+  const mode =
+    result.mode === 'hmac-sha256'
+      ? 'keyed HMAC-SHA256 chain'
+      : 'UNKEYED sha256 chain (anyone with write access could recompute it; write keyed logs with auditLog: { path, hmacKey })';
   if (result.ok) {
     const extras = [
       result.checkpoint ? `checkpoint at seq ${result.checkpoint.seq} matched` : 'no checkpoint checked',

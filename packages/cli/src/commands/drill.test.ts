@@ -24,7 +24,10 @@ describe('warden drill', () => {
     await log.close();
 
     const ok = io(dir);
-    const code = await run(['--policies', 'policies.json', '--agent-keys', 'keys.json', '--identity-mode', 'enforce', '--audit-log', 'audit.jsonl', '--archive', 'drills'], ok.io);
+    const code = await run(
+      ['--policies', 'policies.json', '--agent-keys', 'keys.json', '--identity-mode', 'enforce', '--audit-log', 'audit.jsonl', '--archive', 'drills'],
+      ok.io,
+    );
     expect(ok.out()).toMatch(/PASS {2}least-privilege .*support denied before it ran/);
     expect(ok.out()).toMatch(/PASS {2}identity .*forged: flagged and refused; unsigned: flagged and refused/);
     expect(ok.out()).toMatch(/PASS {2}audit-log /);
@@ -65,9 +68,22 @@ describe('warden scan --approve', () => {
     const pins = new RecordingPinStore();
     await pins.save('node docs.js', { search: { hash: 'a'.repeat(64), pinnedAt: 't' } });
     await pins.save('node mail.js', { send: { hash: 'b'.repeat(64), pinnedAt: 't' } });
-    const server = (name: string, target: string) => ({ name, transport: 'stdio' as const, target, status: 'scanned' as const, tools: 1, prompts: 0, resources: 0, durationMs: 1 });
+    const server = (name: string, target: string) => ({
+      name,
+      transport: 'stdio' as const,
+      target,
+      status: 'scanned' as const,
+      tools: 1,
+      prompts: 0,
+      resources: 0,
+      durationMs: 1,
+    });
     const report = {
-      servers: [server('docs', 'node docs.js'), server('mail', 'node mail.js'), { ...server('down', 'node down.js'), status: 'error' as const, error: 'spawn failed' }],
+      servers: [
+        server('docs', 'node docs.js'),
+        server('mail', 'node mail.js'),
+        { ...server('down', 'node down.js'), status: 'error' as const, error: 'spawn failed' },
+      ],
       findings: [{ server: 'mail', ruleId: 'WARDEN-MCP-001', severity: 'high', message: 'hidden instructions', evidence: '', references: [] }],
     } as unknown as ConfigScanReport;
     const out = join(dir, 'allowlist.json');

@@ -63,7 +63,13 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
   if (mode !== undefined && mode !== 'audit' && mode !== 'enforce') return usage(`--identity-mode must be audit or enforce (got "${mode}")`);
   if (mode && !values['agent-keys']) return usage('--identity-mode needs --agent-keys <file>');
   if (values['hmac-key-env'] && !values['audit-log']) return usage('--hmac-key-env needs --audit-log <file>');
-  const only = typeof values.only === 'string' ? values.only.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
+  const only =
+    typeof values.only === 'string'
+      ? values.only
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : undefined;
   const unknown = only?.filter((id) => !DRILLS.some((d) => d.id === id)) ?? [];
   if (unknown.length) return usage(`unknown drill(s): ${unknown.join(', ')}`);
   let hmacKey: string | undefined;
@@ -79,7 +85,8 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
     drills: { archiveDir: resolve(cwd, typeof values.archive === 'string' ? values.archive : '.warden/drills') },
   };
   if (typeof values.policies === 'string') options.policies = resolve(cwd, values.policies);
-  if (typeof values['agent-keys'] === 'string') options.identity = { keys: resolve(cwd, values['agent-keys']), ...(mode ? { mode: mode as 'audit' | 'enforce' } : {}) };
+  if (typeof values['agent-keys'] === 'string')
+    options.identity = { keys: resolve(cwd, values['agent-keys']), ...(mode ? { mode: mode as 'audit' | 'enforce' } : {}) };
   let warden;
   try {
     warden = monitor(options);

@@ -21,11 +21,22 @@ async function recordTraces(): Promise<string> {
   const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
   const tracer = provider.getTracer('t');
   for (let i = 0; i < 50; i++) {
-    tracer.startSpan('chat gpt-4o-mini', { attributes: { [ATTR_GEN_AI_OPERATION_NAME]: 'chat', [ATTR_GEN_AI_REQUEST_MODEL]: 'gpt-4o-mini', [ATTR_GEN_AI_AGENT_NAME]: 'triage' } }).end();
-    tracer.startSpan('execute_tool search', { attributes: { [ATTR_GEN_AI_OPERATION_NAME]: 'execute_tool', [ATTR_GEN_AI_TOOL_NAME]: 'search', [ATTR_GEN_AI_AGENT_NAME]: 'triage' } }).end();
+    tracer
+      .startSpan('chat gpt-4o-mini', {
+        attributes: { [ATTR_GEN_AI_OPERATION_NAME]: 'chat', [ATTR_GEN_AI_REQUEST_MODEL]: 'gpt-4o-mini', [ATTR_GEN_AI_AGENT_NAME]: 'triage' },
+      })
+      .end();
+    tracer
+      .startSpan('execute_tool search', {
+        attributes: { [ATTR_GEN_AI_OPERATION_NAME]: 'execute_tool', [ATTR_GEN_AI_TOOL_NAME]: 'search', [ATTR_GEN_AI_AGENT_NAME]: 'triage' },
+      })
+      .end();
   }
   await provider.shutdown();
-  writeFileSync(join(dir, 'posture.json'), JSON.stringify({ service: 'support-bot', policies: [{ agent: 'triage', mode: 'enforce', allowedTools: ['search'] }] }));
+  writeFileSync(
+    join(dir, 'posture.json'),
+    JSON.stringify({ service: 'support-bot', policies: [{ agent: 'triage', mode: 'enforce', allowedTools: ['search'] }] }),
+  );
   return dir;
 }
 

@@ -105,9 +105,7 @@ async function withVerifiedAuditLog(config: Record<string, unknown>, baseDir: st
   else if (!existsSync(path)) result = { verified: false, error: 'no such file' };
   else {
     const r = await verifyAuditLog(path, hmacKey !== undefined ? { hmacKey } : {});
-    result = r.ok
-      ? { verified: true, entries: r.entries }
-      : { verified: false, entries: r.entries, error: r.problem ?? 'the chain does not verify' };
+    result = r.ok ? { verified: true, entries: r.entries } : { verified: false, entries: r.entries, error: r.problem ?? 'the chain does not verify' };
   }
   const { verified: _claimed, entries: _e, error: _err, checkedAt: _c, hmacKeyEnv: _k, ...rest } = fact as Record<string, unknown>;
   return { ...config, auditLog: { ...rest, path: fact.path, checkedAt, ...result } };

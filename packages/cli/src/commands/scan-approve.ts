@@ -3,7 +3,16 @@
  * server that scanned clean into the MCP allowlist that `onboarding: 'allowlist'` enforces.
  */
 import { readFile } from 'node:fs/promises';
-import { atLeast, MemoryPinStore, signAllowlist, writeAllowlist, type AllowlistServers, type ConfigScanReport, type PinnedTool, type PinStore } from '@warden/mcp';
+import {
+  atLeast,
+  MemoryPinStore,
+  signAllowlist,
+  writeAllowlist,
+  type AllowlistServers,
+  type ConfigScanReport,
+  type PinnedTool,
+  type PinStore,
+} from '@warden/mcp';
 import type { Severity } from '@warden/core';
 
 /** A pin store that remembers the last pins it loaded or saved per server identity. */
@@ -29,7 +38,13 @@ export interface ApproveResult {
 }
 
 /** Signs the clean servers' pins with the organisation key and writes the allowlist. */
-export async function approveServers(report: ConfigScanReport, pins: RecordingPinStore, failOn: Severity, keyFile: string, out: string): Promise<ApproveResult> {
+export async function approveServers(
+  report: ConfigScanReport,
+  pins: RecordingPinStore,
+  failOn: Severity,
+  keyFile: string,
+  out: string,
+): Promise<ApproveResult> {
   const keyPem = await readFile(keyFile, 'utf8').catch((e: Error) => {
     throw new Error(`cannot read the organisation key ${keyFile}: ${e.message}`);
   });

@@ -46,7 +46,12 @@ describe('warden scan progress', () => {
     const frames = t.err().split('\r\u001b[2K').filter(Boolean);
     expect(frames[0]).toBe('warden scan: scanning 3 MCP servers · waiting for files, notes, broken');
     expect(frames).toHaveLength(4); // start + one per server; the final clear leaves no frame
-    expect(frames.slice(1).map((f) => /\d\/3 · (\w+)/.exec(f)![1]).sort()).toEqual(['broken', 'files', 'notes']);
+    expect(
+      frames
+        .slice(1)
+        .map((f) => /\d\/3 · (\w+)/.exec(f)![1])
+        .sort(),
+    ).toEqual(['broken', 'files', 'notes']);
     expect(frames.at(-1)).toMatch(/^warden scan: 3\/3 · \w+ (ok \(\d+ ms\)|FAILED)$/);
     expect(t.err().endsWith('\r\u001b[2K')).toBe(true);
     expect(t.out()).toContain('Scanned 2 of 3 MCP server(s)');

@@ -150,7 +150,10 @@ describe('warden scan', { timeout: 120_000 }, () => {
   it('--pins works for tools named after Object.prototype properties (constructor, __proto__, ...)', async () => {
     const config = join(dir, 'hostile.json');
     const write = (changed: boolean) =>
-      writeFile(config, JSON.stringify({ mcpServers: { hostile: { command: process.execPath, args: [HOSTILE], env: { HOSTILE_CHANGED: changed ? '1' : '0' } } } }));
+      writeFile(
+        config,
+        JSON.stringify({ mcpServers: { hostile: { command: process.execPath, args: [HOSTILE], env: { HOSTILE_CHANGED: changed ? '1' : '0' } } } }),
+      );
     const scan = async () => {
       const b = buffers();
       const code = await run([config, '--json', '--fail-on', 'critical', '--pins', '.warden/hostile-pins.json', '--timeout', '60000'], { ...b.io, cwd: dir });
@@ -161,7 +164,9 @@ describe('warden scan', { timeout: 120_000 }, () => {
     await write(false);
     expect(await scan()).toEqual({ code: 0, changed: [] });
     const pins = JSON.parse(await readFile(join(dir, '.warden/hostile-pins.json'), 'utf8')).servers;
-    expect(Object.keys(Object.values(pins)[0] as object).sort()).toEqual(['__proto__', 'constructor', 'hasOwnProperty', 'toString', 'valueOf', '\u001b]0;owned\u0007\u001b[2Jwipe'].sort());
+    expect(Object.keys(Object.values(pins)[0] as object).sort()).toEqual(
+      ['__proto__', 'constructor', 'hasOwnProperty', 'toString', 'valueOf', '\u001b]0;owned\u0007\u001b[2Jwipe'].sort(),
+    );
     expect(await scan()).toEqual({ code: 0, changed: [] });
     await write(true);
     expect((await scan()).changed).toEqual(['__proto__', 'constructor', 'hasOwnProperty', 'toString', 'valueOf', '\u001b]0;owned\u0007\u001b[2Jwipe'].sort());
@@ -202,9 +207,9 @@ describe('warden scan', { timeout: 120_000 }, () => {
       for await (const chunk of req) body += chunk;
       calls++;
       const verdict = body.includes('format_date') ? 'malicious' : 'benign';
-      res.writeHead(200, { 'content-type': 'application/json' }).end(
-        JSON.stringify({ choices: [{ index: 0, message: { role: 'assistant', content: JSON.stringify({ verdict, reason: 'fake guard' }) } }] }),
-      );
+      res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ choices: [{ index: 0, message: { role: 'assistant', content: JSON.stringify({ verdict, reason: 'fake guard' }) } }] }));
     });
     await new Promise<void>((r) => judgeServer.listen(0, '127.0.0.1', r));
     try {
@@ -213,7 +218,10 @@ describe('warden scan', { timeout: 120_000 }, () => {
       await writeFile(config, JSON.stringify({ mcpServers: { poisoned: { command: process.execPath, args: [SERVER, '--variant', 'hidden-tag'] } } }));
       const scan = async () => {
         const b = buffers();
-        await run([config, '--json', '--judge-url', url, '--judge-model', 'guard', '--judge-cache', '.warden/judge.json', '--timeout', '60000'], { ...b.io, cwd: dir });
+        await run([config, '--json', '--judge-url', url, '--judge-model', 'guard', '--judge-cache', '.warden/judge.json', '--timeout', '60000'], {
+          ...b.io,
+          cwd: dir,
+        });
         return { report: JSON.parse(b.out()) as { findings: { ruleId: string; tool?: string }[] }, err: b.err() };
       };
       const first = await scan();

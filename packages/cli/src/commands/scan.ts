@@ -217,13 +217,16 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
     );
   }
   for (const s of report.servers) {
-    if (s.status === 'error' && (values.json || values.sarif)) io.stderr.write(`warden scan: server "${printable(s.name)}" could not be scanned: ${printable(s.error ?? 'unknown error')}\n`);
+    if (s.status === 'error' && (values.json || values.sarif))
+      io.stderr.write(`warden scan: server "${printable(s.name)}" could not be scanned: ${printable(s.error ?? 'unknown error')}\n`);
   }
   if (recording && values.key) {
     try {
       const out = resolve(cwd, values.allowlist ?? '.warden/mcp-allowlist.json');
       const approved = await approveServers(report, recording, failOn, resolve(cwd, values.key), out);
-      io.stderr.write(`warden scan: signed ${approved.signed.length} server(s) into ${out}${approved.signed.length ? ` (${approved.signed.map((n) => JSON.stringify(n)).join(', ')})` : ''}\n`);
+      io.stderr.write(
+        `warden scan: signed ${approved.signed.length} server(s) into ${out}${approved.signed.length ? ` (${approved.signed.map((n) => JSON.stringify(n)).join(', ')})` : ''}\n`,
+      );
       for (const s of approved.skipped) io.stderr.write(`warden scan: not approved: ${JSON.stringify(s.name)}: ${s.reason}\n`);
     } catch (e) {
       io.stderr.write(`warden scan: ${(e as Error).message}\n`);

@@ -44,7 +44,7 @@ describe('AlertHistory', () => {
     expect(() => again.restore({ recent: [{ id: 3 }] })).toThrow(/recent/);
   });
 
-  it('moves one service: its open incidents replace the receiver\'s, its recent alerts merge in time order without repeats', () => {
+  it("moves one service: its open incidents replace the receiver's, its recent alerts merge in time order without repeats", () => {
     const source = new AlertHistory(10, 10);
     const target = new AlertHistory(10, 10);
     const [s1, t1, s2] = [alert('moved'), alert('stays'), alert('moved')];
@@ -57,6 +57,11 @@ describe('AlertHistory', () => {
     target.loadService('moved', JSON.parse(JSON.stringify(saved)));
     target.loadService('moved', JSON.parse(JSON.stringify(saved))); // twice: nothing repeated
     expect(target.recent(10).map((x) => x.id)).toEqual([s2.id, t1.id, s1.id, 'alrt_stale']);
-    expect(target.open().map((x) => x.id).sort()).toEqual([s1.id, s2.id, t1.id].sort());
+    expect(
+      target
+        .open()
+        .map((x) => x.id)
+        .sort(),
+    ).toEqual([s1.id, s2.id, t1.id].sort());
   });
 });

@@ -30,7 +30,11 @@ export class SseHub {
   /** Streams closed to make room for a newer one. */
   displaced = 0;
 
-  constructor(private readonly maxClients: number, private readonly maxPerClient: number = maxClients, heartbeatMs = 15_000) {
+  constructor(
+    private readonly maxClients: number,
+    private readonly maxPerClient: number = maxClients,
+    heartbeatMs = 15_000,
+  ) {
     // A comment line keeps proxies from closing an idle stream.
     this.heartbeat = setInterval(() => this.write(': keep-alive\n\n'), heartbeatMs);
     this.heartbeat.unref();
@@ -138,7 +142,10 @@ export class WebhookSink {
   /** Aborts the request in flight on close(), so shutdown never waits out a hanging webhook. */
   private readonly stopper = new AbortController();
 
-  constructor(private readonly options: WebhookOptions, private readonly metrics: ServeMetrics) {}
+  constructor(
+    private readonly options: WebhookOptions,
+    private readonly metrics: ServeMetrics,
+  ) {}
 
   get depth(): number {
     return this.queue.length;
@@ -217,10 +224,7 @@ export class WebhookSink {
   /** Resolves when the queue is empty or after `timeoutMs`, whichever comes first. */
   async flush(timeoutMs: number): Promise<void> {
     if (!this.running && this.queue.length === 0) return;
-    await Promise.race([
-      new Promise<void>((r) => this.idleWaiters.push(r)),
-      new Promise<void>((r) => setTimeout(r, timeoutMs).unref()),
-    ]);
+    await Promise.race([new Promise<void>((r) => this.idleWaiters.push(r)), new Promise<void>((r) => setTimeout(r, timeoutMs).unref())]);
   }
 
   /** Stops delivering: the request in flight is aborted, alerts still queued are dropped (counted). */
@@ -380,7 +384,6 @@ const SEVERITY_NUMBER: Record<Severity, number> = { low: 9, medium: 13, high: 17
 
 /** The alert's event attributes (as the analyzer names them) for a log record. */
 export type AlertAttributes = (alert: Alert) => Record<string, string | number | boolean>;
-
 
 /** OTLP/JSON logs, one log record per alert, resource service.name = `serviceName`. */
 export function alertsToOtlpLogs(alerts: Alert[], attributesOf: AlertAttributes, serviceName: string): unknown {

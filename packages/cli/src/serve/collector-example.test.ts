@@ -43,7 +43,7 @@ function replicaCommand(text: string): string[] {
 }
 
 describe('the Collector example', () => {
-  it('routes to serve\'s own gRPC port with the bearer token, no sidecar in between', async () => {
+  it("routes to serve's own gRPC port with the bearer token, no sidecar in between", async () => {
     const text = await readFile(CONFIG, 'utf8');
     const argv = replicaCommand(text);
     const options = parseServeArgs(argv, { WARDEN_SERVE_TOKEN: TOKEN }) as ServeOptionsInput;

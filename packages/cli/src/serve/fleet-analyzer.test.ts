@@ -66,7 +66,11 @@ describe('the fleet analyzer', () => {
     expect(restored.capacity().groups).toBe(fleet.capacity().groups);
     expect(restored.snapshot()).toMatchObject({ extra: { kept: true } });
     // A version 1 file (one analyzer for all services) is split by service on restore.
-    const v1 = { ...snap.services.one!, groups: [...snap.services.one!.groups, ...snap.services.two!.groups], agents: [...snap.services.one!.agents, ...snap.services.two!.agents] };
+    const v1 = {
+      ...snap.services.one!,
+      groups: [...snap.services.one!.groups, ...snap.services.two!.groups],
+      agents: [...snap.services.one!.agents, ...snap.services.two!.agents],
+    };
     const fromV1 = createFleetAnalyzer(ANALYZER, JSON.parse(JSON.stringify(v1)));
     expect(fromV1.capacity()).toMatchObject({ services: 2, groups: fleet.capacity().groups });
     expect(fromV1.serviceSnapshot('two')?.groups).toHaveLength(snap.services.two!.groups.length);

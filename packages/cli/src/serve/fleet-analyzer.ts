@@ -98,8 +98,7 @@ interface ServiceEntry {
 /** Splits a single-analyzer snapshot (version 1, before per-service analyzers) by service. */
 function splitV1(snapshot: AnalyzerSnapshot): Record<string, AnalyzerSnapshot> {
   const out: Record<string, AnalyzerSnapshot> = {};
-  const of = (service: string): AnalyzerSnapshot =>
-    (out[service] ??= { ...snapshot, groups: [], agents: [] });
+  const of = (service: string): AnalyzerSnapshot => (out[service] ??= { ...snapshot, groups: [], agents: [] });
   for (const entry of snapshot.groups) {
     const g = (entry as [string, { key?: { service?: string } }])[1];
     of(g?.key?.service ?? '').groups.push(entry);

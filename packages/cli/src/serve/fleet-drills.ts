@@ -15,7 +15,15 @@ export const FLEET_DRILLS = ['drift', 'tool-anomaly'] as const;
 export async function runFleetDrills(analyzer: Record<string, unknown> | undefined, posture: FleetPosture): Promise<DrillReport | undefined> {
   try {
     const report = await runDrills(
-      { policies: undefined, agentsSeen: [], analyzerOptions: parseAnalyzerOptions(analyzer ?? {}), multiTurn: undefined, auditLog: undefined, handoffsSeen: 0, mcpServersSeen: 0 },
+      {
+        policies: undefined,
+        agentsSeen: [],
+        analyzerOptions: parseAnalyzerOptions(analyzer ?? {}),
+        multiTurn: undefined,
+        auditLog: undefined,
+        handoffsSeen: 0,
+        mcpServersSeen: 0,
+      },
       new DrillSpanSink(),
       FLEET_DRILLS,
     );

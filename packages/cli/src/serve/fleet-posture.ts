@@ -29,7 +29,11 @@ export class FleetPosture {
   /** A drill run of serve's own controls (fleet-drills.ts). */
   recordDrills(report: { runId: string; time: string; results: DrillResult[] }): void {
     safely('serve.posture.recordDrills', () =>
-      this.ledger.recordDrillRun({ runId: report.runId, time: report.time, results: report.results.map(({ id, control, status, time, reason }) => ({ id, control, status, time, reason })) }),
+      this.ledger.recordDrillRun({
+        runId: report.runId,
+        time: report.time,
+        results: report.results.map(({ id, control, status, time, reason }) => ({ id, control, status, time, reason })),
+      }),
     );
   }
 

@@ -23,7 +23,10 @@ export class Forwarder {
   private readonly inFlight = new Set<Promise<void>>();
   private readonly stopper = new AbortController();
 
-  constructor(private readonly options: ForwarderOptions, private readonly metrics: ServeMetrics) {}
+  constructor(
+    private readonly options: ForwarderOptions,
+    private readonly metrics: ServeMetrics,
+  ) {}
 
   /** Sends `body` to `<base><signalPath>` with the given content type and encoding; never throws. */
   forward(signalPath: OtlpSignalPath, body: Buffer, contentType: string, contentEncoding: string | undefined): void {

@@ -32,10 +32,13 @@ function readBody(req: IncomingMessage, limit: number, admit: (bytes: number) =>
     const chunks: Buffer[] = [];
     let size = 0;
     const started = Date.now();
-    const check = setInterval(() => {
-      const elapsed = Date.now() - started;
-      if (elapsed >= pace.graceMs && (size * 1000) / elapsed < pace.minBytesPerSecond) stop(new BodyTooSlow());
-    }, Math.max(50, Math.min(1_000, pace.graceMs / 2)));
+    const check = setInterval(
+      () => {
+        const elapsed = Date.now() - started;
+        if (elapsed >= pace.graceMs && (size * 1000) / elapsed < pace.minBytesPerSecond) stop(new BodyTooSlow());
+      },
+      Math.max(50, Math.min(1_000, pace.graceMs / 2)),
+    );
     check.unref();
     const stop = (error: Error): void => {
       clearInterval(check);
@@ -184,11 +187,16 @@ export class IngestEndpoint {
     let held = 0;
     let raw: Buffer;
     try {
-      raw = await readBody(req, options.maxBodyBytes, (bytes) => {
-        if (!this.hold(bytes, held)) return false;
-        held += bytes;
-        return true;
-      }, { minBytesPerSecond: options.minBodyBytesPerSecond, graceMs: options.bodyGraceMs });
+      raw = await readBody(
+        req,
+        options.maxBodyBytes,
+        (bytes) => {
+          if (!this.hold(bytes, held)) return false;
+          held += bytes;
+          return true;
+        },
+        { minBytesPerSecond: options.minBodyBytesPerSecond, graceMs: options.bodyGraceMs },
+      );
     } catch (e) {
       this.bodyBytesInFlight -= held;
       if (e instanceof BodyTooLarge) {

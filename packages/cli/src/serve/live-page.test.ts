@@ -15,7 +15,16 @@ beforeAll(async () => {
   serve = await startServe({ port: 0, analyzer: { warmup: 40, window: 20, allowedTools: { research: ['search', 'fetch_page'] } } });
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 });
 
@@ -28,7 +37,10 @@ describe('the live page', () => {
   it('shows each service and agent, baseline vs recent, the tool mix and alerts as they happen, with no external request', async () => {
     const random = seededRandom(3);
     const start = Date.UTC(2026, 0, 1);
-    for (const [name, agent, scale] of [['support', 'support-bot', 1], ['research', 'research', 3]] as const) {
+    for (const [name, agent, scale] of [
+      ['support', 'support-bot', 1],
+      ['research', 'research', 3],
+    ] as const) {
       const service = simulatedService(name, 'http/protobuf', serve.url);
       for (const call of chatCalls(random, 40, { agent, model: 'gpt-4o-mini', startMs: start })) recordChat(service.tracer, call);
       for (const call of chatCalls(random, 30, { agent, model: 'gpt-4o-mini', startMs: start + 60_000, outputScale: scale })) {

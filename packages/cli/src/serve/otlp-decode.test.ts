@@ -5,12 +5,7 @@ import { context, SpanStatusCode, trace, type Tracer } from '@opentelemetry/api'
 import { OTLPTraceExporter as OtlpHttpJsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { OTLPTraceExporter as OtlpProtoExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import {
-  BasicTracerProvider,
-  InMemorySpanExporter,
-  SimpleSpanProcessor,
-  type ReadableSpan,
-} from '@opentelemetry/sdk-trace-base';
+import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import {
   ATTR_GEN_AI_OPERATION_NAME,
   ATTR_GEN_AI_REQUEST_MODEL,
@@ -47,16 +42,20 @@ async function startReceiver(): Promise<{ url: string; decoded: DecodedSpan[]; e
 function makeSpans(tracer: Tracer): void {
   const parent = tracer.startSpan('invoke_agent planner');
   {
-    const child = tracer.startSpan('chat gpt-4o', {
-      attributes: {
-        [ATTR_GEN_AI_OPERATION_NAME]: 'chat',
-        [ATTR_GEN_AI_REQUEST_MODEL]: 'gpt-4o',
-        [ATTR_GEN_AI_USAGE_INPUT_TOKENS]: 1234,
-        [ATTR_WARDEN_OUTPUT_LENGTH]: 17.5,
-        [ATTR_GEN_AI_RESPONSE_FINISH_REASONS]: ['stop', 'tool_calls'],
-        'warden.flag': true,
+    const child = tracer.startSpan(
+      'chat gpt-4o',
+      {
+        attributes: {
+          [ATTR_GEN_AI_OPERATION_NAME]: 'chat',
+          [ATTR_GEN_AI_REQUEST_MODEL]: 'gpt-4o',
+          [ATTR_GEN_AI_USAGE_INPUT_TOKENS]: 1234,
+          [ATTR_WARDEN_OUTPUT_LENGTH]: 17.5,
+          [ATTR_GEN_AI_RESPONSE_FINISH_REASONS]: ['stop', 'tool_calls'],
+          'warden.flag': true,
+        },
       },
-    }, trace.setSpan(context.active(), parent));
+      trace.setSpan(context.active(), parent),
+    );
     child.addEvent('first-chunk', { n: 1 });
     child.setStatus({ code: SpanStatusCode.ERROR, message: 'boom' });
     child.end();

@@ -34,9 +34,7 @@ export interface PartialSuccess {
 /** ExportTraceServiceResponse; partialSuccess only when something was rejected, as the spec asks. */
 export function encodeTraceResponse(encoding: OtlpEncoding, partial?: PartialSuccess): Buffer {
   if (encoding === 'json') {
-    const body = partial
-      ? { partialSuccess: { rejectedSpans: String(partial.rejectedSpans), errorMessage: partial.errorMessage } }
-      : {};
+    const body = partial ? { partialSuccess: { rejectedSpans: String(partial.rejectedSpans), errorMessage: partial.errorMessage } } : {};
     return Buffer.from(JSON.stringify(body));
   }
   const message = ExportTraceServiceResponseType.create(partial ? { partialSuccess: partial } : {});

@@ -24,7 +24,11 @@ function spans(n: number): ReadableSpan[] {
   return memory.getFinishedSpans();
 }
 
-async function server(outcomes: ExportOutcome[], received: Array<{ signal: OtlpSignal; message: Buffer; auth?: string }>, maxMessageBytes = 1 << 20): Promise<OtlpGrpcServer> {
+async function server(
+  outcomes: ExportOutcome[],
+  received: Array<{ signal: OtlpSignal; message: Buffer; auth?: string }>,
+  maxMessageBytes = 1 << 20,
+): Promise<OtlpGrpcServer> {
   const s = await startOtlpGrpcServer({
     host: '127.0.0.1',
     port: 0,
@@ -43,7 +47,7 @@ function exportWith(exporter: OtlpGrpcTraceExporter, batch: ReadableSpan[]): Pro
 }
 
 describe('OTLP/gRPC receiver', () => {
-  it('hands the real OTel gRPC exporter\'s request bytes to the handler, which decode as the HTTP ones do', async () => {
+  it("hands the real OTel gRPC exporter's request bytes to the handler, which decode as the HTTP ones do", async () => {
     const received: Array<{ signal: OtlpSignal; message: Buffer; auth?: string }> = [];
     const s = await server([], received);
     for (const compression of ['none', 'gzip'] as const) {
@@ -92,7 +96,17 @@ describe('OTLP/gRPC receiver', () => {
     const s = await server([], received, 1024);
     const call = (path: string, message: Buffer): Promise<{ error: ServiceError | null; response?: Buffer }> => {
       const Client = makeGenericClientConstructor(
-        { Export: { path, requestStream: false, responseStream: false, requestSerialize: (b: Buffer) => b, requestDeserialize: (b: Buffer) => b, responseSerialize: (b: Buffer) => b, responseDeserialize: (b: Buffer) => b } },
+        {
+          Export: {
+            path,
+            requestStream: false,
+            responseStream: false,
+            requestSerialize: (b: Buffer) => b,
+            requestDeserialize: (b: Buffer) => b,
+            responseSerialize: (b: Buffer) => b,
+            responseDeserialize: (b: Buffer) => b,
+          },
+        },
         'Export',
       );
       const client = new Client(s.address, credentials.createInsecure()) as unknown as {

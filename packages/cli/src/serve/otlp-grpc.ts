@@ -64,9 +64,7 @@ const STATUS_DETAILS_KEY = 'grpc-status-details-bin';
 /** The `grpc-status-details-bin` value: a google.rpc.Status carrying a RetryInfo. */
 export function encodeRetryStatus(code: number, message: string, retryAfterSeconds: number): Buffer {
   const retryInfo = RetryInfoType.encode(RetryInfoType.create({ retryDelay: { seconds: retryAfterSeconds, nanos: 0 } })).finish();
-  return Buffer.from(
-    StatusType.encode(StatusType.create({ code, message, details: [{ typeUrl: RETRY_INFO_TYPE_URL, value: retryInfo }] })).finish(),
-  );
+  return Buffer.from(StatusType.encode(StatusType.create({ code, message, details: [{ typeUrl: RETRY_INFO_TYPE_URL, value: retryInfo }] })).finish());
 }
 
 /** The retry delay in seconds a failed call's trailers ask for, if any (what the Collector reads). */

@@ -33,7 +33,7 @@ async function downstream(answer: (path: string) => { status: number; headers?: 
 }
 
 describe('metrics and logs relay', () => {
-  it('forwards the bytes unchanged (gzip kept) to /v1/metrics and /v1/logs and answers with the downstream\'s response', async () => {
+  it("forwards the bytes unchanged (gzip kept) to /v1/metrics and /v1/logs and answers with the downstream's response", async () => {
     const target = await startOtlpReceiver();
     cleanups.push(() => target.close());
     const r = relay(target.url);
@@ -82,12 +82,8 @@ describe('metrics and logs relay', () => {
     expect(r.count('logs', 'malformed')).toBe(3);
   });
 
-  it('passes the downstream\'s throttling and failures back as retryable, so the sender keeps the data', async () => {
-    let next = [
-      { status: 429, headers: { 'retry-after': '7' } },
-      { status: 503 },
-      { status: 400 },
-    ];
+  it("passes the downstream's throttling and failures back as retryable, so the sender keeps the data", async () => {
+    let next = [{ status: 429, headers: { 'retry-after': '7' } }, { status: 503 }, { status: 400 }];
     const url = await downstream(() => next.shift() ?? { status: 200 });
     const r = relay(url);
     const send = () => r.relay({ signal: 'metrics', body: METRICS_JSON, encoding: 'json' });
@@ -110,7 +106,13 @@ describe('metrics and logs relay', () => {
       void held.then(() => res.end('{}'));
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    cleanups.push(() => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }));
+    cleanups.push(
+      () =>
+        new Promise<void>((r) => {
+          server.closeAllConnections();
+          server.close(() => r());
+        }),
+    );
     const r = relay(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, 1);
     const first = r.relay({ signal: 'metrics', body: METRICS_JSON, encoding: 'json' });
     await new Promise((res) => setTimeout(res, 50));

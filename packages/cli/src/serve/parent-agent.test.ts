@@ -2,7 +2,16 @@ import { describe, expect, it } from 'vitest';
 import type { CallRecord } from '@warden/core';
 import { ParentAgents } from './parent-agent';
 
-const rec = (spanId: string, operation: string, agent?: string, traceId = 't1'): CallRecord => ({ time: 1, traceId, spanId, operation, agent, latencyMs: 1, toolCalls: [], finishReasons: [] });
+const rec = (spanId: string, operation: string, agent?: string, traceId = 't1'): CallRecord => ({
+  time: 1,
+  traceId,
+  spanId,
+  operation,
+  agent,
+  latencyMs: 1,
+  toolCalls: [],
+  finishReasons: [],
+});
 
 describe('ParentAgents', () => {
   it('an execute_tool record without an agent takes its parent span agent, in the batch or from an earlier one', () => {

@@ -118,11 +118,14 @@ export function createReadRoutes(deps: ReadRouteDeps): (req: IncomingMessage, re
     if (!access.authorized(req, 'read')) {
       metrics.authFailures++;
       if (url.pathname === '/') html(res, 401, renderLoginPage());
-      else send(res, 401, 'unauthorized: send Authorization: Bearer <token>\n', { 'content-type': 'text/plain', 'www-authenticate': 'Bearer realm="warden serve"' });
+      else
+        send(res, 401, 'unauthorized: send Authorization: Bearer <token>\n', {
+          'content-type': 'text/plain',
+          'www-authenticate': 'Bearer realm="warden serve"',
+        });
       return;
     }
-    const json = (value: unknown): void =>
-      send(res, 200, JSON.stringify(value), { 'content-type': 'application/json', 'cache-control': 'no-store' });
+    const json = (value: unknown): void => send(res, 200, JSON.stringify(value), { 'content-type': 'application/json', 'cache-control': 'no-store' });
     switch (url.pathname) {
       case '/':
         html(res, 200, renderLivePage());

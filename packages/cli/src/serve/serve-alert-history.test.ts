@@ -27,7 +27,7 @@ async function getJson<T>(url: string): Promise<T> {
 }
 
 describe('warden serve alert history across a restart', () => {
-  it('GET /alerts, /alerts/open and the live page\'s view show the same alerts after a restart from --state', async () => {
+  it("GET /alerts, /alerts/open and the live page's view show the same alerts after a restart from --state", async () => {
     const state = await stateFile();
     const first = await startServe({ port: 0, state, analyzer: ANALYZER_OPTIONS });
     const raised: Alert[] = [];

@@ -157,7 +157,9 @@ describe('warden serve alerts', () => {
     expect(logs).toHaveLength(1);
     const alert = ((await (await fetch(`${serve.url}/alerts`)).json()) as Alert[])[0]!;
     const body = JSON.parse(logs[0]!.body.toString()) as {
-      resourceLogs: Array<{ scopeLogs: Array<{ logRecords: Array<{ body: { stringValue: string }; attributes: Array<{ key: string; value: { stringValue?: string } }> }> }> }>;
+      resourceLogs: Array<{
+        scopeLogs: Array<{ logRecords: Array<{ body: { stringValue: string }; attributes: Array<{ key: string; value: { stringValue?: string } }> }> }>;
+      }>;
     };
     const record = body.resourceLogs[0]!.scopeLogs[0]!.logRecords[0]!;
     expect(record.body.stringValue).toBe(alert.message);
@@ -178,7 +180,13 @@ describe('warden serve alerts', () => {
               scopeSpans: [
                 {
                   spans: [
-                    { traceId: '5b8efff798038103d269b633813fc60c', spanId: 'eee19b7ec3c1b174', name: 'GET /', startTimeUnixNano: '1700000000000000000', endTimeUnixNano: '1700000000100000000' },
+                    {
+                      traceId: '5b8efff798038103d269b633813fc60c',
+                      spanId: 'eee19b7ec3c1b174',
+                      name: 'GET /',
+                      startTimeUnixNano: '1700000000000000000',
+                      endTimeUnixNano: '1700000000100000000',
+                    },
                   ],
                 },
               ],

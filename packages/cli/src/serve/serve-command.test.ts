@@ -13,9 +13,30 @@ function buffers(): { stdout: { write(s: string): void; text: string }; stderr: 
 describe('warden serve flags', () => {
   it('maps every flag onto the options, and leaves the others to their defaults', () => {
     const options = parseServeArgs([
-      '--port', '0', '--grpc-port', '0', '--host', '0.0.0.0', '--forward', 'http://collector:4318', '--webhook', 'http://hooks/w',
-      '--alerts-file', 'a.jsonl', '--alerts-otlp', 'http://logs:4318', '--state', 's.json', '--snapshot-interval', '30',
-      '--max-queue', '500', '--max-body', '2mb', '--analyzer', '{"warmup":300}',
+      '--port',
+      '0',
+      '--grpc-port',
+      '0',
+      '--host',
+      '0.0.0.0',
+      '--forward',
+      'http://collector:4318',
+      '--webhook',
+      'http://hooks/w',
+      '--alerts-file',
+      'a.jsonl',
+      '--alerts-otlp',
+      'http://logs:4318',
+      '--state',
+      's.json',
+      '--snapshot-interval',
+      '30',
+      '--max-queue',
+      '500',
+      '--max-body',
+      '2mb',
+      '--analyzer',
+      '{"warmup":300}',
     ]);
     expect(options).toEqual({
       port: 0,
@@ -33,7 +54,14 @@ describe('warden serve flags', () => {
     });
     const defaults = parseServeOptions(parseServeArgs([]) as object);
     expect(parseServeArgs(['--grpc-port', 'off'])).not.toHaveProperty('grpcPort');
-    expect(defaults).toMatchObject({ port: 4318, grpcPort: 4317, host: '127.0.0.1', maxQueue: 20_000, maxBodyBytes: 8 * 1024 * 1024, snapshotIntervalMs: 60_000 });
+    expect(defaults).toMatchObject({
+      port: 4318,
+      grpcPort: 4317,
+      host: '127.0.0.1',
+      maxQueue: 20_000,
+      maxBodyBytes: 8 * 1024 * 1024,
+      snapshotIntervalMs: 60_000,
+    });
   });
 
   it('exits 2 naming the bad flag or option, before listening', async () => {

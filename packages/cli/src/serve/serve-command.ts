@@ -125,8 +125,7 @@ export function parseServeArgs(argv: string[], env: Record<string, string | unde
     grpcPort,
     host: values.host,
     token: values['token-file'] !== undefined ? tokenFromFile('token-file', values['token-file']) : env.WARDEN_SERVE_TOKEN || undefined,
-    readToken:
-      values['read-token-file'] !== undefined ? tokenFromFile('read-token-file', values['read-token-file']) : env.WARDEN_SERVE_READ_TOKEN || undefined,
+    readToken: values['read-token-file'] !== undefined ? tokenFromFile('read-token-file', values['read-token-file']) : env.WARDEN_SERVE_READ_TOKEN || undefined,
     allowedHosts: values['allowed-host'],
     maxConnections: integer('max-connections', values['max-connections']),
     groupsPerService: integer('groups-per-service', values['groups-per-service']),
@@ -176,9 +175,7 @@ export async function runServeCommand(argv: string[], io: ServeCommandIo): Promi
       io.stdout.write(`warden serve: ${signal}: draining\n`);
       running.close().then(
         () => {
-          io.stdout.write(
-            `warden serve: stopped (received ${running.metrics.spansReceived}, analyzed ${running.metrics.spansAnalyzed} spans)\n`,
-          );
+          io.stdout.write(`warden serve: stopped (received ${running.metrics.spansReceived}, analyzed ${running.metrics.spansAnalyzed} spans)\n`);
           process.off('SIGTERM', stop);
           process.off('SIGINT', stop);
           resolve(0);

@@ -91,7 +91,7 @@ describe('a fleet of warden serve replicas', () => {
     expect(fresh.alerts.filter((a) => a.kind === 'drift')).toEqual([]);
   });
 
-  it('relays the services\' metrics and logs, over gRPC and HTTP, to the forward target', async () => {
+  it("relays the services' metrics and logs, over gRPC and HTTP, to the forward target", async () => {
     const target = await startOtlpReceiver();
     cleanups.push(() => target.close());
     const [first, second] = [await replica(target.url), await replica(target.url)];

@@ -71,7 +71,12 @@ describe('warden serve over OTLP/gRPC', () => {
     const start = Date.UTC(2026, 0, 1);
     for (const phase of ['baseline', 'shift'] as const) {
       for (const [i, [name, , scale]] of fleet.entries()) {
-        const calls = chatCalls(random, 150, { agent: `${name}-agent`, model: 'gpt-4o', startMs: start + (phase === 'shift' ? 200_000 : 0), outputScale: phase === 'shift' ? scale : 1 });
+        const calls = chatCalls(random, 150, {
+          agent: `${name}-agent`,
+          model: 'gpt-4o',
+          startMs: start + (phase === 'shift' ? 200_000 : 0),
+          outputScale: phase === 'shift' ? scale : 1,
+        });
         for (const call of calls) recordChat(services[i]!.tracer, call);
       }
       await Promise.all(services.map((s) => s.flush()));
@@ -137,12 +142,16 @@ describe('warden serve metrics and logs', () => {
     expect(text).toContain('warden_serve_signal_requests_total{signal="logs",outcome="forwarded"} 2');
   });
 
-  it('without --forward answers an empty success in the request\'s encoding and counts it; never 405 to a POST', async () => {
+  it("without --forward answers an empty success in the request's encoding and counts it; never 405 to a POST", async () => {
     const h = await serve({});
     const json = await fetch(`${h.url}/v1/metrics`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"resourceMetrics":[]}' });
     expect(json.status).toBe(200);
     expect(await json.text()).toBe('{}');
-    const proto = await fetch(`${h.url}/v1/logs`, { method: 'POST', headers: { 'content-type': 'application/x-protobuf' }, body: new Uint8Array([0x0a, 0x00]) });
+    const proto = await fetch(`${h.url}/v1/logs`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-protobuf' },
+      body: new Uint8Array([0x0a, 0x00]),
+    });
     expect(proto.status).toBe(200);
     expect(proto.headers.get('content-type')).toBe('application/x-protobuf');
     expect((await proto.arrayBuffer()).byteLength).toBe(0);

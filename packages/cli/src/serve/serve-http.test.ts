@@ -58,11 +58,9 @@ function post(h: ServeHandle, body: string | Buffer | ReadableStream<Uint8Array>
 describe('warden serve over HTTP', () => {
   it('answers partial success for malformed spans and analyses the rest (JSON and protobuf)', async () => {
     const h = await serve();
-    const res = await post(
-      h,
-      jsonRequest([jsonSpan(true), jsonSpan(true, { traceId: 'nothex' }), jsonSpan(false), jsonSpan(true, { endTimeUnixNano: '5' })]),
-      { 'content-type': 'application/json' },
-    );
+    const res = await post(h, jsonRequest([jsonSpan(true), jsonSpan(true, { traceId: 'nothex' }), jsonSpan(false), jsonSpan(true, { endTimeUnixNano: '5' })]), {
+      'content-type': 'application/json',
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('application/json');
     const partial = decodeTraceResponse(Buffer.from(await res.arrayBuffer()), 'json');
@@ -88,7 +86,10 @@ describe('warden serve over HTTP', () => {
     const res2 = await post(h, Buffer.from(proto), { 'content-type': 'application/x-protobuf' });
     expect(res2.status).toBe(200);
     expect(res2.headers.get('content-type')).toBe('application/x-protobuf');
-    expect(decodeTraceResponse(Buffer.from(await res2.arrayBuffer()), 'protobuf')).toEqual({ rejectedSpans: 1, errorMessage: expect.stringContaining('invalid traceId') });
+    expect(decodeTraceResponse(Buffer.from(await res2.arrayBuffer()), 'protobuf')).toEqual({
+      rejectedSpans: 1,
+      errorMessage: expect.stringContaining('invalid traceId'),
+    });
 
     await h.whenIdle();
     expect(h.metrics.spansReceived).toBe(6);
@@ -133,8 +134,7 @@ describe('warden serve over HTTP', () => {
 
   it('answers 429 when too many body bytes are in flight, yet lets a lone large request through', async () => {
     const h = await serve({ maxInflightBytes: 700, retryAfterSeconds: 3 });
-    const inFlight = async (): Promise<number> =>
-      Number(/warden_serve_body_bytes_in_flight (\d+)/.exec(await (await fetch(`${h.url}/metrics`)).text())![1]);
+    const inFlight = async (): Promise<number> => Number(/warden_serve_body_bytes_in_flight (\d+)/.exec(await (await fetch(`${h.url}/metrics`)).text())![1]);
     const bodyA = Buffer.from(jsonRequest(Array.from({ length: 10 }, () => jsonSpan(true))));
     expect(bodyA.length).toBeGreaterThan(1400);
     const a = request(`${h.url}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': bodyA.length } });

@@ -132,7 +132,17 @@ describe('warden serve under slow and greedy clients', () => {
   it('pages /api/groups: each group once, a bounded page, and the fleet total', async () => {
     const h = await serve();
     for (const service of ['alpha', 'beta']) {
-      expect((await post(h, spansBody(service, Array.from({ length: 150 }, (_, i) => ({ agent: `agent-${i}` }))))).status).toBe(200);
+      expect(
+        (
+          await post(
+            h,
+            spansBody(
+              service,
+              Array.from({ length: 150 }, (_, i) => ({ agent: `agent-${i}` })),
+            ),
+          )
+        ).status,
+      ).toBe(200);
     }
     await h.whenIdle();
     type Page = { groups: Array<{ key: { service: string; agent: string } }>; total: number; nextOffset: number | null; capacity: { groups: number } };

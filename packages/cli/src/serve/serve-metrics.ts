@@ -83,8 +83,16 @@ export class ServeMetrics {
     counter('warden_serve_alerts_file_dropped_total', 'Alerts dropped because the alerts file stayed unwritable and its queue filled.', this.alertsFileDropped);
     counter('warden_serve_sse_displaced_total', 'Event streams closed to make room for a newer subscriber.', gauges.sseDisplaced);
     const { evictions } = gauges.fleet;
-    counter('warden_serve_groups_evicted_service_budget_total', 'Groups a service evicted to stay within its own group budget.', evictions.groupsOverServiceBudget);
-    counter('warden_serve_groups_evicted_global_cap_total', 'Groups dropped with whole services to stay within the global group cap.', evictions.groupsOverGlobalCap);
+    counter(
+      'warden_serve_groups_evicted_service_budget_total',
+      'Groups a service evicted to stay within its own group budget.',
+      evictions.groupsOverServiceBudget,
+    );
+    counter(
+      'warden_serve_groups_evicted_global_cap_total',
+      'Groups dropped with whole services to stay within the global group cap.',
+      evictions.groupsOverGlobalCap,
+    );
     counter('warden_serve_services_evicted_total', 'Services dropped whole to stay within the global group cap.', evictions.servicesEvicted);
     counter('warden_serve_records_refused_total', 'Records of new services refused because learned services filled the global cap.', evictions.recordsRefused);
     gauge('warden_serve_groups', 'Analyzer groups tracked, all services.', gauges.fleet.groups);

@@ -32,9 +32,17 @@ export const ServeOptionsSchema = z.object({
   /** GenAI records waiting for the analyzer before requests are answered 429. */
   maxQueue: z.number().int().positive().default(20_000),
   /** Largest request body, compressed or not. */
-  maxBodyBytes: z.number().int().positive().default(8 * 1024 * 1024),
+  maxBodyBytes: z
+    .number()
+    .int()
+    .positive()
+    .default(8 * 1024 * 1024),
   /** Bytes of request bodies held at once by all requests being read and decoded; more answers 429. */
-  maxInflightBytes: z.number().int().positive().default(64 * 1024 * 1024),
+  maxInflightBytes: z
+    .number()
+    .int()
+    .positive()
+    .default(64 * 1024 * 1024),
   /** Seconds the sender is told to wait when the queue is full. */
   retryAfterSeconds: z.number().int().min(1).max(3600).default(1),
   recentAlerts: z.number().int().positive().max(10_000).default(200),
@@ -73,7 +81,11 @@ export const ServeOptionsSchema = z.object({
   analyzer: z.record(z.string(), z.unknown()).optional(),
   /** Drill serve's own controls (drift and tool-anomaly detection, canary agents) on start and every `drillEveryMs`. */
   drills: z.boolean().default(false),
-  drillEveryMs: z.number().int().positive().default(24 * 3_600_000),
+  drillEveryMs: z
+    .number()
+    .int()
+    .positive()
+    .default(24 * 3_600_000),
 });
 
 export type ServeOptionsInput = z.input<typeof ServeOptionsSchema>;
@@ -82,9 +94,7 @@ export type ServeOptions = z.output<typeof ServeOptionsSchema>;
 export function parseServeOptions(input: ServeOptionsInput): ServeOptions {
   const options = parseConfig(ServeOptionsSchema, input, 'serve options');
   if (options.headersTimeoutMs > options.requestTimeoutMs) {
-    throw new WardenConfigError(
-      `serve options: headersTimeoutMs (${options.headersTimeoutMs}) must not exceed requestTimeoutMs (${options.requestTimeoutMs})`,
-    );
+    throw new WardenConfigError(`serve options: headersTimeoutMs (${options.headersTimeoutMs}) must not exceed requestTimeoutMs (${options.requestTimeoutMs})`);
   }
   if (!isLoopbackHost(options.host) && options.token === undefined) {
     throw new WardenConfigError(

@@ -73,11 +73,16 @@ describe('access to warden serve', () => {
     await expect(startServe({ port: 0, host: '0.0.0.0' })).rejects.toThrow(WardenConfigError);
     await expect(startServe({ port: 0, host: '0.0.0.0' })).rejects.toThrow(/token is required: set WARDEN_SERVE_TOKEN/);
     let stderr = '';
-    const code = await runServeCommand(['--host', '0.0.0.0', '--port', '0'], { stdout: { write: () => true }, stderr: { write: (t: string) => (stderr += t) } });
+    const code = await runServeCommand(['--host', '0.0.0.0', '--port', '0'], {
+      stdout: { write: () => true },
+      stderr: { write: (t: string) => (stderr += t) },
+    });
     expect(code).toBe(2);
     expect(stderr).toContain('listens beyond this machine');
     await expect(startServe({ port: 0, token: 'short' })).rejects.toThrow(/token.*16 characters/);
-    await expect(startServe({ port: 0, headersTimeoutMs: 5_000, requestTimeoutMs: 1_000 })).rejects.toThrow(/headersTimeoutMs \(5000\) must not exceed requestTimeoutMs/);
+    await expect(startServe({ port: 0, headersTimeoutMs: 5_000, requestTimeoutMs: 1_000 })).rejects.toThrow(
+      /headersTimeoutMs \(5000\) must not exceed requestTimeoutMs/,
+    );
   });
 
   it('takes spans only with the ingest token, and opens reads only with the read token', async () => {
@@ -128,8 +133,7 @@ describe('access to warden serve', () => {
     const form = await fetch(`${h.url}/`);
     expect(form.status).toBe(401);
     expect(await form.text()).toContain('<form method="post" action="login">');
-    const login = (token: string): Promise<Response> =>
-      fetch(`${h.url}/login`, { method: 'POST', body: new URLSearchParams({ token }), redirect: 'manual' });
+    const login = (token: string): Promise<Response> => fetch(`${h.url}/login`, { method: 'POST', body: new URLSearchParams({ token }), redirect: 'manual' });
     expect((await login('not-the-token-at-all')).status).toBe(401);
     const ok = await login(TOKEN);
     expect(ok.status).toBe(303);
@@ -152,7 +156,9 @@ describe('access to warden serve', () => {
     expect((await raw(h, '/api/groups', { host: `attacker.example:${port}` })).status).toBe(421);
     expect((await raw(h, '/v1/traces', { host: `attacker.example:${port}`, 'content-type': 'application/json' }, 'POST')).status).toBe(421);
     // A page elsewhere posting through the browser sends its Origin.
-    expect((await raw(h, '/v1/traces', { host: `127.0.0.1:${port}`, origin: 'https://attacker.example', 'content-type': 'application/json' }, 'POST')).status).toBe(403);
+    expect(
+      (await raw(h, '/v1/traces', { host: `127.0.0.1:${port}`, origin: 'https://attacker.example', 'content-type': 'application/json' }, 'POST')).status,
+    ).toBe(403);
     expect((await raw(h, '/alerts', { host: `127.0.0.1:${port}`, origin: 'null' })).status).toBe(403);
     expect((await raw(h, '/alerts', { host: `127.0.0.1:${port}`, origin: `http://127.0.0.1:${port}` })).status).toBe(200);
     const proxied = await serve({ allowedHosts: ['warden.internal'] });

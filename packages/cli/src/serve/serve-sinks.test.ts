@@ -128,10 +128,14 @@ describe('serve sinks and shutdown', () => {
     });
     const webhook = `http://127.0.0.1:${(hanging.address() as AddressInfo).port}/hook`;
     const script = fileURLToPath(new URL('./serve-process.fixture.ts', import.meta.url));
-    const child = spawn(process.execPath, ['--import', 'tsx', script, '--port', '0', '--grpc-port', 'off', '--webhook', webhook, '--analyzer', JSON.stringify(ALLOWED)], {
-      cwd: fileURLToPath(new URL('../..', import.meta.url)),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', script, '--port', '0', '--grpc-port', 'off', '--webhook', webhook, '--analyzer', JSON.stringify(ALLOWED)],
+      {
+        cwd: fileURLToPath(new URL('../..', import.meta.url)),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     cleanups.push(() => {
       if (child.exitCode === null) child.kill('SIGKILL');
     });

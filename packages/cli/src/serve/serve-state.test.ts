@@ -87,7 +87,11 @@ describe('warden serve state', () => {
     const deadline = Date.now() + 5_000;
     while (serve.metrics.snapshotsWritten === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     const snapshot = JSON.parse(await readFile(state, 'utf8')) as FleetSnapshot;
-    expect(Analyzer.restore(snapshot.services.periodic!).groups().reduce((n, g) => n + g.count, 0)).toBe(30);
+    expect(
+      Analyzer.restore(snapshot.services.periodic!)
+        .groups()
+        .reduce((n, g) => n + g.count, 0),
+    ).toBe(30);
   });
 
   it('starts fresh (and says so) when the snapshot file is damaged', async () => {

@@ -10,9 +10,7 @@ const ANALYZER_OPTIONS = { warmup: 100, window: 50, warmupMs: 0 };
 
 /** Alerts compared field by field, except the id (unique per process by design). */
 function comparable(alerts: Alert[]): unknown[] {
-  return alerts
-    .map(({ id: _id, ...rest }) => rest)
-    .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+  return alerts.map(({ id: _id, ...rest }) => rest).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
 }
 
 const open: Array<ServeHandle | SimulatedService> = [];

@@ -206,7 +206,10 @@ export async function startServe(input: ServeOptionsInput = {}): Promise<ServeHa
       if (!access.bearerAllowed(req.headers.authorization, 'read')) {
         req.resume();
         metrics.authFailures++;
-        send(res, 401, 'unauthorized: send Authorization: Bearer <token>\n', { 'content-type': 'text/plain', 'www-authenticate': 'Bearer realm="warden serve"' });
+        send(res, 401, 'unauthorized: send Authorization: Bearer <token>\n', {
+          'content-type': 'text/plain',
+          'www-authenticate': 'Bearer realm="warden serve"',
+        });
         return;
       }
       stateRoute(req, res, url);

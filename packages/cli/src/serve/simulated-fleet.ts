@@ -83,11 +83,7 @@ export function recordHttpSpan(tracer: Tracer, startMs: number): Span {
  * `n` chat calls of one agent with a stable distribution; `outputScale` > 1 shifts the
  * output-token distribution (the drift a test or the bench wants detected).
  */
-export function chatCalls(
-  random: () => number,
-  n: number,
-  options: { agent: string; model: string; startMs: number; outputScale?: number },
-): ChatCall[] {
+export function chatCalls(random: () => number, n: number, options: { agent: string; model: string; startMs: number; outputScale?: number }): ChatCall[] {
   const out: ChatCall[] = [];
   const scale = options.outputScale ?? 1;
   for (let i = 0; i < n; i++) {

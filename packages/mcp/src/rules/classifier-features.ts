@@ -23,7 +23,10 @@ function fnv1a(s: string): number {
 
 /** Distinct bucket indices of a sentence's unigrams and bigrams (at most 200 tokens read). */
 export function featureBuckets(text: string, buckets: number): number[] {
-  const words = normalizeForFeatures(text).match(/[a-z][a-z']*/g)?.slice(0, 200) ?? [];
+  const words =
+    normalizeForFeatures(text)
+      .match(/[a-z][a-z']*/g)
+      ?.slice(0, 200) ?? [];
   const out = new Set<number>();
   for (let i = 0; i < words.length; i++) {
     out.add(fnv1a(words[i]) % buckets);

@@ -6,9 +6,13 @@ import { sentences } from './sentences';
 
 // Low: on the npm evaluation half it flagged 2.8% of real descriptions (README "Measured"), so it is
 // advice beside the rules, not counted at the default thresholds.
-const meta = defineRule('WMCP024', 'classifier-instruction-like', 'low',
+const meta = defineRule(
+  'WMCP024',
+  'classifier-instruction-like',
+  'low',
   'The embedded classifier (logistic regression over word n-grams, shipped weights) scores a sentence as written to steer the model rather than to describe the tool.',
-  [REF.LLM01, REF.T0051, REF.MCP03]);
+  [REF.LLM01, REF.T0051, REF.MCP03],
+);
 
 let weights: Float32Array | undefined;
 function decoded(): Float32Array {

@@ -2,9 +2,7 @@ import { REF } from '../references';
 import { defineRule, patternRule } from './rule';
 
 export const concealment = patternRule(
-  defineRule('WMCP003', 'concealment-from-user', 'high',
-    'Text telling the model to hide what it does from the user.',
-    [REF.LLM01, REF.T0051, REF.MCP03]),
+  defineRule('WMCP003', 'concealment-from-user', 'high', 'Text telling the model to hide what it does from the user.', [REF.LLM01, REF.T0051, REF.MCP03]),
   [
     /\b(?:do\s+not|don'?t|never|must\s+not|should\s+not)\s+(?:tell|inform|notify|mention|reveal|show|disclose|alert|let)\s+(?:this\s+|it\s+|anything\s+)?(?:to\s+)?(?:the\s+)?user/i,
     /\bwithout\s+(?:telling|informing|notifying|alerting|asking|letting|showing)\s+(?:the\s+)?user/i,

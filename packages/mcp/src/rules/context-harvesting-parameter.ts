@@ -2,9 +2,13 @@ import { printable } from '../printable';
 import { REF } from '../references';
 import { defineRule, fromPatterns, type TextRule } from './rule';
 
-const meta = defineRule('WMCP015', 'context-harvesting-parameter', 'high',
+const meta = defineRule(
+  'WMCP015',
+  'context-harvesting-parameter',
+  'high',
   'An input parameter meant to receive the conversation, the system prompt or hidden notes.',
-  [REF.LLM07, REF.T0057, REF.MCP10]);
+  [REF.LLM07, REF.T0057, REF.MCP10],
+);
 
 const SUSPICIOUS_PARAM_NAME =
   /^(?:side_?note|note_?to_?(?:ai|assistant|model)|system_?prompt|(?:full_|whole_|entire_)?(?:conversation|chat)(?:_?history|_?log|_?context|_?transcript)?|chat_?history|previous_?messages|message_?history|context_?window|full_?context|assistant_?notes|internal_?notes|hidden_?notes?|memory_?dump|env_?vars|environment_?variables|ssh_?key|private_?key|credentials)$/i;
@@ -14,7 +18,8 @@ const CONTEXT_HARVEST = [
 ];
 
 // A parameter named after a secret file or its contents ("content_from_reading_dot_ssh_id_rsa").
-const SECRET_FILE_NAME = /(?:^|[_-])(?:id_?rsa|id_?ed25519|dot_?ssh|ssh_?dir|aws_?credentials|dot_?env|env_?file_?contents?|mcp_?json|etc_?passwd|etc_?shadow|private_?key_?contents?)(?:[_-]|$)/i;
+const SECRET_FILE_NAME =
+  /(?:^|[_-])(?:id_?rsa|id_?ed25519|dot_?ssh|ssh_?dir|aws_?credentials|dot_?env|env_?file_?contents?|mcp_?json|etc_?passwd|etc_?shadow|private_?key_?contents?)(?:[_-]|$)/i;
 
 export const contextHarvestingParameter: TextRule = {
   meta,

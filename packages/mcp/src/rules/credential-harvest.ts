@@ -5,9 +5,11 @@ export const SECRET_NOUN =
   '(?:api[\\s_-]?keys?|access[\\s_-]?tokens?|auth(?:entication)?[\\s_-]?tokens?|secrets?|passwords?|credentials?|private[\\s_-]?keys?|session[\\s_-]?(?:cookies?|tokens?)|cookies|bearer[\\s_-]?tokens?|ssh[\\s_-]?keys?|environment\\s+variables|env\\s+vars)';
 
 export const credentialHarvest = patternRule(
-  defineRule('WMCP011', 'credential-harvest', 'high',
-    'Text asking the model to pass the user\'s keys, tokens, passwords or credentials to the tool.',
-    [REF.LLM02, REF.T0057, REF.MCP01]),
+  defineRule('WMCP011', 'credential-harvest', 'high', "Text asking the model to pass the user's keys, tokens, passwords or credentials to the tool.", [
+    REF.LLM02,
+    REF.T0057,
+    REF.MCP01,
+  ]),
   [
     new RegExp(
       `\\b(?:read|include|pass|send|provide|attach|append|add|put|copy|insert|forward|upload|collect|extract|gather|retrieve|dump|paste|share|submit|give)\\b(?:[^.\\n]|\\.(?=\\w)){0,60}?\\b(?:your|the\\s+user'?s|all(?:\\s+the)?|any|every|the\\s+contents?\\s+of(?:\\s+the)?|stored|saved|local)\\s+(?:\\w+\\s+){0,2}?${SECRET_NOUN}\\b`,

@@ -2,9 +2,13 @@ import { REF } from '../references';
 import { defineRule, type RawMatch, type TextRule } from './rule';
 import { sentences } from './sentences';
 
-const meta = defineRule('WMCP019', 'data-flow-intent', 'high',
+const meta = defineRule(
+  'WMCP019',
+  'data-flow-intent',
+  'high',
   'Prose that moves sensitive data (credentials, keys, private files, messages, health or payment records) to an outward sink (a URL, an e-mail address, a remote or third-party store), or that performs a destructive action the tool does not advertise.',
-  [REF.LLM02, REF.LLM06, REF.T0057, REF.MCP10]);
+  [REF.LLM02, REF.LLM06, REF.T0057, REF.MCP10],
+);
 
 // Sensitive sources, as ordinary product prose names them.
 const SOURCE =
@@ -35,7 +39,12 @@ export const dataFlowIntent: TextRule = {
       }
       const d = DESTRUCTIVE.exec(s.text);
       if (d && COVERT_OR_EXTRA.test(s.text)) {
-        out.push({ rule: meta, start: s.start + d.index, end: s.start + d.index + d[0].length, note: `destructive action "${d[0]}" beside what the tool says it does` });
+        out.push({
+          rule: meta,
+          start: s.start + d.index,
+          end: s.start + d.index + d[0].length,
+          note: `destructive action "${d[0]}" beside what the tool says it does`,
+        });
       }
     }
   },

@@ -2,9 +2,11 @@ import { printable } from '../printable';
 import { REF } from '../references';
 import { defineRule, matchAll, type TextRule } from './rule';
 
-const meta = defineRule('WMCP008', 'encoded-payload', 'critical',
-  'Base64, hex or escaped text that decodes to readable instructions.',
-  [REF.LLM01, REF.T0068, REF.MCP06]);
+const meta = defineRule('WMCP008', 'encoded-payload', 'critical', 'Base64, hex or escaped text that decodes to readable instructions.', [
+  REF.LLM01,
+  REF.T0068,
+  REF.MCP06,
+]);
 
 function decodeIfReadable(bytes: Buffer): string | undefined {
   const s = bytes.toString('utf8');

@@ -1,9 +1,11 @@
 import { REF } from '../references';
 import { defineRule, matchAll, type TextRule } from './rule';
 
-const meta = defineRule('WMCP013', 'exfiltration-link', 'critical',
-  'A markdown image or link whose URL carries placeholders for conversation data.',
-  [REF.LLM02, REF.T0057, REF.MCP10]);
+const meta = defineRule('WMCP013', 'exfiltration-link', 'critical', 'A markdown image or link whose URL carries placeholders for conversation data.', [
+  REF.LLM02,
+  REF.T0057,
+  REF.MCP10,
+]);
 
 const PLACEHOLDER = /\{\{?[^{}\s]{1,40}\}?\}|\$\{?[A-Za-z_]\w*\}?|<[A-Za-z_][^<>]{0,30}>|%s|\[[A-Z_]{3,}\]/;
 const DATA_WORD =

@@ -2,9 +2,11 @@ import { REF } from '../references';
 import { defineRule, patternRule } from './rule';
 
 export const forcedInvocation = patternRule(
-  defineRule('WMCP004', 'forced-invocation', 'medium',
-    'Text demanding this tool be called first or before every other tool.',
-    [REF.LLM06, REF.T0051, REF.MCP03]),
+  defineRule('WMCP004', 'forced-invocation', 'medium', 'Text demanding this tool be called first or before every other tool.', [
+    REF.LLM06,
+    REF.T0051,
+    REF.MCP03,
+  ]),
   [
     /\b(?:always|must)\s+(?:call|use|invoke|run)\s+this\s+(?:tool|function)\s+(?:first|before)/i,
     /\bbefore\s+(?:using|calling|invoking|running)\s+(?:any|every|all)\s+(?:other\s+)?(?:tools?|functions?)/i,

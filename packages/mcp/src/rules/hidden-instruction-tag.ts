@@ -2,9 +2,11 @@ import { REF } from '../references';
 import { defineRule, patternRule } from './rule';
 
 export const hiddenInstructionTag = patternRule(
-  defineRule('WMCP001', 'hidden-instruction-tag', 'high',
-    'Markup such as <IMPORTANT> or [SYSTEM] that addresses the model instead of describing the tool.',
-    [REF.LLM01, REF.T0051, REF.MCP03]),
+  defineRule('WMCP001', 'hidden-instruction-tag', 'high', 'Markup such as <IMPORTANT> or [SYSTEM] that addresses the model instead of describing the tool.', [
+    REF.LLM01,
+    REF.T0051,
+    REF.MCP03,
+  ]),
   [
     /<\s*\/?\s*(?:important|system|instructions?|secret|hidden|admin|override|critical|urgent|assistant|directive|note_to_(?:ai|assistant|model))\b[^<>]{0,40}>/i,
     /\[\s*\/?\s*(?:INST|SYSTEM|IMPORTANT|HIDDEN|ADMIN|ASSISTANT)\s*\]/i,

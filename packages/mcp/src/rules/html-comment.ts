@@ -1,9 +1,13 @@
 import { REF } from '../references';
 import { defineRule, matchAll, type TextRule } from './rule';
 
-const meta = defineRule('WMCP009', 'hidden-html-comment', 'medium',
+const meta = defineRule(
+  'WMCP009',
+  'hidden-html-comment',
+  'medium',
   'An HTML comment that addresses the model: text hidden when the description is rendered but read by the model.',
-  [REF.LLM01, REF.T0068, REF.MCP03]);
+  [REF.LLM01, REF.T0068, REF.MCP03],
+);
 
 // An ordinary comment (a template marker, a TODO, a licence line) is not an attack; one that
 // speaks to the model, names a secret or demands an action is.

@@ -11,11 +11,18 @@ const NOUNS =
  * "pretend to be …", "developer mode", "new system prompt".
  */
 export const instructionOverride = patternRule(
-  defineRule('WMCP002', 'instruction-override', 'critical',
+  defineRule(
+    'WMCP002',
+    'instruction-override',
+    'critical',
     'Text telling the model to ignore or replace its instructions, or to take on another persona or mode.',
-    [REF.LLM01, REF.T0051, REF.MCP06]),
+    [REF.LLM01, REF.T0051, REF.MCP06],
+  ),
   [
-    new RegExp(`\\b(?:ignore|disregard|forget|bypass|override|skip|drop|abandon|suspend|lift|remove|disable)\\s+(?:all\\s+|any\\s+|every\\s+)?(?:of\\s+)?(?:the\\s+|your\\s+)?${QUALIFIER}\\s+(?:\\w+\\s+){0,2}?${NOUNS}\\b`, 'i'),
+    new RegExp(
+      `\\b(?:ignore|disregard|forget|bypass|override|skip|drop|abandon|suspend|lift|remove|disable)\\s+(?:all\\s+|any\\s+|every\\s+)?(?:of\\s+)?(?:the\\s+|your\\s+)?${QUALIFIER}\\s+(?:\\w+\\s+){0,2}?${NOUNS}\\b`,
+      'i',
+    ),
     new RegExp(`\\b(?:ignore|disregard|forget|bypass|override)\\s+(?:all\\s+|any\\s+)?(?:the\\s+|your\\s+)?${NOUNS}\\b`, 'i'),
     /\b(?:your|the)\s+new\s+(?:instructions|task|role|objective|persona|system\s+prompt)\s+(?:is|are)\b/i,
     /\byou\s+are\s+now\s+(?:a|an|in|the|my|operating|acting|free|unrestricted|jailbroken)\b/i,

@@ -1,9 +1,13 @@
 import { REF } from '../references';
 import { defineRule, fromPatterns, type TextRule } from './rule';
 
-const meta = defineRule('WMCP020', 'instructions-to-the-model', 'high',
+const meta = defineRule(
+  'WMCP020',
+  'instructions-to-the-model',
+  'high',
   'Prose that steers the model beyond using the tool: what to put in its response, what to read or fetch first, how to disguise results, or how other tools must behave.',
-  [REF.LLM01, REF.T0051, REF.MCP03]);
+  [REF.LLM01, REF.T0051, REF.MCP03],
+);
 
 // A tool description says what the tool does and what its inputs mean. These say what the
 // model must do with its answer, with other resources, or with other tools.

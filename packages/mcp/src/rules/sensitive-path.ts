@@ -2,9 +2,13 @@ import type { Severity } from '@warden/core';
 import { REF } from '../references';
 import { defineRule, matchAll, type TextRule } from './rule';
 
-const meta = defineRule('WMCP010', 'sensitive-path', 'high',
+const meta = defineRule(
+  'WMCP010',
+  'sensitive-path',
+  'high',
   'A reference to credential or configuration files (~/.ssh, id_rsa, .env, mcp.json, cloud credentials).',
-  [REF.LLM02, REF.T0057, REF.MCP01]);
+  [REF.LLM02, REF.T0057, REF.MCP01],
+);
 
 export const SENSITIVE_PATHS: readonly [RegExp, Severity][] = [
   [/(?:~|\$HOME|%USERPROFILE%)?[\\/]?\.ssh\b(?:[\\/][\w.-]+)?/, 'high'],
@@ -26,6 +30,7 @@ export const SENSITIVE_PATHS: readonly [RegExp, Severity][] = [
 export const sensitivePath: TextRule = {
   meta,
   prose(text, _ctx, out) {
-    for (const [re, severity] of SENSITIVE_PATHS) for (const m of matchAll(re, text)) out.push({ rule: meta, start: m.index, end: m.index + m[0].length, severity });
+    for (const [re, severity] of SENSITIVE_PATHS)
+      for (const m of matchAll(re, text)) out.push({ rule: meta, start: m.index, end: m.index + m[0].length, severity });
   },
 };

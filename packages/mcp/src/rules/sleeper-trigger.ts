@@ -1,9 +1,13 @@
 import { REF } from '../references';
 import { defineRule, fromPatterns, type TextRule } from './rule';
 
-const meta = defineRule('WMCP021', 'sleeper-trigger', 'high',
+const meta = defineRule(
+  'WMCP021',
+  'sleeper-trigger',
+  'high',
   'A dormant behaviour armed by a trigger: a secret phrase or command in the input, a call count, a date, or a tool that "should never be invoked unless" something.',
-  [REF.LLM01, REF.LLM06, REF.T0051, REF.MCP03]);
+  [REF.LLM01, REF.LLM06, REF.T0051, REF.MCP03],
+);
 
 const PATTERNS = [
   /\b(?:should|must)\s+(?:never|not)\s+be\s+(?:invoked|called|used|run|triggered)\s+unless\b/i,

@@ -4,7 +4,11 @@ import { editDistance, isExactVersion, nearMiss, packageLaunch, supplyChainHits 
 
 describe('supply chain: what a stdio server is launched from', () => {
   it('reads the package (and version) from npx, pnpm dlx, yarn dlx, npm exec, bunx and uvx command lines', () => {
-    expect(packageLaunch('npx', ['-y', '@modelcontextprotocol/server-github@2025.4.8'])).toEqual({ runner: 'npx', name: '@modelcontextprotocol/server-github', version: '2025.4.8' });
+    expect(packageLaunch('npx', ['-y', '@modelcontextprotocol/server-github@2025.4.8'])).toEqual({
+      runner: 'npx',
+      name: '@modelcontextprotocol/server-github',
+      version: '2025.4.8',
+    });
     expect(packageLaunch('/usr/local/bin/npx', ['--yes', 'firecrawl-mcp'])).toMatchObject({ name: 'firecrawl-mcp', version: undefined });
     expect(packageLaunch('npx.cmd', ['-p', 'tavily-mcp@0.2.1', 'tavily-mcp'])).toMatchObject({ name: 'tavily-mcp', version: '0.2.1' });
     expect(packageLaunch('pnpm', ['dlx', 'mcp-remote@latest', 'https://x'])).toMatchObject({ name: 'mcp-remote', version: 'latest' });

@@ -8,13 +8,21 @@ import { printable } from '../printable';
 import { REF } from '../references';
 import { defineRule, type ScanRule } from './rule';
 
-export const lookAlikePackage = defineRule('WMCP022', 'look-alike-package', 'high',
+export const lookAlikePackage = defineRule(
+  'WMCP022',
+  'look-alike-package',
+  'high',
   'A server launched from a package whose name is a near miss of a well-known MCP server package: one or two edits, another scope, or look-alike characters.',
-  [REF.LLM03, REF.MCP04]);
+  [REF.LLM03, REF.MCP04],
+);
 
-export const unpinnedPackage = defineRule('WMCP023', 'unpinned-package', 'medium',
+export const unpinnedPackage = defineRule(
+  'WMCP023',
+  'unpinned-package',
+  'medium',
   'A server launched through npx/pnpm dlx/bunx/uvx without an exact version: whatever is published next runs next.',
-  [REF.LLM03, REF.MCP04]);
+  [REF.LLM03, REF.MCP04],
+);
 
 export interface PackageLaunch {
   runner: string;
@@ -29,7 +37,10 @@ const VALUE_FLAGS = new Set(['--registry', '--cache', '--userconfig', '-c', '--c
 
 /** The package a stdio command line runs through a package runner, if it does. */
 export function packageLaunch(command: string, args: readonly string[]): PackageLaunch | undefined {
-  const runner = command.split(/[\\/]/).pop()!.replace(/\.(?:cmd|exe)$/i, '');
+  const runner = command
+    .split(/[\\/]/)
+    .pop()!
+    .replace(/\.(?:cmd|exe)$/i, '');
   const sub = RUNNERS[runner];
   if (!sub) return undefined;
   let i = 0;
@@ -72,7 +83,31 @@ export function isExactVersion(v: string | undefined): boolean {
   return v !== undefined && /^v?\d+\.\d+\.\d+(?:[-+][\w.-]+)?$/.test(v);
 }
 
-const HOMOGLYPH: Record<string, string> = { '0': 'o', '1': 'l', i: 'l', '3': 'e', '5': 's', '@': 'a', а: 'a', е: 'e', о: 'o', р: 'p', с: 'c', у: 'y', х: 'x', і: 'l', ј: 'j', ѕ: 's', ԁ: 'd', һ: 'h', ӏ: 'l', ο: 'o', ε: 'e', α: 'a', ρ: 'p' };
+const HOMOGLYPH: Record<string, string> = {
+  '0': 'o',
+  '1': 'l',
+  i: 'l',
+  '3': 'e',
+  '5': 's',
+  '@': 'a',
+  а: 'a',
+  е: 'e',
+  о: 'o',
+  р: 'p',
+  с: 'c',
+  у: 'y',
+  х: 'x',
+  і: 'l',
+  ј: 'j',
+  ѕ: 's',
+  ԁ: 'd',
+  һ: 'h',
+  ӏ: 'l',
+  ο: 'o',
+  ε: 'e',
+  α: 'a',
+  ρ: 'p',
+};
 
 /** How a package name looks: NFKC, lower case, look-alikes folded (rn→m, vv→w), separators dropped. */
 function skeleton(s: string): string {
@@ -139,7 +174,10 @@ export function nearMiss(name: string, wellKnown?: Iterable<string>): { target: 
   const sk = skeleton(lower);
   for (const k of known) {
     if (k.bare === bare && k.scope !== scope && distinctivePart(bare).length >= 4) {
-      return { target: k.name, how: scope ? `same name under scope @${scope} instead of ${k.scope ? `@${k.scope}` : 'no scope'}` : `same name without the @${k.scope} scope` };
+      return {
+        target: k.name,
+        how: scope ? `same name under scope @${scope} instead of ${k.scope ? `@${k.scope}` : 'no scope'}` : `same name without the @${k.scope} scope`,
+      };
     }
     if (k.skeleton === sk) return { target: k.name, how: 'look-alike characters or separators' };
     // Edits within the same scope (or both unscoped), or a near-miss scope with the same name.
@@ -166,7 +204,10 @@ export function supplyChainHits(command: string, args: readonly string[]): Suppl
   const hits: SupplyChainHit[] = [];
   const miss = nearMiss(launch.name);
   if (miss) {
-    hits.push({ rule: lookAlikePackage, message: `Launches package "${printable(launch.name)}", a near miss of the well-known "${miss.target}" (${miss.how}).` });
+    hits.push({
+      rule: lookAlikePackage,
+      message: `Launches package "${printable(launch.name)}", a near miss of the well-known "${miss.target}" (${miss.how}).`,
+    });
   }
   if (!isExactVersion(launch.version)) {
     hits.push({

@@ -2,9 +2,11 @@ import { printable } from '../printable';
 import { REF } from '../references';
 import { defineRule, matchAll, type TextRule } from './rule';
 
-const meta = defineRule('WMCP014', 'tool-shadowing', 'high',
-  'A description that references, redefines or impersonates a tool of another server.',
-  [REF.LLM06, REF.T0053, REF.MCP09]);
+const meta = defineRule('WMCP014', 'tool-shadowing', 'high', 'A description that references, redefines or impersonates a tool of another server.', [
+  REF.LLM06,
+  REF.T0053,
+  REF.MCP09,
+]);
 
 // A tool name distinctive enough that its mention elsewhere is not a coincidence.
 function distinctive(name: string): boolean {
@@ -29,13 +31,43 @@ const REDEFINES = [
 
 // Cyrillic and Greek letters that render like Latin ones (the common confusables).
 const CONFUSABLE: Record<string, string> = {
-  а: 'a', е: 'e', о: 'o', р: 'p', с: 'c', у: 'y', х: 'x', і: 'i', ј: 'j', ѕ: 's', ԁ: 'd', ɡ: 'g', һ: 'h', ӏ: 'l', к: 'k', м: 'm', т: 't', в: 'b', н: 'h',
-  α: 'a', ε: 'e', ο: 'o', ρ: 'p', τ: 't', υ: 'u', ν: 'v', κ: 'k', ι: 'i', χ: 'x',
+  а: 'a',
+  е: 'e',
+  о: 'o',
+  р: 'p',
+  с: 'c',
+  у: 'y',
+  х: 'x',
+  і: 'i',
+  ј: 'j',
+  ѕ: 's',
+  ԁ: 'd',
+  ɡ: 'g',
+  һ: 'h',
+  ӏ: 'l',
+  к: 'k',
+  м: 'm',
+  т: 't',
+  в: 'b',
+  н: 'h',
+  α: 'a',
+  ε: 'e',
+  ο: 'o',
+  ρ: 'p',
+  τ: 't',
+  υ: 'u',
+  ν: 'v',
+  κ: 'k',
+  ι: 'i',
+  χ: 'x',
 };
 
 /** A name as it looks: NFKC, lower case, confusables folded, separators dropped. */
 export function nameSkeleton(name: string): string {
-  return [...name.normalize('NFKC').toLowerCase()].map((c) => CONFUSABLE[c] ?? c).join('').replace(/[\s_.\-]+/g, '');
+  return [...name.normalize('NFKC').toLowerCase()]
+    .map((c) => CONFUSABLE[c] ?? c)
+    .join('')
+    .replace(/[\s_.\-]+/g, '');
 }
 
 /**
@@ -53,7 +85,12 @@ export const toolShadowing: TextRule = {
     if (skeleton.length < 4) return;
     for (const [tool, server] of ctx.others) {
       if (tool !== text && nameSkeleton(tool) === skeleton) {
-        out.push({ rule: meta, start: 0, end: text.length, note: `looks like "${printable(tool)}", a tool of server "${printable(server)}", but is a different name` });
+        out.push({
+          rule: meta,
+          start: 0,
+          end: text.length,
+          note: `looks like "${printable(tool)}", a tool of server "${printable(server)}", but is a different name`,
+        });
         break;
       }
     }
@@ -82,7 +119,12 @@ export const toolShadowing: TextRule = {
     for (const re of REDEFINES) {
       for (const m of matchAll(re, text)) {
         if (m[1] !== 'other' && (isOwn(m[1]) || /^(?:this|that|any|every|other|same|the)$/i.test(m[1]))) continue;
-        out.push({ rule: meta, start: m.index, end: m.index + m[0].length, note: m[1] === 'other' ? 'steers the model away from other tools' : `redefines the behaviour of tool "${printable(m[1])}"` });
+        out.push({
+          rule: meta,
+          start: m.index,
+          end: m.index + m[0].length,
+          note: m[1] === 'other' ? 'steers the model away from other tools' : `redefines the behaviour of tool "${printable(m[1])}"`,
+        });
       }
     }
     for (const m of matchAll(/\b(?:all|any|every)\s+(?:other\s+)?(?:\w+\s+)?(?:tools?|servers?)\s+(?:must|should|have\s+to)\b/i, text)) {

@@ -3,15 +3,27 @@ import { printable } from '../printable';
 import { REF } from '../references';
 import { defineRule, matchAll, type TextRule } from './rule';
 
-const unicodeTagsMeta = defineRule('WMCP005', 'unicode-tag-characters', 'critical',
+const unicodeTagsMeta = defineRule(
+  'WMCP005',
+  'unicode-tag-characters',
+  'critical',
   'Unicode tag characters (U+E0000–E007F): text the model reads and the user cannot see.',
-  [REF.LLM01, REF.T0068, REF.MCP03]);
-const invisibleControlsMeta = defineRule('WMCP006', 'invisible-or-bidi-controls', 'high',
+  [REF.LLM01, REF.T0068, REF.MCP03],
+);
+const invisibleControlsMeta = defineRule(
+  'WMCP006',
+  'invisible-or-bidi-controls',
+  'high',
   'Zero-width, bidirectional or terminal control characters that hide or reorder text.',
-  [REF.LLM01, REF.T0068, REF.MCP03]);
-const homoglyphsMeta = defineRule('WMCP007', 'homoglyph-mixing', 'high',
+  [REF.LLM01, REF.T0068, REF.MCP03],
+);
+const homoglyphsMeta = defineRule(
+  'WMCP007',
+  'homoglyph-mixing',
+  'high',
   'A word mixing Latin with Cyrillic or Greek look-alike letters, used to impersonate names.',
-  [REF.LLM03, REF.T0068, REF.MCP03]);
+  [REF.LLM03, REF.T0068, REF.MCP03],
+);
 
 function tags(text: string, out: import('./rule').RawMatch[]): void {
   for (const m of matchAll(/[\u{E0000}-\u{E007F}]+/u, text)) {
@@ -30,7 +42,12 @@ function invisibles(text: string, out: import('./rule').RawMatch[], isName: bool
   // Terminal controls (ESC, BEL…) have no place in any field; in prose, newlines and tabs are fine.
   const controls = isName ? /[\u0000-\u001f\u007f-\u009f]+/ : /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]+/;
   for (const m of matchAll(controls, text)) {
-    out.push({ rule: invisibleControlsMeta, start: m.index, end: m.index + m[0].length, note: `terminal control character(s) ${printable(m[0]).slice(0, 40)}` });
+    out.push({
+      rule: invisibleControlsMeta,
+      start: m.index,
+      end: m.index + m[0].length,
+      note: `terminal control character(s) ${printable(m[0]).slice(0, 40)}`,
+    });
   }
 }
 

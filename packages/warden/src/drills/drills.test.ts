@@ -57,14 +57,19 @@ async function deploy(overrides: Partial<MonitorOptions> & { onboarding?: Onboar
 
   const openai = wrap(new OpenAI({ apiKey: 'test', baseURL: llm.openaiBaseURL, maxRetries: 0 }), { agent: 'support' });
   const docs = new McpServer({ name: 'docs', version: '1.0.0' });
-  docs.registerTool('search_docs', { description: 'Searches the product documentation.' }, async () => ({ content: [{ type: 'text' as const, text: 'found' }] }));
+  docs.registerTool('search_docs', { description: 'Searches the product documentation.' }, async () => ({
+    content: [{ type: 'text' as const, text: 'found' }],
+  }));
   const [a, b] = InMemoryTransport.createLinkedPair();
   await docs.connect(b);
   const mcp = wrapMcpClient(new Client({ name: 'app', version: '1.0.0' }), { onboarding, pins: new MemoryPinStore(), serverName: 'docs' });
   await mcp.connect(a);
 
   const lookup = traceTool('lookup', async () => ({ status: 'shipped' }));
-  const billing = traceAgent('billing', async () => (await openai.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'bill' }] })).choices[0]);
+  const billing = traceAgent(
+    'billing',
+    async () => (await openai.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'bill' }] })).choices[0],
+  );
   const support = traceAgent(
     'support',
     async (i: number) => {
@@ -117,7 +122,8 @@ describe('warden.drill()', () => {
         'audit-log': 'passed',
         identity: 'passed',
       });
-      for (const r of report.results) expect(r.evidence.spanIds.length + r.evidence.alertIds.length + Object.keys(r.evidence.details ?? {}).length, r.id).toBeGreaterThan(0);
+      for (const r of report.results)
+        expect(r.evidence.spanIds.length + r.evidence.alertIds.length + Object.keys(r.evidence.details ?? {}).length, r.id).toBeGreaterThan(0);
       expect(report.archivedTo).toMatch(/drill-.*\.json$/);
       expect(JSON.parse(readFileSync(report.archivedTo!, 'utf8')).report.runId).toBe(report.runId);
 
@@ -132,7 +138,10 @@ describe('warden.drill()', () => {
       expect(JSON.stringify({ spans: after.controls['L3.runtime-monitoring'].evidence, inv: after.inventory })).toBe(ledgerBefore);
       expect(after.inventory.agents.some((a) => a.startsWith(DRILL_CANARY_PREFIX))).toBe(false);
       await d.warden.meterProvider!.forceFlush();
-      const alertMetric = d.metrics.getMetrics().flatMap((m) => m.scopeMetrics.flatMap((s) => s.metrics)).find((m) => m.descriptor.name === 'warden.alerts');
+      const alertMetric = d.metrics
+        .getMetrics()
+        .flatMap((m) => m.scopeMetrics.flatMap((s) => s.metrics))
+        .find((m) => m.descriptor.name === 'warden.alerts');
       const alertCount = (alertMetric?.dataPoints ?? []).reduce((n, p) => n + (p.value as number), 0);
       expect(alertCount).toBe(d.alerts.filter((a) => ['drift', 'tool_anomaly'].includes(a.kind)).length);
 

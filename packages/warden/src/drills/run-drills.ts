@@ -108,6 +108,8 @@ export function formatDrillReport(report: DrillReport): string {
   const mark = { passed: 'PASS', failed: 'FAIL', not_applicable: 'n/a ' } as const;
   const lines = report.results.map((r) => `  ${mark[r.status]}  ${r.id.padEnd(19)} ${r.control.padEnd(22)} ${r.reason}`);
   const failed = report.results.filter((r) => r.status === 'failed').length;
-  lines.push(`  ${failed === 0 ? 'all applicable drills passed' : `${failed} drill(s) failed`} · ${report.cpuMs} ms CPU · ${report.wallMs} ms${report.archivedTo ? ` · archived ${report.archivedTo}` : ''}`);
+  lines.push(
+    `  ${failed === 0 ? 'all applicable drills passed' : `${failed} drill(s) failed`} · ${report.cpuMs} ms CPU · ${report.wallMs} ms${report.archivedTo ? ` · archived ${report.archivedTo}` : ''}`,
+  );
   return lines.join('\n');
 }

@@ -120,6 +120,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   results.sort((a, b) => a.name.localeCompare(b.name));
   writeFileSync(join(DIR, 'tools.json'), JSON.stringify({ harvestedAt: new Date().toISOString(), packages: results }, null, 1));
   const listed = results.filter((r) => r.status === 'listed');
-  console.log(`${listed.length} of ${jobs.length} installed packages listed ${listed.reduce((n, r) => n + r.tools.length, 0)} tools; wrote ${join(DIR, 'tools.json')}`);
+  console.log(
+    `${listed.length} of ${jobs.length} installed packages listed ${listed.reduce((n, r) => n + r.tools.length, 0)} tools; wrote ${join(DIR, 'tools.json')}`,
+  );
   process.exit(0);
 }

@@ -36,7 +36,10 @@ function git(source: PoisonSource, ...args: string[]): string {
 
 function dedent(s: string): string {
   const lines = s.replace(/\r\n/g, '\n').split('\n');
-  const indents = lines.slice(1).filter((l) => l.trim()).map((l) => /^\s*/.exec(l)![0].length);
+  const indents = lines
+    .slice(1)
+    .filter((l) => l.trim())
+    .map((l) => /^\s*/.exec(l)![0].length);
   const cut = indents.length ? Math.min(...indents) : 0;
   return [lines[0], ...lines.slice(1).map((l) => l.slice(cut))].join('\n').trim();
 }
@@ -48,14 +51,16 @@ function unquoteJs(body: string, quote: string): string {
 
 /** Python: FastMCP-style decorated functions with a docstring, and Tool(name=..., description=...). */
 function fromPython(text: string, push: (name: string, description: string, params?: Record<string, string>, fixture?: string) => void): void {
-  const decorated = /^[ \t]*@\w+(?:\.\w+)*\.tool\(([^)]*)\)[ \t]*\n(?:[ \t]*@[^\n]*\n)*[ \t]*(?:async[ \t]+)?def[ \t]+(\w+)[ \t]*\(([\s\S]*?)\)[^:\n]*:[ \t]*\n[ \t]*[rRuU]?("""|''')([\s\S]*?)\4/gm;
+  const decorated =
+    /^[ \t]*@\w+(?:\.\w+)*\.tool\(([^)]*)\)[ \t]*\n(?:[ \t]*@[^\n]*\n)*[ \t]*(?:async[ \t]+)?def[ \t]+(\w+)[ \t]*\(([\s\S]*?)\)[^:\n]*:[ \t]*\n[ \t]*[rRuU]?("""|''')([\s\S]*?)\4/gm;
   for (const m of text.matchAll(decorated)) {
     const named = /name\s*=\s*["']([^"']+)["']/.exec(m[1]);
     const described = /description\s*=\s*("""|'''|"|')([\s\S]*?)\1/.exec(m[1]);
     push(named?.[1] ?? m[2], described ? described[2] : dedent(m[5]));
   }
   // Dicts and keyword arguments: "name": "x", "description": "…" / name="x", description="…".
-  const dict = /["']?name["']?\s*[:=]\s*["']([^"'\n]+)["']\s*,\s*(?:["']?title["']?\s*[:=]\s*["'][^"'\n]*["']\s*,\s*)?["']?description["']?\s*[:=]\s*(?:\(\s*)?(?:"""([\s\S]*?)"""|"((?:[^"\\\n]|\\.)*)"|'((?:[^'\\\n]|\\.)*)')/g;
+  const dict =
+    /["']?name["']?\s*[:=]\s*["']([^"'\n]+)["']\s*,\s*(?:["']?title["']?\s*[:=]\s*["'][^"'\n]*["']\s*,\s*)?["']?description["']?\s*[:=]\s*(?:\(\s*)?(?:"""([\s\S]*?)"""|"((?:[^"\\\n]|\\.)*)"|'((?:[^'\\\n]|\\.)*)')/g;
   for (const m of text.matchAll(dict)) {
     const before = text.slice(0, m.index);
     const fixture = [...before.matchAll(/^[ \t]*(?:async[ \t]+)?def[ \t]+(\w+)/gm)].pop()?.[1];
@@ -74,7 +79,8 @@ function fromJs(text: string, push: (name: string, description: string) => void)
     return unquoteJs(m[i] ?? m[i + 1] ?? m[i + 2] ?? '', q);
   };
   for (const m of text.matchAll(new RegExp(`\\.tool\\(\\s*${anyStr}\\s*,\\s*${anyStr}`, 'g'))) push(pick(m, 1), dedent(pick(m, 4)));
-  for (const m of text.matchAll(new RegExp(`\\.registerTool\\(\\s*${anyStr}\\s*,\\s*\\{[^{}]*?description\\s*:\\s*${anyStr}`, 'g'))) push(pick(m, 1), dedent(pick(m, 4)));
+  for (const m of text.matchAll(new RegExp(`\\.registerTool\\(\\s*${anyStr}\\s*,\\s*\\{[^{}]*?description\\s*:\\s*${anyStr}`, 'g')))
+    push(pick(m, 1), dedent(pick(m, 4)));
   for (const m of text.matchAll(new RegExp(`\\bname\\s*:\\s*${anyStr}\\s*,\\s*(?:title\\s*:\\s*${anyStr}\\s*,\\s*)?description\\s*:\\s*${anyStr}`, 'g'))) {
     push(pick(m, 1), dedent(pick(m, 7)));
   }

@@ -29,10 +29,17 @@ export const auditLogDrill: Drill = {
     if (!log) return { status: 'failed', reason: 'no audit log is configured: nothing would show an edited record' };
     if (!log.path) return { status: 'failed', reason: 'the audit log writes to a stream: the drill needs a file to copy' };
     await log.flush();
-    const lines = readTail(log.path).split('\n').filter((l) => l.trim() !== '');
-    if (lines.length < 2) return { status: 'failed', reason: `the audit log has ${lines.length} entr${lines.length === 1 ? 'y' : 'ies'}: too few to test (needs 2)` };
+    const lines = readTail(log.path)
+      .split('\n')
+      .filter((l) => l.trim() !== '');
+    if (lines.length < 2)
+      return { status: 'failed', reason: `the audit log has ${lines.length} entr${lines.length === 1 ? 'y' : 'ies'}: too few to test (needs 2)` };
     const first = JSON.parse(lines[0]!) as { seq: number; prevHash: string };
-    const options = { start: { seq: first.seq, prevHash: first.prevHash }, checkpoint: false as const, ...(log.hmacKey !== undefined ? { hmacKey: log.hmacKey } : {}) };
+    const options = {
+      start: { seq: first.seq, prevHash: first.prevHash },
+      checkpoint: false as const,
+      ...(log.hmacKey !== undefined ? { hmacKey: log.hmacKey } : {}),
+    };
     const clean = verifyAuditLogText(lines.join('\n'), options);
     if (!clean.ok) return { status: 'failed', reason: `the unedited copy already fails verification: ${clean.problem}` };
     const target = Math.floor(lines.length / 2);

@@ -44,7 +44,8 @@ function record(agent: string, i: number, start: number, fields: Partial<CallRec
 function drillAnalyzer(deployment: DrillDeployment): Analyzer | DrillVerdict {
   const options = deployment.analyzerOptions;
   if (!options) return { status: 'failed', reason: 'the analyzer is off: behavioural drift cannot raise an alert' };
-  if (options.warmup > MAX_DRILL_WARMUP) return { status: 'failed', reason: `warm-up of ${options.warmup} records is beyond what a drill can feed (${MAX_DRILL_WARMUP})` };
+  if (options.warmup > MAX_DRILL_WARMUP)
+    return { status: 'failed', reason: `warm-up of ${options.warmup} records is beyond what a drill can feed (${MAX_DRILL_WARMUP})` };
   return new Analyzer({ ...options, allowedTools: undefined, service: 'warden-drill' });
 }
 
@@ -62,16 +63,24 @@ export const driftDrill: Drill = {
     const warm = analyzer.options.warmup + analyzer.options.window;
     for (; i < warm; i++) {
       const early = analyzer.observe(record(agent, i, start, { outputTokens: tokens(200), inputTokens: tokens(400), outputLength: tokens(800) }));
-      if (early.length > 0) return { status: 'failed', reason: `the stationary canary stream raised ${early[0]!.detector} during warm-up`, alertIds: early.map((a) => a.id) };
+      if (early.length > 0)
+        return { status: 'failed', reason: `the stationary canary stream raised ${early[0]!.detector} during warm-up`, alertIds: early.map((a) => a.id) };
     }
     let caught: Alert | undefined;
     let delay = 0;
     while (!caught && delay < DRIFT_DRILL_MAX_DELAY) {
       delay++;
-      caught = analyzer.observe(record(agent, i++, start, { outputTokens: tokens(400), inputTokens: tokens(400), outputLength: tokens(800) })).find((a) => a.kind === 'drift');
+      caught = analyzer
+        .observe(record(agent, i++, start, { outputTokens: tokens(400), inputTokens: tokens(400), outputLength: tokens(800) }))
+        .find((a) => a.kind === 'drift');
     }
     if (!caught) return { status: 'failed', reason: `+100% output tokens under a canary agent raised no drift alert within ${DRIFT_DRILL_MAX_DELAY} records` };
-    return { status: 'passed', reason: `+100% output tokens under a canary agent raised ${caught.detector} after ${delay} record(s) (allowed ${DRIFT_DRILL_MAX_DELAY})`, alertIds: [caught.id], details: { delayRecords: delay } };
+    return {
+      status: 'passed',
+      reason: `+100% output tokens under a canary agent raised ${caught.detector} after ${delay} record(s) (allowed ${DRIFT_DRILL_MAX_DELAY})`,
+      alertIds: [caught.id],
+      details: { delayRecords: delay },
+    };
   },
 };
 
@@ -87,7 +96,8 @@ export const toolAnomalyDrill: Drill = {
     let i = 0;
     for (; i < analyzer.options.warmup; i++) {
       const early = analyzer.observe(tool(i, i % 3 === 0 ? 'canary_lookup' : 'canary_search'));
-      if (early.length > 0) return { status: 'failed', reason: `the stationary canary tool stream raised ${early[0]!.detector} during warm-up`, alertIds: early.map((a) => a.id) };
+      if (early.length > 0)
+        return { status: 'failed', reason: `the stationary canary tool stream raised ${early[0]!.detector} during warm-up`, alertIds: early.map((a) => a.id) };
     }
     let caught: Alert | undefined;
     let delay = 0;
@@ -95,7 +105,13 @@ export const toolAnomalyDrill: Drill = {
       delay++;
       caught = analyzer.observe(tool(i++, `${DRILL_CANARY_PREFIX}_never_seen_tool`)).find((a) => a.kind === 'tool_anomaly');
     }
-    if (!caught) return { status: 'failed', reason: `a never-seen tool under a canary agent raised no tool_anomaly alert within ${NEW_TOOL_DRILL_MAX_DELAY} calls` };
-    return { status: 'passed', reason: `a never-seen tool under a canary agent raised ${caught.detector} after ${delay} call(s)`, alertIds: [caught.id], details: { delayRecords: delay } };
+    if (!caught)
+      return { status: 'failed', reason: `a never-seen tool under a canary agent raised no tool_anomaly alert within ${NEW_TOOL_DRILL_MAX_DELAY} calls` };
+    return {
+      status: 'passed',
+      reason: `a never-seen tool under a canary agent raised ${caught.detector} after ${delay} call(s)`,
+      alertIds: [caught.id],
+      details: { delayRecords: delay },
+    };
   },
 };

@@ -68,7 +68,8 @@ export const identityDrill: Drill = {
       if (!alert) return { status: 'failed', reason: `a ${attack} hand-off from "${caller}" raised no agent_anomaly alert`, alertIds };
       alertIds.push(alert.id);
       if (authority.mode === 'enforce') {
-        if (ran || !HandoffRefusedError.isInstance(refused)) return { status: 'failed', reason: `a ${attack} hand-off from "${caller}" was not refused in enforce mode`, alertIds };
+        if (ran || !HandoffRefusedError.isInstance(refused))
+          return { status: 'failed', reason: `a ${attack} hand-off from "${caller}" was not refused in enforce mode`, alertIds };
         outcomes.push(`${attack}: flagged and refused`);
       } else outcomes.push(`${attack}: flagged (audit mode)`);
     }

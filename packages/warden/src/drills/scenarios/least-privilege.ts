@@ -37,10 +37,12 @@ export const leastPrivilegeDrill: Drill = {
       if (policy.mode === 'enforce') {
         if (executed || !PolicyDeniedError.isInstance(denied))
           return { status: 'failed', reason: `agent "${agent}" (enforce): the canary tool ${executed ? 'executed' : 'was not denied'}`, alertIds };
-        if (alerts.length === 0) return { status: 'failed', reason: `agent "${agent}" (enforce): the canary was denied but no policy_violation alert was raised`, alertIds };
+        if (alerts.length === 0)
+          return { status: 'failed', reason: `agent "${agent}" (enforce): the canary was denied but no policy_violation alert was raised`, alertIds };
         passed.push(`${agent} denied before it ran`);
       } else {
-        if (alerts.length === 0) return { status: 'failed', reason: `agent "${agent}" (audit): the canary tool call raised no policy_violation alert`, alertIds };
+        if (alerts.length === 0)
+          return { status: 'failed', reason: `agent "${agent}" (audit): the canary tool call raised no policy_violation alert`, alertIds };
         passed.push(`${agent} alerted (audit mode)`);
       }
     }

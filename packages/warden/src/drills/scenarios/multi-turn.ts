@@ -31,7 +31,14 @@ function turnSpan(conversationId: string, agent: string, turn: number, time: num
     { role: 'user', parts: [{ type: 'text', content: h.user }] },
     { role: 'assistant', parts: [{ type: 'text', content: h.assistant }] },
   ]);
-  const ctx: SpanContext = { traceId: `d7110${runId.replace(/[^0-9a-f]/g, '').padEnd(27, '0').slice(0, 27)}`, spanId: (turn + 1).toString(16).padStart(16, '0'), traceFlags: 1 };
+  const ctx: SpanContext = {
+    traceId: `d7110${runId
+      .replace(/[^0-9a-f]/g, '')
+      .padEnd(27, '0')
+      .slice(0, 27)}`,
+    spanId: (turn + 1).toString(16).padStart(16, '0'),
+    traceFlags: 1,
+  };
   return {
     name: 'chat warden-drill-model',
     spanContext: () => ctx,
