@@ -59,7 +59,7 @@ export function openIncident(incidents: IncidentState[], alert: Alert, time: num
   // Closed incidents go first; an open one is only dropped when every remembered one is open.
   while (incidents.length > MAX_INCIDENTS_PER_AGENT) {
     const closed = incidents.findIndex((i) => i.open.length === 0);
-    incidents.splice(closed >= 0 ? closed : 0, 1);
+    incidents.splice(Math.max(closed, 0), 1);
   }
   return incident;
 }

@@ -67,7 +67,7 @@ export function nameSkeleton(name: string): string {
   return [...name.normalize('NFKC').toLowerCase()]
     .map((c) => CONFUSABLE[c] ?? c)
     .join('')
-    .replace(/[\s_.\-]+/g, '');
+    .replace(/[\s_.-]+/g, '');
 }
 
 /**
