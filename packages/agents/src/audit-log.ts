@@ -221,7 +221,7 @@ export class AuditLog {
     return full;
   }
 
-  private checkpoint(last: AuditEntry): void {
+  private checkpoint(last: Pick<AuditEntry, 'seq' | 'hash' | 'time'>): void {
     if (this.checkpointPath === undefined || this.broken) return;
     safely('agents.auditLog.checkpoint', () => {
       const cp: AuditCheckpoint = { seq: last.seq, hash: last.hash, time: last.time, alg: this.mode };
@@ -260,7 +260,7 @@ export class AuditLog {
     await this.flush();
     this.closed = true;
     if (this.nextSeq > 1 && !this.broken && this.checkpointPath !== undefined) {
-      this.checkpoint({ seq: this.nextSeq - 1, hash: this.prevHash, time: new Date(this.now()).toISOString() } as AuditEntry);
+      this.checkpoint({ seq: this.nextSeq - 1, hash: this.prevHash, time: new Date(this.now()).toISOString() });
     }
     if (this.ownsStream && !this.broken) {
       await new Promise<void>((resolve) => {
