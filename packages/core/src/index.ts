@@ -146,3 +146,4 @@ export { watchSdkStream, isSdkStream, type SdkStreamHooks } from './sdk-stream';
 export { agentIdentitySchema, checkWrapOptions, validateIntegrationOptions, type WrapOptions } from './wrap-options';
 export { asDict, asArray, asString, asNumber, parseArguments, appendBounded, type Dict } from './loose-json';
 export { parseConfig, configPath } from './config-schema';
+export { printable, visibleInvisibles } from './printable';

@@ -12,7 +12,7 @@ import { z } from 'zod';
 import { listServerDefinition, type ServerLister } from './onboarding';
 import type { PinStore } from './pin-store';
 import { runJudge, type JudgedTool, type JudgeRunOptions, type JudgeStats } from './judge';
-import { printable } from './printable';
+import { printable } from '@warden/core';
 import { judgeVerdict } from './rules/judge-verdict';
 import { SCAN_RULES } from './scan-rules';
 import { scanServerDefinition, type Finding, type ServerDefinition, type ToolDefinition, type TransportDescription } from './scanner';

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { verifyAuditLog } from 'warden';
+import { printable } from '@warden/core';
 import type { CommandIO } from '../command-table';
 
 export const AUDIT_USAGE = `Usage: warden audit verify <audit.jsonl> [--hmac-key-env <VAR> | --hmac-key-file <file>]
@@ -87,11 +88,6 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
     );
   }
   return result.ok ? 0 : 1;
-}
-
-/** A path or message as terminal-safe text: control characters shown, never interpreted. */
-function printable(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 
 function parseAuditArgs(argv: string[]) {

@@ -4,6 +4,7 @@
  * awaited, so a hanging server is visible before the table. Only on a terminal: piped or in CI,
  * stderr stays free of carriage returns and escape codes.
  */
+import { printable } from '@warden/core';
 import type { ScannedServer } from '@warden/mcp';
 
 export interface ProgressStream {
@@ -13,12 +14,6 @@ export interface ProgressStream {
 }
 
 const CLEAR_LINE = '\r\u001b[2K';
-// Server names come from the config file: no escape sequence of theirs reaches the terminal.
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
-
-function shown(name: string): string {
-  return name.replace(CONTROL, '?');
-}
 
 export class ScanProgress {
   private readonly waiting: Set<string>;
@@ -37,7 +32,8 @@ export class ScanProgress {
     if (!this.waiting.delete(server.name)) return;
     this.done++;
     const result = server.status === 'scanned' ? `ok (${server.durationMs} ms)` : 'FAILED';
-    this.draw(`${this.done}/${this.names.length} · ${shown(server.name)} ${result}`);
+    // Server names come from the config file: no escape sequence of theirs reaches the terminal.
+    this.draw(`${this.done}/${this.names.length} · ${printable(server.name)} ${result}`);
   }
 
   /** Clears the line, so the report that follows starts clean. */
@@ -46,7 +42,7 @@ export class ScanProgress {
   }
 
   private draw(head: string): void {
-    const waiting = [...this.waiting].map(shown);
+    const waiting = [...this.waiting].map(printable);
     const tail = waiting.length > 0 ? ` · waiting for ${waiting.join(', ')}` : '';
     let line = `warden scan: ${head}${tail}`;
     // Longer than the terminal is wide, the line would wrap and \r could no longer rewrite it.

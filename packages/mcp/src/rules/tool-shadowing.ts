@@ -1,4 +1,4 @@
-import { printable } from '../printable';
+import { printable } from '@warden/core';
 import { REF } from '../references';
 import { defineRule, matchAll, type TextRule } from './rule';
 
