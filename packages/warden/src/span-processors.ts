@@ -1,6 +1,6 @@
 import type { Context } from '@opentelemetry/api';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { callRecordFromSpan, isDrillSpan, reportInternalError, safely, type CallRecord, type FinishedSpan } from '@warden/core';
+import { callRecordFromSpan, isDrillSpan, reportInternalError, type CallRecord, type FinishedSpan } from '@warden/core';
 import type { DrillSpanSink } from './drills/drill-spans';
 
 /**
@@ -21,7 +21,13 @@ export class WardenSpanProcessor implements SpanProcessor {
   }
 
   onStart(span: Span, parentContext: Context): void {
-    if (this.drills) safely('warden.processor.drillMark', () => this.drills!.mark(span));
+    if (this.drills) {
+      try {
+        this.drills.mark(span);
+      } catch (e) {
+        reportInternalError('warden.processor.drillMark', e);
+      }
+    }
     if (isDrillSpan(span as unknown as ReadableSpan)) return;
     for (const p of this.processors) {
       try {
