@@ -277,7 +277,7 @@ export class Analyzer extends EventEmitter<AnalyzerEvents> {
 
     // Wall-clock features are judged in start order: a burst's slowest calls end last, which in
     // end order reads as a rise. A small buffer per group releases values by start time.
-    const time = typeof record.time === 'number' && Number.isFinite(record.time) ? record.time : 0;
+    const time = this.currentTime;
     const latency = NUMERIC_FEATURES[0].get(record);
     const ttft = NUMERIC_FEATURES[1].get(record);
     if (latency !== undefined || ttft !== undefined) {
