@@ -10,7 +10,7 @@ import { fmt } from './messages';
 import type { ResolvedAnalyzerOptions } from './options';
 import { MAX_BASELINE_WARMUPS, MIN_BASELINE_EVENTS, MIN_BASELINE_WARMUPS } from './detectors/rate-cusum';
 import { ALTERNATIVE_UNIFORM } from './detectors/tool-usage';
-import { SHAPE_MARGIN, TAIL_QUANTILE } from './detectors/numeric-drift';
+import { SHAPE_MARGIN, SPIKE_MAX_FACTOR, TAIL_QUANTILE } from './detectors/numeric-drift';
 import { MAX_ACTIVE_NEW_TOOL_ALERTS } from './tool-alerts';
 
 export interface DetectorDescription {
@@ -59,7 +59,7 @@ export function describeDetectors(p: Calibrated, o: ResolvedAnalyzerOptions): De
       kind: 'drift',
       scope: 'group',
       feature: f.id,
-      statistic: `one value beyond the baseline's tail quantile at probability ${p.numeric.spikeTail.toExponential(1)} (threshold fitted per group: generalised Pareto above the ${TAIL_QUANTILE * 100}th percentile, shape + ${SHAPE_MARGIN}; 10 x max + 10 when the tail is too thin)${f.wallClock ? '; wall-clock values must also exceed the baseline maximum by 20 x minLatencyShiftMs' : ''}`,
+      statistic: `one value beyond the baseline's tail quantile at probability ${p.numeric.spikeTail.toExponential(1)} (threshold fitted per group: generalised Pareto above the ${TAIL_QUANTILE * 100}th percentile, shape + ${SHAPE_MARGIN}; never below ${SPIKE_MAX_FACTOR} x the largest value of the baseline period + 10, which is also the threshold when the tail is too thin)${f.wallClock ? '; wall-clock values must also exceed the baseline maximum by 20 x minLatencyShiftMs' : ''}`,
       threshold: p.numeric.spikeTail,
       expectedRecordsBetweenFalseAlarms: p.groupDetectorArl,
       calibration:

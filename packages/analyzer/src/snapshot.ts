@@ -77,6 +77,9 @@ export function loadSnapshot(snapshot: AnalyzerSnapshot): LoadedSnapshot {
         s.spikeThreshold = typeof s.spikeThreshold === 'number' ? s.spikeThreshold : Infinity;
         s.collectingCount ??= 0;
         s.pendingCount ??= 0;
+        s.learnedMax ??= 0;
+        s.collectingMax ??= 0;
+        s.pendingMax ??= 0;
         s.sinceRefresh ??= 0;
         s.crossed ??= false;
         s.refreshes ??= 0;

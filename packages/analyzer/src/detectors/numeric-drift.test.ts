@@ -84,4 +84,17 @@ describe('numeric drift', () => {
     for (let i = 0; i < 50 && !fired; i++) fired = observeNumeric(s, params, 5) !== undefined;
     expect(fired).toBe(true);
   });
+
+  it('a rare mode seen in the warm-up but missed by the baseline sample is no spike; ten times beyond it is', () => {
+    // Like ServeGen's production clients: answers of a few tokens, and now and then one that hits max_tokens.
+    const p = { ...params, baselineSize: 64, warmup: 1000, maxWarmup: 1000 };
+    const rand = prng(7);
+    const s = newNumericDriftState(p);
+    for (let i = 0; i < 1000; i++) observeNumeric(s, p, i === 500 ? 8192 : 1 + Math.floor(rand() * 5));
+    expect(s.fixed).toBe(true);
+    expect(Math.max(...s.baseline)).toBeLessThan(8192); // the sample of 64 did not keep it
+    expect(observeNumeric(s, p, 8192)?.some((v) => v.statistic === 'spike')).toBeFalsy();
+    const beyond = observeNumeric(s, p, 10 * 8192 + 11);
+    expect(beyond?.find((v) => v.statistic === 'spike')?.threshold).toBe(10 * 8192 + 10);
+  });
 });

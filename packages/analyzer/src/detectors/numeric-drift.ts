@@ -42,6 +42,14 @@ export interface NumericDriftState {
   collectingCount: number;
   pending: Float32Array;
   pendingCount: number;
+  /**
+   * Largest value of every value seen (not only the reservoir's sample) in the warm-up, the
+   * collecting and the pending period: real length distributions have rare modes a 512-value
+   * sample misses, and the spike floor is ten times this.
+   */
+  learnedMax: number;
+  collectingMax: number;
+  pendingMax: number;
   sinceRefresh: number;
   /** A threshold was crossed in the current refresh period (the pending reservoir is then dropped). */
   crossed: boolean;
@@ -83,6 +91,9 @@ export function newNumericDriftState(p: NumericDriftParams): NumericDriftState {
     collectingCount: 0,
     pending: new Float32Array(0),
     pendingCount: 0,
+    learnedMax: 0,
+    collectingMax: 0,
+    pendingMax: 0,
     sinceRefresh: 0,
     crossed: false,
     refreshes: 0,
@@ -115,7 +126,7 @@ function fix(s: NumericDriftState, p: NumericDriftParams): void {
   const n = s.baselineCount;
   s.baseline = s.baseline.slice(0, n).sort();
   s.fixed = true;
-  s.spikeThreshold = spikeThreshold(s.baseline, p.spikeTail);
+  s.spikeThreshold = spikeThreshold(s.baseline, p.spikeTail, s.learnedMax);
   // Mid-rank j in 0..2n maps to u = (j+1)/(2n+2). Scores are standardised on the law of a new
   // value: with distinct baseline values it falls in each of the n+1 gaps alike (index 2*gap);
   // with ties (discrete data) it most likely equals a baseline value, so the baseline itself is used.
@@ -165,18 +176,24 @@ export const TAIL_QUANTILE = 0.8;
 /** Added to the fitted shape: a 200-value baseline cannot pin a tail down far beyond its data. */
 export const SHAPE_MARGIN = 0.1;
 
+/** A spike is also more than this many times the largest value of the baseline period (plus one such unit for counts near 0). */
+export const SPIKE_MAX_FACTOR = 10;
+
 /**
  * Peaks over threshold: a generalised Pareto tail fitted (probability-weighted moments, Hosking &
  * Wallis 1987) to the baseline's values above its TAIL_QUANTILE, extrapolated to tail
  * probability `tail`. The shape is floored at 0 (an exponential tail: conservative for bounded
- * data) and raised by SHAPE_MARGIN for the fit's own uncertainty. A baseline with too thin a tail (discrete
- * counts, constants) falls back to 10x its largest value plus 10.
+ * data) and raised by SHAPE_MARGIN for the fit's own uncertainty. Never below 10x the largest
+ * value seen in the baseline period plus 10 (`periodMax`, every value, not only the sample):
+ * on production length distributions (ServeGen) a 512-value sample misses rare modes that come
+ * back every few thousand requests, and the fit alone alarmed on them. That floor is also the
+ * threshold when the tail is too thin to fit (discrete counts, constants).
  */
-export function spikeThreshold(sorted: Float32Array, tail: number): number {
+export function spikeThreshold(sorted: Float32Array, tail: number, periodMax = 0): number {
   const n = sorted.length;
   if (n === 0) return Infinity;
-  const max = sorted[n - 1];
-  const fallback = 10 * Math.max(0, max) + 10;
+  const max = Math.max(sorted[n - 1], periodMax);
+  const fallback = SPIKE_MAX_FACTOR * Math.max(0, max) + 10;
   const u = sorted[Math.floor(TAIL_QUANTILE * (n - 1))];
   let first = n;
   while (first > 0 && sorted[first - 1] > u) first--;
@@ -199,7 +216,7 @@ export function spikeThreshold(sorted: Float32Array, tail: number): number {
   const ratio = k / n / tail;
   if (ratio <= 1) return fallback;
   const threshold = u + (sigma / xi) * (Math.pow(ratio, xi) - 1);
-  return Number.isFinite(threshold) ? Math.max(threshold, max) : fallback;
+  return Number.isFinite(threshold) ? Math.max(threshold, fallback) : fallback;
 }
 
 function reservoirAdd(r: Float32Array, count: number, seen: number, x: number): number {
@@ -213,9 +230,10 @@ function reservoirAdd(r: Float32Array, count: number, seen: number, x: number): 
 }
 
 /** Adopt a closed reference reservoir as the new baseline (scores, spike tail and window follow). */
-function adopt(s: NumericDriftState, p: NumericDriftParams, reservoir: Float32Array, count: number): void {
+function adopt(s: NumericDriftState, p: NumericDriftParams, reservoir: Float32Array, count: number, periodMax: number): void {
   s.baseline = reservoir.slice(0, count);
   s.baselineCount = count;
+  s.learnedMax = periodMax;
   fix(s, p);
   // The window restarts with the new reference (fix() gave it fresh, empty storage).
   s.windowPos = 0;
@@ -231,6 +249,7 @@ function adopt(s: NumericDriftState, p: NumericDriftParams, reservoir: Float32Ar
 export function observeNumeric(s: NumericDriftState, p: NumericDriftParams, x: number, time = 0): NumericVerdict[] | undefined {
   if (!s.fixed) {
     if (s.learned === 0) s.firstTime = time;
+    if (x > s.learnedMax) s.learnedMax = x;
     s.baselineCount = reservoirAdd(s.baseline, s.baselineCount, s.learned, x);
     s.learned++;
     // Enough records and enough time (record clock), or so many records that time cannot matter.
@@ -334,9 +353,10 @@ function refreshStep(s: NumericDriftState, p: NumericDriftParams, x: number): vo
     s.collectingCount = 0;
   }
   s.collectingCount = reservoirAdd(s.collecting, s.collectingCount, s.sinceRefresh, x);
+  if (x > s.collectingMax) s.collectingMax = x;
   if (++s.sinceRefresh < p.refreshEvery) return;
   // Period closed: a quiet period confirms the reservoir closed before it, which becomes the baseline.
-  if (!s.crossed && s.pendingCount > 0) adopt(s, p, s.pending, s.pendingCount);
+  if (!s.crossed && s.pendingCount > 0) adopt(s, p, s.pending, s.pendingCount, s.pendingMax);
   if (s.crossed) {
     s.pendingCount = 0;
   } else {
@@ -344,8 +364,10 @@ function refreshStep(s: NumericDriftState, p: NumericDriftParams, x: number): vo
     s.collecting = s.pending.length === p.baselineSize ? s.pending : new Float32Array(p.baselineSize);
     s.pending = closed;
     s.pendingCount = s.collectingCount;
+    s.pendingMax = s.collectingMax;
   }
   s.collectingCount = 0;
+  s.collectingMax = 0;
   s.sinceRefresh = 0;
   s.crossed = false;
 }
