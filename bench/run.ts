@@ -24,6 +24,11 @@ const BENCHES: { name: string; file: string; what: string; args?: string[] }[] =
   { name: 'ai-sdk', file: 'packages/ai-sdk/bench/overhead.ts', what: 'added cost per generateText' },
   { name: 'langchain', file: 'packages/langchain/bench/overhead.ts', what: 'added cost per LangChain invoke' },
   { name: 'analyzer', file: 'packages/analyzer/bench/throughput.ts', what: 'records/s, cost per span vs creating the span, heap over 10,000 groups' },
+  {
+    name: 'real-traffic',
+    file: 'packages/analyzer/bench/real-traffic.ts',
+    what: 'analyzer on production LLM traffic (ServeGen; run packages/analyzer/bench/data/prepare-servegen.ts first): +50% output tokens detected, delay, pre-change alarms',
+  },
   { name: 'agents', file: 'packages/agents/bench/agents.ts', what: 'policy check per tool call, multi-turn scorer per turn, scorer false alarms' },
   {
     name: 'conversations',
