@@ -29,6 +29,11 @@ const BENCHES: { name: string; file: string; what: string; args?: string[] }[] =
     file: 'packages/analyzer/bench/real-traffic.ts',
     what: 'analyzer on production LLM traffic (ServeGen; run packages/analyzer/bench/data/prepare-servegen.ts first): +50% output tokens detected, delay, pre-change alarms',
   },
+  {
+    name: 'skab',
+    file: 'packages/analyzer/bench/skab.ts',
+    what: "analyzer at its defaults on SKAB (labelled changepoints, GPL-3.0, read from a checkout: SKAB_DIR), scored by SKAB's rules beside its leaderboard",
+  },
   { name: 'agents', file: 'packages/agents/bench/agents.ts', what: 'policy check per tool call, multi-turn scorer per turn, scorer false alarms' },
   {
     name: 'conversations',
