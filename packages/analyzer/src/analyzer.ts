@@ -88,6 +88,22 @@ export class Analyzer extends EventEmitter<AnalyzerEvents> {
   /** The ISO time of the record being observed, formatted at most once (no closure per record). */
   private readonly timeOf = (): string => (this.isoValue ??= isoTime(this.isoRecord?.time ?? 0));
   private counterProvider: MeterProvider | undefined;
+  /**
+   * The group the previous record went to, with the key parts it was found by. Most records go
+   * to the same group as the one before; for them the two key strings, their hashing and the
+   * LRU moves (half of observe's own time) are skipped: that group is already the most recent.
+   */
+  private lastGroup:
+    | {
+        service: string | undefined;
+        agent: string | undefined;
+        operation: string;
+        model: string | undefined;
+        tool: string | undefined;
+        agentState: AgentState;
+        group: GroupState;
+      }
+    | undefined;
 
   constructor(options?: AnalyzerOptions, snapshot?: AnalyzerSnapshot) {
     super();
@@ -209,15 +225,37 @@ export class Analyzer extends EventEmitter<AnalyzerEvents> {
     }
     const alerts: Alert[] = [];
 
+    const agentVersion = keyPart(record.agentVersion) ?? '';
+    const promptVersion = keyPart(record.promptVersion) ?? '';
+    const last = this.lastGroup;
+    const sameGroup =
+      last !== undefined &&
+      last.service === service &&
+      last.agent === agentName &&
+      last.operation === operation &&
+      last.model === model &&
+      last.tool === tool &&
+      last.group.agentVersion === agentVersion &&
+      last.group.promptVersion === promptVersion;
+
     // Agent level: models (config changes) and tool usage.
-    const agentKey = `${service ?? ''}\u0001${agentName ?? ''}`;
-    let agent = this.agentsByKey.get(agentKey);
-    if (agent) {
-      this.agentsByKey.delete(agentKey);
+    let agent: AgentState;
+    if (sameGroup) {
+      agent = last.agentState;
     } else {
-      agent = { service, agent: agentName, models: [], tools: newToolUsageState(this.params.tools, this.allowedToolsOf(agentName)), alarms: {}, incidents: [] };
+      const agentKey = `${service ?? ''}\u0001${agentName ?? ''}`;
+      const known = this.agentsByKey.get(agentKey);
+      if (known) this.agentsByKey.delete(agentKey);
+      agent = known ?? {
+        service,
+        agent: agentName,
+        models: [],
+        tools: newToolUsageState(this.params.tools, this.allowedToolsOf(agentName)),
+        alarms: {},
+        incidents: [],
+      };
+      this.agentsByKey.set(agentKey, agent);
     }
-    this.agentsByKey.set(agentKey, agent);
     this.currentAgent = agent;
     this.currentTime = typeof record.time === 'number' && Number.isFinite(record.time) ? record.time : 0;
     if (model && GENERATION_OPERATIONS.has(operation) && !agent.models.includes(model)) {
@@ -237,34 +275,13 @@ export class Analyzer extends EventEmitter<AnalyzerEvents> {
     }
 
     // Group level.
-    const groupKey = `${service ?? ''}\u0001${agentName ?? ''}\u0001${operation}\u0001${model ?? ''}\u0001${tool ?? ''}`;
-    let group = this.groupsByKey.get(groupKey);
-    const agentVersion = keyPart(record.agentVersion) ?? '';
-    const promptVersion = keyPart(record.promptVersion) ?? '';
-    if (group) {
-      this.groupsByKey.delete(groupKey);
-      const changed: ConfigChange['reason'] | undefined =
-        group.agentVersion !== agentVersion ? 'agent_version' : group.promptVersion !== promptVersion ? 'prompt_version' : undefined;
-      if (changed) {
-        const from = changed === 'agent_version' ? group.agentVersion : group.promptVersion;
-        const to = changed === 'agent_version' ? agentVersion : promptVersion;
-        const key = group.key;
-        group = newGroupState(key, agentVersion, promptVersion);
-        this.emitConfigChange({
-          reason: changed,
-          subject: { service: key.service, agent: key.agent, model: key.model, tool: key.tool },
-          from: from || undefined,
-          to: to || '(none)',
-          message: `${describeSubject(key)}: ${changed === 'agent_version' ? 'agent version' : 'prompt version'} changed from ${from || '(none)'} to ${to || '(none)'}; a new baseline starts`,
-          traceId,
-          time: timeOf(),
-        });
-      }
+    let group: GroupState;
+    if (sameGroup) {
+      group = last.group;
     } else {
-      group = newGroupState({ service, agent: agentName, operation, model, tool }, agentVersion, promptVersion);
+      group = this.observeGroupKey(service, agentName, operation, model, tool, agentVersion, promptVersion, traceId);
+      this.lastGroup = { service, agent: agentName, operation, model, tool, agentState: agent, group };
     }
-    this.groupsByKey.set(groupKey, group);
-    this.evict();
 
     group.count++;
     group.traceIds.push(traceId);
@@ -363,6 +380,46 @@ export class Analyzer extends EventEmitter<AnalyzerEvents> {
     if (hasAlarms(group.alarms)) this.resolveQuiet(group, agent, group.alarms, group.count);
     if (hasAlarms(agent.alarms)) this.resolveQuiet(group, agent, agent.alarms, agent.tools.records);
     return alerts;
+  }
+
+  /** Finds (or starts) the record's group by its key and makes it the most recently used; a new agent or prompt version starts a new baseline. */
+  private observeGroupKey(
+    service: string | undefined,
+    agentName: string | undefined,
+    operation: string,
+    model: string | undefined,
+    tool: string | undefined,
+    agentVersion: string,
+    promptVersion: string,
+    traceId: string,
+  ): GroupState {
+    const groupKey = `${service ?? ''}\u0001${agentName ?? ''}\u0001${operation}\u0001${model ?? ''}\u0001${tool ?? ''}`;
+    let group = this.groupsByKey.get(groupKey);
+    if (group) {
+      this.groupsByKey.delete(groupKey);
+      const changed: ConfigChange['reason'] | undefined =
+        group.agentVersion !== agentVersion ? 'agent_version' : group.promptVersion !== promptVersion ? 'prompt_version' : undefined;
+      if (changed) {
+        const from = changed === 'agent_version' ? group.agentVersion : group.promptVersion;
+        const to = changed === 'agent_version' ? agentVersion : promptVersion;
+        const key = group.key;
+        group = newGroupState(key, agentVersion, promptVersion);
+        this.emitConfigChange({
+          reason: changed,
+          subject: { service: key.service, agent: key.agent, model: key.model, tool: key.tool },
+          from: from || undefined,
+          to: to || '(none)',
+          message: `${describeSubject(key)}: ${changed === 'agent_version' ? 'agent version' : 'prompt version'} changed from ${from || '(none)'} to ${to || '(none)'}; a new baseline starts`,
+          traceId,
+          time: this.timeOf(),
+        });
+      }
+    } else {
+      group = newGroupState({ service, agent: agentName, operation, model, tool }, agentVersion, promptVersion);
+    }
+    this.groupsByKey.set(groupKey, group);
+    this.evict();
+    return group;
   }
 
   private observeNumericFeature(group: GroupState, i: number, x: number, time: number, alerts: Alert[]): void {
