@@ -29,7 +29,7 @@ import { MAX_ACTIVE_NEW_TOOL_ALERTS, toolAlertFields, type AlertFields } from '.
 import { newGroupState, type AgentState, type GroupState, type GroupSummary } from './state';
 import type { AlertResolved, AnalyzerEvents, ConfigChange } from './events';
 import { closeMember, joinIncident, joinableIncident, openIncident, type IncidentState } from './incidents';
-import { baselineValues, newNumericDriftState, numericIsQuiet, observeNumeric, recentValues } from './detectors/numeric-drift';
+import { baselineValues, newNumericDriftState, numericIsQuiet, observeNumeric, recentValues, valueSpread } from './detectors/numeric-drift';
 import { newRateCusumState, observeRate, rateIsQuiet } from './detectors/rate-cusum';
 import { newCategoricalState, observeCategory } from './detectors/categorical-drift';
 import { newToolUsageState, observeTools, sequenceIsQuiet, toolRateIsQuiet, type ToolVerdict } from './detectors/tool-usage';
@@ -424,7 +424,10 @@ export class Analyzer extends EventEmitter<AnalyzerEvents> {
 
   private observeNumericFeature(group: GroupState, i: number, x: number, time: number, alerts: Alert[]): void {
     const f = NUMERIC_FEATURES[i];
-    const s = (group.numeric[i] ??= newNumericDriftState(this.params.numeric));
+    const s = (group.numeric[i] ??= newNumericDriftState(
+      this.params.numeric,
+      f.wallClock ? WALL_CLOCK_SPIKE_FLOOR * this.options.minLatencyShiftMs : 0,
+    ));
     const verdicts = observeNumeric(s, this.params.numeric, x, time);
     if (!verdicts) return;
     for (const v of verdicts) {
@@ -441,13 +444,18 @@ export class Analyzer extends EventEmitter<AnalyzerEvents> {
         active.lastCross = group.count;
         continue;
       }
-      const base = Array.from(baselineValues(s));
+      // On the host's clock a stall of a few hundred ms is the machine, not the model (the detector's
+      // own spike margin says the same; this also covers states restored from older snapshots).
+      const sorted = baselineValues(s);
+      if (v.statistic === 'spike' && f.wallClock && x - sorted[sorted.length - 1] < WALL_CLOCK_SPIKE_FLOOR * this.options.minLatencyShiftMs) continue;
+      // A fast model's latency crosses now and then by host noise; when no two values are
+      // minLatencyShiftMs apart the shift below cannot pass that floor: skip building it.
+      if (v.statistic !== 'spike' && f.wallClock && valueSpread(s) < this.options.minLatencyShiftMs) continue;
+      const base = Array.from(sorted);
       const b = quantileSorted(base, 0.5);
       const bMean = mean(base);
       const p99 = quantileSorted(base, 0.99);
       if (v.statistic === 'spike') {
-        // On the host's clock a stall of a few hundred ms is the machine, not the model.
-        if (f.wallClock && x - base[base.length - 1] < WALL_CLOCK_SPIKE_FLOOR * this.options.minLatencyShiftMs) continue;
         const alert = this.raise(group.alarms, group.count, alerts, source, {
           kind: 'drift',
           severity: x > 2 * v.threshold ? 'high' : 'medium',

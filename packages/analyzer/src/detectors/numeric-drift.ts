@@ -50,6 +50,8 @@ export interface NumericDriftState {
   learnedMax: number;
   collectingMax: number;
   pendingMax: number;
+  /** A spike must also exceed the baseline period's largest value by this much (wall-clock features: the host's stalls are not the model). */
+  spikeMargin: number;
   sinceRefresh: number;
   /** A threshold was crossed in the current refresh period (the pending reservoir is then dropped). */
   crossed: boolean;
@@ -82,8 +84,9 @@ export interface NumericVerdict {
   span: number;
 }
 
-export function newNumericDriftState(p: NumericDriftParams): NumericDriftState {
+export function newNumericDriftState(p: NumericDriftParams, spikeMargin = 0): NumericDriftState {
   return {
+    spikeMargin,
     learned: 0,
     firstTime: NaN,
     spikeThreshold: Infinity,
@@ -126,7 +129,10 @@ function fix(s: NumericDriftState, p: NumericDriftParams): void {
   const n = s.baselineCount;
   s.baseline = s.baseline.slice(0, n).sort();
   s.fixed = true;
-  s.spikeThreshold = spikeThreshold(s.baseline, p.spikeTail, s.learnedMax);
+  s.spikeThreshold = Math.max(
+    spikeThreshold(s.baseline, p.spikeTail, s.learnedMax),
+    Math.max(s.learnedMax, n > 0 ? s.baseline[n - 1] : 0) + s.spikeMargin,
+  );
   // Mid-rank j in 0..2n maps to u = (j+1)/(2n+2). Scores are standardised on the law of a new
   // value: with distinct baseline values it falls in each of the n+1 gaps alike (index 2*gap);
   // with ties (discrete data) it most likely equals a baseline value, so the baseline itself is used.
@@ -334,6 +340,22 @@ export function recentValues(s: NumericDriftState, count = s.windowFill): Float3
   const len = s.window.length;
   for (let i = 0; i < m; i++) out[i] = s.window[(s.windowPos - 1 - i + len * 2) % len];
   return out.sort();
+}
+
+/**
+ * Spread of the baseline sample and the recent window together: no median or mean of either can
+ * differ by more. Lets a caller drop a verdict below an absolute floor without copying or sorting.
+ */
+export function valueSpread(s: NumericDriftState): number {
+  const sorted = baselineValues(s);
+  let lo = sorted.length > 0 ? sorted[0] : Infinity;
+  let hi = sorted.length > 0 ? sorted[sorted.length - 1] : -Infinity;
+  for (let i = 0; i < s.windowFill; i++) {
+    const x = s.window[i];
+    if (x < lo) lo = x;
+    if (x > hi) hi = x;
+  }
+  return hi - lo;
 }
 
 /** The baseline sample, sorted (copies during warm-up). */
