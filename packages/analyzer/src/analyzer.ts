@@ -424,10 +424,7 @@ export class Analyzer extends EventEmitter<AnalyzerEvents> {
 
   private observeNumericFeature(group: GroupState, i: number, x: number, time: number, alerts: Alert[]): void {
     const f = NUMERIC_FEATURES[i];
-    const s = (group.numeric[i] ??= newNumericDriftState(
-      this.params.numeric,
-      f.wallClock ? WALL_CLOCK_SPIKE_FLOOR * this.options.minLatencyShiftMs : 0,
-    ));
+    const s = (group.numeric[i] ??= newNumericDriftState(this.params.numeric, f.wallClock ? WALL_CLOCK_SPIKE_FLOOR * this.options.minLatencyShiftMs : 0));
     const verdicts = observeNumeric(s, this.params.numeric, x, time);
     if (!verdicts) return;
     for (const v of verdicts) {

@@ -143,7 +143,8 @@ export function runOpenAIOverheadBench(options: OverheadBenchOptions = {}): Prom
       title: '@warden/openai overhead per call (in-memory transport; BatchSpanProcessor, AsyncLocalStorage context for every variant)',
       scenarios,
       variants,
-      calls: 200,
+      // Rounds long enough that a GC pause or a timer does not decide one variant's median.
+      calls: 1000,
       rounds: 15,
       registerGlobally: true,
       batchExport: true,

@@ -129,10 +129,7 @@ function fix(s: NumericDriftState, p: NumericDriftParams): void {
   const n = s.baselineCount;
   s.baseline = s.baseline.slice(0, n).sort();
   s.fixed = true;
-  s.spikeThreshold = Math.max(
-    spikeThreshold(s.baseline, p.spikeTail, s.learnedMax),
-    Math.max(s.learnedMax, n > 0 ? s.baseline[n - 1] : 0) + s.spikeMargin,
-  );
+  s.spikeThreshold = Math.max(spikeThreshold(s.baseline, p.spikeTail, s.learnedMax), Math.max(s.learnedMax, n > 0 ? s.baseline[n - 1] : 0) + s.spikeMargin);
   // Mid-rank j in 0..2n maps to u = (j+1)/(2n+2). Scores are standardised on the law of a new
   // value: with distinct baseline values it falls in each of the n+1 gaps alike (index 2*gap);
   // with ties (discrete data) it most likely equals a baseline value, so the baseline itself is used.
