@@ -1,15 +1,6 @@
 import * as A from '@warden/core';
-import {
-  controlsForKind,
-  hrTimeToMs,
-  newAlertId,
-  publishAlert,
-  safely,
-  stringAttr,
-  type Alert,
-  type FinishedSpan,
-  type WardenSpanProcessor,
-} from '@warden/core';
+import { controlsForKind, type Alert, type FinishedSpan } from '@warden/core';
+import { hrTimeToMs, newAlertId, publishAlert, safely, stringAttr, type WardenSpanProcessor } from '@warden/core/internal';
 
 /** One agent invoking another (an invoke_agent span with a caller). */
 export interface HandoffObservation {

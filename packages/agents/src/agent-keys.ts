@@ -6,7 +6,8 @@
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { KeyObject } from 'node:crypto';
-import { ed25519KeysMatch, generateEd25519KeyPair, parseConfig, parseEd25519PrivateKey, parseEd25519PublicKey, WardenConfigError } from '@warden/core';
+import { WardenConfigError } from '@warden/core';
+import { ed25519KeysMatch, generateEd25519KeyPair, parseConfig, parseEd25519PrivateKey, parseEd25519PublicKey } from '@warden/core/internal';
 import { z } from 'zod';
 
 export const agentKeySetSchema = z

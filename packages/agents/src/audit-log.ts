@@ -14,20 +14,18 @@ import { dirname } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Writable } from 'node:stream';
 import * as A from '@warden/core';
+import { onWardenEvent, type FinishedSpan, type WardenEvent } from '@warden/core';
 import {
   canonicalJson,
   hrTimeToMs,
   numberAttr,
-  onWardenEvent,
   parentSpanIdOf,
   reportInternalError,
   safely,
   stringAttr,
   stringListAttr,
-  type FinishedSpan,
-  type WardenEvent,
   type WardenSpanProcessor,
-} from '@warden/core';
+} from '@warden/core/internal';
 
 /** prevHash of the first entry of a log. */
 export const AUDIT_GENESIS_HASH = '0'.repeat(64);

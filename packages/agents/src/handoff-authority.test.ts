@@ -5,12 +5,12 @@ import {
   HandoffRefusedError,
   injectAgentContext,
   onWardenEvent,
-  setHandoffAuthority,
   traceAgent,
   withAgent,
   ATTR_WARDEN_HANDOFF_IDENTITY,
   type Alert,
 } from '@warden/core';
+import { setHandoffAuthority } from '@warden/core/internal';
 import { createTestTracing, type TestTracing } from '@warden/testing';
 import { context } from '@opentelemetry/api';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';

@@ -1,5 +1,5 @@
+import { controlsForKind, type Alert } from '@warden/core';
 import {
-  controlsForKind,
   activeDrill,
   formatHandoffToken,
   handoffMessage,
@@ -9,11 +9,10 @@ import {
   safely,
   signEd25519,
   verifyEd25519,
-  type Alert,
   type HandoffAuthority,
   type HandoffCheck,
   type HandoffClaim,
-} from '@warden/core';
+} from '@warden/core/internal';
 import type { AgentKeySet } from './agent-keys';
 
 export interface HandoffAuthorityOptions {

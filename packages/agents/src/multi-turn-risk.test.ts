@@ -1,17 +1,8 @@
 import { context, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
-import {
-  resolveAgent,
-  resolveContentPolicy,
-  setToolGuard,
-  startModelCallSpan,
-  traceAgent,
-  traceTool,
-  wardenTracer,
-  type Alert,
-  type InputMessage,
-} from '@warden/core';
+import { setToolGuard, traceAgent, traceTool, type Alert } from '@warden/core';
+import { resolveAgent, resolveContentPolicy, startModelCallSpan, wardenTracer, type InputMessage } from '@warden/core/internal';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attackConversations, benignConversations, type ConversationEvent } from './__fixtures__/conversations';
 import { contentSignals, MEASURED_MULTI_TURN_FALSE_ALARMS_PER_CONVERSATION, MultiTurnRiskScorer, type TurnObservation } from './multi-turn-risk';

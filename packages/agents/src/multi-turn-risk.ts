@@ -1,4 +1,5 @@
-import { controlsForKind, newAlertId, type Alert } from '@warden/core';
+import { controlsForKind, type Alert } from '@warden/core';
+import { newAlertId } from '@warden/core/internal';
 import { defaultIntentClassifier, type IntentClassifier } from './conversation/intent-classifier';
 import { forEachIntentFeature } from './conversation/intent-features';
 import { DEFAULT_MAX_TEXT_CHARS, normalizeText } from './conversation/normalize-text';

@@ -1,5 +1,6 @@
 import * as A from '@warden/core';
-import { hrTimeToMs, publishAlert, safely, stringAttr, stringListAttr, type Alert, type FinishedSpan, type WardenSpanProcessor } from '@warden/core';
+import type { Alert, FinishedSpan } from '@warden/core';
+import { hrTimeToMs, publishAlert, safely, stringAttr, stringListAttr, type WardenSpanProcessor } from '@warden/core/internal';
 import type { ConversationJudge } from './conversation/conversation-judge';
 import { MultiTurnRiskScorer, type MultiTurnRiskOptions, type RiskAssessment } from './multi-turn-risk';
 

@@ -1,16 +1,7 @@
 import { isAbsolute, resolve, sep } from 'node:path';
 import {
-  activeDrill,
   controlsForKind,
-  taskEvidence,
-  taskScopeViolation,
-  newAlertId,
   PolicyDeniedError,
-  publishAlert,
-  publishWardenEvent,
-  reportInternalError,
-  safely,
-  violationDecision,
   type Alert,
   type PolicyDecisionEvidence,
   type Severity,
@@ -18,6 +9,17 @@ import {
   type ToolGuard,
   type ToolGuardDecision,
 } from '@warden/core';
+import {
+  activeDrill,
+  taskEvidence,
+  taskScopeViolation,
+  newAlertId,
+  publishAlert,
+  publishWardenEvent,
+  reportInternalError,
+  safely,
+  violationDecision,
+} from '@warden/core/internal';
 import { parsePolicies, type ApprovalHook, type ArgRule, type ArgumentSchema, type Policy, type PolicyInput } from './policy';
 
 /** Why a call was denied; the first five are also PolicyDeniedError.rule values. */

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
-import { WardenConfigError, parseConfig } from '@warden/core';
+import { WardenConfigError } from '@warden/core';
+import { parseConfig } from '@warden/core/internal';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 

@@ -10,9 +10,8 @@ import type {
   LanguageModelV3Usage,
 } from '@ai-sdk/provider';
 import { context } from '@opentelemetry/api';
+import { ATTR_WARDEN_SOURCE, GEN_AI_OPERATION, UnsupportedClientError } from '@warden/core';
 import {
-  ATTR_WARDEN_SOURCE,
-  GEN_AI_OPERATION,
   observeRequestedTools,
   adoptModelCallSpan,
   reportInternalError,
@@ -21,7 +20,6 @@ import {
   safely,
   startModelCallSpan,
   StreamWatch,
-  UnsupportedClientError,
   wardenTracer,
   type InputMessage,
   type MessagePart,
@@ -31,7 +29,7 @@ import {
   type ModelUsage,
   type OutputMessage,
   type RequestedToolCall,
-} from '@warden/core';
+} from '@warden/core/internal';
 import { wrapLanguageModel, type LanguageModelMiddleware } from 'ai';
 import { validateOptions, type WardenAISDKOptions } from './options';
 import { providerNameOf } from './provider-name';

@@ -1,4 +1,5 @@
-import { validateIntegrationOptions, type AgentIdentity, type ContentCaptureOptions } from '@warden/core';
+import type { AgentIdentity, ContentCaptureOptions } from '@warden/core';
+import { validateIntegrationOptions } from '@warden/core/internal';
 
 /** Options of `wardenMiddleware`, `wrapAISDKModel` and `wardenTools`. */
 export interface WardenAISDKOptions extends ContentCaptureOptions {

@@ -1,4 +1,5 @@
-import { GEN_AI_PROVIDER, providerNameForVendorId } from '@warden/core';
+import { GEN_AI_PROVIDER } from '@warden/core';
+import { providerNameForVendorId } from '@warden/core/internal';
 
 /**
  * gen_ai.provider.name for an AI SDK provider id: 'openai.responses' → 'openai'. AI SDK

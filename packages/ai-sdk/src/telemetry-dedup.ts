@@ -1,5 +1,6 @@
 import { context, trace, type Context, type Span } from '@opentelemetry/api';
-import { ATTR_WARDEN_SUPERSEDED, safely, type AgentIdentity } from '@warden/core';
+import { ATTR_WARDEN_SUPERSEDED, type AgentIdentity } from '@warden/core';
+import { safely } from '@warden/core/internal';
 
 /** The AI SDK's own span of one model call (experimental_telemetry), which Warden enriches instead of adding a second. */
 const AI_SDK_MODEL_CALL_SPAN = /^ai\.[A-Za-z]+\.(doGenerate|doStream)$/;

@@ -8,17 +8,15 @@
  */
 import type { Attributes, Context } from '@opentelemetry/api';
 import {
-  agentAttributes,
   ATTR_GEN_AI_OPERATION_NAME,
   ATTR_GEN_AI_TOOL_CALL_ID,
   ATTR_GEN_AI_TOOL_NAME,
   ATTR_GEN_AI_TOOL_TYPE,
   ATTR_WARDEN_SOURCE,
-  boundedName,
   GEN_AI_OPERATION,
   getActiveAgent,
-  safely,
 } from '@warden/core';
+import { agentAttributes, boundedName, safely } from '@warden/core/internal';
 import { WARDEN_SOURCE_AI_SDK } from './middleware';
 import { AI_SDK_TOOL_CALL_SPAN, traceAgentOf } from './telemetry-dedup';
 

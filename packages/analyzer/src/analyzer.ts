@@ -8,16 +8,8 @@
 import { EventEmitter } from 'eventemitter3';
 import { metrics, type Counter, type MeterProvider } from '@opentelemetry/api';
 import { mean, quantileSorted } from 'simple-statistics';
-import {
-  activeDrill,
-  controlsForKind,
-  GEN_AI_OPERATION,
-  GENERATION_OPERATIONS,
-  METRIC_WARDEN_ALERTS,
-  reportInternalError,
-  type Alert,
-  type CallRecord,
-} from '@warden/core';
+import { controlsForKind, GEN_AI_OPERATION, GENERATION_OPERATIONS, METRIC_WARDEN_ALERTS, type Alert, type CallRecord } from '@warden/core';
+import { activeDrill, reportInternalError } from '@warden/core/internal';
 import { parseAnalyzerOptions, type AnalyzerOptions, type ResolvedAnalyzerOptions } from './options';
 import { calibrateDetectors, type Calibrated } from './detector-params';
 import { CATEGORICAL_FEATURES, DETECTOR_IDS, NUMERIC_FEATURES, RATE_FEATURES } from './features';

@@ -1,5 +1,6 @@
 // The span → CallRecord mapping lives in core, next to CallRecord; re-exported for the analyzer's users.
-export { callRecordFromSpan, AI_SDK_ATTR, alertEventAttributes } from '@warden/core';
+export { callRecordFromSpan } from '@warden/core';
+export { alertEventAttributes } from '@warden/core/internal';
 export { Analyzer } from './analyzer';
 export { NUMERIC_FEATURES, RATE_FEATURES, CATEGORICAL_FEATURES } from './features';
 export type { AnalyzerEvents, AlertResolved, AlertUpdate, ConfigChange, IncidentUpdate } from './events';

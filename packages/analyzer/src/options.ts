@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseConfig } from '@warden/core';
+import { parseConfig } from '@warden/core/internal';
 
 /** Options of `new Analyzer(options)`; every field has a calibrated or documented default. */
 export const analyzerOptionsSchema = z

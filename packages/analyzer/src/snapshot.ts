@@ -1,5 +1,6 @@
 /** Snapshot and restore: the analyzer's state as plain JSON, and back, one damaged entry at a time. */
-import { WardenConfigError, reportInternalError, safely } from '@warden/core';
+import { WardenConfigError } from '@warden/core';
+import { reportInternalError, safely } from '@warden/core/internal';
 import { alarmKey, legacyAlarmSource, type AlarmTable } from './alarms';
 import type { ResolvedAnalyzerOptions } from './options';
 import type { AgentState, GroupState } from './state';

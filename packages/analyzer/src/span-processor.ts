@@ -4,16 +4,8 @@
  * also recorded as a `warden.alert` event on the span that triggered it and exported with it.
  */
 import type { Context } from '@opentelemetry/api';
-import {
-  alertEventAttributes,
-  callRecordFromSpan,
-  EVENT_WARDEN_ALERT,
-  reportInternalError,
-  type Alert,
-  type CallRecord,
-  type EndingSpan,
-  type FinishedSpan,
-} from '@warden/core';
+import { callRecordFromSpan, EVENT_WARDEN_ALERT, type Alert, type CallRecord, type FinishedSpan } from '@warden/core';
+import { alertEventAttributes, reportInternalError, type EndingSpan } from '@warden/core/internal';
 import type { Analyzer } from './analyzer';
 
 export interface AnalyzerSpanProcessorOptions {

@@ -1,11 +1,11 @@
 /** `messages.create` (and `messages.stream()`, which calls it): request, response and stream events as GenAI span facts. */
+import { GEN_AI_OPERATION } from '@warden/core';
 import {
   appendBounded,
   asArray,
   asDict,
   asNumber,
   asString,
-  GEN_AI_OPERATION,
   parseArguments,
   type Dict,
   type InputMessage,
@@ -16,7 +16,7 @@ import {
   type OutputMessage,
   type RequestedToolCall,
   type StreamAccumulator,
-} from '@warden/core';
+} from '@warden/core/internal';
 import type { ServerTarget } from './anthropic-target';
 
 /** Streamed text kept for content capture; the span attribute is bounded far below this. */

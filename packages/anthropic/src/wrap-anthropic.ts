@@ -1,5 +1,6 @@
 /** `wrapAnthropic(client)`: the same client, with each model call recorded as a GenAI span. */
-import { checkWrapOptions, toWrapperSettings, traceModelCall, UnsupportedClientError, type WrapOptions, type WrapperSettings } from '@warden/core';
+import { UnsupportedClientError } from '@warden/core';
+import { checkWrapOptions, toWrapperSettings, traceModelCall, type WrapOptions, type WrapperSettings } from '@warden/core/internal';
 import { serverTarget, type ServerTarget } from './anthropic-target';
 import { messagesPlan } from './messages';
 import { withoutSdkSpans } from './sdk-tracing';

@@ -69,10 +69,6 @@ export function onInternalError(listener: (e: InternalErrorEvent) => void): () =
   return () => s.errorListeners.delete(listener);
 }
 
-export function internalErrorCount(): number {
-  return wardenState().errorCount;
-}
-
 /** Runs `fn`, reporting (not throwing) any failure. For Warden's own bookkeeping only. */
 export function safely<T>(where: string, fn: () => T): T | undefined {
   try {

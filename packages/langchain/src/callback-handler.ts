@@ -6,7 +6,6 @@ import type { LLMResult } from '@langchain/core/outputs';
 import type { ChainValues } from '@langchain/core/utils/types';
 import { context, SpanKind, trace, type Attributes, type Context } from '@opentelemetry/api';
 import {
-  agentAttributes,
   ATTR_GEN_AI_DATA_SOURCE_ID,
   ATTR_GEN_AI_OPERATION_NAME,
   ATTR_GEN_AI_TOOL_CALL_ARGUMENTS,
@@ -18,10 +17,14 @@ import {
   ATTR_WARDEN_SOURCE,
   ATTR_WARDEN_STREAM,
   ATTR_WARDEN_STREAM_OUTCOME,
-  DEFAULT_STREAM_IDLE_TIMEOUT_MS,
-  enforceToolPolicy,
   GEN_AI_OPERATION,
   getActiveAgent,
+  type AgentIdentity,
+} from '@warden/core';
+import {
+  agentAttributes,
+  DEFAULT_STREAM_IDLE_TIMEOUT_MS,
+  enforceToolPolicy,
   observeRequestedTools,
   recordSpanFailure,
   reportInternalError,
@@ -31,11 +34,10 @@ import {
   startModelCallSpan,
   toAgentIdentity,
   wardenTracer,
-  type AgentIdentity,
   type ContentPolicy,
   type ModelRequestParams,
   type StreamOutcome,
-} from '@warden/core';
+} from '@warden/core/internal';
 import { inputOf, responseOf } from './messages';
 import { OpenRuns, type OpenRun } from './open-runs';
 import { validateOptions, type WardenLangChainOptions } from './options';

@@ -1,6 +1,6 @@
 import type { BaseMessage } from '@langchain/core/messages';
 import type { LLMResult } from '@langchain/core/outputs';
-import type { InputMessage, MessagePart, ModelResponse, ModelUsage, OutputMessage, RequestedToolCall } from '@warden/core';
+import type { InputMessage, MessagePart, ModelResponse, ModelUsage, OutputMessage, RequestedToolCall } from '@warden/core/internal';
 
 const ROLE_BY_TYPE: Record<string, string> = { human: 'user', ai: 'assistant', system: 'system', tool: 'tool', developer: 'system', function: 'tool' };
 

@@ -1,5 +1,6 @@
 import type { Context, Span } from '@opentelemetry/api';
-import type { AgentIdentity, ModelCallSpan, StreamOutcome } from '@warden/core';
+import type { AgentIdentity } from '@warden/core';
+import type { ModelCallSpan, StreamOutcome } from '@warden/core/internal';
 
 /** A LangChain run Warden is tracing, keyed by runId until its end (or error) callback. */
 export interface OpenRun {

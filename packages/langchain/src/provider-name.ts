@@ -1,4 +1,4 @@
-import { providerNameForVendorId } from '@warden/core';
+import { providerNameForVendorId } from '@warden/core/internal';
 
 /** gen_ai.provider.name from `ls_provider` ('openai'), else from the Serialized id (['langchain','chat_models','openai','ChatOpenAI']). */
 export function providerNameOf(lsProvider: unknown, serializedId: unknown): string {

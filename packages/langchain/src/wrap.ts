@@ -1,7 +1,8 @@
 import type { BaseCallbackHandler } from '@langchain/core/callbacks/base';
 import type { Callbacks } from '@langchain/core/callbacks/manager';
 import type { Runnable, RunnableConfig } from '@langchain/core/runnables';
-import { safely, UnsupportedClientError } from '@warden/core';
+import { UnsupportedClientError } from '@warden/core';
+import { safely } from '@warden/core/internal';
 import { WardenCallbackHandler } from './callback-handler';
 import type { WardenLangChainOptions } from './options';
 

@@ -8,7 +8,8 @@ import { readFileSync } from 'node:fs';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { KeyObject } from 'node:crypto';
-import { canonicalJson, parseConfig, parseEd25519PrivateKey, parseEd25519PublicKey, signEd25519, verifyEd25519, WardenConfigError } from '@warden/core';
+import { WardenConfigError } from '@warden/core';
+import { canonicalJson, parseConfig, parseEd25519PrivateKey, parseEd25519PublicKey, signEd25519, verifyEd25519 } from '@warden/core/internal';
 import { z } from 'zod';
 
 const hash = z.string().regex(/^[0-9a-f]{64}$/, 'expected a sha256 hex digest (64 lowercase hex characters)');

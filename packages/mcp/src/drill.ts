@@ -4,7 +4,8 @@
  * the app uses. Nothing leaves the process; the canary tool records whether it ever ran.
  */
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { DRILL_CANARY_PREFIX, type Alert, type DrillCollector, type DrillResult } from '@warden/core';
+import type { Alert, DrillResult } from '@warden/core';
+import { DRILL_CANARY_PREFIX, type DrillCollector } from '@warden/core/internal';
 import { McpServerBlockedError } from './errors';
 import type { McpAllowlist } from './allowlist';
 import { MemoryPinStore } from './pin-store';

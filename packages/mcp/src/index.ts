@@ -30,7 +30,6 @@ export {
 } from './allowlist';
 export { runMcpOnboardingDrill, DRILL_POISONED_SERVER, DRILL_RUGPULL_SERVER } from './drill';
 export { onboardingSettings, forgetOnboardingSettings, type OnboardingSettings } from './server-registry';
-export { printable } from '@warden/core';
 export {
   createOpenAiCompatibleJudge,
   runJudge,

@@ -9,7 +9,7 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { z } from 'zod';
-import { parseConfig } from '@warden/core';
+import { parseConfig } from '@warden/core/internal';
 import type { ToolDefinition } from './scanner';
 
 export interface JudgeVerdict {

@@ -2,7 +2,8 @@
  * Onboarding of one MCP server connection: list what it offers, scan it, pin each tool's
  * signature, decide allow / warn / block, and watch for changes (rug pulls) afterwards.
  */
-import { activeDrill, controlsForKind, newAlertId, publishAlert, publishWardenEvent, reportInternalError, type Alert, type Severity } from '@warden/core';
+import { controlsForKind, type Alert, type Severity } from '@warden/core';
+import { activeDrill, newAlertId, publishAlert, publishWardenEvent, reportInternalError } from '@warden/core/internal';
 import { McpServerBlockedError, McpToolChangedError } from './errors';
 import type { McpAllowlist } from './allowlist';
 import type { PinStore, PinnedTool } from './pin-store';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { WardenConfigError } from '@warden/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { JsonFilePinStore, MemoryPinStore } from './pin-store';
-import { canonicalJson } from '@warden/core';
+import { canonicalJson } from '@warden/core/internal';
 import { toolSignatureHash } from './signature';
 
 const dirs: string[] = [];

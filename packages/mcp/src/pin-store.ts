@@ -1,7 +1,7 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { z } from 'zod';
-import { parseConfig } from '@warden/core';
+import { parseConfig } from '@warden/core/internal';
 
 export interface PinnedTool {
   /** sha256 of the tool's canonical signature. */

@@ -2,7 +2,8 @@
  * SARIF 2.1.0 output of a configuration scan, for code-scanning dashboards: one rule per
  * scanner rule, one result per finding located at the server's entry in the config file.
  */
-import { WARDEN_VERSION, type Severity } from '@warden/core';
+import type { Severity } from '@warden/core';
+import { WARDEN_VERSION } from '@warden/core/internal';
 import type { ConfigScanReport } from './config-scan';
 import { SCAN_RULES } from './scan-rules';
 

@@ -3,7 +3,7 @@
  * resources, instructions, transport) to findings. No network, no model, no clock.
  */
 import type { Severity } from '@warden/core';
-import { printable } from '@warden/core';
+import { printable } from '@warden/core/internal';
 import type { FrameworkReference } from './references';
 import type { FieldContext, RawMatch, ScanRule } from './rules/rule';
 import { supplyChainHits } from './rules/supply-chain';

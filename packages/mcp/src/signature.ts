@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { canonicalJson } from '@warden/core';
+import { canonicalJson } from '@warden/core/internal';
 import type { ToolDefinition } from './scanner';
 
 /** sha256 of everything the model reads about a tool: name, title, description, schemas, annotations. */

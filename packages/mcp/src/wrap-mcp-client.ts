@@ -6,7 +6,6 @@
 import { context, propagation, SpanKind, SpanStatusCode, trace, type Attributes, type Context, type Span, type TracerProvider } from '@opentelemetry/api';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import {
-  agentAttributes,
   ATTR_ERROR_TYPE,
   ATTR_GEN_AI_OPERATION_NAME,
   ATTR_GEN_AI_PROMPT_NAME,
@@ -25,20 +24,23 @@ import {
   ATTR_SERVER_PORT,
   ATTR_WARDEN_CONTENT_CAPTURED,
   ATTR_WARDEN_MCP_SERVER,
+  GEN_AI_OPERATION,
+  type AgentIdentity,
+  type ContentCaptureOptions,
+  type Severity,
+} from '@warden/core';
+import {
+  agentAttributes,
   enforceToolPolicy,
   errorTypeOf,
-  GEN_AI_OPERATION,
   recordSpanFailure,
   reportInternalError,
   resolveAgent,
   resolveContentPolicy,
   safely,
   WARDEN_VERSION,
-  type AgentIdentity,
-  type ContentCaptureOptions,
-  type Severity,
   parseConfig,
-} from '@warden/core';
+} from '@warden/core/internal';
 import { z } from 'zod';
 import { McpAllowlist } from './allowlist';
 import { ServerOnboarding, type OnboardingMode, type ServerLister } from './onboarding';

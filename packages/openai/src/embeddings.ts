@@ -1,5 +1,6 @@
 /** `embeddings.create`: request and response as GenAI span facts (inputs are never recorded). */
-import { asArray, asDict, asNumber, asString, GEN_AI_OPERATION, type ModelCallPlan, type ModelResponse } from '@warden/core';
+import { GEN_AI_OPERATION } from '@warden/core';
+import { asArray, asDict, asNumber, asString, type ModelCallPlan, type ModelResponse } from '@warden/core/internal';
 import type { ServerTarget } from './openai-target';
 
 export function embeddingsResponse(data: unknown): ModelResponse {

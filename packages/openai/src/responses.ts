@@ -1,11 +1,11 @@
 /** `responses.create`: request, response and stream events as GenAI span facts. */
+import { GEN_AI_OPERATION } from '@warden/core';
 import {
   appendBounded,
   asArray,
   asDict,
   asNumber,
   asString,
-  GEN_AI_OPERATION,
   parseArguments,
   type Dict,
   type InputMessage,
@@ -15,7 +15,7 @@ import {
   type OutputMessage,
   type RequestedToolCall,
   type StreamAccumulator,
-} from '@warden/core';
+} from '@warden/core/internal';
 import { outputTypeOf } from './chat-completions';
 import type { ServerTarget } from './openai-target';
 

@@ -1,13 +1,6 @@
 /** `wrapOpenAI(client)`: the same client, with each model call recorded as a GenAI span. */
-import {
-  checkWrapOptions,
-  toWrapperSettings,
-  traceModelCall,
-  UnsupportedClientError,
-  type ModelCallPlan,
-  type WrapOptions,
-  type WrapperSettings,
-} from '@warden/core';
+import { UnsupportedClientError } from '@warden/core';
+import { checkWrapOptions, toWrapperSettings, traceModelCall, type ModelCallPlan, type WrapOptions, type WrapperSettings } from '@warden/core/internal';
 import { chatCompletionsPlan } from './chat-completions';
 import { embeddingsPlan } from './embeddings';
 import { serverTarget, type ServerTarget } from './openai-target';

@@ -3,7 +3,7 @@
  * detectors are set, who listens to alerts, whether the audit log verifies. monitor()
  * passes them in; they are validated once here, at the boundary.
  */
-import { parseConfig } from '@warden/core';
+import { parseConfig } from '@warden/core/internal';
 import { z } from 'zod';
 
 /** One agent's least-privilege policy, as far as posture needs it (functions and schemas are not copied). */

@@ -9,7 +9,7 @@ import { appendFile, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
-import { reportInternalError, parseConfig } from '@warden/core';
+import { reportInternalError, parseConfig } from '@warden/core/internal';
 import { z } from 'zod';
 
 type ExportResultCallback = Parameters<SpanExporter['export']>[1];

@@ -16,21 +16,18 @@ import {
   callRecordFromSpan,
   controlsForKind,
   EVENT_WARDEN_ALERT,
-  hrTimeToMs,
   isAlertKind,
   MODEL_OPERATIONS,
   ATTR_GEN_AI_INPUT_MESSAGES,
   ATTR_GEN_AI_OUTPUT_MESSAGES,
   ATTR_GEN_AI_TOOL_CALL_ARGUMENTS,
   ATTR_SERVER_ADDRESS,
-  ATTR_WARDEN_DRILL,
   ATTR_WARDEN_HANDOFF_IDENTITY,
   ATTR_WARDEN_CONTENT_CAPTURED,
   ATTR_WARDEN_SUPERSEDED,
   GEN_AI_OPERATION,
   GEN_AI_PROVIDER,
   onWardenEvent,
-  safely,
   type Alert,
   type AlertKind,
   type CallRecord,
@@ -39,6 +36,7 @@ import {
   type Severity,
   type WardenEvent,
 } from '@warden/core';
+import { hrTimeToMs, ATTR_WARDEN_DRILL, parseConfig, safely } from '@warden/core/internal';
 import { AlertTimeline, type AlertTimelineSnapshot } from './alert-timeline';
 import {
   normaliseDetector,
@@ -52,7 +50,6 @@ import {
   type PostureConfig,
 } from './config';
 import { BoundedInventory, isoTime, type InventoryItem } from './inventory';
-import { parseConfig } from '@warden/core';
 import { assessPosture, type Posture } from './posture';
 
 /** Hosts of model APIs: a client span to one of these with no GenAI span around it is an un-instrumented model call. */

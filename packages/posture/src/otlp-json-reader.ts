@@ -7,7 +7,7 @@ import { createReadStream } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { decodeOtlpTraces, type DecodedTraceRequest, type OtlpSpan } from '@warden/core';
+import { decodeOtlpTraces, type DecodedTraceRequest, type OtlpSpan } from '@warden/core/internal';
 import { PostureLedger, type PostureLedgerOptions } from './ledger';
 
 export interface OtlpReadStats {

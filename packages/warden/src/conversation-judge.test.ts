@@ -1,4 +1,4 @@
-import { internalErrorCount, traceAgent, type Alert } from '@warden/core';
+import { onInternalError, traceAgent, type Alert } from '@warden/core';
 import { startFakeLlmServer, type FakeLlmServer, type FakeRequest } from '@warden/testing';
 import OpenAI from 'openai';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -138,12 +138,14 @@ describe('monitor({ conversationJudge })', () => {
       conversationJudge: { guard: { baseURL: server.openaiBaseURL, model: GUARD }, minScore: 0 },
     });
     warden.on('alert', (a) => alerts.push(a));
-    const errors = internalErrorCount();
+    const errors: unknown[] = [];
+    const stopCounting = onInternalError((e) => errors.push(e.error));
     const replies = await converse(wrap(new OpenAI({ apiKey: 'test', baseURL: server.openaiBaseURL, maxRetries: 0 })), 'conv-fail', ['thermite, in grams?']);
     await warden.flush();
     expect(replies).toEqual(['Here is a general answer.']);
     expect(alerts.filter((a) => a.detector === 'multi_turn.judge')).toHaveLength(0);
-    expect(internalErrorCount()).toBeGreaterThan(errors);
+    stopCounting();
+    expect(errors.length).toBeGreaterThan(0);
   });
 
   it('rejects a config that names no judge or two, naming the field', () => {

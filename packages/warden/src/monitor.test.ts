@@ -1,5 +1,6 @@
 import { trace } from '@opentelemetry/api';
-import { publishAlert, WardenConfigError, type Alert } from '@warden/core';
+import { WardenConfigError, type Alert } from '@warden/core';
+import { publishAlert } from '@warden/core/internal';
 import { afterEach, describe, expect, it } from 'vitest';
 import { monitor, type Warden } from './monitor';
 

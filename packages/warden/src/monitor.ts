@@ -31,18 +31,8 @@ import {
 } from '@warden/agents';
 import { AISDKToolCallSpanProcessor } from '@warden/ai-sdk';
 import { Analyzer, AnalyzerSpanProcessor, type AnalyzerOptions } from '@warden/analyzer';
-import {
-  onInternalError,
-  onWardenEvent,
-  publishAlert,
-  reportInternalError,
-  setContentDefaults,
-  setHandoffAuthority,
-  setToolGuard,
-  ATTR_SERVICE_NAME,
-  type Alert,
-  parseConfig,
-} from '@warden/core';
+import { onInternalError, onWardenEvent, setToolGuard, ATTR_SERVICE_NAME, type Alert } from '@warden/core';
+import { publishAlert, reportInternalError, setContentDefaults, setHandoffAuthority, parseConfig } from '@warden/core/internal';
 import { FileSpanExporter, PostureLedger, renderReport, type AuditLogFact, type Posture, type ReportFormat } from '@warden/posture';
 import { EventEmitter } from 'eventemitter3';
 

@@ -1,6 +1,6 @@
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import type { MetricReader } from '@opentelemetry/sdk-metrics';
-import { agentIdentitySchema } from '@warden/core';
+import { agentIdentitySchema } from '@warden/core/internal';
 import { z } from 'zod';
 import { conversationJudgeSchema } from './conversation-judge';
 import { drillOptionsSchema } from './drills/drill-options';

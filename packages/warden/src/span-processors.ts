@@ -1,6 +1,7 @@
 import type { Context } from '@opentelemetry/api';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { callRecordFromSpan, isDrillSpan, reportInternalError, type CallRecord, type FinishedSpan } from '@warden/core';
+import { callRecordFromSpan, type CallRecord, type FinishedSpan } from '@warden/core';
+import { isDrillSpan, reportInternalError } from '@warden/core/internal';
 import type { DrillSpanSink } from './drills/drill-spans';
 
 /**

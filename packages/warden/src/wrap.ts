@@ -1,4 +1,5 @@
-import { UnsupportedClientError, parseConfig } from '@warden/core';
+import { UnsupportedClientError } from '@warden/core';
+import { parseConfig } from '@warden/core/internal';
 import { isAISDKLanguageModel, wrapAISDKModel } from '@warden/ai-sdk';
 import { isAnthropicClient, wrapAnthropic } from '@warden/anthropic';
 import { isLangChainRunnable, wrapLangChain } from '@warden/langchain';

@@ -1,4 +1,5 @@
-import { controlsForKind, newAlertId, type Alert } from '@warden/core';
+import { controlsForKind, type Alert } from '@warden/core';
+import { newAlertId } from '@warden/core/internal';
 
 /** One turn of the window sent to a judge: the user's input and the model's reply, bounded. */
 export interface JudgedTurn {

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { verifyAuditLog } from 'warden';
-import { printable } from '@warden/core';
+import { printable } from '@warden/core/internal';
 import type { CommandIO } from '../command-table';
 
 export const AUDIT_USAGE = `Usage: warden audit verify <audit.jsonl> [--hmac-key-env <VAR> | --hmac-key-file <file>]

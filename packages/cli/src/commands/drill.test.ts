@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AuditLog, generateAgentKeySet, writeAgentKeySet } from '@warden/agents';
-import { generateEd25519KeyPair } from '@warden/core';
+import { generateEd25519KeyPair } from '@warden/core/internal';
 import { McpAllowlist, type ConfigScanReport } from '@warden/mcp';
 import { describe, expect, it } from 'vitest';
 import { run } from './drill';

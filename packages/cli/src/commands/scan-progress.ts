@@ -4,7 +4,7 @@
  * awaited, so a hanging server is visible before the table. Only on a terminal: piped or in CI,
  * stderr stays free of carriage returns and escape codes.
  */
-import { printable } from '@warden/core';
+import { printable } from '@warden/core/internal';
 import type { ScannedServer } from '@warden/mcp';
 
 export interface ProgressStream {

@@ -10,10 +10,10 @@ import {
   ATTR_WARDEN_ALERT_CONTROLS,
   ATTR_WARDEN_ALERT_JSON,
   ATTR_WARDEN_ALERT_SUBJECT_PREFIX,
-  reportInternalError,
   type Alert,
   type Severity,
 } from '@warden/core';
+import { reportInternalError } from '@warden/core/internal';
 import type { ServeMetrics } from './serve-metrics';
 
 /**

@@ -2,7 +2,8 @@
  * The analyzer side of the ingest queue: takes records in batches, one batch per event-loop
  * turn so HTTP stays responsive under load, and hands every alert to `emit`.
  */
-import { reportInternalError, type Alert, type CallRecord } from '@warden/core';
+import type { Alert, CallRecord } from '@warden/core';
+import { reportInternalError } from '@warden/core/internal';
 import type { FleetAnalyzer } from './fleet-analyzer';
 import type { IngestQueue } from './ingest-queue';
 import type { ServeMetrics } from './serve-metrics';

@@ -9,7 +9,8 @@
  * warm services is refused rather than erasing one of them. Every eviction is counted.
  */
 import { Analyzer, type AnalyzerSnapshot, type GroupSummary } from '@warden/analyzer';
-import { alertEventAttributes, callRecordFromSpan, reportInternalError, type Alert, type CallRecord, type OtlpSpan } from '@warden/core';
+import { callRecordFromSpan, type Alert, type CallRecord } from '@warden/core';
+import { alertEventAttributes, reportInternalError, type OtlpSpan } from '@warden/core/internal';
 
 export type FleetAnalyzerOptions = Record<string, unknown>;
 

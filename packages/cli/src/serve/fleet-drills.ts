@@ -6,7 +6,7 @@
  */
 import { DrillSpanSink, runDrills, type DrillReport } from 'warden';
 import { parseAnalyzerOptions } from '@warden/analyzer';
-import { reportInternalError } from '@warden/core';
+import { reportInternalError } from '@warden/core/internal';
 import type { FleetPosture } from './fleet-posture';
 
 export const FLEET_DRILLS = ['drift', 'tool-anomaly'] as const;

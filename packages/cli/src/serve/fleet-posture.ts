@@ -3,7 +3,8 @@
  * accepted span and every alert. The one place serve touches @warden/posture.
  */
 import { assessPosture, CONTROL_TITLES, PostureLedger } from '@warden/posture';
-import { safely, type Alert, type DrillResult, type OtlpSpan } from '@warden/core';
+import type { Alert, DrillResult } from '@warden/core';
+import { safely, type OtlpSpan } from '@warden/core/internal';
 
 export interface FleetPostureSummary {
   level: number;

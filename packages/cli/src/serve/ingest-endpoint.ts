@@ -4,7 +4,7 @@
  * and metrics and logs to the SignalRelay, and answers in OTLP terms.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { reportInternalError } from '@warden/core';
+import { reportInternalError } from '@warden/core/internal';
 import { encodeRpcStatus, encodeTraceResponse, type OtlpEncoding } from './otlp-decode';
 import { httpStatusOf, type OtlpSignal } from './export-outcome';
 import type { SignalRelay } from './otlp-signals';

@@ -3,7 +3,7 @@
  * (`decodeOtlpTraces`, which `warden report` uses too); and the response back in the
  * request's encoding.
  */
-import { decodeOtlpTraces, MalformedOtlpError, type DecodedSpan, type DecodedTraceRequest, type OtlpEncoding } from '@warden/core';
+import { decodeOtlpTraces, MalformedOtlpError, type DecodedSpan, type DecodedTraceRequest, type OtlpEncoding } from '@warden/core/internal';
 import { ExportTraceServiceRequestType, ExportTraceServiceResponseType, RpcStatusType } from './otlp-schema';
 
 export { MalformedOtlpError, type DecodedSpan, type DecodedTraceRequest, type OtlpEncoding };

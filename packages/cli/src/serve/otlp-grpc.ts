@@ -11,7 +11,7 @@
  */
 import { Metadata, Server, ServerCredentials, status, type sendUnaryData, type ServerUnaryCall, type ServiceDefinition } from '@grpc/grpc-js';
 import protobuf from 'protobufjs';
-import { reportInternalError } from '@warden/core';
+import { reportInternalError } from '@warden/core/internal';
 import type { ExportOutcome, OtlpSignal } from './export-outcome';
 
 /** Full gRPC method path of each signal's Export call (opentelemetry-proto collector/{trace,metrics,logs}/v1). */

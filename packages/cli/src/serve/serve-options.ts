@@ -1,6 +1,7 @@
 /** Options of `warden serve` / startServe(), validated once at the boundary. */
 import { z } from 'zod';
-import { parseConfig, WardenConfigError } from '@warden/core';
+import { WardenConfigError } from '@warden/core';
+import { parseConfig } from '@warden/core/internal';
 import { isLoopbackHost } from './access-control';
 
 const token = z.string().min(16, 'a token of at least 16 characters (e.g. openssl rand -hex 32)').max(4096);

@@ -6,7 +6,8 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { reportInternalError, type Alert, type CallRecord } from '@warden/core';
+import type { Alert, CallRecord } from '@warden/core';
+import { reportInternalError } from '@warden/core/internal';
 import { AccessControl } from './access-control';
 import { AlertHistory, alertsOfState, stateWithAlerts } from './alert-history';
 import { JsonlFileSink, OtlpLogSink, SseHub, WebhookSink } from './alert-sinks';

@@ -7,7 +7,8 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AnalyzerSnapshot } from '@warden/analyzer';
-import { parseConfig, reportInternalError, WardenConfigError } from '@warden/core';
+import { WardenConfigError } from '@warden/core';
+import { parseConfig, reportInternalError } from '@warden/core/internal';
 import { z } from 'zod';
 import { SavedAlertsSchema, type AlertHistory, type SavedAlerts } from './alert-history';
 import type { AnalyzerPump } from './analyzer-pump';

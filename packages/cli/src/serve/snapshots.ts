@@ -2,7 +2,7 @@
  * Analyzer snapshots of `warden serve`: written every interval while records keep coming, and
  * once more on shutdown; writes are serialized so two never race on the same temp file.
  */
-import { reportInternalError } from '@warden/core';
+import { reportInternalError } from '@warden/core/internal';
 import type { AnalyzerPump } from './analyzer-pump';
 import type { ServeMetrics } from './serve-metrics';
 import { writeStateFile } from './state-file';

@@ -7,7 +7,8 @@
 import { ParentAgents } from './parent-agent';
 import { gunzip } from 'node:zlib';
 import { promisify } from 'node:util';
-import { reportInternalError, type CallRecord } from '@warden/core';
+import type { CallRecord } from '@warden/core';
+import { reportInternalError } from '@warden/core/internal';
 import type { AnalyzerPump } from './analyzer-pump';
 import type { FleetAnalyzer } from './fleet-analyzer';
 import type { FleetPosture } from './fleet-posture';

@@ -1,4 +1,4 @@
-import { DEFAULT_REDACTION_RULES } from '@warden/core';
+import { DEFAULT_REDACTION_RULES } from '@warden/core/internal';
 import { REF } from '../references';
 import { defineRule, patternRule } from './rule';
 

@@ -1,4 +1,4 @@
-import { printable } from '@warden/core';
+import { printable } from '@warden/core/internal';
 import { REF } from '../references';
 import { defineRule, matchAll, type TextRule } from './rule';
 

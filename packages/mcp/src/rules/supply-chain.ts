@@ -4,7 +4,7 @@
  * package run through a package runner (`npx -y pkg`) with no pinned version.
  */
 import { WELL_KNOWN_MCP_PACKAGES } from '../data/well-known-mcp-packages';
-import { printable } from '@warden/core';
+import { printable } from '@warden/core/internal';
 import { REF } from '../references';
 import { defineRule, type ScanRule } from './rule';
 

@@ -1,5 +1,5 @@
 /** Three rules about characters the user cannot see or cannot tell apart. */
-import { printable } from '@warden/core';
+import { printable } from '@warden/core/internal';
 import { REF } from '../references';
 import { defineRule, matchAll, type TextRule } from './rule';
 

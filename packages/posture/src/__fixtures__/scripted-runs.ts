@@ -11,17 +11,13 @@ import {
   getActiveAgent,
   GEN_AI_OPERATION,
   GEN_AI_PROVIDER,
-  publishAlert,
-  publishWardenEvent,
-  resolveContentPolicy,
   setToolGuard,
-  startModelCallSpan,
   traceAgent,
   traceTool,
-  wardenTracer,
   type AlertKind,
   type ToolGuard,
 } from '@warden/core';
+import { publishAlert, publishWardenEvent, resolveContentPolicy, startModelCallSpan, wardenTracer } from '@warden/core/internal';
 import type { PostureConfig } from '../config';
 import { PostureLedger } from '../ledger';
 

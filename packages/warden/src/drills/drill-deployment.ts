@@ -1,7 +1,8 @@
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import type { MultiTurnRiskSpanProcessor, Policy } from '@warden/agents';
 import type { ResolvedAnalyzerOptions } from '@warden/analyzer';
-import type { ControlId, DrillCollector, DrillResult } from '@warden/core';
+import type { ControlId, DrillResult } from '@warden/core';
+import type { DrillCollector } from '@warden/core/internal';
 
 /** What the drills need to know about the deployment they exercise (the Warden handle provides it). */
 export interface DrillDeployment {

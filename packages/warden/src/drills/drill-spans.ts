@@ -1,6 +1,6 @@
 import type { Context } from '@opentelemetry/api';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { ATTR_WARDEN_DRILL, ATTR_WARDEN_DRILL_RUN, activeDrill, isDrillSpan } from '@warden/core';
+import { ATTR_WARDEN_DRILL, ATTR_WARDEN_DRILL_RUN, activeDrill, isDrillSpan } from '@warden/core/internal';
 
 const MAX_DRILL_SPANS = 500;
 

@@ -1,5 +1,6 @@
 import { Analyzer } from '@warden/analyzer';
-import { DRILL_CANARY_PREFIX, GEN_AI_OPERATION, type Alert, type CallRecord } from '@warden/core';
+import { GEN_AI_OPERATION, type Alert, type CallRecord } from '@warden/core';
+import { DRILL_CANARY_PREFIX } from '@warden/core/internal';
 import type { Drill, DrillDeployment, DrillVerdict } from '../drill-deployment';
 
 /**

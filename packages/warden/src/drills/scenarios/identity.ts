@@ -1,19 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { context, propagation } from '@opentelemetry/api';
+import { BAGGAGE_WARDEN_AGENT_NAME, BAGGAGE_WARDEN_HANDOFF_SIGNATURE, extractAgentContext, HandoffRefusedError, traceAgent } from '@warden/core';
 import {
-  BAGGAGE_WARDEN_AGENT_NAME,
-  BAGGAGE_WARDEN_HANDOFF_SIGNATURE,
   DRILL_CANARY_PREFIX,
-  extractAgentContext,
   formatHandoffToken,
   generateEd25519KeyPair,
   getHandoffAuthority,
   handoffMessage,
-  HandoffRefusedError,
   parseEd25519PrivateKey,
   signEd25519,
-  traceAgent,
-} from '@warden/core';
+} from '@warden/core/internal';
 import type { Drill, DrillVerdict } from '../drill-deployment';
 
 const CALLEE = `${DRILL_CANARY_PREFIX}-callee`;

@@ -1,4 +1,5 @@
-import { DRILL_CANARY_PREFIX, PolicyDeniedError, traceTool, withAgent } from '@warden/core';
+import { PolicyDeniedError, traceTool, withAgent } from '@warden/core';
+import { DRILL_CANARY_PREFIX } from '@warden/core/internal';
 import type { Drill, DrillVerdict } from '../drill-deployment';
 
 export const CANARY_TOOL = `${DRILL_CANARY_PREFIX}_tool`;

@@ -8,10 +8,9 @@ import {
   ATTR_GEN_AI_OPERATION_NAME,
   ATTR_GEN_AI_OUTPUT_MESSAGES,
   ATTR_GEN_AI_RESPONSE_FINISH_REASONS,
-  ATTR_WARDEN_DRILL,
-  DRILL_CANARY_PREFIX,
   GEN_AI_OPERATION,
 } from '@warden/core';
+import { ATTR_WARDEN_DRILL, DRILL_CANARY_PREFIX } from '@warden/core/internal';
 import type { Drill } from '../drill-deployment';
 
 /**

@@ -1,4 +1,5 @@
-import { DRILL_CANARY_PREFIX, GEN_AI_OPERATION, ATTR_GEN_AI_OPERATION_NAME, traceAgent } from '@warden/core';
+import { GEN_AI_OPERATION, ATTR_GEN_AI_OPERATION_NAME, traceAgent } from '@warden/core';
+import { DRILL_CANARY_PREFIX } from '@warden/core/internal';
 import type { Drill } from '../drill-deployment';
 
 /** A canary agent invocation must reach Warden's span processors as a span (nothing unseen). */
