@@ -9,6 +9,7 @@ import { wardenState } from './registry';
 
 /** Outcome of checking a hand-off: only `verified` means the caller proved who it is. */
 export type HandoffVerdict = 'verified' | 'unsigned' | 'forged' | 'expired' | 'unknown_caller';
+export const HANDOFF_VERDICTS: readonly HandoffVerdict[] = ['verified', 'unsigned', 'forged', 'expired', 'unknown_caller'];
 
 /** What a hand-off signature covers. */
 export interface HandoffClaim {

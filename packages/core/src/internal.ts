@@ -40,6 +40,7 @@ export {
   handoffMessage,
   formatHandoffToken,
   parseHandoffToken,
+  HANDOFF_VERDICTS,
   type HandoffAuthority,
   type HandoffClaim,
   type HandoffCheck,

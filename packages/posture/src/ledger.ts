@@ -36,7 +36,7 @@ import {
   type Severity,
   type WardenEvent,
 } from '@warden/core';
-import { hrTimeToMs, ATTR_WARDEN_DRILL, parseConfig, safely } from '@warden/core/internal';
+import { hrTimeToMs, ATTR_WARDEN_DRILL, HANDOFF_VERDICTS, parseConfig, safely, type HandoffVerdict } from '@warden/core/internal';
 import { AlertTimeline, type AlertTimelineSnapshot } from './alert-timeline';
 import {
   normaliseDetector,
@@ -122,9 +122,6 @@ export interface DecisionCounts {
   approval_denied: number;
 }
 
-export type HandoffIdentityVerdict = 'verified' | 'unsigned' | 'forged' | 'expired' | 'unknown_caller';
-const HANDOFF_VERDICTS: readonly HandoffIdentityVerdict[] = ['verified', 'unsigned', 'forged', 'expired', 'unknown_caller'];
-
 /** One drill's history in this process. */
 export interface DrillFact {
   id: string;
@@ -178,7 +175,7 @@ export interface LedgerSnapshot {
     withConversationId: number;
     withParentSpan: number;
     /** Hand-offs (with a caller) by how the caller's signed identity checked out; absent verdict = no authority installed. */
-    identity: Record<HandoffIdentityVerdict, number>;
+    identity: Record<HandoffVerdict, number>;
   };
   policies: PolicyFact[];
   decisions: DecisionCounts & {
@@ -293,7 +290,7 @@ export class PostureLedger {
   private readonly mcpServers: BoundedInventory;
 
   private readonly handoffs = { total: 0, withCaller: 0, withCallee: 0, withConversationId: 0, withParentSpan: 0 };
-  private readonly handoffIdentity: Record<HandoffIdentityVerdict, number> = { verified: 0, unsigned: 0, forged: 0, expired: 0, unknown_caller: 0 };
+  private readonly handoffIdentity: Record<HandoffVerdict, number> = { verified: 0, unsigned: 0, forged: 0, expired: 0, unknown_caller: 0 };
   private readonly drills = new Map<string, DrillFact>();
   private drillRuns = 0;
   private lastDrillRun: string | undefined;
@@ -396,8 +393,7 @@ export class PostureLedger {
       if (record.callerAgent) {
         this.handoffs.withCaller++;
         const verdict = span.attributes[ATTR_WARDEN_HANDOFF_IDENTITY];
-        if (typeof verdict === 'string' && HANDOFF_VERDICTS.includes(verdict as HandoffIdentityVerdict))
-          this.handoffIdentity[verdict as HandoffIdentityVerdict]++;
+        if (typeof verdict === 'string' && HANDOFF_VERDICTS.includes(verdict as HandoffVerdict)) this.handoffIdentity[verdict as HandoffVerdict]++;
       }
       if (record.conversationId) this.handoffs.withConversationId++;
       if (span.parentSpanContext?.spanId) this.handoffs.withParentSpan++;

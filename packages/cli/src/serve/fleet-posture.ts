@@ -2,7 +2,8 @@
  * The Level 3 posture of the fleet as `warden serve` sees it: a PostureLedger fed with every
  * accepted span and every alert. The one place serve touches @warden/posture.
  */
-import { assessPosture, CONTROL_TITLES, PostureLedger } from '@warden/posture';
+import { PostureLedger } from '@warden/posture';
+import { assessPosture, CONTROL_TITLES } from '@warden/posture/internal';
 import type { Alert, DrillResult } from '@warden/core';
 import { safely, type OtlpSpan } from '@warden/core/internal';
 
