@@ -7,18 +7,9 @@ export type { AnalyzerEvents, AlertResolved, AlertUpdate, ConfigChange, Incident
 export type { IncidentState } from './incidents';
 export type { AnalyzerSnapshot } from './snapshot';
 export type { DetectorDescription } from './describe';
-export type { GroupKey, GroupSummary, QuantileSummary } from './state';
+export type { GroupSummary } from './state';
 export { analyzerOptionsSchema, parseAnalyzerOptions, type AnalyzerOptions, type ResolvedAnalyzerOptions } from './options';
 export {
   AnalyzerSpanProcessor,
   type AnalyzerSpanProcessorOptions,
 } from './span-processor';
-export {
-  cusumThreshold,
-  siegmundArl,
-  ksThreshold,
-  chiSquareUpper,
-  llrCusumThreshold,
-  normalQuantile,
-  kolmogorovSurvival,
-} from './calibration';
