@@ -133,6 +133,25 @@ describe('Analyzer', () => {
     expect(a.groups({ offset: 3 })).toEqual([]);
   });
 
+  it('records of the group seen last keep the least-recently-seen order and counts exact (the same-group shortcut)', () => {
+    const a = new Analyzer({ maxGroups: 2, warmupMs: 0 });
+    const s = stream({ seed: 5 });
+    const order = ['a', 'a', 'b', 'a', 'a', 'c', 'c', 'a'];
+    for (const agent of order) a.observe({ ...s.next(), agent });
+    // 'b' was least recently seen when 'c' came: evicted; 'a' was touched again after 'c'.
+    expect(a.groups().map((g) => [g.key.agent, g.count])).toEqual([
+      ['c', 2],
+      ['a', 5],
+    ]);
+    expect(a.evictedGroups).toBe(1);
+    // A new prompt version on the group seen last still starts a new baseline.
+    const changes: ConfigChange[] = [];
+    a.on('config_change', (c) => changes.push(c));
+    a.observe({ ...s.next(), agent: 'a', promptVersion: 'v2' });
+    expect(changes.map((c) => c.reason)).toEqual(['prompt_version']);
+    expect(a.groups().find((g) => g.key.agent === 'a')?.count).toBe(1);
+  });
+
   it('a new model or prompt version starts a new baseline with a config_change event, not a drift alert', () => {
     const a = new Analyzer();
     const changes: ConfigChange[] = [];
