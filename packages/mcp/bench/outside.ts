@@ -16,6 +16,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isTrainingPackage } from '../scripts/train-classifier';
+import { labelFromFixture, labelFromTestTitle, labelFromToolName } from './data/poison/structural-labels';
 import { atLeast } from '../src/scan-rules';
 import { scanServerDefinition, type Finding, type ToolDefinition } from '../src/scanner';
 
@@ -33,47 +34,31 @@ interface Item {
   tool: ToolDefinition;
 }
 
-/**
- * Labels of held-out sources from their own structure, decided before they were run: the
- * name of the test fixture a definition sits in. Attacks on argument values (SQL, shell, XSS,
- * SSRF payloads in defaults) are another class than poisoned descriptions and are left out.
- */
-export function labelFromFixture(fixture: string | undefined): { poisoned: boolean; category: string } | undefined {
-  if (!fixture) return undefined;
-  if (
-    /command_injection|backtick|subshell|sql|xss|ssrf|path_traversal|threat|javascript_protocol|batch|performance|pattern_|collect_text|scan_results|wrapped|c_wrap|json_output|strict_mode|lenient|split_keywords|enum_value/.test(
-      fixture,
-    )
-  )
-    return undefined;
-  const m =
-    /(prompt_injection|role_manipulation|instruction_override|covert_action|exfiltration|hidden_unicode|homoglyph|fake_system_tags|sensitive_file_access|credential_access|instruction_density|malicious)/.exec(
-      fixture,
-    );
-  if (m) return { poisoned: true, category: m[1].replace(/_/g, '-') };
-  if (
-    /valid|legitimate|false_positives|semantic|best_practice|database_query|file_upload|api_integration|schema|unicode_description|unicode_property|rtl_text|very_large|deeply_nested|anyof|conditional|empty_properties|long_description|underscore_prefix|null_bytes|sec_00|qual_00|mcp_req/.test(
-      fixture,
-    )
-  )
-    return { poisoned: false, category: 'benign' };
-  return undefined;
-}
-
 function loadPoison(): Item[] {
   if (!existsSync(POISON)) return [];
   const data = JSON.parse(readFileSync(POISON, 'utf8')) as {
     manifest: { repo: string; role: string; labelBy?: string }[];
     tools: { source: string; name: string; description: string; params: Record<string, string>; fixture?: string }[];
   };
-  const structural = new Set(data.manifest.filter((m) => m.labelBy === 'fixture-name').map((m) => m.repo));
+  const labelBy = new Map(data.manifest.filter((m) => m.labelBy).map((m) => [m.repo, m.labelBy]));
   const labels = JSON.parse(readFileSync(new URL('./data/poison/labels.json', import.meta.url), 'utf8')) as {
     poisoned: { source: string; name: string; starts?: string; category: string }[];
   };
   const role = new Map(data.manifest.map((m) => [m.repo, m.role]));
+  // While rules change, the held-out sources stay unseen: MCP_SKIP_HELD_OUT=1 leaves them out of the run.
+  const skipHeldOut = process.env.MCP_SKIP_HELD_OUT === '1';
   return data.tools.flatMap((t, i) => {
-    const byFixture = structural.has(t.source) ? labelFromFixture(t.fixture) : undefined;
-    if (structural.has(t.source) && !byFixture) return [];
+    if (skipHeldOut && role.get(t.source) === 'held-out') return [];
+    const by = labelBy.get(t.source);
+    const byFixture =
+      by === 'fixture-name'
+        ? labelFromFixture(t.fixture)
+        : by === 'test-title'
+          ? labelFromTestTitle(t.fixture)
+          : by === 'tool-name'
+            ? labelFromToolName(t.name)
+            : undefined;
+    if (by && !byFixture) return [];
     const label = byFixture
       ? byFixture.poisoned
         ? { category: byFixture.category }

@@ -5,7 +5,8 @@
  * Data, all with licences that allow it (see README "Embedded classifier"):
  * - positives: sentences of the poisoned definitions of this repo's own corpus
  *   (src/__fixtures__/corpus, Apache-2.0, written by us) and of the *development* sources of
- *   bench/data/poison (MIT-licensed repositories only) — after each definition's first sentence,
+ *   bench/data/poison (MIT- or Apache-2.0-licensed repositories only; labels.json, or the fixture
+ *   names for sources labelled so) — after each definition's first sentence,
  *   which usually says what the tool does;
  * - negatives: every sentence of this repo's benign corpus and of the tool descriptions of the
  *   npm MCP server packages in the *training half* (package name hash even) of the harvest
@@ -19,6 +20,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { featureBuckets } from '../src/rules/classifier-features';
 import { sentences } from '../src/rules/sentences';
 import { loadCorpus } from '../src/corpus';
+import { labelFromFixture } from '../bench/data/poison/structural-labels';
 
 const BUCKETS = 4096;
 const POISON = process.env.MCP_POISON_OUT ?? '/work/data/mcp-poison/corpus.json';
@@ -50,16 +52,23 @@ function loadDocs(): { docs: Doc[]; counts: Record<string, number> } {
   for (const e of corpus.benign) docs.push({ text: texts(e.tool), poisoned: false, origin: 'repo-corpus' });
   if (existsSync(POISON)) {
     const data = JSON.parse(readFileSync(POISON, 'utf8')) as {
-      manifest: { repo: string; role: string; licence: string }[];
-      tools: { source: string; name: string; description: string; params: Record<string, string> }[];
+      manifest: { repo: string; role: string; licence: string; labelBy?: string }[];
+      tools: { source: string; name: string; description: string; params: Record<string, string>; fixture?: string }[];
     };
     const labels = JSON.parse(readFileSync(new URL('../bench/data/poison/labels.json', import.meta.url), 'utf8')) as {
       poisoned: { source: string; name: string; starts?: string }[];
     };
-    const dev = new Set(data.manifest.filter((m) => m.role === 'development' && /^MIT/.test(m.licence)).map((m) => m.repo));
+    // Development sources under a permissive licence only; held-out sources are never read here.
+    const dev = new Set(data.manifest.filter((m) => m.role === 'development' && /^(?:MIT|Apache-2\.0)\b/.test(m.licence)).map((m) => m.repo));
+    const byFixture = new Set(data.manifest.filter((m) => m.labelBy === 'fixture-name').map((m) => m.repo));
     for (const t of data.tools) {
       if (!dev.has(t.source)) continue;
-      const poisoned = labels.poisoned.some((l) => l.source === t.source && l.name === t.name && (!l.starts || t.description.startsWith(l.starts)));
+      // Sources labelled by fixture name: unlabelled fixtures (argument-value attacks, scanner internals) are left out.
+      const structural = byFixture.has(t.source) ? labelFromFixture(t.fixture) : undefined;
+      if (byFixture.has(t.source) && !structural) continue;
+      const poisoned = structural
+        ? structural.poisoned
+        : labels.poisoned.some((l) => l.source === t.source && l.name === t.name && (!l.starts || t.description.startsWith(l.starts)));
       docs.push({ text: [t.description, ...Object.values(t.params)].join('\n'), poisoned, origin: 'dev-sources' });
     }
   }

@@ -14,7 +14,7 @@ here="$(cd "$(dirname "$0")" && pwd)"
 dest="${MCP_NPM_DIR:-/work/data/mcp-npm}"
 mkdir -p "$dest/tarballs" "$dest/flat/node_modules"
 grep -v '^#' "$here/packages.txt" | grep -v '^$' > "$dest/packages.txt"
-( cd "$dest/tarballs" && xargs -P 8 -n 10 npm pack --silent --pack-destination "$dest/tarballs" < "$dest/packages.txt" > "$dest/pack.log" 2>&1 || true )
+( cd "$dest/tarballs" && xargs -P "${JOBS:-2}" -n 10 npm pack --silent --pack-destination "$dest/tarballs" < "$dest/packages.txt" > "$dest/pack.log" 2>&1 || true )
 for t in "$dest"/tarballs/*.tgz; do
   d=$(mktemp -d)
   tar xzf "$t" -C "$d" 2>/dev/null || { rm -rf "$d"; continue; }

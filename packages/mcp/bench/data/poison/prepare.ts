@@ -22,7 +22,7 @@ export interface ExtractedTool {
   description: string;
   /** Parameter name → its description (empty when none). */
   params: Record<string, string>;
-  /** Python: the function the definition sits in (a test fixture's name). */
+  /** The test fixture or test a definition sits in: a Python function's name, a JS it('…') title or `const` name. */
   fixture?: string;
 }
 
@@ -44,9 +44,14 @@ function dedent(s: string): string {
   return [lines[0], ...lines.slice(1).map((l) => l.slice(cut))].join('\n').trim();
 }
 
+/** A JS/Python string literal's body to its value (escapes read, never evaluated). */
 function unquoteJs(body: string, quote: string): string {
   if (quote === '`') return body.replace(/\\`/g, '`');
-  return body.replace(/\\n/g, '\n').replace(/\\(['"\\])/g, '$1');
+  return body.replace(/\\(u\{[0-9a-fA-F]+\}|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|[\s\S])/g, (_, e: string) => {
+    if (e[0] === 'u' && e.length > 1) return String.fromCodePoint(Number.parseInt(e.replace(/[u{}]/g, ''), 16));
+    if (e[0] === 'x' && e.length === 3) return String.fromCharCode(Number.parseInt(e.slice(1), 16));
+    return ({ n: '\n', t: '\t', r: '\r', '0': '\0' } as Record<string, string>)[e] ?? e;
+  });
 }
 
 /** Python: FastMCP-style decorated functions with a docstring, and Tool(name=..., description=...). */
@@ -70,20 +75,38 @@ function fromPython(text: string, push: (name: string, description: string, para
   for (const m of text.matchAll(toolCtor)) push(m[1], dedent(m[2] ?? unquoteJs(m[3] ?? m[4] ?? '', '"')));
 }
 
-/** JavaScript/TypeScript: server.tool('name', 'description', …), registerTool('name', { description }), { name, description } literals. */
-function fromJs(text: string, push: (name: string, description: string) => void): void {
+/**
+ * JavaScript/TypeScript: server.tool('name', 'description', …), registerTool('name', { description }), { name, description } literals.
+ * `fixture` is the test a literal sits in (the last it('…') title or `const x` before it), for sources labelled by test titles;
+ * parameter descriptions are read from the literal's inputSchema up to the next tool or test.
+ */
+function fromJs(text: string, push: (name: string, description: string, params?: Record<string, string>, fixture?: string) => void): void {
   const str = (q: string) => `${q}((?:[^${q}\\\\]|\\\\[\\s\\S])*)${q}`;
   const anyStr = `(?:${str('`')}|${str("'")}|${str('"')})`;
   const pick = (m: RegExpMatchArray, i: number) => {
     const q = m[i] !== undefined ? '`' : m[i + 1] !== undefined ? "'" : '"';
     return unquoteJs(m[i] ?? m[i + 1] ?? m[i + 2] ?? '', q);
   };
+  const contexts = [...text.matchAll(new RegExp(`(?:\\bit\\(\\s*${anyStr}|^const\\s+(\\w+)\\b)`, 'gm'))].map((m) => ({
+    at: m.index ?? 0,
+    label: m[4] ?? pick(m, 1),
+  }));
+  const contextAt = (at: number) => contexts.filter((c) => c.at < at).pop();
   for (const m of text.matchAll(new RegExp(`\\.tool\\(\\s*${anyStr}\\s*,\\s*${anyStr}`, 'g'))) push(pick(m, 1), dedent(pick(m, 4)));
   for (const m of text.matchAll(new RegExp(`\\.registerTool\\(\\s*${anyStr}\\s*,\\s*\\{[^{}]*?description\\s*:\\s*${anyStr}`, 'g')))
     push(pick(m, 1), dedent(pick(m, 4)));
-  for (const m of text.matchAll(new RegExp(`\\bname\\s*:\\s*${anyStr}\\s*,\\s*(?:title\\s*:\\s*${anyStr}\\s*,\\s*)?description\\s*:\\s*${anyStr}`, 'g'))) {
-    push(pick(m, 1), dedent(pick(m, 7)));
-  }
+  const literals = [...text.matchAll(new RegExp(`\\bname\\s*:\\s*${anyStr}\\s*,\\s*(?:title\\s*:\\s*${anyStr}\\s*,\\s*)?description\\s*:\\s*${anyStr}`, 'g'))];
+  literals.forEach((m, i) => {
+    const start = m.index ?? 0;
+    const end = start + m[0].length;
+    const ctx = contextAt(start);
+    const nextCtx = contexts.find((c) => c.at > start)?.at ?? text.length;
+    const region = text.slice(end, Math.min(literals[i + 1]?.index ?? text.length, nextCtx));
+    const params: Record<string, string> = {};
+    if (/inputSchema|properties/.test(region))
+      for (const p of region.matchAll(new RegExp(`(\\w+)\\s*:\\s*\\{[^{}]*?description\\s*:\\s*${anyStr}`, 'g'))) params[p[1]] = pick(p, 2);
+    push(pick(m, 1), dedent(pick(m, 7)), params, ctx?.label);
+  });
 }
 
 /** JSON: every object with a string name and description next to an input schema. */

@@ -1,10 +1,18 @@
 /**
  * Public repositories with poisoned (and benign) MCP tool definitions, written by others.
  * `role` says how each is used: `development` sources were read (and labelled by us in
- * labels.json) while the scanner's rules were written; `held-out` sources were fetched after
- * the rules were frozen, never read by us, and are labelled by their own structure (the name of
- * the test fixture a definition sits in: "malicious…", "poisoned…" vs "valid…", "clean…"). Nothing from these repositories is committed:
- * prepare.ts reads the local mirrors (see its header for how to get them).
+ * labels.json, or by their fixture names) while the scanner's rules were written; `held-out`
+ * sources are labelled by their own structure (the test or fixture a definition sits in), with
+ * the mapping written before the scanner was run on them, and are run once after the rules are
+ * frozen. Nothing from these repositories is committed: prepare.ts reads the local mirrors (see
+ * its header for how to get them).
+ *
+ * Protocol, round 2 (written before the new sources were searched for): the round-1 held-out
+ * sources (tool-scan, medusa) were looked at while round-1 misses were analysed, so they are now
+ * `development`. A new source is `held-out` only if its labels follow mechanically from its
+ * author's structure (test titles such as "detects …" vs "returns no findings for clean tools",
+ * file or tool names such as "malicious…"/"benign…"); every other new source (demo and CTF servers
+ * that need our judgement) is `development` and labelled by us in labels.json.
  */
 export interface PoisonSource {
   repo: string;
@@ -12,7 +20,7 @@ export interface PoisonSource {
   licence: string;
   role: 'development' | 'held-out';
   /** Held-out sources labelled by their own structure (the fixture function's name), unread by us. */
-  labelBy?: 'fixture-name';
+  labelBy?: 'fixture-name' | 'test-title' | 'tool-name';
   /** Files (path prefixes) holding tool definitions. */
   paths: readonly string[];
   note: string;
@@ -95,18 +103,62 @@ export const POISON_SOURCES: readonly PoisonSource[] = [
     repo: 'mcp-tool-shop/tool-scan',
     commit: '81f2061d4335a4ca6dbf7899af55dff205f56c80',
     licence: 'MIT',
-    role: 'held-out',
+    role: 'development',
     labelBy: 'fixture-name',
     paths: ['tests/'],
-    note: 'test fixtures of a Python MCP tool scanner; labels from fixture names',
+    note: 'test fixtures of a Python MCP tool scanner; labels from fixture names (held out in round 1, development since round 2)',
   },
   {
     repo: 'joshmaster2165/medusa',
     commit: '06f20a18807c959c62b44a350b65ba624786d945',
     licence: 'Apache-2.0',
-    role: 'held-out',
+    role: 'development',
     labelBy: 'fixture-name',
     paths: ['tests/'],
-    note: 'test fixtures of a Python MCP security scanner; labels from fixture names',
+    note: 'test fixtures of a Python MCP security scanner; labels from fixture names (held out in round 1, development since round 2)',
+  },
+  // Round 2, development (labelled by us in labels.json).
+  {
+    repo: 'shruti-datta-gupta/mcp-ctf',
+    commit: 'a6b7f5d748b219dc4b2c9643693b76a9702a364c',
+    licence: 'none stated; not committed, not used for training',
+    role: 'development',
+    paths: ['.'],
+    note: 'workshop CTF of six vulnerable servers (FastMCP)',
+  },
+  {
+    repo: 'TRextabat/valun_project',
+    commit: 'e4d431818d8b25efc4b3c8d33fa7ec911560dbac',
+    licence: 'none stated; not committed, not used for training',
+    role: 'development',
+    paths: ['mcp_server/'],
+    note: 'school assessment: a poisoned file server (FastMCP)',
+  },
+  {
+    repo: 'kholcomb/DevSecOps_Arena',
+    commit: 'a46d7e9ca24b304e7dacb957782160723e1bb37b',
+    licence: 'none stated; not committed, not used for training',
+    role: 'development',
+    paths: ['domains/mcp/servers/'],
+    note: 'training arena: MCP challenge servers (Python)',
+  },
+  // Round 2, held-out: labels from the author's own structure, mapping fixed before any run.
+  {
+    repo: 'AgentDefenders/mcp-scan',
+    commit: 'ae270343371fb29116fed082ca2dc6405d64a04d',
+    licence: 'MIT',
+    role: 'held-out',
+    labelBy: 'test-title',
+    paths: ['tests/analyzers.test.ts'],
+    note: 'vitest suite of a TypeScript MCP scanner: tools inside it("detects …") are poisoned, the clean server\'s are benign',
+  },
+  {
+    repo: 'nik1097/mcp-swiss-knife',
+    commit: '85e9b120eb60fd722b9da60c0a36dcc201e78af2',
+    licence: 'MIT',
+    role: 'held-out',
+    labelBy: 'tool-name',
+    paths: ['test_malicious_server.json'],
+    note: 'a malicious test server of a Python MCP scanner: tools named "benign…" are benign, the rest poisoned',
   },
 ];

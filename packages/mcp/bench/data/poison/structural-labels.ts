@@ -1,0 +1,61 @@
+/**
+ * Labels that follow from a source's own structure (sources.ts `labelBy`), not from our reading:
+ * the test fixture, the test title or the tool name a definition sits under. Shared by the bench
+ * (bench/outside.ts) and the classifier's trainer (development sources only).
+ */
+/**
+ * Labels of sources labelled by fixture name (round 1's held-out, development since round 2), from their own structure, decided before they were run: the
+ * name of the test fixture a definition sits in. Attacks on argument values (SQL, shell, XSS,
+ * SSRF payloads in defaults) are another class than poisoned descriptions and are left out.
+ */
+export function labelFromFixture(fixture: string | undefined): { poisoned: boolean; category: string } | undefined {
+  if (!fixture) return undefined;
+  if (
+    /command_injection|backtick|subshell|sql|xss|ssrf|path_traversal|threat|javascript_protocol|batch|performance|pattern_|collect_text|scan_results|wrapped|c_wrap|json_output|strict_mode|lenient|split_keywords|enum_value/.test(
+      fixture,
+    )
+  )
+    return undefined;
+  const m =
+    /(prompt_injection|role_manipulation|instruction_override|covert_action|exfiltration|hidden_unicode|homoglyph|fake_system_tags|sensitive_file_access|credential_access|instruction_density|malicious)/.exec(
+      fixture,
+    );
+  if (m) return { poisoned: true, category: m[1].replace(/_/g, '-') };
+  if (
+    /valid|legitimate|false_positives|semantic|best_practice|database_query|file_upload|api_integration|schema|unicode_description|unicode_property|rtl_text|very_large|deeply_nested|anyof|conditional|empty_properties|long_description|underscore_prefix|null_bytes|sec_00|qual_00|mcp_req/.test(
+      fixture,
+    )
+  )
+    return { poisoned: false, category: 'benign' };
+  return undefined;
+}
+
+/**
+ * Labels of held-out sources labelled by test titles (round 2), fixed before they were run: a
+ * tool inside it('detects …') is poisoned, one inside a test or `const` named for clean tools or
+ * no findings is benign; tests about tool *names* only (a built-in name reused) are left out,
+ * since a shared name is not a poisoned description (issue 11: shadowing only where a description
+ * references another tool). The category comes from the title's words, first match wins.
+ */
+export function labelFromTestTitle(title: string | undefined): { poisoned: boolean; category: string } | undefined {
+  if (!title) return undefined;
+  const t = title.toLowerCase();
+  if (/name shadowing|built-in name|tool name|homoglyph.*name/.test(t)) return undefined;
+  if (/clean|no findings|benign|safe/.test(t) && !/detects/.test(t)) return { poisoned: false, category: 'benign' };
+  if (/shadow/.test(t)) return undefined;
+  if (!/detects|poison|inject|malicious|evil/.test(t)) return undefined;
+  const categories: [RegExp, string][] = [
+    [/unicode|bidirectional|zero-width|invisible|base64|encod|obfusc|steganograph|homoglyph/, 'obfuscation'],
+    [/trigger|delayed|rug pull|conditional|sleeper|time-bomb/, 'sleeper'],
+    [/redefinition|cross-tool|cross-server|confused deputy|chaining|impersonat|other tool/, 'shadowing'],
+    [/exfiltrat|webhook|credential|secret|ssh|token|oauth|ssrf|sensitive file|image|markdown/, 'exfiltration'],
+    [/override|persona|trust escalation|privilege|bypass|\[system\]|system token|jailbreak|role/, 'override'],
+    [/eval|subprocess|os\.system|shell|code execution|container|ci\/cd|dns|command|worm/, 'code-execution'],
+  ];
+  return { poisoned: true, category: categories.find(([re]) => re.test(t))?.[1] ?? 'hidden-instructions' };
+}
+
+/** Held-out sources labelled by tool name (round 2): a test server file named malicious whose benign controls are named so. */
+export function labelFromToolName(name: string): { poisoned: boolean; category: string } {
+  return /benign|clean|safe/i.test(name) ? { poisoned: false, category: 'benign' } : { poisoned: true, category: 'malicious-server' };
+}
