@@ -3,6 +3,7 @@
  * patterns and metadata together; this file only lists them (the order is the SARIF order).
  */
 import type { Severity } from '@warden/core';
+import { addressedToModel } from './rules/addressed-to-model';
 import { classifierRule } from './rules/classifier';
 
 import { concealment } from './rules/concealment';
@@ -15,6 +16,7 @@ import { exfiltrationLink } from './rules/exfiltration-link';
 import { forcedInvocation } from './rules/forced-invocation';
 import { hiddenInstructionTag } from './rules/hidden-instruction-tag';
 import { htmlComment } from './rules/html-comment';
+import { instructionDensity } from './rules/instruction-density';
 import { instructionOverride } from './rules/instruction-override';
 import { judgeVerdict } from './rules/judge-verdict';
 import { modelDirective } from './rules/model-directive';
@@ -53,6 +55,8 @@ export const SCAN_RULES = {
   sleeperTrigger: sleeperTrigger.meta,
   lookAlikePackage,
   unpinnedPackage,
+  addressedToModel: addressedToModel.meta,
+  instructionDensity: instructionDensity.meta,
   classifier: classifierRule.meta,
   judgeVerdict,
 } as const satisfies Record<string, ScanRule>;
@@ -79,6 +83,8 @@ export const TEXT_RULES: readonly TextRule[] = [
   dataFlowIntent,
   modelDirective,
   sleeperTrigger,
+  addressedToModel,
+  instructionDensity,
   // The embedded classifier (classifierRule, classifySentence) is not in the default list: on real
   // npm descriptions it flagged 2.8% and even "Echoes the text it is given." (README "Measured").
 ];

@@ -4,7 +4,8 @@ import { defineRule, patternRule } from './rule';
 export const concealment = patternRule(
   defineRule('WMCP003', 'concealment-from-user', 'high', 'Text telling the model to hide what it does from the user.', [REF.LLM01, REF.T0051, REF.MCP03]),
   [
-    /\b(?:do\s+not|don'?t|never|must\s+not|should\s+not)\s+(?:tell|inform|notify|mention|reveal|show|disclose|alert|let)\s+(?:this\s+|it\s+|anything\s+)?(?:to\s+)?(?:the\s+)?user/i,
+    // Up to three words between the verb and the user: "do not mention this tool to the user".
+    /\b(?:do\s+not|don'?t|never|must\s+not|should\s+not)\s+(?:tell|inform|notify|mention|reveal|show|disclose|alert|let)\s+(?:[\w'-]+\s+){0,3}?(?:to\s+)?(?:the\s+|your\s+)?(?:end[\s-])?user/i,
     /\bwithout\s+(?:telling|informing|notifying|alerting|asking|letting|showing)\s+(?:the\s+)?user/i,
     /\b(?:user|human)\s+(?:must|should|will)\s+(?:not|never)\s+(?:know|see|notice|be\s+(?:told|informed|aware))/i,
     /\b(?:hide|conceal|keep)\s+(?:this|it|these\s+\w+)\s+(?:hidden\s+)?from\s+(?:the\s+)?user/i,
