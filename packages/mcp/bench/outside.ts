@@ -12,7 +12,7 @@
  * Run: node --import tsx packages/mcp/bench/outside.ts
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isTrainingPackage } from '../scripts/train-classifier';
@@ -158,17 +158,21 @@ function ferret(items: Item[]): { name: string; flagged: Set<string> } | undefin
   mkdirSync(dir, { recursive: true });
   const file = join(dir, 'tools.md');
   writeFileSync(file, items.map((it) => `${it.tool.name}: ${(it.tool.description ?? '').replace(/\s*\n\s*/g, ' ')}`).join('\n') + '\n');
-  let out = '';
+  // Its report goes to a file, not a pipe: ferret exits before a large report has drained into a
+  // pipe (the JSON came back cut off at ~430 kB), while writes to a file descriptor are synchronous.
+  const reportFile = join(dir, 'report.json');
+  const fd = openSync(reportFile, 'w');
   try {
-    out = execFileSync(process.execPath, [join(SCANNERS, 'node_modules/ferret-scan/bin/ferret.js'), 'check', file, '--format', 'json'], {
-      encoding: 'utf8',
-      maxBuffer: 256 << 20,
+    execFileSync(process.execPath, [join(SCANNERS, 'node_modules/ferret-scan/bin/ferret.js'), 'check', file, '--format', 'json'], {
       timeout: 600_000,
-      stdio: ['ignore', 'pipe', 'ignore'],
+      stdio: ['ignore', fd, 'ignore'],
     });
-  } catch (e) {
-    out = String((e as { stdout?: string }).stdout ?? '');
+  } catch {
+    // It exits non-zero when it has findings; the report is still written.
+  } finally {
+    closeSync(fd);
   }
+  const out = readFileSync(reportFile, 'utf8');
   const report = JSON.parse(out.slice(out.indexOf('{'))) as { findings: { line: number }[] };
   const flagged = new Set<string>();
   for (const f of report.findings) {

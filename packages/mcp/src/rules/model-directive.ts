@@ -13,7 +13,8 @@ const meta = defineRule(
 // model must do with its answer, with other resources, or with other tools.
 const PATTERNS = [
   // Shaping the model's own answer.
-  /\b(?:include|insert|append|prepend|add|put|embed)\b[^.\n]{0,60}\b(?:in|into|to|at\s+the\s+(?:start|end|beginning)\s+of)\s+(?:your|the|every|each)\s+(?:final\s+)?(?:response|reply|answer|output|message)s?\b/i,
+  // "your/every response", not "the output": options of real tools say "Include untracked files in the output".
+  /\b(?:include|insert|append|prepend|add|put|embed)\b[^.\n]{0,60}\b(?:in|into|to|at\s+the\s+(?:start|end|beginning)\s+of)\s+(?:your|every|each)\s+(?:final\s+)?(?:response|reply|answer|output|message)s?\b/i,
   /\b(?:prepend|prefix|start|begin|end)\s+(?:your|every|each|all)\s+(?:response|reply|answer|message)s?\b/i,
   /\b(?:present|format|disguise|frame|phrase|make)\s+(?:it|them|this|these|the\s+\w+(?:\s+\w+)?)\s+(?:as\s+if|to\s+look\s+like|so\s+(?:that\s+)?it\s+looks|as\s+(?:though|part\s+of|normal))/i,
   /\bas\s+if\s+it(?:'s|\s+is|\s+were)\s+(?:part\s+of|a\s+normal|normal|the\s+normal)/i,

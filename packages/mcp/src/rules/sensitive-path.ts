@@ -10,11 +10,13 @@ const meta = defineRule(
   [REF.LLM02, REF.T0057, REF.MCP01],
 );
 
-export const SENSITIVE_PATHS: readonly [RegExp, Severity][] = [
+export const SENSITIVE_PATHS: readonly [RegExp, Severity | 'config'][] = [
   [/(?:~|\$HOME|%USERPROFILE%)?[\\/]?\.ssh\b(?:[\\/][\w.-]+)?/, 'high'],
   [/\bid_(?:rsa|dsa|ecdsa|ed25519)\b/, 'high'],
   [/(?:^|(?<=[\s`'"(\\/]))\.env(?!\.(?:example|sample|template|dist)\b)(?:\.[\w-]+)?\b/, 'medium'],
-  [/\b(?:mcp|claude_desktop_config)\.json\b/, 'high'],
+  // Client config files are also what setup documentation names ("add this to your mcp.json"):
+  // high only beside reading or moving intent in the same sentence (CONFIG_INTENT), else low.
+  [/\b(?:mcp|claude_desktop_config)\.json\b/, 'config'],
   [/\.(?:cursor|vscode|codeium)[\\/](?:mcp|settings)\b/, 'high'],
   [/\.aws[\\/](?:credentials|config)\b/, 'high'],
   [/(?<![\w.])\.(?:npmrc|netrc|pypirc|pgpass|git-credentials)\b/, 'high'],
@@ -27,10 +29,22 @@ export const SENSITIVE_PATHS: readonly [RegExp, Severity][] = [
   [/\.config[\\/]gh[\\/]hosts\.yml\b/, 'high'],
 ];
 
+const CONFIG_INTENT =
+  /\b(?:read|reads|reading|cat|open|contents?|pass|send|sends|include|includes|copy|upload|forward|attach|extract|dump|leak|as\s+['"`]?\w+['"`]?\s+parameter|sidenote)\b/i;
+
 export const sensitivePath: TextRule = {
   meta,
   prose(text, _ctx, out) {
     for (const [re, severity] of SENSITIVE_PATHS)
-      for (const m of matchAll(re, text)) out.push({ rule: meta, start: m.index, end: m.index + m[0].length, severity });
+      for (const m of matchAll(re, text)) {
+        let s: Severity = severity === 'config' ? 'low' : severity;
+        if (severity === 'config') {
+          const from = Math.max(text.lastIndexOf('.', m.index - 1), text.lastIndexOf('\n', m.index - 1)) + 1;
+          const stop = text.slice(m.index + m[0].length).search(/[.\n](?:\s|$)/);
+          const sentence = text.slice(from, stop < 0 ? text.length : m.index + m[0].length + stop);
+          if (CONFIG_INTENT.test(sentence)) s = 'high';
+        }
+        out.push({ rule: meta, start: m.index, end: m.index + m[0].length, severity: s });
+      }
   },
 };

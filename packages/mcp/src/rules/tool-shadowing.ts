@@ -118,12 +118,14 @@ export const toolShadowing: TextRule = {
     }
     for (const re of REDEFINES) {
       for (const m of matchAll(re, text)) {
-        if (m[1] !== 'other' && (isOwn(m[1]) || /^(?:this|that|any|every|other|same|the)$/i.test(m[1]))) continue;
+        // "before using fetch_latest." captures the full stop too; the name is without it.
+        const name = m[1].replace(/[.-]+$/, '');
+        if (name !== 'other' && (isOwn(name) || /^(?:this|that|any|every|other|same|the)$/i.test(name))) continue;
         out.push({
           rule: meta,
           start: m.index,
           end: m.index + m[0].length,
-          note: m[1] === 'other' ? 'steers the model away from other tools' : `redefines the behaviour of tool "${printable(m[1])}"`,
+          note: name === 'other' ? 'steers the model away from other tools' : `redefines the behaviour of tool "${printable(name)}"`,
         });
       }
     }
