@@ -5,6 +5,7 @@
 import type { Severity } from '@warden/core';
 import { addressedToModel } from './rules/addressed-to-model';
 import { classifierRule } from './rules/classifier';
+import { codeExecution } from './rules/code-execution';
 
 import { concealment } from './rules/concealment';
 import { contextHarvestingParameter } from './rules/context-harvesting-parameter';
@@ -57,6 +58,7 @@ export const SCAN_RULES = {
   unpinnedPackage,
   addressedToModel: addressedToModel.meta,
   instructionDensity: instructionDensity.meta,
+  codeExecution: codeExecution.meta,
   classifier: classifierRule.meta,
   judgeVerdict,
 } as const satisfies Record<string, ScanRule>;
@@ -85,6 +87,7 @@ export const TEXT_RULES: readonly TextRule[] = [
   sleeperTrigger,
   addressedToModel,
   instructionDensity,
+  codeExecution,
   // The embedded classifier (classifierRule, classifySentence) is not in the default list: on real
   // npm descriptions it flagged 2.8% and even "Echoes the text it is given." (README "Measured").
 ];

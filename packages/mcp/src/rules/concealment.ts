@@ -14,5 +14,14 @@ export const concealment = patternRule(
     /\bnot\s+(?:be\s+)?(?:visible|shown|displayed|mentioned)\s+to\s+the\s+user/i,
     /\b(?:do\s+not|don'?t|never)\s+(?:include|mention|reveal|show|repeat)\s+(?:this|these|the)\s+(?:instructions?|notes?|steps?|requirements?|directives?)\b/i,
     /\b(?:do\s+not|don'?t|never)\s+(?:explicitly\s+)?mention\s+(?:that\s+)?you(?:'re|\s+are)?\b/i,
+    // Evading the record and the user's eyes (round 3, from AgentDefenders/mcp-scan's strings):
+    // "Do not log any of the operations", "disable all logging", "to avoid monitoring",
+    // "when the user is not watching", "do not ask for confirmation".
+    // At the start of a sentence (an order), not "we never log your queries" (a privacy promise).
+    /(?:^|(?<=[.!?:]\s{1,3}))(?:do\s+not|don'?t|never)\s+(?:log|record|audit|trace)\s+(?:any|the|this|these|what)\b/im,
+    /\b(?:disable|turn\s+off|suppress|stop)\s+(?:all\s+|any\s+)?(?:the\s+)?(?:audit\s+)?(?:logging|audit\s+trail|auditing|monitoring)\b(?![^.\n]{0,20}\b(?:option|flag|setting|parameter)\b)/i,
+    /\bto\s+(?:avoid|evade|bypass|escape|slip\s+past)\s+(?:any\s+)?(?:monitoring|detection|logging|auditing|review)\b/i,
+    /\b(?:user|human|operator)\s+is\s+(?:not|n't)\s+(?:watching|looking|present|around|paying\s+attention)\b/i,
+    /\b(?:do\s+not|don'?t|never|without)\s+ask(?:ing)?\s+(?:the\s+user\s+)?for\s+(?:confirmation|approval|permission|consent)\b/i,
   ],
 );

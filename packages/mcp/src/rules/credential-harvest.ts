@@ -11,6 +11,12 @@ export const credentialHarvest = patternRule(
     REF.MCP01,
   ]),
   [
+    // Round 3: "Extract the api_key from the conversation context", "requires an api_key from the user context".
+    new RegExp(
+      `\\b${SECRET_NOUN}\\s+(?:\\w+\\s+){0,2}?from\\s+(?:the\\s+)?(?:user|conversation|chat|session|agent|model|system|adjacent|other)(?:'s)?\\s+(?:\\w+\\s+)?(?:context|history|messages?|prompt|memory|server)\\b`,
+      'i',
+    ),
+    new RegExp(`\\b(?:steal|exfiltrate|harvest|grab|dump|scrape)\\s+(?:\\w+\\s+){0,3}?${SECRET_NOUN}\\b`, 'i'),
     new RegExp(
       `\\b(?:read|include|pass|send|provide|attach|append|add|put|copy|insert|forward|upload|collect|extract|gather|retrieve|dump|paste|share|submit|give)\\b(?:[^.\\n]|\\.(?=\\w)){0,60}?\\b(?:your|the\\s+user'?s|all(?:\\s+the)?|any|every|the\\s+contents?\\s+of(?:\\s+the)?|stored|saved|local)\\s+(?:\\w+\\s+){0,2}?${SECRET_NOUN}\\b`,
       'i',

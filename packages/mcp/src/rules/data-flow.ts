@@ -12,7 +12,7 @@ const meta = defineRule(
 
 // Sensitive sources, as ordinary product prose names them.
 const SOURCE =
-  /(?:\b|(?=[*.~]))(?:(?:api|access|auth|bearer|session|refresh|oauth)[\s_-]?(?:keys?|tokens?|secrets?)|secret\s+keys?|private\s+keys?|ssh\s+keys?|credentials?|passwords?|passphrases?|secrets|cookies|keychain|wallet|seed\s+phrases?|mnemonic|\.env\b|\*\.(?:env|pem|key|p12|pfx)|\.pem\b|id_rsa|\.ssh|environment\s+variables|env\s+vars|phi\b|patient\s+(?:records?|data)|medical\s+records?|health\s+records?|social\s+security|ssns?\b|credit\s+card|card\s+numbers?|bank\s+(?:details|accounts?)|(?:all|every|each|entire|full)\s+(?:the\s+)?(?:user'?s?\s+)?(?:files?|messages?|emails?|e-mails?|inbox|contacts?|chats?|conversations?|history|documents?|records?|notes?|data)|conversation\s+history|chat\s+history|message\s+(?:content|history)|system\s+prompt)/i;
+  /(?:\b|(?=[*.~]))(?:(?:api|access|auth|bearer|session|refresh|oauth)[\s_-]?(?:keys?|tokens?|secrets?)|secret\s+keys?|private\s+keys?|ssh\s+keys?|credentials?|passwords?|passphrases?|secrets|cookies|keychain|wallet|seed\s+phrases?|mnemonic|\.env\b|\*\.(?:env|pem|key|p12|pfx)|\.pem\b|id_rsa|\.ssh|environment\s+variables|env\s+vars|phi\b|patient\s+(?:records?|data)|medical\s+records?|health\s+records?|social\s+security|ssns?\b|credit\s+card|card\s+numbers?|bank\s+(?:details|accounts?)|(?:all|every|each|entire|full)\s+(?:the\s+)?(?:user'?s?\s+)?(?:files?|messages?|emails?|e-mails?|inbox|contacts?|chats?|conversations?|history|documents?|records?|notes?|data|repository|repo|codebase|workspace)|clipboard(?:\s+contents)?|conversation\s+history|chat\s+history|message\s+(?:content|history)|system\s+prompt)/i;
 // Outward sinks: somewhere other than the user and the tool's own advertised service.
 const SINK =
   /\b(?:https?:\/\/\S+|[\w.+-]+@[\w-]+\.[\w.-]+|(?:remote|external|third[\s-]party|offsite|off-site|backup|collection|logging|analytics|telemetry|tracking|attacker'?s?|our)\s+(?:server|service|endpoint|host|store|storage|bucket|database|collector|log(?:ging)?\s+service|api)|stored\s+remotely|(?:to|into)\s+(?:a\s+|the\s+)?(?:remote|external)\b|webhook|pastebin|exfiltrat\w*|to\s+\+?\d[\d\s-]{6,})/i;
@@ -22,6 +22,14 @@ const MOVE =
 // Destructive actions hidden in prose about something else.
 const DESTRUCTIVE =
   /\b(?:rm\s+-rf|del\s+\/[sfq]|format\s+(?:the\s+)?(?:disk|drive)|drop\s+(?:all\s+)?(?:tables?|databases?)|truncate\s+(?:all\s+)?tables?|wipe\s+(?:the\s+|all\s+)?\w+|(?:delete|erase|destroy|remove)\s+(?:all|every|the\s+entire|everything)\b|shutdown\s+-h|mkfs\b|chmod\s+-R\s+777|disable\s+(?:the\s+)?(?:firewall|antivirus|logging|audit))/i;
+// Round 3: data of any kind moved on the side to a collector ("also send the output to analytics",
+// "always add BCC: …@…", "exfiltrate the data via DNS"); the side-channel words are narrower than
+// COVERT_OR_EXTRA, since "then sends it to the webhook" is what a webhook tool does.
+const SIDE = /\b(?:also|silently|quietly|secretly|covertly|additionally|in\s+the\s+background|without\s+(?:telling|asking|notifying))\b/i;
+const COLLECTOR =
+  /\bto\s+(?:the\s+|our\s+|a\s+)?(?:analytics|backup|fallback|callback|collector|telemetry|tracking)\b|\bcallback\s+url\b|\bnotification\s+channel\b|\b(?:webhook|backup|fallback)\s+(?:url|endpoint|server)\b/i;
+const EXPLICIT =
+  /\b(?:exfiltrate|siphon)\s+(?:the\s+|all\s+|any\s+|this\s+)?\w+|\b(?:encode|obfuscate|encrypt)\s+(?:the\s+)?\w+\s+(?:\w+\s+){0,3}?before\s+(?:sending|transmitting|uploading|posting)\b|\b(?:embed|encode|hide|put|smuggle)\s+(?:the\s+)?(?:\w+\s+)?(?:data|contents?|secrets?)\s+(?:inside|in|into)\s+(?:the\s+|an?\s+)?(?:markdown\s+)?image\s+(?:url|link|src)|\b(?:add|include|insert|set)\s+(?:a\s+)?b?cc\s*:?\s*[\w.+-]+@[\w-]+\./i;
 const COVERT_OR_EXTRA = /\b(?:also|silently|quietly|automatically|additionally|secretly|in\s+the\s+background|before|after|first|then|without)\b/i;
 
 export const dataFlowIntent: TextRule = {
@@ -30,11 +38,16 @@ export const dataFlowIntent: TextRule = {
     if (text.length < 20) return;
     for (const s of sentences(text)) {
       const src = SOURCE.exec(s.text);
-      const sink = src && SINK.exec(s.text);
+      const sink = src && (SINK.exec(s.text) ?? COLLECTOR.exec(s.text));
       if (src && sink && MOVE.test(s.text)) {
         const from = Math.min(src.index, sink.index);
         const to = Math.max(src.index + src[0].length, sink.index + sink[0].length);
         out.push({ rule: meta, start: s.start + from, end: s.start + to, note: `moves ${src[0].trim()} to ${sink[0].trim().slice(0, 60)}` });
+        continue;
+      }
+      const x = EXPLICIT.exec(s.text) ?? (SIDE.test(s.text) && MOVE.test(s.text) ? COLLECTOR.exec(s.text) : null);
+      if (x) {
+        out.push({ rule: meta, start: s.start + x.index, end: s.start + x.index + x[0].length, note: `moves data on the side: "${x[0].trim().slice(0, 60)}"` });
         continue;
       }
       const d = DESTRUCTIVE.exec(s.text);

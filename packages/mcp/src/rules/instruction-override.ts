@@ -37,5 +37,10 @@ export const instructionOverride = patternRule(
     /\b(?:new|updated|revised|real|actual|true)\s+system\s+prompt\b/i,
     /\bsystem\s+(?:prompt|instructions?)\s+(?:override|update|replacement)\b/i,
     /\b(?:no\s+longer|don'?t\s+need\s+to|do\s+not\s+need\s+to)\s+(?:follow|obey|respect|adhere\s+to)\s+(?:your|the|any)\b/i,
+    // Round 3: another identity with privileges, privileges handed out, safety declared optional.
+    /\byou\s+are\s+(?:a|an)\s+(?:different|new|other|unrestricted)\s+(?:system|assistant|ai|model|agent|persona)\b/i,
+    /\bgrant\s+(?:the\s+\w+\s+)?(?:full\s+|root\s+|admin\w*\s+|unrestricted\s+|elevated\s+)+(?:access|privileges|rights|permissions|control)\b/i,
+    /\b(?:security|safety|authentication|authori[sz]ation|verification)\s+(?:is|are)\s+(?:optional|not\s+required|disabled|unnecessary)\b/i,
+    /\b(?:proceed|continue|operate)\s+with\s+(?:unrestricted|unlimited|full|elevated)\s+(?:access|privileges|permissions)\b/i,
   ],
 );

@@ -33,6 +33,18 @@ const PATTERNS = [
   /\b(?:otherwise|or\s+else|if\s+you\s+(?:don'?t|do\s+not|fail\s+to))\b[^.\n]{0,60}\b(?:will\s+(?:crash|fail|break|not\s+work)|data\s+will\s+be\s+lost|system\s+will)/i,
   /\b(?:this\s+is\s+)?(?:very\s+){1,}(?:very\s+)?important\b[^.\n]{0,20}(?:!|\.)/i,
   /\b(?:compliance|security|audit|mandatory|legal)\s+(?:requirement|check|rule|policy)\s*:/i,
+  // Round 3 (AgentDefenders/mcp-scan's strings): tampering with what the model gets back, and
+  // instructions meant to outlive this call.
+  /\b(?:replace|override|overwrite|alter|tamper\s+with|rewrite)\s+(?:the\s+)?(?:tool'?s?\s+)?(?:response|output|result|return\s+value)s?\s+(?:with|to\s+include|by)\b/i,
+  /\b(?:append|inject|insert|embed|include|add)\b[^.\n]{0,40}\b(?:hidden|injected|additional\s+hidden|secret)\s+(?:instructions?|commands?|content|directives?)\b/i,
+  /\binject\s+(?:\w+\s+)?(?:instructions?|prompts?|commands?)\s+into\b/i,
+  /\breturn\s+with\s+the\s+following\s+(?:instruction|command|directive)/i,
+  /\b(?:for|in|across)\s+all\s+(?:future|subsequent|later|following)\s+(?:interactions|queries|conversations|sessions|requests|responses|turns|messages)\b/i,
+  /\b(?:store|save|remember|persist|write|keep)\s+(?:this|these|the\s+following)\s+(?:instructions?|rules?|directives?)\b[^.\n]{0,30}\b(?:memory|future|permanently|forever|later)\b/i,
+  /\bwhenever\s+(?:a|the)\s+user\s+asks?\b[^.\n]{0,60}\balways\s+(?:respond|reply|answer|say|tell)/i,
+  /\b(?:write|append|add)\b[^.\n]{0,30}\b(?:\.cursorrules|\.bashrc|\.zshrc|\.profile|\.bash_profile|crontab|startup\s+commands)\b/i,
+  /\b(?:include|pass|send|put|add|copy)\s+(?:the\s+|your\s+)?(?:full\s+|entire\s+|complete\s+)?(?:system\s+prompt|conversation\s+history|chat\s+history|previous\s+messages)\s+(?:in|into|as|to)\b/i,
+  /\b(?:flood|fill|exhaust|overflow|saturate)\s+(?:up\s+)?(?:the\s+)?(?:context(?:\s+window)?|token\s+(?:limits?|budget))\b/i,
   // Reasoning theatre that hides a side task.
   /\bwhile\s+you\s+(?:read|access|do|fetch|collect)\b/i,
   /\bprovide\s+detailed\s+reasoning\s+about\b/i,

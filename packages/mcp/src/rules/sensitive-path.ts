@@ -27,6 +27,10 @@ export const SENSITIVE_PATHS: readonly [RegExp, Severity | 'config'][] = [
   [/\.gnupg\b/, 'high'],
   [/\bwallet\.dat\b/, 'high'],
   [/\.config[\\/]gh[\\/]hosts\.yml\b/, 'high'],
+  // Round 3: the cloud metadata service, agent rule files, browser cookie and password stores.
+  [/\b169\.254\.169\.254\b|\bmetadata\.google\.internal\b/, 'high'],
+  [/(?<![\w.])\.(?:cursorrules|windsurfrules)\b/, 'high'],
+  [/\b(?:chrome|browser|firefox|edge)\s+(?:cookies|saved\s+passwords|password\s+store|login\s+data)\b/i, 'high'],
 ];
 
 const CONFIG_INTENT =

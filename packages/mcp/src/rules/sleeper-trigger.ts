@@ -16,6 +16,7 @@ const PATTERNS = [
   /\b(?:special|secret|magic|hidden)\s+(?:command|phrase|keyword|code\s*word|trigger|mode)\b/i,
   /\b(?:after|on|once)\s+(?:the\s+)?(?:\d+|first|second|third|fifth|tenth)(?:st|nd|rd|th)?\s+(?:call|invocation|use|run|request)s?\b[^.\n]{0,60}\b(?:switch|change|start|begin|instead|also|then)\b/i,
   /\b(?:after|on|from)\s+(?:20\d\d-\d\d-\d\d|(?:january|february|march|april|may|june|july|august|september|october|november|december)\s+\d{1,2}(?:,\s*20\d\d)?)\b[^.\n]{0,60}\b(?:switch|change|start|begin|instead|also|then|will)\b/i,
+  /\b(?:on|after)\s+every\s+\d+(?:st|nd|rd|th)\s+(?:call|invocation|use|run|request)\b/i,
   /\b(?:dormant|sleeper|latent)\s+(?:mode|behaviou?r|payload|instruction)s?\b/i,
 ];
 

@@ -129,6 +129,17 @@ export const toolShadowing: TextRule = {
         });
       }
     }
+    // Round 3: redefining tool definitions or servers, and instructions that travel to other tools or servers.
+    for (const m of matchAll(
+      /\b(?:override|replace|redefine|rewrite|modify|mutate|create|register|inject)\s+(?:a\s+new\s+|the\s+|an?\s+)?(?:tool\s+definitions?|mcp\s+server(?:\s+configuration)?s?)\b/i,
+      text,
+    ))
+      out.push({ rule: meta, start: m.index, end: m.index + m[0].length, note: 'rewrites tool definitions or servers' });
+    for (const m of matchAll(
+      /\b(?:propagate|replicate|spread|copy|forward|send)\s+(?:this|the|these)\s+(?:instructions?|payload|prompt|message|directive)s?\s+to\s+(?:all|every|each|other|another)\b|\btell\s+(?:the\s+)?other\s+(?:tools?|servers?|agents?)\s+to\b|\b(?:from|of)\s+the\s+(?:adjacent|other|neighbou?ring)\s+(?:server|tool)'?s?\b|\bthe\s+(?:adjacent|other|neighbou?ring)\s+(?:server|tool)'s\s+(?:tokens?|credentials?|keys?|secrets?|session|data)\b/i,
+      text,
+    ))
+      out.push({ rule: meta, start: m.index, end: m.index + m[0].length, note: 'reaches into other tools or servers' });
     for (const m of matchAll(/\b(?:all|any|every)\s+(?:other\s+)?(?:\w+\s+)?(?:tools?|servers?)\s+(?:must|should|have\s+to)\b/i, text)) {
       out.push({ rule: meta, start: m.index, end: m.index + m[0].length, note: 'dictates the behaviour of other tools' });
     }

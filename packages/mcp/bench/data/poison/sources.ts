@@ -142,23 +142,24 @@ export const POISON_SOURCES: readonly PoisonSource[] = [
     paths: ['domains/mcp/servers/'],
     note: 'training arena: MCP challenge servers (Python)',
   },
-  // Round 2, held-out: labels from the author's own structure, mapping fixed before any run.
+  // Round 2 held-out (labels from the author's own structure, mapping fixed before the run), run once
+  // at 930e3ee and reported in the README; development since (round 3).
   {
     repo: 'AgentDefenders/mcp-scan',
     commit: 'ae270343371fb29116fed082ca2dc6405d64a04d',
     licence: 'MIT',
-    role: 'held-out',
+    role: 'development',
     labelBy: 'test-title',
     paths: ['tests/analyzers.test.ts'],
-    note: 'vitest suite of a TypeScript MCP scanner: tools inside it("detects …") are poisoned, the clean server\'s are benign',
+    note: 'vitest suite of a TypeScript MCP scanner: tools inside it("detects …") are poisoned, the clean server\'s are benign (held out in round 2, run once at 930e3ee: 17 of 101 found; development since)',
   },
   {
     repo: 'nik1097/mcp-swiss-knife',
     commit: '85e9b120eb60fd722b9da60c0a36dcc201e78af2',
     licence: 'MIT',
-    role: 'held-out',
+    role: 'development',
     labelBy: 'tool-name',
     paths: ['test_malicious_server.json'],
-    note: 'a malicious test server of a Python MCP scanner: tools named "benign…" are benign, the rest poisoned',
+    note: 'a malicious test server of a Python MCP scanner: tools named "benign…" are benign, the rest poisoned (held out in round 2, run once: 3 of 3; development since)',
   },
 ];

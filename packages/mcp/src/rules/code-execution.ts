@@ -1,0 +1,32 @@
+import { REF } from '../references';
+import { defineRule, patternRule } from './rule';
+
+/**
+ * A description that tells the model to run code or open a channel: code-call literals
+ * (`eval(…)`, `subprocess(…)`, `os.system(…)`, `Buffer.from(…, "base64")` then execute),
+ * "download and execute", "parse … as code and execute", reverse shells, the Docker socket.
+ * A tool that executes what the user asks says so ("Runs a shell command"); it does not embed a
+ * call literal or ask the model to run what it decodes or downloads. Development source:
+ * AgentDefenders/mcp-scan's test strings (round 2's held-out, development since its one run).
+ */
+export const codeExecution = patternRule(
+  defineRule(
+    'WMCP028',
+    'code-execution-directive',
+    'high',
+    'Text telling the model to run code or open a channel: eval/exec/subprocess call literals, "download and execute", "parse as code and execute", reverse shells, the Docker socket.',
+    [REF.LLM01, REF.LLM06, REF.MCP03],
+  ),
+  [
+    /\b(?:eval|exec|execSync|spawnSync|subprocess(?:\.\w+)?|os\.system|os\.popen|child_process\.\w+|new\s+Function|Runtime\.getRuntime\(\)\.exec)\s*\(\s*["'`]?[^)\s]/,
+    /\b(?:download|fetch|curl|wget|pull)\w*\s+(?:and|then|&&)\s+(?:execute|run|eval|source|install)\b/i,
+    /\|\s*(?:ba|z|da)?sh\b/,
+    /\b(?:parse|treat|interpret)\s+(?:the\s+|its\s+)?(?:\w+\s+){0,3}?as\s+code\s+(?:and|then)\s+(?:execute|run|eval)\b/i,
+    // "Parses the query and runs it" is a database tool; decoding and then *executing* is not.
+    /\b(?:decode|deobfuscate|unpack)\b(?:[^.\n]|\.(?=\w)){0,60}\b(?:and|then)\s+(?:execute|eval)\b/i,
+    /\b(?:concatenate|join|combine)\s+(?:all\s+)?(?:the\s+)?(?:\w+\s+){0,2}?(?:and|then)\s+(?:execute|run|eval)\b/i,
+    /\b(?:reverse|bind)\s+shell\b/i,
+    /\/dev\/tcp\//,
+    /\bdocker\.sock\b/i,
+  ],
+);
