@@ -16,7 +16,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, write
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isTrainingPackage } from '../scripts/train-classifier';
-import { labelFromFixture, labelFromTestTitle, labelFromToolName } from './data/poison/structural-labels';
+import { labelFromDescribeAndTest, labelFromFixture, labelFromTestTitle, labelFromToolName } from './data/poison/structural-labels';
 import { atLeast } from '../src/scan-rules';
 import { scanServerDefinition, type Finding, type ToolDefinition } from '../src/scanner';
 
@@ -38,7 +38,7 @@ function loadPoison(): Item[] {
   if (!existsSync(POISON)) return [];
   const data = JSON.parse(readFileSync(POISON, 'utf8')) as {
     manifest: { repo: string; role: string; labelBy?: string }[];
-    tools: { source: string; name: string; description: string; params: Record<string, string>; fixture?: string }[];
+    tools: { source: string; name: string; description: string; params: Record<string, string>; fixture?: string; block?: string }[];
   };
   const labelBy = new Map(data.manifest.filter((m) => m.labelBy).map((m) => [m.repo, m.labelBy]));
   const labels = JSON.parse(readFileSync(new URL('./data/poison/labels.json', import.meta.url), 'utf8')) as {
@@ -57,7 +57,9 @@ function loadPoison(): Item[] {
           ? labelFromTestTitle(t.fixture)
           : by === 'tool-name'
             ? labelFromToolName(t.name)
-            : undefined;
+            : by === 'describe-test'
+              ? labelFromDescribeAndTest(t.block ? `${t.block} :: ${t.fixture}` : t.fixture)
+              : undefined;
     if (by && !byFixture) return [];
     const label = byFixture
       ? byFixture.poisoned

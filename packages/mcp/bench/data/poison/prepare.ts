@@ -22,8 +22,10 @@ export interface ExtractedTool {
   description: string;
   /** Parameter name → its description (empty when none). */
   params: Record<string, string>;
-  /** The test fixture or test a definition sits in: a Python function's name, a JS it('…') title or `const` name. */
+  /** The test fixture or test a definition sits in: a Python function's name, a JS it('…')/test('…') title or `const` name. */
   fixture?: string;
+  /** JS: the describe('…') block around that test. */
+  block?: string;
 }
 
 const MIRROR = process.env.MIRROR_DIR ?? '/work/.mirror';
@@ -80,18 +82,30 @@ function fromPython(text: string, push: (name: string, description: string, para
  * `fixture` is the test a literal sits in (the last it('…') title or `const x` before it), for sources labelled by test titles;
  * parameter descriptions are read from the literal's inputSchema up to the next tool or test.
  */
-function fromJs(text: string, push: (name: string, description: string, params?: Record<string, string>, fixture?: string) => void): void {
+function fromJs(
+  text: string,
+  push: (name: string, description: string, params?: Record<string, string>, context?: { label: string; block?: string }) => void,
+): void {
   const str = (q: string) => `${q}((?:[^${q}\\\\]|\\\\[\\s\\S])*)${q}`;
   const anyStr = `(?:${str('`')}|${str("'")}|${str('"')})`;
   const pick = (m: RegExpMatchArray, i: number) => {
     const q = m[i] !== undefined ? '`' : m[i + 1] !== undefined ? "'" : '"';
     return unquoteJs(m[i] ?? m[i + 1] ?? m[i + 2] ?? '', q);
   };
-  const contexts = [...text.matchAll(new RegExp(`(?:\\bit\\(\\s*${anyStr}|^const\\s+(\\w+)\\b)`, 'gm'))].map((m) => ({
+  const contexts = [...text.matchAll(new RegExp(`(?:\\b(?:it|test)\\(\\s*${anyStr}|^const\\s+(\\w+)\\b)`, 'gm'))].map((m) => ({
     at: m.index ?? 0,
     label: m[4] ?? pick(m, 1),
   }));
-  const contextAt = (at: number) => contexts.filter((c) => c.at < at).pop();
+  // describe('…') blocks, kept apart from the test title (sources labelled by both read them together).
+  const blocks = [...text.matchAll(new RegExp(`\\bdescribe\\(\\s*${anyStr}`, 'g'))].map((m) => ({ at: m.index ?? 0, label: pick(m, 1) }));
+  const contextAt = (at: number) => {
+    const c = contexts.filter((x) => x.at < at).pop();
+    const b = blocks.filter((x) => x.at < at).pop();
+    return c ? { label: c.label, block: b && /\s/.test(c.label) ? b.label : undefined } : undefined;
+  };
+  // A description scanner's own call: scanToolDescription("name", "description").
+  for (const m of text.matchAll(new RegExp(`\\b\\w*[Dd]escription\\w*\\(\\s*${anyStr}\\s*,\\s*${anyStr}`, 'g')))
+    push(pick(m, 1), dedent(pick(m, 4)), {}, contextAt(m.index ?? 0));
   for (const m of text.matchAll(new RegExp(`\\.tool\\(\\s*${anyStr}\\s*,\\s*${anyStr}`, 'g'))) push(pick(m, 1), dedent(pick(m, 4)));
   for (const m of text.matchAll(new RegExp(`\\.registerTool\\(\\s*${anyStr}\\s*,\\s*\\{[^{}]*?description\\s*:\\s*${anyStr}`, 'g')))
     push(pick(m, 1), dedent(pick(m, 4)));
@@ -105,7 +119,7 @@ function fromJs(text: string, push: (name: string, description: string, params?:
     const params: Record<string, string> = {};
     if (/inputSchema|properties/.test(region))
       for (const p of region.matchAll(new RegExp(`(\\w+)\\s*:\\s*\\{[^{}]*?description\\s*:\\s*${anyStr}`, 'g'))) params[p[1]] = pick(p, 2);
-    push(pick(m, 1), dedent(pick(m, 7)), params, ctx?.label);
+    push(pick(m, 1), dedent(pick(m, 7)), params, ctx);
   });
 }
 
@@ -131,11 +145,13 @@ export function extract(source: PoisonSource): ExtractedTool[] {
   const seen = new Set<string>();
   for (const file of files) {
     const text = git(source, 'show', `${source.commit}:${file}`);
-    const push = (name: string, description: string, params: Record<string, string> = {}, fixture?: string) => {
+    const push = (name: string, description: string, params: Record<string, string> = {}, context?: string | { label: string; block?: string }) => {
       const key = `${name}\u0000${description}`;
       if (!name || !description || seen.has(key)) return;
       seen.add(key);
-      out.push({ source: source.repo, file, name, description, params, ...(fixture ? { fixture } : {}) });
+      const fixture = typeof context === 'string' ? context : context?.label;
+      const block = typeof context === 'string' ? undefined : context?.block;
+      out.push({ source: source.repo, file, name, description, params, ...(fixture ? { fixture } : {}), ...(block ? { block } : {}) });
     };
     if (file.endsWith('.py')) fromPython(text, push);
     else if (file.endsWith('.json')) {

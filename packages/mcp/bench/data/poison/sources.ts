@@ -20,7 +20,7 @@ export interface PoisonSource {
   licence: string;
   role: 'development' | 'held-out';
   /** Held-out sources labelled by their own structure (the fixture function's name), unread by us. */
-  labelBy?: 'fixture-name' | 'test-title' | 'tool-name';
+  labelBy?: 'fixture-name' | 'test-title' | 'tool-name' | 'describe-test';
   /** Files (path prefixes) holding tool definitions. */
   paths: readonly string[];
   note: string;
@@ -161,5 +161,16 @@ export const POISON_SOURCES: readonly PoisonSource[] = [
     labelBy: 'tool-name',
     paths: ['test_malicious_server.json'],
     note: 'a malicious test server of a Python MCP scanner: tools named "benign…" are benign, the rest poisoned (held out in round 2, run once: 3 of 3; development since)',
+  },
+  // Round 3, held-out: found after the round-3 rules were committed (0ecee8f); labels from the
+  // author's describe blocks and test titles (labelFromDescribeAndTest), mapping written before the run.
+  {
+    repo: 'alexandriashai/cbrowser',
+    commit: '6da45972722c4e1f15288ab3ebbe0b515206b8dd',
+    licence: 'MIT',
+    role: 'held-out',
+    labelBy: 'describe-test',
+    paths: ['tests/description-scanner.test.ts'],
+    note: 'bun test suite of the tool-description injection scanner of a browser-automation MCP server',
   },
 ];

@@ -59,3 +59,20 @@ export function labelFromTestTitle(title: string | undefined): { poisoned: boole
 export function labelFromToolName(name: string): { poisoned: boolean; category: string } {
   return /benign|clean|safe/i.test(name) ? { poisoned: false, category: 'benign' } : { poisoned: true, category: 'malicious-server' };
 }
+
+/**
+ * Round 3 held-out labels (written before the round-3 sources were run): a vitest/bun suite's
+ * "describe block :: test title". A test that "detects …" holds a poisoned description; one that
+ * "returns clean" or "does not flag", or sits in a block of clean descriptions, a benign one; all
+ * other tests (edge cases, server scans, status arithmetic) are left out. The category is the
+ * author's block name, with the author's severity marker kept.
+ */
+export function labelFromDescribeAndTest(label: string | undefined): { poisoned: boolean; category: string } | undefined {
+  if (!label) return undefined;
+  const [block, test] = label.includes(' :: ') ? label.split(' :: ') : ['', label];
+  const t = test.toLowerCase();
+  if (/returns clean|does not flag|no issues|not flagged/.test(t) || /clean descriptions/i.test(block)) return { poisoned: false, category: 'benign' };
+  if (!/\bdetects\b/.test(t)) return undefined;
+  const group = block.replace(/^.*?-\s*/, '').trim() || 'other';
+  return { poisoned: true, category: group.toLowerCase() };
+}
