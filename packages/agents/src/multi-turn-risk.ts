@@ -1,8 +1,8 @@
-import { controlsForKind, type Alert } from '@warden/core';
-import { newAlertId } from '@warden/core/internal';
+import type { Alert } from '@warden/core';
 import { defaultIntentClassifier, type IntentClassifier } from './conversation/intent-classifier';
 import { forEachIntentFeature } from './conversation/intent-features';
 import { DEFAULT_MAX_TEXT_CHARS, normalizeText } from './conversation/normalize-text';
+import { multiTurnAlert } from './multi-turn-alert';
 
 /** Cheap per-turn signals; the weight is what one occurrence adds to the turn's score. */
 export const RISK_SIGNAL_WEIGHTS = {
@@ -460,21 +460,16 @@ export class MultiTurnRiskScorer {
       .sort((a, b) => b[1] - a[1])
       .map(([s]) => s)
       .slice(0, 4);
-    const alert: Alert = {
-      id: newAlertId(time),
-      kind: 'multi_turn',
-      severity: 'high',
+    return multiTurnAlert({
       detector: 'multi_turn.conversation_risk',
-      subject: { conversationId: id },
+      conversationId: id,
+      agent: c.agent,
       message: `Conversation ${id} escalated over ${c.turns} turns (${top.join(', ')}); its combined risk crossed the threshold though no single turn could.`,
       score: Math.round(c.score * 1000) / 1000,
       threshold: this.threshold,
       current: { turns: c.turns, ...(c.signalCounts as Record<string, number>) },
-      traceIds: [...c.traceIds],
-      controls: controlsForKind('multi_turn'),
-      time: new Date(time).toISOString(),
-    };
-    if (c.agent) alert.subject.agent = c.agent;
-    return alert;
+      traceIds: c.traceIds,
+      time,
+    });
   }
 }

@@ -1,5 +1,5 @@
-import { controlsForKind, type Alert } from '@warden/core';
-import { newAlertId } from '@warden/core/internal';
+import type { Alert } from '@warden/core';
+import { multiTurnAlert } from '../multi-turn-alert';
 
 /** One turn of the window sent to a judge: the user's input and the model's reply, bounded. */
 export interface JudgedTurn {
@@ -197,23 +197,17 @@ export class ConversationJudge {
   }
 
   private alertFor(id: string, c: JudgedConversation, verdict: JudgeVerdict, score: number): Alert {
-    const time = Date.now();
     const cats = verdict.categories?.length ? ` (${verdict.categories.slice(0, 5).join(', ')})` : '';
-    const alert: Alert = {
-      id: newAlertId(time),
-      kind: 'multi_turn',
-      severity: 'high',
+    return multiTurnAlert({
       detector: 'multi_turn.judge',
-      subject: { conversationId: id },
+      conversationId: id,
+      agent: c.agent,
       message: `A judge model flagged conversation ${id}${cats} on its last ${c.window.length} turn(s).`,
       score: verdict.score ?? 1,
       threshold: 0.5,
       current: { turns: c.window.length, embeddedScore: Math.round(score * 1000) / 1000 },
-      traceIds: [...c.traceIds],
-      controls: controlsForKind('multi_turn'),
-      time: new Date(time).toISOString(),
-    };
-    if (c.agent) alert.subject.agent = c.agent;
-    return alert;
+      traceIds: c.traceIds,
+      time: Date.now(),
+    });
   }
 }
