@@ -1,3 +1,4 @@
+import type { Serialized } from '@langchain/core/load/serializable';
 import { AIMessage, HumanMessage, type BaseMessage } from '@langchain/core/messages';
 import { SpanStatusCode } from '@opentelemetry/api';
 import { callRecordFromSpan } from '@warden/analyzer';
@@ -19,6 +20,7 @@ import {
   ATTR_GEN_AI_TOOL_CALL_ARGUMENTS,
   ATTR_GEN_AI_TOOL_CALL_ID,
   ATTR_GEN_AI_TOOL_CALL_RESULT,
+  ATTR_GEN_AI_TOOL_DEFINITIONS,
   ATTR_GEN_AI_USAGE_INPUT_TOKENS,
   ATTR_GEN_AI_USAGE_OUTPUT_TOKENS,
   ATTR_WARDEN_OUTPUT_LENGTH,
@@ -36,7 +38,7 @@ import {
 import { createTestTracing, startFakeLlmServer, type FakeBehaviour, type FakeLlmServer, type TestTracing } from '@warden/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { chatModel, orderAgent, orderBot, orderTools } from './__fixtures__/order-agent';
-import { openRunCount } from './callback-handler';
+import { openRunCount, WardenCallbackHandler } from './callback-handler';
 import { wrapLangChain } from './wrap';
 
 let tracing: TestTracing;
@@ -231,6 +233,60 @@ describe('a chat model', () => {
     expect(streamSpan!.status.code).toBe(SpanStatusCode.ERROR);
     expect(streamSpan!.attributes[ATTR_WARDEN_STREAM_OUTCOME]).toBeDefined();
     expect(openRunCount()).toBe(0);
+  });
+});
+
+describe('the two model-start callbacks', () => {
+  const llm: Serialized = { lc: 1, type: 'not_implemented', id: ['langchain', 'llms', 'openai', 'OpenAI'] };
+  const extra = (model: string) => ({ invocation_params: { model, temperature: 0.2, tools: [{ type: 'function', function: { name: 'lookup' } }] } });
+  const meta = { ls_provider: 'openai' };
+  const ended = { generations: [[{ text: 'hello' }]] };
+
+  it('handleLLMStart (a text model): a text_completion span, each prompt a user message', () => {
+    const handler = new WardenCallbackHandler({ captureContent: true });
+    handler.handleLLMStart(llm, ['Say hi', 'Say bye'], 'run-text', undefined, extra('gpt-3.5-turbo-instruct'), [], meta);
+    handler.handleLLMEnd(ended, 'run-text');
+    const [span] = spansWhere('text_completion');
+    expect(span!.name).toBe('text_completion gpt-3.5-turbo-instruct');
+    expect(span!.attributes).toMatchObject({
+      [ATTR_GEN_AI_PROVIDER_NAME]: 'openai',
+      [ATTR_GEN_AI_REQUEST_TEMPERATURE]: 0.2,
+      [ATTR_WARDEN_SOURCE]: 'langchain',
+    });
+    expect(JSON.parse(String(span!.attributes[ATTR_GEN_AI_INPUT_MESSAGES]))).toEqual([
+      { role: 'user', parts: [{ type: 'text', content: 'Say hi' }] },
+      { role: 'user', parts: [{ type: 'text', content: 'Say bye' }] },
+    ]);
+    expect(span!.attributes[ATTR_GEN_AI_TOOL_DEFINITIONS]).toBeUndefined();
+    expect(openRunCount()).toBe(0);
+  });
+
+  it('handleChatModelStart (a chat model): a chat span with the first message list and the tool definitions', () => {
+    const handler = new WardenCallbackHandler({ captureContent: true });
+    handler.handleChatModelStart(llm, [[new HumanMessage('Where is A1?')]], 'run-chat', undefined, extra('gpt-4o-mini'), [], meta);
+    handler.handleLLMEnd(ended, 'run-chat');
+    const [span] = spansWhere('chat');
+    expect(span!.name).toBe('chat gpt-4o-mini');
+    expect(span!.attributes).toMatchObject({
+      [ATTR_GEN_AI_PROVIDER_NAME]: 'openai',
+      [ATTR_GEN_AI_REQUEST_TEMPERATURE]: 0.2,
+      [ATTR_WARDEN_SOURCE]: 'langchain',
+    });
+    expect(String(span!.attributes[ATTR_GEN_AI_INPUT_MESSAGES])).toContain('Where is A1?');
+    expect(JSON.parse(String(span!.attributes[ATTR_GEN_AI_TOOL_DEFINITIONS]))).toEqual([{ type: 'function', function: { name: 'lookup' } }]);
+    expect(openRunCount()).toBe(0);
+  });
+
+  it('a start callback that fails inside Warden is reported, never thrown into LangChain', () => {
+    const handler = new WardenCallbackHandler();
+    const bad = {
+      get invocation_params(): never {
+        throw new Error('boom');
+      },
+    };
+    expect(() => handler.handleLLMStart(llm, ['x'], 'run-bad', undefined, bad)).not.toThrow();
+    expect(() => handler.handleChatModelStart(llm, [[]], 'run-bad2', undefined, bad)).not.toThrow();
+    expect(spansWhere('text_completion')).toEqual([]);
   });
 });
 

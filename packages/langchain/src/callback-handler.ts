@@ -35,6 +35,7 @@ import {
   toAgentIdentity,
   wardenTracer,
   type ContentPolicy,
+  type ModelCallSpan,
   type ModelRequestParams,
   type StreamOutcome,
 } from '@warden/core/internal';
@@ -86,6 +87,9 @@ function num(v: unknown): number | undefined {
 }
 
 type Params = Record<string, unknown>;
+
+/** What LangChain passes to handleChatModelStart and handleLLMStart alike after the model and its input. */
+type ModelStartArgs = [runId: string, parentRunId?: string, extraParams?: Params, tags?: string[], metadata?: Params];
 
 function requestParams(metadata: Params | undefined, invocation: Params): ModelRequestParams {
   const stop = metadata?.ls_stop ?? invocation.stop;
@@ -235,71 +239,52 @@ export class WardenCallbackHandler extends BaseCallbackHandler {
 
   // ── model calls ──────────────────────────────────────────────────────────────────────
 
-  override handleChatModelStart(
-    llm: Serialized,
-    messages: BaseMessage[][],
-    runId: string,
-    parentRunId?: string,
-    extraParams?: Record<string, unknown>,
-    _tags?: string[],
-    metadata?: Record<string, unknown>,
-  ): void {
-    this.guarded('handleChatModelStart', () =>
-      this.startModel(GEN_AI_OPERATION.CHAT, llm, runId, parentRunId, extraParams, metadata, (_content, call) => {
-        const input = inputOf(messages[0] ?? []);
-        const tools = (extraParams?.invocation_params as Params | undefined)?.tools;
-        call.recordInput({ ...input, toolDefinitions: Array.isArray(tools) ? tools : undefined });
-      }),
+  override handleChatModelStart(llm: Serialized, messages: BaseMessage[][], ...args: ModelStartArgs): void {
+    this.startModel('handleChatModelStart', GEN_AI_OPERATION.CHAT, llm, args, (call, invocation) => {
+      const input = inputOf(messages[0] ?? []);
+      const tools = invocation.tools;
+      call.recordInput({ ...input, toolDefinitions: Array.isArray(tools) ? tools : undefined });
+    });
+  }
+
+  override handleLLMStart(llm: Serialized, prompts: string[], ...args: ModelStartArgs): void {
+    this.startModel('handleLLMStart', GEN_AI_OPERATION.TEXT_COMPLETION, llm, args, (call) =>
+      call.recordInput({ messages: prompts.map((p) => ({ role: 'user', parts: [{ type: 'text', content: p }] })) }),
     );
   }
 
-  override handleLLMStart(
-    llm: Serialized,
-    prompts: string[],
-    runId: string,
-    parentRunId?: string,
-    extraParams?: Record<string, unknown>,
-    _tags?: string[],
-    metadata?: Record<string, unknown>,
-  ): void {
-    this.guarded('handleLLMStart', () =>
-      this.startModel(GEN_AI_OPERATION.TEXT_COMPLETION, llm, runId, parentRunId, extraParams, metadata, (_content, call) =>
-        call.recordInput({ messages: prompts.map((p) => ({ role: 'user', parts: [{ type: 'text', content: p }] })) }),
-      ),
-    );
-  }
-
+  /** The one path of both model-start callbacks; only how the input is read differs (a chat model's messages, a text model's prompts). */
   private startModel(
+    where: string,
     operation: string,
     llm: Serialized,
-    runId: string,
-    parentRunId: string | undefined,
-    extraParams: Record<string, unknown> | undefined,
-    metadata: Record<string, unknown> | undefined,
-    recordInput: (content: ContentPolicy, call: NonNullable<OpenRun['model']>) => void,
+    [runId, parentRunId, extraParams, , metadata]: ModelStartArgs,
+    recordInput: (call: ModelCallSpan, invocation: Params) => void,
   ): void {
-    if (openRuns.has(runId)) return;
-    const parent = this.parentOf(parentRunId);
-    const invocation = (extraParams?.invocation_params ?? {}) as Params;
-    const model = metadata?.ls_model_name ?? invocation.model ?? invocation.model_name ?? invocation.modelName;
-    const content = this.content();
-    const call = startModelCallSpan(
-      wardenTracer(TRACER_SCOPE),
-      {
-        operation,
-        provider: providerNameOf(metadata?.ls_provider, (llm as { id?: unknown } | undefined)?.id),
-        requestModel: typeof model === 'string' ? model : undefined,
-        request: requestParams(metadata, invocation),
-        agent: parent.agent,
-        parentContext: parent.ctx,
-      },
-      content,
-    );
-    call.span.setAttribute(ATTR_WARDEN_SOURCE, WARDEN_SOURCE_LANGCHAIN);
-    if (content.enabled) recordInput(content, call);
-    const run: OpenRun = { ctx: call.context(), agent: parent.agent, model: call, parentRunId };
-    openRuns.add(runId, run);
-    this.watchEnd(runId, run, (extraParams?.options as { signal?: unknown } | undefined)?.signal);
+    this.guarded(where, () => {
+      if (openRuns.has(runId)) return;
+      const parent = this.parentOf(parentRunId);
+      const invocation = (extraParams?.invocation_params ?? {}) as Params;
+      const model = metadata?.ls_model_name ?? invocation.model ?? invocation.model_name ?? invocation.modelName;
+      const content = this.content();
+      const call = startModelCallSpan(
+        wardenTracer(TRACER_SCOPE),
+        {
+          operation,
+          provider: providerNameOf(metadata?.ls_provider, (llm as { id?: unknown } | undefined)?.id),
+          requestModel: typeof model === 'string' ? model : undefined,
+          request: requestParams(metadata, invocation),
+          agent: parent.agent,
+          parentContext: parent.ctx,
+        },
+        content,
+      );
+      call.span.setAttribute(ATTR_WARDEN_SOURCE, WARDEN_SOURCE_LANGCHAIN);
+      if (content.enabled) recordInput(call, invocation);
+      const run: OpenRun = { ctx: call.context(), agent: parent.agent, model: call, parentRunId };
+      openRuns.add(runId, run);
+      this.watchEnd(runId, run, (extraParams?.options as { signal?: unknown } | undefined)?.signal);
+    });
   }
 
   /**
