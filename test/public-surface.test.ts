@@ -75,20 +75,26 @@ function importedFrom(spec: string): Map<string, string[]> {
   return byName;
 }
 
+/** Checks the README section under `heading` lists every name `entry` exports and no other; returns the names. */
+function expectListed(dir: string, entry: string, heading: string): string[] {
+  const names = exportedNames(read(dir, entry)!);
+  const listed = section(read(dir, 'README.md')!, heading);
+  expect(listed, `${dir}/README.md has no "## ${heading}" section`).toBeDefined();
+  expect(
+    names.filter((name) => !listed!.includes(`\`${name}\``)),
+    `exported by ${dir}/${entry} but not listed under "${heading}" in its README`,
+  ).toEqual([]);
+  expect(
+    listedNames(listed!).filter((name) => !names.includes(name)),
+    `listed under "${heading}" in ${dir}/README.md but not exported by ${entry}`,
+  ).toEqual([]);
+  return names;
+}
+
 describe('package READMEs list the public surface', () => {
   for (const dir of dirs) {
     it(dir, () => {
-      const names = exportedNames(read(dir, 'src/index.ts')!);
-      const listed = section(read(dir, 'README.md')!, 'Public surface');
-      expect(listed, `${dir}/README.md has no "## Public surface" section`).toBeDefined();
-      expect(
-        names.filter((name) => !listed!.includes(`\`${name}\``)),
-        `exported by ${dir}/src/index.ts but not listed in its README`,
-      ).toEqual([]);
-      expect(
-        listedNames(listed!).filter((name) => !names.includes(name)),
-        `listed in ${dir}/README.md but not exported by src/index.ts`,
-      ).toEqual([]);
+      expectListed(dir, 'src/index.ts', 'Public surface');
     });
   }
 });
@@ -106,18 +112,7 @@ describe('./internal entries: listed, built, and used by another package', () =>
       continue;
     }
     it(dir, () => {
-      const names = exportedNames(internal);
-      const listed = section(read(dir, 'README.md')!, 'Internal');
-      expect(listed, `${dir}/README.md has no "## Internal" section`).toBeDefined();
-      expect(
-        names.filter((name) => !listed!.includes(`\`${name}\``)),
-        `exported by ${dir}/src/internal.ts but not listed in its README`,
-      ).toEqual([]);
-      expect(
-        listedNames(listed!).filter((name) => !names.includes(name)),
-        `listed under Internal in ${dir}/README.md but not exported by src/internal.ts`,
-      ).toEqual([]);
-
+      const names = expectListed(dir, 'src/internal.ts', 'Internal');
       const publicNames = new Set(exportedNames(read(dir, 'src/index.ts')!));
       expect(
         names.filter((name) => publicNames.has(name)),
