@@ -28,17 +28,23 @@ function describeValue(v: unknown): string {
   return Array.isArray(v) ? 'an array' : typeof v;
 }
 
-/** Reads an Ed25519 public key (SPKI PEM); `where` names the field in the error. */
-export function parseEd25519PublicKey(pem: unknown, where: string): KeyObject {
-  if (typeof pem !== 'string' || !pem.includes('-----BEGIN PUBLIC KEY-----'))
-    throw new WardenConfigError(`${where}: expected an Ed25519 public key in PEM ("-----BEGIN PUBLIC KEY-----"), got ${describeValue(pem)}`, [
-      { path: where, message: 'expected an Ed25519 public key (SPKI PEM)' },
+const PEM = {
+  public: { header: '-----BEGIN PUBLIC KEY-----', format: 'SPKI', read: createPublicKey },
+  private: { header: '-----BEGIN PRIVATE KEY-----', format: 'PKCS#8', read: createPrivateKey },
+} as const;
+
+/** Reads one half of an Ed25519 key pair from PEM; `where` names the field in the error. */
+function parseEd25519Key(half: keyof typeof PEM, pem: unknown, where: string): KeyObject {
+  const { header, format, read } = PEM[half];
+  if (typeof pem !== 'string' || !pem.includes(header))
+    throw new WardenConfigError(`${where}: expected an Ed25519 ${half} key in PEM ("${header}"), got ${describeValue(pem)}`, [
+      { path: where, message: `expected an Ed25519 ${half} key (${format} PEM)` },
     ]);
   let key: KeyObject;
   try {
-    key = createPublicKey(pem);
+    key = read(pem);
   } catch (e) {
-    throw new WardenConfigError(`${where}: not a readable public key (${(e as Error).message})`, [{ path: where, message: 'unreadable public key' }]);
+    throw new WardenConfigError(`${where}: not a readable ${half} key (${(e as Error).message})`, [{ path: where, message: `unreadable ${half} key` }]);
   }
   if (key.asymmetricKeyType !== 'ed25519')
     throw new WardenConfigError(`${where}: expected an Ed25519 key, got ${key.asymmetricKeyType ?? 'an unknown'} key`, [
@@ -47,23 +53,14 @@ export function parseEd25519PublicKey(pem: unknown, where: string): KeyObject {
   return key;
 }
 
+/** Reads an Ed25519 public key (SPKI PEM); `where` names the field in the error. */
+export function parseEd25519PublicKey(pem: unknown, where: string): KeyObject {
+  return parseEd25519Key('public', pem, where);
+}
+
 /** Reads an Ed25519 private key (PKCS#8 PEM); `where` names the field in the error. */
 export function parseEd25519PrivateKey(pem: unknown, where: string): KeyObject {
-  if (typeof pem !== 'string' || !pem.includes('-----BEGIN PRIVATE KEY-----'))
-    throw new WardenConfigError(`${where}: expected an Ed25519 private key in PEM ("-----BEGIN PRIVATE KEY-----"), got ${describeValue(pem)}`, [
-      { path: where, message: 'expected an Ed25519 private key (PKCS#8 PEM)' },
-    ]);
-  let key: KeyObject;
-  try {
-    key = createPrivateKey(pem);
-  } catch (e) {
-    throw new WardenConfigError(`${where}: not a readable private key (${(e as Error).message})`, [{ path: where, message: 'unreadable private key' }]);
-  }
-  if (key.asymmetricKeyType !== 'ed25519')
-    throw new WardenConfigError(`${where}: expected an Ed25519 key, got ${key.asymmetricKeyType ?? 'an unknown'} key`, [
-      { path: where, message: 'expected an Ed25519 key' },
-    ]);
-  return key;
+  return parseEd25519Key('private', pem, where);
 }
 
 /** True when `privateKey` is the private half of `publicKey`. */
