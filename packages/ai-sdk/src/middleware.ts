@@ -6,7 +6,6 @@ import type {
   LanguageModelV3GenerateResult,
   LanguageModelV3Prompt,
   LanguageModelV3StreamPart,
-  LanguageModelV3StreamResult,
   LanguageModelV3Usage,
 } from '@ai-sdk/provider';
 import { context } from '@opentelemetry/api';
@@ -70,14 +69,7 @@ export function wardenMiddleware(options?: WardenAISDKOptions): LanguageModelMid
     async wrapGenerate({ doGenerate, params, model }) {
       const call = startCall(opts, params, model, false);
       if (!call) return doGenerate();
-      let result: LanguageModelV3GenerateResult;
-      try {
-        result = await context.with(call.context(), doGenerate);
-      } catch (err) {
-        call.recordError(err);
-        call.end();
-        throw err;
-      }
+      const result = await callWithin(call, doGenerate);
       safely('ai-sdk.recordGenerate', () => {
         const response = generateResponse(result, call.content.enabled);
         call.recordResponse(response);
@@ -89,14 +81,7 @@ export function wardenMiddleware(options?: WardenAISDKOptions): LanguageModelMid
     async wrapStream({ doStream, params, model }) {
       const call = startCall(opts, params, model, true);
       if (!call) return doStream();
-      let result: LanguageModelV3StreamResult;
-      try {
-        result = await context.with(call.context(), doStream);
-      } catch (err) {
-        call.recordError(err);
-        call.end();
-        throw err;
-      }
+      const result = await callWithin(call, doStream);
       const stream = safely('ai-sdk.watchStream', () => watchStream(result.stream, call, params.abortSignal, opts));
       if (!stream) {
         call.end();
@@ -105,6 +90,17 @@ export function wardenMiddleware(options?: WardenAISDKOptions): LanguageModelMid
       return { ...result, stream };
     },
   };
+}
+
+/** Runs the model call under its span's context; a failure is recorded, ends the span and is rethrown as it came. */
+async function callWithin<R>(call: ModelCallSpan, run: () => PromiseLike<R>): Promise<R> {
+  try {
+    return await context.with(call.context(), run);
+  } catch (err) {
+    call.recordError(err);
+    call.end();
+    throw err;
+  }
 }
 
 /**
