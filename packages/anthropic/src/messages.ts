@@ -7,6 +7,7 @@ import {
   asNumber,
   asString,
   parseArguments,
+  planStart,
   type Dict,
   type InputMessage,
   type MessagePart,
@@ -15,9 +16,9 @@ import {
   type ModelUsage,
   type OutputMessage,
   type RequestedToolCall,
+  type ServerTarget,
   type StreamAccumulator,
 } from '@warden/core/internal';
-import type { ServerTarget } from './anthropic-target';
 
 /** Streamed text kept for content capture; the span attribute is bounded far below this. */
 const MAX_STREAMED_TEXT = 262_144;
@@ -207,18 +208,13 @@ export function messagesPlan(body: unknown, target: ServerTarget): ModelCallPlan
   const stop = asArray(b.stop_sequences).filter((s): s is string => typeof s === 'string');
   return {
     start: {
-      operation: GEN_AI_OPERATION.CHAT,
-      provider: target.provider,
-      requestModel: asString(b.model),
-      serverAddress: target.address,
-      serverPort: target.port,
-      request: {
+      ...planStart(GEN_AI_OPERATION.CHAT, b, target, {
         maxTokens: asNumber(b.max_tokens),
         temperature: asNumber(b.temperature),
         topP: asNumber(b.top_p),
         topK: asNumber(b.top_k),
         stopSequences: stop.length ? stop : undefined,
-      },
+      }),
       streaming,
     },
     input: () => messagesInput(b),

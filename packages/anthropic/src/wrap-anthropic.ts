@@ -1,7 +1,7 @@
 /** `wrapAnthropic(client)`: the same client, with each model call recorded as a GenAI span. */
 import { UnsupportedClientError } from '@warden/core';
-import { checkWrapOptions, toWrapperSettings, traceModelCall, type WrapOptions, type WrapperSettings } from '@warden/core/internal';
-import { serverTarget, type ServerTarget } from './anthropic-target';
+import { checkWrapOptions, toWrapperSettings, traceModelCall, type ServerTarget, type WrapOptions, type WrapperSettings } from '@warden/core/internal';
+import { anthropicTarget } from './anthropic-target';
 import { messagesPlan } from './messages';
 import { withoutSdkSpans } from './sdk-tracing';
 
@@ -65,7 +65,7 @@ export function wrapAnthropic<C extends object>(client: C, options?: WrapAnthrop
   }
   const c = client as AnthropicLike;
   const messages = c.messages!;
-  const state: WrapState = { settings: settingsOf(checked), target: serverTarget(c) };
+  const state: WrapState = { settings: settingsOf(checked), target: anthropicTarget(c) };
   const create = messages.create as Method;
   defineMethod(messages, 'create', function create_(this: unknown, ...args: unknown[]) {
     return traceModelCall(

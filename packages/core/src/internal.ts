@@ -64,7 +64,17 @@ export {
 export { StreamWatch, DEFAULT_STREAM_IDLE_TIMEOUT_MS } from './stream-watch';
 export { wardenTracer, WARDEN_VERSION } from './tracer';
 export { publishWardenEvent, publishAlert, newAlertId } from './events';
-export { traceModelCall, toWrapperSettings, type WrapperSettings, type ModelCallPlan, type StreamAccumulator } from './sdk-model-call';
+export {
+  traceModelCall,
+  toWrapperSettings,
+  baseUrlOf,
+  serverTarget,
+  planStart,
+  type WrapperSettings,
+  type ModelCallPlan,
+  type StreamAccumulator,
+  type ServerTarget,
+} from './sdk-model-call';
 export { agentIdentitySchema, checkWrapOptions, validateIntegrationOptions, type WrapOptions } from './wrap-options';
 export { asDict, asArray, asString, asNumber, parseArguments, appendBounded, type Dict } from './loose-json';
 export { parseConfig } from './config-schema';

@@ -7,7 +7,8 @@
 import { context, trace, type Tracer, type TracerProvider } from '@opentelemetry/api';
 import { resolveAgent, type AgentIdentity } from './agent-context';
 import { cachedContentPolicy, type ContentCaptureOptions, type InputMessage, type MessagePart } from './content';
-import { startModelCallSpan, type ModelCallSpan, type ModelCallStart, type ModelResponse } from './model-call-span';
+import { asString, type Dict } from './loose-json';
+import { startModelCallSpan, type ModelCallSpan, type ModelCallStart, type ModelRequestParams, type ModelResponse } from './model-call-span';
 import { reportInternalError, safely } from './registry';
 import { observeApiPromise, type ApiPromiseObserver } from './sdk-api-promise';
 import { watchSdkStream, type SdkStreamHooks } from './sdk-stream';
@@ -56,6 +57,34 @@ export interface ModelCallPlan {
   response(data: unknown, captureContent: boolean): ModelResponse;
   /** Present for `stream: true` calls. */
   stream?: (captureContent: boolean) => StreamAccumulator;
+}
+
+/** Which provider and server a wrapped client talks to, worked out once from the client. */
+export interface ServerTarget {
+  provider: string;
+  address?: string;
+  port?: number;
+}
+
+/** A client's `baseURL` as a URL, or undefined when it has none or it does not parse. */
+export function baseUrlOf(client: { baseURL?: unknown }): URL | undefined {
+  try {
+    return typeof client.baseURL === 'string' ? new URL(client.baseURL) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** `provider` at `url`: its host, and its port or the scheme's default. */
+export function serverTarget(provider: string, url: URL | undefined): ServerTarget {
+  if (!url) return { provider };
+  const port = url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : url.protocol === 'http:' ? 80 : undefined;
+  return { provider, address: url.hostname, port };
+}
+
+/** The start every plan fills the same way: the operation, the body's model, the client's provider and server. */
+export function planStart(operation: string, body: Dict, target: ServerTarget, request: ModelRequestParams): ModelCallPlan['start'] {
+  return { operation, provider: target.provider, requestModel: asString(body.model), serverAddress: target.address, serverPort: target.port, request };
 }
 
 /**

@@ -7,6 +7,7 @@ import {
   asNumber,
   asString,
   parseArguments,
+  planStart,
   type Dict,
   type InputMessage,
   type MessagePart,
@@ -16,9 +17,9 @@ import {
   type ModelUsage,
   type OutputMessage,
   type RequestedToolCall,
+  type ServerTarget,
   type StreamAccumulator,
 } from '@warden/core/internal';
-import type { ServerTarget } from './openai-target';
 
 /** Streamed text kept for content capture; the span attribute is bounded far below this. */
 const MAX_STREAMED_TEXT = 262_144;
@@ -259,15 +260,7 @@ export function chatCompletionsPlan(body: unknown, target: ServerTarget): ModelC
   const b = asDict(body) ?? {};
   const streaming = b.stream === true;
   return {
-    start: {
-      operation: GEN_AI_OPERATION.CHAT,
-      provider: target.provider,
-      requestModel: asString(b.model),
-      serverAddress: target.address,
-      serverPort: target.port,
-      request: requestParams(b),
-      streaming,
-    },
+    start: { ...planStart(GEN_AI_OPERATION.CHAT, b, target, requestParams(b)), streaming },
     input: () => ({ messages: chatInputMessages(b.messages), toolDefinitions: asArray(b.tools) }),
     response: chatResponse,
     stream: streaming ? newChatStream : undefined,

@@ -1,7 +1,6 @@
 /** `embeddings.create`: request and response as GenAI span facts (inputs are never recorded). */
 import { GEN_AI_OPERATION } from '@warden/core';
-import { asArray, asDict, asNumber, asString, type ModelCallPlan, type ModelResponse } from '@warden/core/internal';
-import type { ServerTarget } from './openai-target';
+import { asArray, asDict, asNumber, asString, planStart, type ModelCallPlan, type ModelResponse, type ServerTarget } from '@warden/core/internal';
 
 export function embeddingsResponse(data: unknown): ModelResponse {
   const body = asDict(data) ?? {};
@@ -19,14 +18,7 @@ export function embeddingsPlan(body: unknown, target: ServerTarget): ModelCallPl
   const b = asDict(body) ?? {};
   const format = asString(b.encoding_format);
   return {
-    start: {
-      operation: GEN_AI_OPERATION.EMBEDDINGS,
-      provider: target.provider,
-      requestModel: asString(b.model),
-      serverAddress: target.address,
-      serverPort: target.port,
-      request: { encodingFormats: format ? [format] : undefined },
-    },
+    start: planStart(GEN_AI_OPERATION.EMBEDDINGS, b, target, { encodingFormats: format ? [format] : undefined }),
     response: embeddingsResponse,
   };
 }

@@ -7,6 +7,7 @@ import {
   asNumber,
   asString,
   parseArguments,
+  planStart,
   type Dict,
   type InputMessage,
   type MessagePart,
@@ -14,10 +15,10 @@ import {
   type ModelResponse,
   type OutputMessage,
   type RequestedToolCall,
+  type ServerTarget,
   type StreamAccumulator,
 } from '@warden/core/internal';
 import { outputTypeOf } from './chat-completions';
-import type { ServerTarget } from './openai-target';
 
 const MAX_STREAMED_TEXT = 262_144;
 
@@ -173,17 +174,12 @@ export function responsesPlan(body: unknown, target: ServerTarget): ModelCallPla
   const streaming = b.stream === true;
   return {
     start: {
-      operation: GEN_AI_OPERATION.CHAT,
-      provider: target.provider,
-      requestModel: asString(b.model),
-      serverAddress: target.address,
-      serverPort: target.port,
-      request: {
+      ...planStart(GEN_AI_OPERATION.CHAT, b, target, {
         maxTokens: asNumber(b.max_output_tokens),
         temperature: asNumber(b.temperature),
         topP: asNumber(b.top_p),
         outputType: outputTypeOf(asDict(b.text)?.format),
-      },
+      }),
       streaming,
     },
     input: () => {

@@ -1,9 +1,17 @@
 /** `wrapOpenAI(client)`: the same client, with each model call recorded as a GenAI span. */
 import { UnsupportedClientError } from '@warden/core';
-import { checkWrapOptions, toWrapperSettings, traceModelCall, type ModelCallPlan, type WrapOptions, type WrapperSettings } from '@warden/core/internal';
+import {
+  checkWrapOptions,
+  toWrapperSettings,
+  traceModelCall,
+  type ModelCallPlan,
+  type ServerTarget,
+  type WrapOptions,
+  type WrapperSettings,
+} from '@warden/core/internal';
 import { chatCompletionsPlan } from './chat-completions';
 import { embeddingsPlan } from './embeddings';
-import { serverTarget, type ServerTarget } from './openai-target';
+import { openaiTarget } from './openai-target';
 import { responsesPlan } from './responses';
 
 export type WrapOpenAIOptions = WrapOptions;
@@ -77,7 +85,7 @@ export function wrapOpenAI<C extends object>(client: C, options?: WrapOpenAIOpti
     return client;
   }
   const c = client as OpenAILike;
-  const state: WrapState = { settings: settingsOf(checked), target: serverTarget(c) };
+  const state: WrapState = { settings: settingsOf(checked), target: openaiTarget(c) };
   patchCreate(c.chat?.completions, state, chatCompletionsPlan);
   patchCreate(c.responses, state, responsesPlan);
   patchCreate(c.embeddings, state, embeddingsPlan);
