@@ -6,6 +6,7 @@ import {
   asDict,
   asNumber,
   asString,
+  messageParts,
   parseArguments,
   planStart,
   type Dict,
@@ -25,29 +26,25 @@ const MAX_STREAMED_TEXT = 262_144;
 /** Content blocks tracked in one streamed message; a malformed index must not grow memory. */
 const MAX_BLOCKS = 256;
 
+/** One Anthropic content block as a semconv message part. */
+function blockPart(type: string, block: Dict): MessagePart {
+  if (type === 'text') return { type: 'text', content: asString(block.text) ?? '' };
+  if (type === 'thinking') return { type: 'reasoning', content: asString(block.thinking) ?? '' };
+  if (type === 'tool_use' || type === 'server_tool_use')
+    return { type: 'tool_call', id: asString(block.id), name: asString(block.name) ?? '', arguments: block.input };
+  if (type === 'tool_result') return { type: 'tool_call_response', id: asString(block.tool_use_id), response: block.content };
+  if (type === 'image') {
+    const source = asDict(block.source);
+    return asString(source?.type) === 'url'
+      ? { type: 'uri', modality: 'image', uri: asString(source?.url) ?? '' }
+      : { type: 'blob', modality: 'image', mime_type: asString(source?.media_type), content: asString(source?.data) ?? '' };
+  }
+  return { ...block, type };
+}
+
 /** Anthropic content (a string or blocks) as semconv message parts. */
 export function contentParts(content: unknown): MessagePart[] {
-  if (typeof content === 'string') return [{ type: 'text', content }];
-  const parts: MessagePart[] = [];
-  for (const raw of asArray(content)) {
-    const block = asDict(raw);
-    if (!block) continue;
-    const type = asString(block.type);
-    if (type === 'text') parts.push({ type: 'text', content: asString(block.text) ?? '' });
-    else if (type === 'thinking') parts.push({ type: 'reasoning', content: asString(block.thinking) ?? '' });
-    else if (type === 'tool_use' || type === 'server_tool_use')
-      parts.push({ type: 'tool_call', id: asString(block.id), name: asString(block.name) ?? '', arguments: block.input });
-    else if (type === 'tool_result') parts.push({ type: 'tool_call_response', id: asString(block.tool_use_id), response: block.content });
-    else if (type === 'image') {
-      const source = asDict(block.source);
-      parts.push(
-        asString(source?.type) === 'url'
-          ? { type: 'uri', modality: 'image', uri: asString(source?.url) ?? '' }
-          : { type: 'blob', modality: 'image', mime_type: asString(source?.media_type), content: asString(source?.data) ?? '' },
-      );
-    } else if (type) parts.push({ ...block, type });
-  }
-  return parts;
+  return messageParts(content, blockPart);
 }
 
 export function messagesInput(body: Dict): { messages: InputMessage[]; systemInstructions?: MessagePart[]; toolDefinitions: unknown[] } {

@@ -76,6 +76,6 @@ export {
   type ServerTarget,
 } from './sdk-model-call';
 export { agentIdentitySchema, checkWrapOptions, validateIntegrationOptions, type WrapOptions } from './wrap-options';
-export { asDict, asArray, asString, asNumber, parseArguments, appendBounded, type Dict } from './loose-json';
+export { asDict, asArray, asString, asNumber, parseArguments, appendBounded, messageParts, type Dict } from './loose-json';
 export { parseConfig } from './config-schema';
 export { printable } from './printable';

@@ -1,4 +1,6 @@
 // OpenAI and Anthropic SDKs are both Stainless-generated: their payloads are read with the same lenient accessors.
+import type { MessagePart } from './content';
+
 /** Readers for fields of SDK payloads that may be missing, null or oddly typed. */
 export type Dict = Record<string, unknown>;
 
@@ -33,4 +35,19 @@ export function appendBounded(buffer: string, piece: string, max: number): strin
   if (buffer.length >= max) return buffer;
   const next = buffer + piece;
   return next.length > max ? next.slice(0, max) : next;
+}
+
+/**
+ * Message content as semconv parts, the same walk for every SDK: a string is one text part; in
+ * an array, each object with a `type` becomes the part `partOf` makes of it, anything else is skipped.
+ */
+export function messageParts(content: unknown, partOf: (type: string, part: Dict) => MessagePart): MessagePart[] {
+  if (typeof content === 'string') return [{ type: 'text', content }];
+  const parts: MessagePart[] = [];
+  for (const raw of asArray(content)) {
+    const part = asDict(raw);
+    const type = part && asString(part.type);
+    if (type) parts.push(partOf(type, part));
+  }
+  return parts;
 }

@@ -6,6 +6,7 @@ import {
   asDict,
   asNumber,
   asString,
+  messageParts,
   parseArguments,
   planStart,
   type Dict,
@@ -53,22 +54,19 @@ function requestParams(body: Dict): ModelRequestParams {
   };
 }
 
+/** One part of a chat content array as a semconv message part. */
+function chatPart(type: string, part: Dict): MessagePart {
+  if (type === 'text') return { type: 'text', content: asString(part.text) ?? '' };
+  if (type === 'refusal') return { type: 'refusal', content: asString(part.refusal) ?? '' };
+  if (type === 'image_url') return { type: 'uri', modality: 'image', uri: asString(asDict(part.image_url)?.url) ?? '' };
+  if (type === 'input_audio') return { type: 'blob', modality: 'audio', content: asString(asDict(part.input_audio)?.data) ?? '' };
+  if (type === 'file') return { type: 'file', file: part.file };
+  return { type, ...part };
+}
+
 /** A chat content value (string or parts) as semconv message parts. */
 function contentParts(content: unknown): MessagePart[] {
-  if (typeof content === 'string') return [{ type: 'text', content }];
-  const parts: MessagePart[] = [];
-  for (const raw of asArray(content)) {
-    const part = asDict(raw);
-    if (!part) continue;
-    const type = asString(part.type);
-    if (type === 'text') parts.push({ type: 'text', content: asString(part.text) ?? '' });
-    else if (type === 'refusal') parts.push({ type: 'refusal', content: asString(part.refusal) ?? '' });
-    else if (type === 'image_url') parts.push({ type: 'uri', modality: 'image', uri: asString(asDict(part.image_url)?.url) ?? '' });
-    else if (type === 'input_audio') parts.push({ type: 'blob', modality: 'audio', content: asString(asDict(part.input_audio)?.data) ?? '' });
-    else if (type === 'file') parts.push({ type: 'file', file: part.file });
-    else if (type) parts.push({ type, ...part });
-  }
-  return parts;
+  return messageParts(content, chatPart);
 }
 
 interface ToolCallPart {

@@ -6,6 +6,7 @@ import {
   asDict,
   asNumber,
   asString,
+  messageParts,
   parseArguments,
   planStart,
   type Dict,
@@ -22,19 +23,16 @@ import { outputTypeOf } from './chat-completions';
 
 const MAX_STREAMED_TEXT = 262_144;
 
+/** One part of a Responses API input message as a semconv message part. */
+function inputPart(type: string, part: Dict): MessagePart {
+  if (type === 'input_text' || type === 'output_text') return { type: 'text', content: asString(part.text) ?? '' };
+  if (type === 'refusal') return { type: 'refusal', content: asString(part.refusal) ?? '' };
+  if (type === 'input_image') return { type: 'uri', modality: 'image', uri: asString(part.image_url) ?? asString(part.file_id) ?? '' };
+  return { type, ...part };
+}
+
 function inputParts(content: unknown): MessagePart[] {
-  if (typeof content === 'string') return [{ type: 'text', content }];
-  const parts: MessagePart[] = [];
-  for (const raw of asArray(content)) {
-    const part = asDict(raw);
-    if (!part) continue;
-    const type = asString(part.type);
-    if (type === 'input_text' || type === 'output_text') parts.push({ type: 'text', content: asString(part.text) ?? '' });
-    else if (type === 'refusal') parts.push({ type: 'refusal', content: asString(part.refusal) ?? '' });
-    else if (type === 'input_image') parts.push({ type: 'uri', modality: 'image', uri: asString(part.image_url) ?? asString(part.file_id) ?? '' });
-    else if (type) parts.push({ type, ...part });
-  }
-  return parts;
+  return messageParts(content, inputPart);
 }
 
 export function responsesInputMessages(input: unknown): InputMessage[] {
