@@ -11,6 +11,21 @@ export interface CommandIO {
   cwd?: string;
 }
 
+/** The streams a command's usage and usage errors go to. */
+type UsageIO = { stdout: { write(chunk: string): unknown }; stderr: { write(chunk: string): unknown } };
+
+/** `warden <command>: <message>` and the command's usage on stderr; the exit code of a usage error. */
+export function usageError(io: UsageIO, command: string, usage: string, message: string): 2 {
+  io.stderr.write(`warden ${command}: ${message}\n\n${usage}`);
+  return 2;
+}
+
+/** A command's usage on stdout, for --help; exit code 0. */
+export function printUsage(io: UsageIO, usage: string): 0 {
+  io.stdout.write(usage);
+  return 0;
+}
+
 export interface CommandModule {
   /** Runs the command with the arguments after its name; resolves to the exit code. */
   run(argv: string[], io: CommandIO): Promise<number>;

@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { verifyAuditLog } from 'warden';
 import { printable } from '@warden/core/internal';
-import type { CommandIO } from '../command-table';
+import { printUsage, usageError, type CommandIO } from '../command-table';
 
 export const AUDIT_USAGE = `Usage: warden audit verify <audit.jsonl> [--hmac-key-env <VAR> | --hmac-key-file <file>]
                             [--checkpoint <file> | --no-checkpoint] [--expect-last-hash <sha256>] [--json]
@@ -32,13 +32,9 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
   try {
     parsed = parseAuditArgs(argv);
   } catch (e) {
-    io.stderr.write(`warden audit: ${(e as Error).message}\n\n${AUDIT_USAGE}`);
-    return 2;
+    return usageError(io, 'audit', AUDIT_USAGE, (e as Error).message);
   }
-  if (parsed.help) {
-    io.stdout.write(AUDIT_USAGE);
-    return 0;
-  }
+  if (parsed.help) return printUsage(io, AUDIT_USAGE);
   const { file, values } = parsed;
   let hmacKey: string | undefined;
   if (values['hmac-key-env'] && values['hmac-key-file']) {

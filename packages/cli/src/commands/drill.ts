@@ -6,7 +6,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DRILLS, formatDrillReport, monitor, WardenConfigError, type MonitorOptions } from 'warden';
-import type { CommandIO } from '../command-table';
+import { printUsage, usageError, type CommandIO } from '../command-table';
 
 export const DRILL_USAGE = `Usage: warden drill [--policies file] [--agent-keys file [--identity-mode audit|enforce]]
                     [--audit-log file [--hmac-key-env VAR]] [--only id,id] [--archive dir] [--json]
@@ -48,17 +48,10 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
       allowPositionals: false,
     }));
   } catch (e) {
-    io.stderr.write(`warden drill: ${(e as Error).message}\n\n${DRILL_USAGE}`);
-    return 2;
+    return usageError(io, 'drill', DRILL_USAGE, (e as Error).message);
   }
-  if (values.help) {
-    io.stdout.write(DRILL_USAGE);
-    return 0;
-  }
-  const usage = (m: string) => {
-    io.stderr.write(`warden drill: ${m}\n\n${DRILL_USAGE}`);
-    return 2;
-  };
+  if (values.help) return printUsage(io, DRILL_USAGE);
+  const usage = (m: string) => usageError(io, 'drill', DRILL_USAGE, m);
   const mode = values['identity-mode'] as string | undefined;
   if (mode !== undefined && mode !== 'audit' && mode !== 'enforce') return usage(`--identity-mode must be audit or enforce (got "${mode}")`);
   if (mode && !values['agent-keys']) return usage('--identity-mode needs --agent-keys <file>');

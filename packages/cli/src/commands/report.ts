@@ -8,7 +8,7 @@ import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ledgerFromTraces, renderReport, type OtlpReadStats, type ReportFormat } from '@warden/posture';
 import { verifyAuditLog } from 'warden';
-import type { CommandIO } from '../command-table';
+import { printUsage, usageError, type CommandIO } from '../command-table';
 
 export const REPORT_USAGE = `Usage: warden report [--traces <file|dir>] [--format html|md|json] [--out <path>] [--config <posture.json>]
 
@@ -43,13 +43,9 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
       allowPositionals: false,
     }).values;
   } catch (e) {
-    io.stderr.write(`warden report: ${(e as Error).message}\n\n${REPORT_USAGE}`);
-    return 2;
+    return usageError(io, 'report', REPORT_USAGE, (e as Error).message);
   }
-  if (values.help) {
-    io.stdout.write(REPORT_USAGE);
-    return 0;
-  }
+  if (values.help) return printUsage(io, REPORT_USAGE);
   const format = FORMATS[values.format ?? 'html'];
   if (!format) {
     io.stderr.write(`warden report: --format must be html, md or json (got "${values.format}")\n`);

@@ -9,7 +9,7 @@ import { createOpenAiCompatibleJudge, JsonFileJudgeCache, type JudgeRunOptions }
 import { printable } from '@warden/core/internal';
 import { atLeast, JsonFilePinStore, parseMcpConfig, scanMcpConfig, SEVERITY_RANK, toSarif, type ConfigScanReport, type Finding } from '@warden/mcp';
 import { WardenConfigError, type Severity } from '@warden/core';
-import type { CommandIO } from '../command-table';
+import { printUsage, usageError, type CommandIO } from '../command-table';
 import { approveServers, RecordingPinStore } from './scan-approve';
 import { scanProgress } from './scan-progress';
 
@@ -129,32 +129,25 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
       allowPositionals: true,
     }));
   } catch (e) {
-    io.stderr.write(`warden scan: ${(e as Error).message}\n\n${SCAN_USAGE}`);
-    return 2;
+    return usageError(io, 'scan', SCAN_USAGE, (e as Error).message);
   }
-  if (values.help) {
-    io.stdout.write(SCAN_USAGE);
-    return 0;
-  }
-  const usageError = (message: string) => {
-    io.stderr.write(`warden scan: ${message}\n\n${SCAN_USAGE}`);
-    return 2;
-  };
-  if (positionals.length !== 1) return usageError('expected exactly one config file');
-  if (values.json && values.sarif) return usageError('--json and --sarif cannot be combined');
+  if (values.help) return printUsage(io, SCAN_USAGE);
+  const usage = (message: string) => usageError(io, 'scan', SCAN_USAGE, message);
+  if (positionals.length !== 1) return usage('expected exactly one config file');
+  if (values.json && values.sarif) return usage('--json and --sarif cannot be combined');
   const failOn = (values['fail-on'] ?? 'high') as Severity;
-  if (!SEVERITIES.includes(failOn)) return usageError(`--fail-on must be low, medium, high or critical (got "${values['fail-on']}")`);
+  if (!SEVERITIES.includes(failOn)) return usage(`--fail-on must be low, medium, high or critical (got "${values['fail-on']}")`);
   const timeoutMs = values.timeout === undefined ? 15_000 : Number(values.timeout);
-  if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) return usageError(`--timeout must be a positive number of milliseconds (got "${values.timeout}")`);
-  if (values['approve-changes'] && !values.pins) return usageError('--approve-changes needs --pins <file>');
-  if (values.approve && !values.key) return usageError('--approve needs --key <organisation private key file>');
-  if (!values.approve && (values.key || values.allowlist)) return usageError('--key and --allowlist go with --approve');
+  if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) return usage(`--timeout must be a positive number of milliseconds (got "${values.timeout}")`);
+  if (values['approve-changes'] && !values.pins) return usage('--approve-changes needs --pins <file>');
+  if (values.approve && !values.key) return usage('--approve needs --key <organisation private key file>');
+  if (!values.approve && (values.key || values.allowlist)) return usage('--key and --allowlist go with --approve');
   let judge: JudgeRunOptions | undefined;
   if (values['judge-url'] !== undefined) {
     const budget = values['judge-budget'] === undefined ? 50 : Number(values['judge-budget']);
-    if (!Number.isInteger(budget) || budget < 0) return usageError(`--judge-budget must be a whole number of calls (got "${values['judge-budget']}")`);
+    if (!Number.isInteger(budget) || budget < 0) return usage(`--judge-budget must be a whole number of calls (got "${values['judge-budget']}")`);
     const keyEnv = values['judge-key-env'];
-    if (keyEnv !== undefined && !process.env[keyEnv]) return usageError(`--judge-key-env ${keyEnv}: that variable is not set`);
+    if (keyEnv !== undefined && !process.env[keyEnv]) return usage(`--judge-key-env ${keyEnv}: that variable is not set`);
     try {
       judge = {
         judge: createOpenAiCompatibleJudge({
@@ -167,9 +160,9 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
         budget,
       };
     } catch (e) {
-      return usageError((e as Error).message);
+      return usage((e as Error).message);
     }
-  } else if (Object.keys(values).some((k) => k.startsWith('judge-'))) return usageError('--judge-* options need --judge-url <url>');
+  } else if (Object.keys(values).some((k) => k.startsWith('judge-'))) return usage('--judge-* options need --judge-url <url>');
 
   const cwd = io.cwd ?? process.cwd();
   const path = resolve(cwd, positionals[0]);

@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { WardenConfigError } from '@warden/core';
 import { startServe } from './serve';
 import type { ServeOptionsInput } from './serve-options';
+import { printUsage, usageError } from '../command-table';
 
 export interface ServeCommandIo {
   stdout: { write(text: string): unknown };
@@ -150,13 +151,9 @@ export async function runServeCommand(argv: string[], io: ServeCommandIo): Promi
   try {
     options = parseServeArgs(argv);
   } catch (e) {
-    io.stderr.write(`warden serve: ${(e as Error).message}\n\n${SERVE_USAGE}`);
-    return 2;
+    return usageError(io, 'serve', SERVE_USAGE, (e as Error).message);
   }
-  if (options === 'help') {
-    io.stdout.write(SERVE_USAGE);
-    return 0;
-  }
+  if (options === 'help') return printUsage(io, SERVE_USAGE);
   let handle;
   try {
     handle = await startServe(options);
