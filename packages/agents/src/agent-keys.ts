@@ -3,11 +3,11 @@
  * that runs the agent, its private key. A process signs hand-offs only for the agents whose
  * private keys it holds, and verifies anyone whose public key it knows.
  */
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { KeyObject } from 'node:crypto';
 import { WardenConfigError } from '@warden/core';
-import { ed25519KeysMatch, generateEd25519KeyPair, parseConfig, parseEd25519PrivateKey, parseEd25519PublicKey } from '@warden/core/internal';
+import { ed25519KeysMatch, generateEd25519KeyPair, parseConfig, parseEd25519PrivateKey, parseEd25519PublicKey, readConfigFile } from '@warden/core/internal';
 import { z } from 'zod';
 
 export const agentKeySetSchema = z
@@ -86,19 +86,7 @@ export function publicAgentKeySet(file: AgentKeySetFile): AgentKeySetFile {
 
 /** Reads and validates a key set file (JSON). */
 export function loadAgentKeySet(path: string): AgentKeySet {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new WardenConfigError(`Agent key set ${path}: cannot read it (${(e as Error).message})`);
-  }
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (e) {
-    throw new WardenConfigError(`Agent key set ${path}: not valid JSON (${(e as Error).message})`);
-  }
-  return AgentKeySet.parse(data, `agent key set ${path}`);
+  return AgentKeySet.parse(readConfigFile(`Agent key set ${path}`, path), `agent key set ${path}`);
 }
 
 /** Writes a key set file readable by its owner only (it may hold private keys). */

@@ -1,7 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { WardenConfigError } from '@warden/core';
-import { parseConfig } from '@warden/core/internal';
+import { parseConfig, readConfigFile } from '@warden/core/internal';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 
@@ -113,18 +112,7 @@ export function loadPolicies(file: string): Policy[] {
   const ext = extname(file).toLowerCase();
   if (ext !== '.json' && ext !== '.yaml' && ext !== '.yml')
     throw new WardenConfigError(`Policy file ${file}: expected a .json, .yaml or .yml file, got "${ext || 'no extension'}"`);
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new WardenConfigError(`Policy file ${file}: cannot read it (${(e as Error).message})`);
-  }
-  let data: unknown;
-  try {
-    data = ext === '.json' ? JSON.parse(text) : parseYaml(text);
-  } catch (e) {
-    throw new WardenConfigError(`Policy file ${file}: not valid ${ext === '.json' ? 'JSON' : 'YAML'} (${(e as Error).message})`);
-  }
+  const data = ext === '.json' ? readConfigFile(`Policy file ${file}`, file) : readConfigFile(`Policy file ${file}`, file, (text) => parseYaml(text), 'YAML');
   const list = data !== null && typeof data === 'object' && !Array.isArray(data) && 'policies' in data ? (data as { policies: unknown }).policies : data;
   try {
     return parsePolicies(list);

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { z } from 'zod';
 import { WardenConfigError } from './errors';
 
@@ -18,4 +19,22 @@ export function parseConfig<S extends z.ZodType>(schema: S, input: unknown, what
   if (result.success) return result.data;
   const issues = result.error.issues.map((i) => ({ path: configPath(i.path, root), message: i.message }));
   throw new WardenConfigError(`Invalid ${what}: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, issues);
+}
+
+/**
+ * A config file's content: its text read and parsed (JSON unless `parse` says otherwise), each
+ * failure a WardenConfigError that starts with `label` ("Policy file policies.yaml: cannot read it (...)").
+ */
+export function readConfigFile(label: string, path: string, parse: (text: string) => unknown = JSON.parse, format = 'JSON'): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new WardenConfigError(`${label}: cannot read it (${(e as Error).message})`);
+  }
+  try {
+    return parse(text);
+  } catch (e) {
+    throw new WardenConfigError(`${label}: not valid ${format} (${(e as Error).message})`);
+  }
 }

@@ -77,5 +77,5 @@ export {
 } from './sdk-model-call';
 export { agentIdentitySchema, checkWrapOptions, validateIntegrationOptions, type WrapOptions } from './wrap-options';
 export { asDict, asArray, asString, asNumber, parseArguments, appendBounded, messageParts, type Dict } from './loose-json';
-export { parseConfig } from './config-schema';
+export { parseConfig, readConfigFile } from './config-schema';
 export { printable } from './printable';

@@ -4,12 +4,11 @@
  * `onboarding: 'allowlist'` mode admits a server only when its live tools match a signed pin
  * exactly; anything else (unknown server, changed, added or removed tool) is unsigned.
  */
-import { readFileSync } from 'node:fs';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { KeyObject } from 'node:crypto';
 import { WardenConfigError } from '@warden/core';
-import { canonicalJson, parseConfig, parseEd25519PrivateKey, parseEd25519PublicKey, signEd25519, verifyEd25519 } from '@warden/core/internal';
+import { canonicalJson, parseConfig, parseEd25519PrivateKey, parseEd25519PublicKey, readConfigFile, signEd25519, verifyEd25519 } from '@warden/core/internal';
 import { z } from 'zod';
 
 const hash = z.string().regex(/^[0-9a-f]{64}$/, 'expected a sha256 hex digest (64 lowercase hex characters)');
@@ -59,19 +58,7 @@ export class McpAllowlist {
   }
 
   static load(path: string, publicKey: string | KeyObject): McpAllowlist {
-    let text: string;
-    try {
-      text = readFileSync(path, 'utf8');
-    } catch (e) {
-      throw new WardenConfigError(`MCP allowlist ${path}: cannot read it (${(e as Error).message})`);
-    }
-    let data: unknown;
-    try {
-      data = JSON.parse(text);
-    } catch (e) {
-      throw new WardenConfigError(`MCP allowlist ${path}: not valid JSON (${(e as Error).message})`);
-    }
-    return McpAllowlist.parse(data, publicKey, `MCP allowlist ${path}`);
+    return McpAllowlist.parse(readConfigFile(`MCP allowlist ${path}`, path), publicKey, `MCP allowlist ${path}`);
   }
 
   /** Whether a server's live tools (name → signature hash) match its signed pins exactly. */
