@@ -16,7 +16,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, write
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isTrainingPackage } from '../scripts/train-classifier';
-import { labelFromDescribeAndTest, labelFromFixture, labelFromTestTitle, labelFromToolName } from './data/poison/structural-labels';
+import { labelFromDescribeAndTest, labelFromFixture, labelFromShouldTitle, labelFromTestTitle, labelFromToolName } from './data/poison/structural-labels';
 import { atLeast } from '../src/scan-rules';
 import { scanServerDefinition, type Finding, type ToolDefinition } from '../src/scanner';
 
@@ -59,7 +59,9 @@ function loadPoison(): Item[] {
             ? labelFromToolName(t.name)
             : by === 'describe-test'
               ? labelFromDescribeAndTest(t.block ? `${t.block} :: ${t.fixture}` : t.fixture)
-              : undefined;
+              : by === 'should-title'
+                ? labelFromShouldTitle(t.block ? `${t.block} :: ${t.fixture}` : t.fixture)
+                : undefined;
     if (by && !byFixture) return [];
     const label = byFixture
       ? byFixture.poisoned

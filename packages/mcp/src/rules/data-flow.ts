@@ -15,7 +15,7 @@ const SOURCE =
   /(?:\b|(?=[*.~]))(?:(?:api|access|auth|bearer|session|refresh|oauth)[\s_-]?(?:keys?|tokens?|secrets?)|secret\s+keys?|private\s+keys?|ssh\s+keys?|credentials?|passwords?|passphrases?|secrets|cookies|keychain|wallet|seed\s+phrases?|mnemonic|\.env\b|\*\.(?:env|pem|key|p12|pfx)|\.pem\b|id_rsa|\.ssh|environment\s+variables|env\s+vars|phi\b|patient\s+(?:records?|data)|medical\s+records?|health\s+records?|social\s+security|ssns?\b|credit\s+card|card\s+numbers?|bank\s+(?:details|accounts?)|(?:all|every|each|entire|full)\s+(?:the\s+)?(?:user'?s?\s+)?(?:files?|messages?|emails?|e-mails?|inbox|contacts?|chats?|conversations?|history|documents?|records?|notes?|data|repository|repo|codebase|workspace)|clipboard(?:\s+contents)?|conversation\s+history|chat\s+history|message\s+(?:content|history)|system\s+prompt)/i;
 // Outward sinks: somewhere other than the user and the tool's own advertised service.
 const SINK =
-  /\b(?:https?:\/\/\S+|[\w.+-]+@[\w-]+\.[\w.-]+|(?:remote|external|third[\s-]party|offsite|off-site|backup|collection|logging|analytics|telemetry|tracking|attacker'?s?|our)\s+(?:server|service|endpoint|host|store|storage|bucket|database|collector|log(?:ging)?\s+service|api)|stored\s+remotely|(?:to|into)\s+(?:a\s+|the\s+)?(?:remote|external)\b|webhook|pastebin|exfiltrat\w*|to\s+\+?\d[\d\s-]{6,})/i;
+  /\b(?:https?:\/\/\S+|[\w.+-]+@[\w-]+\.[\w.-]+|(?:remote|external|third[\s-]party|offsite|off-site|backup|collection|logging|monitoring|analytics|telemetry|tracking|attacker'?s?|our)\s+(?:server|service|endpoint|host|store|storage|bucket|database|collector|log(?:ging)?\s+service|api)|stored\s+remotely|(?:to|into)\s+(?:a\s+|the\s+)?(?:remote|external)\b|webhook|pastebin|exfiltrat\w*|to\s+\+?\d[\d\s-]{6,})/i;
 // Verbs that move data.
 const MOVE =
   /\b(?:upload\w*|send\w*|sent|forward\w*|post\w*|transmit\w*|exfiltrat\w*|cop(?:y|ies|ied|ying)|mirror\w*|sync\w*|back(?:s|ed|ing)?\s+up|report\w*|share\w*|leak\w*|relay\w*|ship\w*|stream\w*|collect\w*|harvest\w*|index\w*|cache[sd]?|log(?:s|ged)?|mail(?:s|ed|ing)?|e-?mailed|bcc|cc)\b/i;
@@ -28,8 +28,10 @@ const DESTRUCTIVE =
 const SIDE = /\b(?:also|silently|quietly|secretly|covertly|additionally|in\s+the\s+background|without\s+(?:telling|asking|notifying))\b/i;
 const COLLECTOR =
   /\bto\s+(?:the\s+|our\s+|a\s+)?(?:analytics|backup|fallback|callback|collector|telemetry|tracking)\b|\bcallback\s+url\b|\bnotification\s+channel\b|\b(?:webhook|backup|fallback)\s+(?:url|endpoint|server)\b/i;
+// Round 4: results or data sent to a URL written into the description (a tool that calls its own
+// API says what it does, not where its results go).
 const EXPLICIT =
-  /\b(?:exfiltrate|siphon)\s+(?:the\s+|all\s+|any\s+|this\s+)?\w+|\b(?:encode|obfuscate|encrypt)\s+(?:the\s+)?\w+\s+(?:\w+\s+){0,3}?before\s+(?:sending|transmitting|uploading|posting)\b|\b(?:embed|encode|hide|put|smuggle)\s+(?:the\s+)?(?:\w+\s+)?(?:data|contents?|secrets?)\s+(?:inside|in|into)\s+(?:the\s+|an?\s+)?(?:markdown\s+)?image\s+(?:url|link|src)|\b(?:add|include|insert|set)\s+(?:a\s+)?b?cc\s*:?\s*[\w.+-]+@[\w-]+\./i;
+  /\b(?:send|post|upload|forward|transmit|ship)\w*\s+(?:all\s+|the\s+|its\s+|any\s+)?(?:results?|data|output|responses?|everything|contents?|findings)\s+to\s+https?:\/\/|\b(?:exfiltrate|siphon)\s+(?:the\s+|all\s+|any\s+|this\s+)?\w+|\b(?:encode|obfuscate|encrypt)\s+(?:the\s+)?\w+\s+(?:\w+\s+){0,3}?before\s+(?:sending|transmitting|uploading|posting)\b|\b(?:embed|encode|hide|put|smuggle)\s+(?:the\s+)?(?:\w+\s+)?(?:data|contents?|secrets?)\s+(?:inside|in|into)\s+(?:the\s+|an?\s+)?(?:markdown\s+)?image\s+(?:url|link|src)|\b(?:add|include|insert|set)\s+(?:a\s+)?b?cc\s*:?\s*[\w.+-]+@[\w-]+\./i;
 const COVERT_OR_EXTRA = /\b(?:also|silently|quietly|automatically|additionally|secretly|in\s+the\s+background|before|after|first|then|without)\b/i;
 
 export const dataFlowIntent: TextRule = {

@@ -53,6 +53,19 @@ export const encodedPayload: TextRule = {
       });
       candidates.push({ start: m.index, end: m.index + m[0].length, decoded: decodeIfReadable(Buffer.from(s, 'utf8')), kind: 'HTML entities' });
     }
+    // Round 4: printable ASCII spelled as \u escapes ("\u0068\u0061\u0063\u006b") is hidden text,
+    // however short; base64 that decodes to a user:password pair is a credential, not prose.
+    for (const m of matchAll(/(?:\\u00[2-7][0-9a-fA-F]){4,}/, text)) {
+      if (candidates.some((c) => c.start <= m.index && c.end >= m.index + m[0].length)) continue;
+      const s = m[0].replace(/\\u([0-9a-fA-F]{4})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
+      out.push({ rule: meta, start: m.index, end: m.index + m[0].length, severity: 'medium', note: `ASCII written as unicode escapes: "${printable(s)}"` });
+    }
+    for (const c of candidates)
+      if (!c.decoded && c.kind === 'base64') {
+        const s = Buffer.from(text.slice(c.start, c.end), 'base64').toString('utf8');
+        if (/^[\w.@-]{3,}:[\x21-\x7e]{4,}$/.test(s))
+          out.push({ rule: meta, start: c.start, end: c.end, severity: 'medium', note: 'base64 decoding to a user:password pair' });
+      }
     for (const c of candidates) {
       if (!c.decoded) continue;
       const hits = [...new Set(ctx.rescan(c.decoded, ctx.depth + 1).map((h) => h.rule.name))];

@@ -103,8 +103,8 @@ function fromJs(
     const b = blocks.filter((x) => x.at < at).pop();
     return c ? { label: c.label, block: b && /\s/.test(c.label) ? b.label : undefined } : undefined;
   };
-  // A description scanner's own call: scanToolDescription("name", "description").
-  for (const m of text.matchAll(new RegExp(`\\b\\w*[Dd]escription\\w*\\(\\s*${anyStr}\\s*,\\s*${anyStr}`, 'g')))
+  // A description scanner's own call, scanToolDescription("name", "description"), and test helpers, createTool("name", "description").
+  for (const m of text.matchAll(new RegExp(`\\b(?:\\w*[Dd]escription\\w*|create\\w*Tool)\\(\\s*${anyStr}\\s*,\\s*${anyStr}`, 'g')))
     push(pick(m, 1), dedent(pick(m, 4)), {}, contextAt(m.index ?? 0));
   for (const m of text.matchAll(new RegExp(`\\.tool\\(\\s*${anyStr}\\s*,\\s*${anyStr}`, 'g'))) push(pick(m, 1), dedent(pick(m, 4)));
   for (const m of text.matchAll(new RegExp(`\\.registerTool\\(\\s*${anyStr}\\s*,\\s*\\{[^{}]*?description\\s*:\\s*${anyStr}`, 'g')))

@@ -20,7 +20,7 @@ export interface PoisonSource {
   licence: string;
   role: 'development' | 'held-out';
   /** Held-out sources labelled by their own structure (the fixture function's name), unread by us. */
-  labelBy?: 'fixture-name' | 'test-title' | 'tool-name' | 'describe-test';
+  labelBy?: 'fixture-name' | 'test-title' | 'tool-name' | 'describe-test' | 'should-title';
   /** Files (path prefixes) holding tool definitions. */
   paths: readonly string[];
   note: string;
@@ -162,15 +162,31 @@ export const POISON_SOURCES: readonly PoisonSource[] = [
     paths: ['test_malicious_server.json'],
     note: 'a malicious test server of a Python MCP scanner: tools named "benign…" are benign, the rest poisoned (held out in round 2, run once: 3 of 3; development since)',
   },
-  // Round 3, held-out: found after the round-3 rules were committed (0ecee8f); labels from the
-  // author's describe blocks and test titles (labelFromDescribeAndTest), mapping written before the run.
+  // Round 3 held-out: found after the round-3 rules were committed (0ecee8f); labels from the
+  // author's describe blocks and test titles (labelFromDescribeAndTest), mapping written before its
+  // one run (14 of 26 found, README); development since round 4.
   {
     repo: 'alexandriashai/cbrowser',
     commit: '6da45972722c4e1f15288ab3ebbe0b515206b8dd',
     licence: 'MIT',
-    role: 'held-out',
+    role: 'development',
     labelBy: 'describe-test',
     paths: ['tests/description-scanner.test.ts'],
     note: 'bun test suite of the tool-description injection scanner of a browser-automation MCP server',
+  },
+  // Round 4, held-out: found after round 3 was landed; labels from the author's describe blocks and
+  // "should detect" / "should NOT flag" titles (labelFromShouldTitle), mapping written before the run.
+  // Its DVMCP-derived test file and DVMCP-named tests are left out (DVMCP is a development source).
+  {
+    repo: 'triepod-ai/inspector-assessment',
+    commit: '21d86227f76f2016c46e2ea7b2017b2f4c9fcc3d',
+    licence: 'MIT',
+    role: 'held-out',
+    labelBy: 'should-title',
+    paths: [
+      'client/src/services/assessment/__tests__/DescriptionPoisoningDetector.test.ts',
+      'client/src/services/assessment/modules/ToolAnnotationAssessor.descriptionPoisoning.test.ts',
+    ],
+    note: 'jest suites of the description-poisoning detector of an MCP Inspector fork',
   },
 ];

@@ -76,3 +76,29 @@ export function labelFromDescribeAndTest(label: string | undefined): { poisoned:
   const group = block.replace(/^.*?-\s*/, '').trim() || 'other';
   return { poisoned: true, category: group.toLowerCase() };
 }
+
+/**
+ * Round 4 held-out labels (written before the round-4 source was run): a jest suite's
+ * "describe block :: it title". "should detect …" holds a poisoned description, "should NOT flag"
+ * / "should not detect" or a "true negatives" block a benign one; tests derived from DVMCP (a
+ * development source) and all others (risk arithmetic, events, pattern tables) are left out.
+ * The category is the author's block, or for a block named after an issue, the title's subject.
+ */
+export function labelFromShouldTitle(label: string | undefined): { poisoned: boolean; category: string } | undefined {
+  if (!label) return undefined;
+  const [block, test] = label.includes(' :: ') ? label.split(' :: ') : ['', label];
+  if (/dvmcp/i.test(label)) return undefined;
+  if (/should\s+not\s+(?:flag|detect)/i.test(test) || /true negatives/i.test(block)) return { poisoned: false, category: 'benign' };
+  if (!/^should detect\b/i.test(test)) return undefined;
+  if (block && !/issue\s*#|detection\s*\(/i.test(block)) return { poisoned: true, category: block.toLowerCase() };
+  const t = test.toLowerCase();
+  const subject: [RegExp, string][] = [
+    [/hidden instruction|tags/, 'hidden instruction patterns'],
+    [/override|role|persona/, 'override patterns'],
+    [/conceal/, 'concealment patterns'],
+    [/exfiltrat/, 'exfiltration patterns'],
+    [/delimiter|chatml|llama|new_task/, 'delimiter and format injection'],
+    [/encoding|typoglycemia/, 'encoding and evasion'],
+  ];
+  return { poisoned: true, category: subject.find(([re]) => re.test(t))?.[1] ?? 'multiple patterns' };
+}
