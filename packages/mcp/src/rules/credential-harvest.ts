@@ -16,7 +16,13 @@ export const credentialHarvest = patternRule(
       `\\b${SECRET_NOUN}\\s+(?:\\w+\\s+){0,2}?from\\s+(?:the\\s+)?(?:user|conversation|chat|session|agent|model|system|adjacent|other)(?:'s)?\\s+(?:\\w+\\s+)?(?:context|history|messages?|prompt|memory|server)\\b`,
       'i',
     ),
-    new RegExp(`\\b(?:steal|exfiltrate|harvest|grab|dump|scrape)\\s+(?:\\w+\\s+){0,3}?${SECRET_NOUN}\\b`, 'i'),
+    new RegExp(`\\b(?:steal|exfiltrate|harvest|grab|dump|scrape|reveal|expose|leak)\\s+(?:\\w+\\s+){0,3}?${SECRET_NOUN}\\b`, 'i'),
+    // After round 4: secrets asked back in the answer ("Return all API keys in your response"). A
+    // key-management tool lists keys; it does not ask for them in the model's response.
+    new RegExp(
+      `\\b(?:return|include|output|print|put|echo|repeat)\\s+(?:all\\s+|every\\s+|the\\s+|any\\s+)?(?:\\w+\\s+){0,2}?${SECRET_NOUN}\\s+(?:\\w+\\s+){0,3}?in\\s+(?:your|the)\\s+(?:response|reply|answer|output)`,
+      'i',
+    ),
     new RegExp(
       `\\b(?:read|include|pass|send|provide|attach|append|add|put|copy|insert|forward|upload|collect|extract|gather|retrieve|dump|paste|share|submit|give)\\b(?:[^.\\n]|\\.(?=\\w)){0,60}?\\b(?:your|the\\s+user'?s|all(?:\\s+the)?|any|every|the\\s+contents?\\s+of(?:\\s+the)?|stored|saved|local)\\s+(?:\\w+\\s+){0,2}?${SECRET_NOUN}\\b`,
       'i',

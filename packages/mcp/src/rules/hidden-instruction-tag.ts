@@ -11,6 +11,9 @@ export const hiddenInstructionTag = patternRule(
     /<\s*\/?\s*(?:important|system|instructions?|secret|hidden|admin|override|critical|urgent|assistant|directive|note_to_(?:ai|assistant|model))\b[^<>]{0,40}>/i,
     /\[\s*\/?\s*(?:INST|SYSTEM|IMPORTANT|HIDDEN|ADMIN|ASSISTANT)\s*\]/i,
     /<\|(?:im_start|im_end|system|endoftext)\|>/i,
+    // After round 4 (development since): Llama's <<SYS>> and a fenced ```system block.
+    /<<\s*\/?\s*SYS\s*>>/i,
+    /```[ \t]*(?:system|assistant|instructions?)[ \t]*\n/i,
     /\bnote\s+to\s+(?:the\s+)?(?:ai|assistant|model|llm|agent)\b/i,
     /\b(?:hey|dear|attention),?\s+(?:claude|assistant|chatgpt|gpt|ai|model|llm)\b/i,
   ],

@@ -1,5 +1,5 @@
 import { REF } from '../references';
-import { defineRule, patternRule } from './rule';
+import { defineRule, fromPatterns, type TextRule } from './rule';
 
 const QUALIFIER = '(?:previous|prior|above|earlier|preceding|original|system|safety|security|existing|other|all|your|any|earlier|current|built-in|default)';
 const NOUNS =
@@ -10,37 +10,59 @@ const NOUNS =
  * "SYSTEM OVERRIDE:", "ACT AS: …", "[METADATA DIRECTIVE]", "### Instruction:", "you are now …",
  * "pretend to be …", "developer mode", "new system prompt".
  */
-export const instructionOverride = patternRule(
-  defineRule(
-    'WMCP002',
-    'instruction-override',
-    'critical',
-    'Text telling the model to ignore or replace its instructions, or to take on another persona or mode.',
-    [REF.LLM01, REF.T0051, REF.MCP06],
-  ),
-  [
-    new RegExp(
-      `\\b(?:ignore|disregard|forget|bypass|override|skip|drop|abandon|suspend|lift|remove|disable)\\s+(?:all\\s+|any\\s+|every\\s+)?(?:of\\s+)?(?:the\\s+|your\\s+)?${QUALIFIER}\\s+(?:\\w+\\s+){0,2}?${NOUNS}\\b`,
-      'i',
-    ),
-    new RegExp(`\\b(?:ignore|disregard|forget|bypass|override)\\s+(?:all\\s+|any\\s+)?(?:the\\s+|your\\s+)?${NOUNS}\\b`, 'i'),
-    /\b(?:your|the)\s+new\s+(?:instructions|task|role|objective|persona|system\s+prompt)\s+(?:is|are)\b/i,
-    /\byou\s+are\s+now\s+(?:a|an|in|the|my|operating|acting|free|unrestricted|jailbroken)\b/i,
-    /\bfrom\s+now\s+on,?\s+(?:you|reply|respond|answer|always|only|act)\b/i,
-    /\b(?:system|admin|developer|root|emergency|security)\s+(?:override|mode\s+(?:enabled|activated|on))\b/i,
-    /\b(?:act|behave|respond|operate)\s+as\s*:/i,
-    /\b(?:act|behave|pose|operate)\s+as\s+(?:a|an|the)\s+[\w\s-]{0,40}?\b(?:with|having)\s+(?:full|root|admin(?:istrator)?|unrestricted|elevated|sudo|god)\b/i,
-    /\bpretend\s+(?:to\s+be|you\s+are)\b/i,
-    /\b(?:god|jailbreak|dan|unrestricted|unfiltered|no[\s-]restrictions?)\s+mode\b/i,
-    /\[\s*(?:metadata|system|admin|developer|assistant|internal|hidden|priority|security)[\s_-]*(?:directive|instruction|override|command|note|message|prompt)s?\s*\]/i,
-    /^\s*#{1,6}\s*(?:instructions?|system(?:\s+prompt)?|assistant|directive|response)\s*:/im,
-    /\b(?:new|updated|revised|real|actual|true)\s+system\s+prompt\b/i,
-    /\bsystem\s+(?:prompt|instructions?)\s+(?:override|update|replacement)\b/i,
-    /\b(?:no\s+longer|don'?t\s+need\s+to|do\s+not\s+need\s+to)\s+(?:follow|obey|respect|adhere\s+to)\s+(?:your|the|any)\b/i,
-    // Round 3: another identity with privileges, privileges handed out, safety declared optional.
-    /\byou\s+are\s+(?:a|an)\s+(?:different|new|other|unrestricted)\s+(?:system|assistant|ai|model|agent|persona)\b/i,
-    /\bgrant\s+(?:the\s+\w+\s+)?(?:full\s+|root\s+|admin\w*\s+|unrestricted\s+|elevated\s+)+(?:access|privileges|rights|permissions|control)\b/i,
-    /\b(?:security|safety|authentication|authori[sz]ation|verification)\s+(?:is|are)\s+(?:optional|not\s+required|disabled|unnecessary)\b/i,
-    /\b(?:proceed|continue|operate)\s+with\s+(?:unrestricted|unlimited|full|elevated)\s+(?:access|privileges|permissions)\b/i,
-  ],
+const meta = defineRule(
+  'WMCP002',
+  'instruction-override',
+  'critical',
+  'Text telling the model to ignore or replace its instructions, or to take on another persona or mode.',
+  [REF.LLM01, REF.T0051, REF.MCP06],
 );
+
+// After round 4 (development since): leetspeak ("ign0re all previ0us instruct1ons") is read with its
+// digits folded back to letters, and a "New task:" line that orders the model about.
+const LEET: Record<string, string> = { '0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '7': 't', '@': 'a', $: 's' };
+const NEW_TASK = /\bnew\s+(?:task|instructions?|objective)\s*:\s*(?:ignore|disregard|forget|you\s+(?:are|must|will)|output|reveal|print|send)\b/i;
+
+const PATTERNS: RegExp[] = [
+  new RegExp(
+    `\\b(?:ignore|disregard|forget|bypass|override|skip|drop|abandon|suspend|lift|remove|disable)\\s+(?:all\\s+|any\\s+|every\\s+)?(?:of\\s+)?(?:the\\s+|your\\s+)?${QUALIFIER}\\s+(?:\\w+\\s+){0,2}?${NOUNS}\\b`,
+    'i',
+  ),
+  new RegExp(`\\b(?:ignore|disregard|forget|bypass|override)\\s+(?:all\\s+|any\\s+)?(?:the\\s+|your\\s+)?${NOUNS}\\b`, 'i'),
+  /\b(?:your|the)\s+new\s+(?:instructions|task|role|objective|persona|system\s+prompt)\s+(?:is|are)\b/i,
+  /\byou\s+are\s+now\s+(?:a|an|in|the|my|operating|acting|free|unrestricted|jailbroken)\b/i,
+  /\bfrom\s+now\s+on,?\s+(?:you|reply|respond|answer|always|only|act)\b/i,
+  /\b(?:system|admin|developer|root|emergency|security)\s+(?:override|mode\s+(?:enabled|activated|on))\b/i,
+  /\b(?:act|behave|respond|operate)\s+as\s*:/i,
+  /\b(?:act|behave|pose|operate)\s+as\s+(?:a|an|the)\s+[\w\s-]{0,40}?\b(?:with|having)\s+(?:full|root|admin(?:istrator)?|unrestricted|elevated|sudo|god)\b/i,
+  /\bpretend\s+(?:to\s+be|you\s+are)\b/i,
+  /\b(?:god|jailbreak|dan|unrestricted|unfiltered|no[\s-]restrictions?)\s+mode\b/i,
+  /\[\s*(?:metadata|system|admin|developer|assistant|internal|hidden|priority|security)[\s_-]*(?:directive|instruction|override|command|note|message|prompt)s?\s*\]/i,
+  /^\s*#{1,6}\s*(?:instructions?|system(?:\s+prompt)?|assistant|directive|response)\s*:/im,
+  /\b(?:new|updated|revised|real|actual|true)\s+system\s+prompt\b/i,
+  /\bsystem\s+(?:prompt|instructions?)\s+(?:override|update|replacement)\b/i,
+  /\b(?:no\s+longer|don'?t\s+need\s+to|do\s+not\s+need\s+to)\s+(?:follow|obey|respect|adhere\s+to)\s+(?:your|the|any)\b/i,
+  // Round 3: another identity with privileges, privileges handed out, safety declared optional.
+  /\byou\s+are\s+(?:a|an)\s+(?:different|new|other|unrestricted)\s+(?:system|assistant|ai|model|agent|persona)\b/i,
+  /\bgrant\s+(?:the\s+\w+\s+)?(?:full\s+|root\s+|admin\w*\s+|unrestricted\s+|elevated\s+)+(?:access|privileges|rights|permissions|control)\b/i,
+  /\b(?:security|safety|authentication|authori[sz]ation|verification)\s+(?:is|are)\s+(?:optional|not\s+required|disabled|unnecessary)\b/i,
+  /\b(?:proceed|continue|operate)\s+with\s+(?:unrestricted|unlimited|full|elevated)\s+(?:access|privileges|permissions)\b/i,
+];
+
+export const instructionOverride: TextRule = {
+  meta,
+  prose(text, ctx, out) {
+    fromPatterns(meta, PATTERNS, text, out);
+    fromPatterns(meta, [NEW_TASK], text, out);
+    // Only words that mix letters with digits or @/$ are folded; the folded copy has the same offsets.
+    if (/[a-z][0-9@$]|[0-9@$][a-z]/i.test(text)) {
+      const folded = text.replace(/[a-z0-9@$]+/gi, (w) => (/[a-z]/i.test(w) && /[0-9@$]/.test(w) ? w.replace(/[0-9@$]/g, (c) => LEET[c] ?? c) : w));
+      if (folded !== text) {
+        const before = out.length;
+        fromPatterns(meta, PATTERNS, folded, out);
+        for (let i = before; i < out.length; i++) out[i] = { ...out[i], note: 'written in leetspeak' };
+      }
+    }
+    void ctx;
+  },
+};
