@@ -317,8 +317,14 @@ export class Analyzer extends EventEmitter<AnalyzerEvents> {
       const r = RATE_FEATURES[i];
       const detector = DETECTOR_IDS.rate[i];
       const s = (group.rates[i] ??= newRateCusumState());
-      const v = observeRate(s, this.params.rate, r.hit(record), traceId, group.alarms[detector] !== undefined);
+      const active = group.alarms[detector];
+      const v = observeRate(s, this.params.rate, r.hit(record), traceId, active !== undefined);
       if (!v) continue;
+      if (active) {
+        // Same change still going on: extend the alarm, skip building evidence nobody will see.
+        active.lastCross = group.count;
+        continue;
+      }
       const alert = this.raise(group.alarms, group.count, alerts, RATE_SOURCES[i], {
         kind: 'drift',
         severity: r.severity,
@@ -344,6 +350,11 @@ export class Analyzer extends EventEmitter<AnalyzerEvents> {
       const s = (group.categorical[i] ??= newCategoricalState());
       const v = observeCategory(s, this.params.categorical, keyPart(category) ?? NONE);
       if (!v) continue;
+      const active = group.alarms[detector];
+      if (active) {
+        active.lastCross = group.count;
+        continue;
+      }
       const alert = this.raise(group.alarms, group.count, alerts, CATEGORICAL_SOURCES[i], {
         kind: 'drift',
         severity: 'medium',

@@ -14,11 +14,19 @@ function run(rate: (i: number) => number, seed: number, records: number): number
 }
 
 describe('Bernoulli rate CUSUM', () => {
-  for (const p of [0.002, 0.01, 0.05, 0.3]) {
+  // 0.6, 0.9 and 1: a rate above one half is a baseline too (an n=2 call whose second choice always
+  // stops on length); it used to be capped at 0.5, so every stationary record read as a rise.
+  for (const p of [0.002, 0.01, 0.05, 0.3, 0.6, 0.9, 1]) {
     it(`stays silent on 100k stationary records at rate ${p}`, () => {
       expect(run(() => p, 3, 50_000).length + run(() => p, 4, 50_000).length).toBe(0);
     });
   }
+
+  it('still detects a rise from a high baseline (40% -> 95%)', () => {
+    const fired = run((i) => (i < 5000 ? 0.4 : 0.95), 11, 6000);
+    expect(fired[0]).toBeGreaterThanOrEqual(5000);
+    expect(fired[0] - 5000).toBeLessThan(200);
+  });
 
   it('detects a 3x error-rate spike within a bounded number of records', () => {
     for (const [p, bound] of [

@@ -52,13 +52,22 @@ export function newRateCusumState(): RateCusumState {
 }
 
 function refresh(s: RateCusumState, p: RateCusumParams, dispersion = 1): void {
-  // Jeffreys-style estimate: never 0, so a first event after a clean warm-up is scored, not infinite.
-  const p0 = Math.min(0.5, (s.hits + 0.5) / (s.n + 1));
+  // Jeffreys-style estimate: never 0 or 1, so a first event after a clean warm-up is scored, not
+  // infinite. Not capped: a rate that is high in warm-up (every call of n=2 ends one choice on
+  // finish_reason=length) is the baseline, and a cap below it made every stationary record
+  // evidence of a rise.
+  const p0 = (s.hits + 0.5) / (s.n + 1);
   const p1 = Math.min(0.99, p.ratio * p0);
   s.p0 = p0;
-  // Quasi-likelihood: bursty hits carry less evidence each than independent ones.
-  s.llrHit = Math.log(p1 / p0) / dispersion;
-  s.llrMiss = Math.log((1 - p1) / (1 - p0)) / dispersion;
+  if (p1 <= p0) {
+    // Already at 99 % or more: the rate cannot rise; nothing to test.
+    s.llrHit = 0;
+    s.llrMiss = 0;
+  } else {
+    // Quasi-likelihood: bursty hits carry less evidence each than independent ones.
+    s.llrHit = Math.log(p1 / p0) / dispersion;
+    s.llrMiss = Math.log((1 - p1) / (1 - p0)) / dispersion;
+  }
   s.sinceRefresh = 0;
   s.appliedDispersion = dispersion;
 }
