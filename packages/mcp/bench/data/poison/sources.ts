@@ -143,7 +143,7 @@ export const POISON_SOURCES: readonly PoisonSource[] = [
     note: 'training arena: MCP challenge servers (Python)',
   },
   // Round 2 held-out (labels from the author's own structure, mapping fixed before the run), run once
-  // at 930e3ee and reported in the README; development since (round 3).
+  // at 844846b and reported in the README; development since (round 3).
   {
     repo: 'AgentDefenders/mcp-scan',
     commit: 'ae270343371fb29116fed082ca2dc6405d64a04d',
@@ -151,7 +151,7 @@ export const POISON_SOURCES: readonly PoisonSource[] = [
     role: 'development',
     labelBy: 'test-title',
     paths: ['tests/analyzers.test.ts'],
-    note: 'vitest suite of a TypeScript MCP scanner: tools inside it("detects …") are poisoned, the clean server\'s are benign (held out in round 2, run once at 930e3ee: 17 of 101 found; development since)',
+    note: 'vitest suite of a TypeScript MCP scanner: tools inside it("detects …") are poisoned, the clean server\'s are benign (held out in round 2, run once at 844846b: 17 of 101 found; development since)',
   },
   {
     repo: 'nik1097/mcp-swiss-knife',
@@ -176,7 +176,7 @@ export const POISON_SOURCES: readonly PoisonSource[] = [
   },
   // Round 4 held-out: found after round 3 was landed; labels from the author's describe blocks and
   // "should detect" / "should NOT flag" titles (labelFromShouldTitle), mapping written before its one
-  // run at caee6f1 (20 of 27 found, README). Its DVMCP-derived test file and DVMCP-named tests are left
+  // run at 8b1dcb9 (20 of 27 found, README). Its DVMCP-derived test file and DVMCP-named tests are left
   // out (DVMCP is a development source). Development since (no round-5 held-out source was found).
   {
     repo: 'triepod-ai/inspector-assessment',
