@@ -85,17 +85,13 @@ export class Analyzer extends EventEmitter<AnalyzerEvents> {
    * to the same group as the one before; for them the two key strings, their hashing and the
    * LRU moves (half of observe's own time) are skipped: that group is already the most recent.
    */
-  private lastGroup:
-    | {
-        service: string | undefined;
-        agent: string | undefined;
-        operation: string;
-        model: string | undefined;
-        tool: string | undefined;
-        agentState: AgentState;
-        group: GroupState;
-      }
-    | undefined;
+  private lastGroup: GroupState | undefined;
+  private lastAgent: AgentState | undefined;
+  private lastService: string | undefined;
+  private lastAgentName: string | undefined;
+  private lastOperation = '';
+  private lastModel: string | undefined;
+  private lastTool: string | undefined;
 
   constructor(options?: AnalyzerOptions, snapshot?: AnalyzerSnapshot) {
     super();
@@ -220,20 +216,22 @@ export class Analyzer extends EventEmitter<AnalyzerEvents> {
     const agentVersion = keyPart(record.agentVersion) ?? '';
     const promptVersion = keyPart(record.promptVersion) ?? '';
     const last = this.lastGroup;
+    const lastAgent = this.lastAgent;
     const sameGroup =
       last !== undefined &&
-      last.service === service &&
-      last.agent === agentName &&
-      last.operation === operation &&
-      last.model === model &&
-      last.tool === tool &&
-      last.group.agentVersion === agentVersion &&
-      last.group.promptVersion === promptVersion;
+      lastAgent !== undefined &&
+      this.lastService === service &&
+      this.lastAgentName === agentName &&
+      this.lastOperation === operation &&
+      this.lastModel === model &&
+      this.lastTool === tool &&
+      last.agentVersion === agentVersion &&
+      last.promptVersion === promptVersion;
 
     // Agent level: models (config changes) and tool usage.
     let agent: AgentState;
     if (sameGroup) {
-      agent = last.agentState;
+      agent = lastAgent;
     } else {
       const agentKey = `${service ?? ''}\u0001${agentName ?? ''}`;
       const known = this.agentsByKey.get(agentKey);
@@ -269,10 +267,17 @@ export class Analyzer extends EventEmitter<AnalyzerEvents> {
     // Group level.
     let group: GroupState;
     if (sameGroup) {
-      group = last.group;
+      group = last;
     } else {
+      // Remembered field by field: no object per record when groups alternate.
       group = this.observeGroupKey(service, agentName, operation, model, tool, agentVersion, promptVersion, traceId);
-      this.lastGroup = { service, agent: agentName, operation, model, tool, agentState: agent, group };
+      this.lastGroup = group;
+      this.lastAgent = agent;
+      this.lastService = service;
+      this.lastAgentName = agentName;
+      this.lastOperation = operation;
+      this.lastModel = model;
+      this.lastTool = tool;
     }
 
     group.count++;
