@@ -73,7 +73,7 @@ export function describeDetectors(p: Calibrated, o: ResolvedAnalyzerOptions): De
       kind: 'drift',
       scope: 'group',
       feature: r.id,
-      statistic: `Bernoulli CUSUM, p1 = ${p.rate.ratio} x baseline rate; the baseline rate learns until it rests on ${MIN_BASELINE_EVENTS} events and ${MIN_BASELINE_WARMUPS} warm-ups (or ${MAX_BASELINE_WARMUPS} warm-ups), then is fixed`,
+      statistic: `Bernoulli CUSUM, p1 = min(0.99, ${p.rate.ratio} x baseline rate) (a baseline rate already at 99 % is not tested); the baseline rate learns until it rests on ${MIN_BASELINE_EVENTS} events and ${MIN_BASELINE_WARMUPS} warm-ups (or ${MAX_BASELINE_WARMUPS} warm-ups), then is fixed`,
       threshold: p.rate.threshold,
       expectedRecordsBetweenFalseAlarms: p.groupDetectorArl,
       calibration: 'Lorden/Wald bound ARL >= e^h on a log-likelihood-ratio CUSUM',
