@@ -204,16 +204,19 @@ export function messagesPlan(body: unknown, target: ServerTarget): ModelCallPlan
   const streaming = b.stream === true;
   const stop = asArray(b.stop_sequences).filter((s): s is string => typeof s === 'string');
   return {
-    start: {
-      ...planStart(GEN_AI_OPERATION.CHAT, b, target, {
+    start: planStart(
+      GEN_AI_OPERATION.CHAT,
+      b,
+      target,
+      {
         maxTokens: asNumber(b.max_tokens),
         temperature: asNumber(b.temperature),
         topP: asNumber(b.top_p),
         topK: asNumber(b.top_k),
         stopSequences: stop.length ? stop : undefined,
-      }),
+      },
       streaming,
-    },
+    ),
     input: () => messagesInput(b),
     response: messageResponse,
     stream: streaming ? newMessageStream : undefined,

@@ -82,9 +82,20 @@ export function serverTarget(provider: string, url: URL | undefined): ServerTarg
   return { provider, address: url.hostname, port };
 }
 
-/** The start every plan fills the same way: the operation, the body's model, the client's provider and server. */
-export function planStart(operation: string, body: Dict, target: ServerTarget, request: ModelRequestParams): ModelCallPlan['start'] {
-  return { operation, provider: target.provider, requestModel: asString(body.model), serverAddress: target.address, serverPort: target.port, request };
+/**
+ * The start every plan fills the same way: the operation, the body's model, the client's provider
+ * and server. One object per call (this runs on every wrapped call), `streaming` included.
+ */
+export function planStart(operation: string, body: Dict, target: ServerTarget, request: ModelRequestParams, streaming?: boolean): ModelCallPlan['start'] {
+  return {
+    operation,
+    provider: target.provider,
+    requestModel: asString(body.model),
+    serverAddress: target.address,
+    serverPort: target.port,
+    request,
+    streaming,
+  };
 }
 
 /**

@@ -258,7 +258,7 @@ export function chatCompletionsPlan(body: unknown, target: ServerTarget): ModelC
   const b = asDict(body) ?? {};
   const streaming = b.stream === true;
   return {
-    start: { ...planStart(GEN_AI_OPERATION.CHAT, b, target, requestParams(b)), streaming },
+    start: planStart(GEN_AI_OPERATION.CHAT, b, target, requestParams(b), streaming),
     input: () => ({ messages: chatInputMessages(b.messages), toolDefinitions: asArray(b.tools) }),
     response: chatResponse,
     stream: streaming ? newChatStream : undefined,

@@ -171,15 +171,18 @@ export function responsesPlan(body: unknown, target: ServerTarget): ModelCallPla
   const b = asDict(body) ?? {};
   const streaming = b.stream === true;
   return {
-    start: {
-      ...planStart(GEN_AI_OPERATION.CHAT, b, target, {
+    start: planStart(
+      GEN_AI_OPERATION.CHAT,
+      b,
+      target,
+      {
         maxTokens: asNumber(b.max_output_tokens),
         temperature: asNumber(b.temperature),
         topP: asNumber(b.top_p),
         outputType: outputTypeOf(asDict(b.text)?.format),
-      }),
+      },
       streaming,
-    },
+    ),
     input: () => {
       const instructions = asString(b.instructions);
       return {
