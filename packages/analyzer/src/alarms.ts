@@ -40,6 +40,17 @@ export function alarmKey(detector: string, source: AlarmSource): string {
   return detector;
 }
 
+/**
+ * One alert per change: when `key` has an open alarm, the new crossing extends it (at `at`) and
+ * true is returned, so the caller builds no evidence nobody will see.
+ */
+export function extendOpenAlarm(t: AlarmTable, key: string, at: number): boolean {
+  const active = t[key];
+  if (active === undefined) return false;
+  active.lastCross = at;
+  return true;
+}
+
 export function hasAlarms(t: AlarmTable): boolean {
   for (const _ in t) return true;
   return false;

@@ -12,8 +12,8 @@ import { controlsForKind, GEN_AI_OPERATION, GENERATION_OPERATIONS, METRIC_WARDEN
 import { activeDrill, reportInternalError } from '@warden/core/internal';
 import { parseAnalyzerOptions, type AnalyzerOptions, type ResolvedAnalyzerOptions } from './options';
 import { calibrateDetectors, type Calibrated } from './detector-params';
-import { CATEGORICAL_FEATURES, DETECTOR_IDS, NUMERIC_FEATURES, RATE_FEATURES } from './features';
-import { alarmKey, alarmedToolRates, countNewToolAlarms, hasAlarms, type AlarmSource, type AlarmTable } from './alarms';
+import { CATEGORICAL_FEATURES, DETECTOR_IDS, NUMERIC_FEATURES, RATE_FEATURES, WALL_CLOCK_SPIKE_FLOOR } from './features';
+import { alarmKey, alarmedToolRates, countNewToolAlarms, extendOpenAlarm, hasAlarms, type AlarmSource, type AlarmTable } from './alarms';
 import { describeSubject, fmt, isoTime, pct, quantiles, subjectOf } from './messages';
 import { describeDetectors, type DetectorDescription } from './describe';
 import { loadSnapshot, takeSnapshot, type AnalyzerSnapshot } from './snapshot';
@@ -51,8 +51,6 @@ const NUMERIC_SOURCES = NUMERIC_FEATURES.map((f) => ({
 const REARMED: ReadonlySet<AlarmSource['family']> = new Set(['numeric', 'rate', 'categorical', 'tool_rate', 'sequence']);
 /** Wall-clock values held per group to be judged in start order (latency, time to first chunk). */
 const REORDER_CAPACITY = 16;
-/** A wall-clock spike must also exceed the baseline's largest value by this many minLatencyShiftMs. */
-const WALL_CLOCK_SPIKE_FLOOR = 20;
 const RATE_SOURCES: AlarmSource[] = RATE_FEATURES.map((r) => ({ family: 'rate', feature: r.id }));
 const CATEGORICAL_SOURCES: AlarmSource[] = CATEGORICAL_FEATURES.map((c) => ({ family: 'categorical', feature: c.id }));
 
@@ -322,14 +320,8 @@ export class Analyzer extends EventEmitter<AnalyzerEvents> {
       const r = RATE_FEATURES[i];
       const detector = DETECTOR_IDS.rate[i];
       const s = (group.rates[i] ??= newRateCusumState());
-      const active = group.alarms[detector];
-      const v = observeRate(s, this.params.rate, r.hit(record), traceId, active !== undefined);
-      if (!v) continue;
-      if (active) {
-        // Same change still going on: extend the alarm, skip building evidence nobody will see.
-        active.lastCross = group.count;
-        continue;
-      }
+      const v = observeRate(s, this.params.rate, r.hit(record), traceId, group.alarms[detector] !== undefined);
+      if (!v || extendOpenAlarm(group.alarms, detector, group.count)) continue;
       const alert = this.raise(group.alarms, group.count, alerts, RATE_SOURCES[i], {
         kind: 'drift',
         severity: r.severity,
@@ -354,12 +346,7 @@ export class Analyzer extends EventEmitter<AnalyzerEvents> {
       const detector = DETECTOR_IDS.categorical[i];
       const s = (group.categorical[i] ??= newCategoricalState());
       const v = observeCategory(s, this.params.categorical, keyPart(category) ?? NONE);
-      if (!v) continue;
-      const active = group.alarms[detector];
-      if (active) {
-        active.lastCross = group.count;
-        continue;
-      }
+      if (!v || extendOpenAlarm(group.alarms, detector, group.count)) continue;
       const alert = this.raise(group.alarms, group.count, alerts, CATEGORICAL_SOURCES[i], {
         kind: 'drift',
         severity: 'medium',
@@ -432,8 +419,9 @@ export class Analyzer extends EventEmitter<AnalyzerEvents> {
 
   private observeNumericFeature(group: GroupState, i: number, x: number, time: number, alerts: Alert[]): void {
     const f = NUMERIC_FEATURES[i];
-    const s = (group.numeric[i] ??= newNumericDriftState(this.params.numeric, f.wallClock ? WALL_CLOCK_SPIKE_FLOOR * this.options.minLatencyShiftMs : 0));
-    const verdicts = observeNumeric(s, this.params.numeric, x, time);
+    const s = (group.numeric[i] ??= newNumericDriftState(this.params.numeric));
+    // On the host's clock a stall of a few hundred ms is the machine, not the model.
+    const verdicts = observeNumeric(s, this.params.numeric, x, time, f.wallClock ? WALL_CLOCK_SPIKE_FLOOR * this.options.minLatencyShiftMs : 0);
     if (!verdicts) return;
     for (const v of verdicts) {
       const sources = NUMERIC_SOURCES[i];
@@ -443,20 +431,11 @@ export class Analyzer extends EventEmitter<AnalyzerEvents> {
           : v.statistic === 'ks'
             ? [DETECTOR_IDS.numericKs[i], sources.ks]
             : [DETECTOR_IDS.numericSpike[i], sources.spike];
-      const active = group.alarms[detector];
-      if (active) {
-        // Same change still going on: extend the alarm, skip building evidence nobody will see.
-        active.lastCross = group.count;
-        continue;
-      }
-      // On the host's clock a stall of a few hundred ms is the machine, not the model (the detector's
-      // own spike margin says the same; this also covers states restored from older snapshots).
-      const sorted = baselineValues(s);
-      if (v.statistic === 'spike' && f.wallClock && x - sorted[sorted.length - 1] < WALL_CLOCK_SPIKE_FLOOR * this.options.minLatencyShiftMs) continue;
+      if (extendOpenAlarm(group.alarms, detector, group.count)) continue;
       // A fast model's latency crosses now and then by host noise; when no two values are
       // minLatencyShiftMs apart the shift below cannot pass that floor: skip building it.
-      if (v.statistic !== 'spike' && f.wallClock && valueSpread(s) < this.options.minLatencyShiftMs) continue;
-      const base = Array.from(sorted);
+      if (f.wallClock && v.statistic !== 'spike' && valueSpread(s) < this.options.minLatencyShiftMs) continue;
+      const base = Array.from(baselineValues(s));
       const b = quantileSorted(base, 0.5);
       const bMean = mean(base);
       const p99 = quantileSorted(base, 0.99);
@@ -554,11 +533,7 @@ export class Analyzer extends EventEmitter<AnalyzerEvents> {
    */
   private raise(alarms: AlarmTable, at: number, alerts: Alert[], source: AlarmSource, fields: AlertFields, standalone = false): Alert | undefined {
     const key = alarmKey(fields.detector, source);
-    const active = alarms[key];
-    if (active) {
-      active.lastCross = at;
-      return undefined;
-    }
+    if (extendOpenAlarm(alarms, key, at)) return undefined;
     this.alertCounter++;
     const alert: Alert = { id: `alrt_${(Date.parse(fields.time) || 0).toString(36)}_${this.alertCounter.toString(36)}`, ...fields };
     alarms[key] = {

@@ -5,7 +5,7 @@
 import type { AlertKind } from '@warden/core';
 import { chiSquareUpper, SIEGMUND_CORRECTION } from './calibration';
 import type { Calibrated } from './detector-params';
-import { CATEGORICAL_FEATURES, DETECTOR_IDS, NUMERIC_FEATURES, RATE_FEATURES } from './features';
+import { CATEGORICAL_FEATURES, DETECTOR_IDS, NUMERIC_FEATURES, RATE_FEATURES, WALL_CLOCK_SPIKE_FLOOR } from './features';
 import { fmt } from './messages';
 import type { ResolvedAnalyzerOptions } from './options';
 import { MAX_BASELINE_WARMUPS, MIN_BASELINE_EVENTS, MIN_BASELINE_WARMUPS } from './detectors/rate-cusum';
@@ -59,7 +59,7 @@ export function describeDetectors(p: Calibrated, o: ResolvedAnalyzerOptions): De
       kind: 'drift',
       scope: 'group',
       feature: f.id,
-      statistic: `one value beyond the baseline's tail quantile at probability ${p.numeric.spikeTail.toExponential(1)} (threshold fitted per group: generalised Pareto above the ${TAIL_QUANTILE * 100}th percentile, shape + ${SHAPE_MARGIN}; never below ${SPIKE_MAX_FACTOR} x the largest value of the baseline period + 10, which is also the threshold when the tail is too thin)${f.wallClock ? '; wall-clock values must also exceed the baseline maximum by 20 x minLatencyShiftMs' : ''}`,
+      statistic: `one value beyond the baseline's tail quantile at probability ${p.numeric.spikeTail.toExponential(1)} (threshold fitted per group: generalised Pareto above the ${TAIL_QUANTILE * 100}th percentile, shape + ${SHAPE_MARGIN}; never below ${SPIKE_MAX_FACTOR} x the largest value of the baseline period + 10, which is also the threshold when the tail is too thin)${f.wallClock ? `; wall-clock values must also exceed the baseline maximum by ${WALL_CLOCK_SPIKE_FLOOR} x minLatencyShiftMs` : ''}`,
       threshold: p.numeric.spikeTail,
       expectedRecordsBetweenFalseAlarms: p.groupDetectorArl,
       calibration:

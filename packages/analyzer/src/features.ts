@@ -19,6 +19,9 @@ function nonNegative(v: unknown): number | undefined {
   return typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 1e12 ? v : undefined;
 }
 
+/** A spike of a wall-clock feature must also exceed the baseline's largest value by this many minLatencyShiftMs. */
+export const WALL_CLOCK_SPIKE_FLOOR = 20;
+
 /** Numeric features watched in every group. */
 export const NUMERIC_FEATURES: readonly NumericFeature[] = [
   { id: 'latency', label: 'latency', unit: ' ms', wallClock: true, get: (r) => nonNegative(r.latencyMs) },

@@ -104,6 +104,31 @@ describe('wall-clock features', () => {
     expect(new Analyzer({ warmupMs: 0, minLatencyShiftMs: 0 }).options.minLatencyShiftMs).toBe(0);
   });
 
+  it('a host stall below 20 x minLatencyShiftMs over the baseline maximum is no latency spike; one beyond it is', () => {
+    const a = new Analyzer({ warmupMs: 0 });
+    const w = watch(a);
+    let i = 0;
+    const rec = (ms: number) => ({
+      time: 1_767_225_600_000 + i * 20,
+      traceId: `t${i}`,
+      spanId: `s${++i}`,
+      service: 'svc',
+      operation: 'chat',
+      model: 'fake',
+      latencyMs: ms,
+      outputTokens: 20,
+      finishReasons: ['stop'],
+      toolCalls: [],
+    });
+    for (let j = 0; j < 1000; j++) a.observe(rec(2 + (j % 7) * 0.1));
+    a.observe(rec(900)); // a GC pause or a busy host: under the 1,000 ms floor
+    for (let j = 0; j < 40; j++) a.observe(rec(2 + (j % 7) * 0.1)); // released from the start-order buffer
+    expect(w.detector.filter((x) => x.detector === 'spike.latency')).toEqual([]);
+    a.observe(rec(5000));
+    for (let j = 0; j < 40; j++) a.observe(rec(2 + (j % 7) * 0.1));
+    expect(w.detector.filter((x) => x.detector === 'spike.latency')).toHaveLength(1);
+  });
+
   it('judges latency in start order: a burst whose slowest calls end last is not a rise', () => {
     const a = new Analyzer({ warmupMs: 0, minLatencyShiftMs: 0, minRelativeShift: 0 });
     const w = watch(a);

@@ -81,7 +81,6 @@ export function loadSnapshot(snapshot: AnalyzerSnapshot): LoadedSnapshot {
         s.learnedMax ??= 0;
         s.collectingMax ??= 0;
         s.pendingMax ??= 0;
-        s.spikeMargin ??= 0;
         s.sinceRefresh ??= 0;
         s.crossed ??= false;
         s.refreshes ??= 0;

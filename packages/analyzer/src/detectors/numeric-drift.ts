@@ -50,8 +50,6 @@ export interface NumericDriftState {
   learnedMax: number;
   collectingMax: number;
   pendingMax: number;
-  /** A spike must also exceed the baseline period's largest value by this much (wall-clock features: the host's stalls are not the model). */
-  spikeMargin: number;
   sinceRefresh: number;
   /** A threshold was crossed in the current refresh period (the pending reservoir is then dropped). */
   crossed: boolean;
@@ -84,9 +82,8 @@ export interface NumericVerdict {
   span: number;
 }
 
-export function newNumericDriftState(p: NumericDriftParams, spikeMargin = 0): NumericDriftState {
+export function newNumericDriftState(p: NumericDriftParams): NumericDriftState {
   return {
-    spikeMargin,
     learned: 0,
     firstTime: NaN,
     spikeThreshold: Infinity,
@@ -129,7 +126,7 @@ function fix(s: NumericDriftState, p: NumericDriftParams): void {
   const n = s.baselineCount;
   s.baseline = s.baseline.slice(0, n).sort();
   s.fixed = true;
-  s.spikeThreshold = Math.max(spikeThreshold(s.baseline, p.spikeTail, s.learnedMax), Math.max(s.learnedMax, n > 0 ? s.baseline[n - 1] : 0) + s.spikeMargin);
+  s.spikeThreshold = spikeThreshold(s.baseline, p.spikeTail, s.learnedMax);
   // Mid-rank j in 0..2n maps to u = (j+1)/(2n+2). Scores are standardised on the law of a new
   // value: with distinct baseline values it falls in each of the n+1 gaps alike (index 2*gap);
   // with ties (discrete data) it most likely equals a baseline value, so the baseline itself is used.
@@ -179,7 +176,7 @@ export const TAIL_QUANTILE = 0.8;
 /** Added to the fitted shape: a 200-value baseline cannot pin a tail down far beyond its data. */
 export const SHAPE_MARGIN = 0.1;
 
-/** A spike is also more than this many times the largest value of the baseline period (plus one such unit for counts near 0). */
+/** A spike is also more than this many times the largest value of the baseline period, plus 10 (so a baseline of zeros or tiny counts still needs a real jump). */
 export const SPIKE_MAX_FACTOR = 10;
 
 /**
@@ -247,9 +244,12 @@ function adopt(s: NumericDriftState, p: NumericDriftParams, reservoir: Float32Ar
 
 /**
  * Feed one value (finite, already validated) and its record time (ms). Returns the verdicts
- * that crossed their thresholds.
+ * that crossed their thresholds. `spikeMargin`: a spike must also exceed the baseline period's
+ * largest value by this much (the caller's unit; wall-clock features pass a floor, because a
+ * stall of the host is not the model). Read only when a value crosses the spike threshold, so it
+ * follows the options in use, also for states restored from a snapshot.
  */
-export function observeNumeric(s: NumericDriftState, p: NumericDriftParams, x: number, time = 0): NumericVerdict[] | undefined {
+export function observeNumeric(s: NumericDriftState, p: NumericDriftParams, x: number, time = 0, spikeMargin = 0): NumericVerdict[] | undefined {
   if (!s.fixed) {
     if (s.learned === 0) s.firstTime = time;
     if (x > s.learnedMax) s.learnedMax = x;
@@ -273,7 +273,7 @@ export function observeNumeric(s: NumericDriftState, p: NumericDriftParams, x: n
   if (s.windowFill < s.window.length) s.windowFill++;
   s.sinceWindowTest++;
   let out: NumericVerdict[] | undefined;
-  if (x > s.spikeThreshold) {
+  if (x > s.spikeThreshold && (spikeMargin === 0 || x - Math.max(s.learnedMax, s.baseline[n - 1]) >= spikeMargin)) {
     s.crossed = true;
     out = [{ statistic: 'spike', direction: 'up', score: x, threshold: s.spikeThreshold, span: 1 }];
   }
