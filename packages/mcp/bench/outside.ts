@@ -16,7 +16,15 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, write
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isTrainingPackage } from '../scripts/train-classifier';
-import { labelFromDescribeAndTest, labelFromFixture, labelFromShouldTitle, labelFromTestTitle, labelFromToolName } from './data/poison/structural-labels';
+import {
+  labelFromDescribeAndTest,
+  labelFromFixture,
+  labelFromPytestClass,
+  labelFromShouldSubject,
+  labelFromShouldTitle,
+  labelFromTestTitle,
+  labelFromToolName,
+} from './data/poison/structural-labels';
 import { atLeast } from '../src/scan-rules';
 import { scanServerDefinition, type Finding, type ToolDefinition } from '../src/scanner';
 
@@ -38,7 +46,17 @@ function loadPoison(): Item[] {
   if (!existsSync(POISON)) return [];
   const data = JSON.parse(readFileSync(POISON, 'utf8')) as {
     manifest: { repo: string; role: string; labelBy?: string }[];
-    tools: { source: string; name: string; description: string; params: Record<string, string>; fixture?: string; block?: string }[];
+    tools: {
+      source: string;
+      file: string;
+      name: string;
+      description: string;
+      params: Record<string, string>;
+      fixture?: string;
+      block?: string;
+      inputSchema?: Record<string, unknown>;
+      annotations?: Record<string, unknown>;
+    }[];
   };
   const labelBy = new Map(data.manifest.filter((m) => m.labelBy).map((m) => [m.repo, m.labelBy]));
   const labels = JSON.parse(readFileSync(new URL('./data/poison/labels.json', import.meta.url), 'utf8')) as {
@@ -61,7 +79,11 @@ function loadPoison(): Item[] {
               ? labelFromDescribeAndTest(t.block ? `${t.block} :: ${t.fixture}` : t.fixture)
               : by === 'should-title'
                 ? labelFromShouldTitle(t.block ? `${t.block} :: ${t.fixture}` : t.fixture)
-                : undefined;
+                : by === 'pytest-class'
+                  ? labelFromPytestClass(`${t.block} :: ${t.fixture}`)
+                  : by === 'should-subject'
+                    ? labelFromShouldSubject(t.block ? `${t.block} :: ${t.fixture}` : t.fixture)
+                    : undefined;
     if (by && !byFixture) return [];
     const label = byFixture
       ? byFixture.poisoned
@@ -76,7 +98,13 @@ function loadPoison(): Item[] {
         group: role.get(t.source) === 'held-out' ? 'held-out repos' : 'development repos',
         category: label?.category ?? 'benign',
         poisoned: label !== undefined,
-        tool: { name: t.name, description: t.description, inputSchema: { type: 'object', properties } },
+        // The whole schema and the annotations when the source gives them: the scanner reads defaults, enums and annotations too.
+        tool: {
+          name: t.name,
+          description: t.description,
+          inputSchema: (t.inputSchema as ToolDefinition['inputSchema']) ?? { type: 'object', properties },
+          ...(t.annotations ? { annotations: t.annotations as ToolDefinition['annotations'] } : {}),
+        },
       },
     ];
   });

@@ -24,8 +24,12 @@ export interface ExtractedTool {
   params: Record<string, string>;
   /** The test fixture or test a definition sits in: a Python function's name, a JS it('…')/test('…') title or `const` name. */
   fixture?: string;
-  /** JS: the describe('…') block around that test. */
+  /** JS: the describe('…') block around that test; pytest: the test class. */
   block?: string;
+  /** The whole input schema when the source gives one (defaults, enums, titles and all), as a client would receive it. */
+  inputSchema?: Record<string, unknown>;
+  /** Tool annotations when the source gives them. */
+  annotations?: Record<string, unknown>;
 }
 
 const MIRROR = process.env.MIRROR_DIR ?? '/work/.mirror';
@@ -107,6 +111,12 @@ function fromJs(
   for (const m of text.matchAll(new RegExp(`\\b(?:\\w*[Dd]escription\\w*|create\\w*Tool)\\(\\s*${anyStr}\\s*,\\s*${anyStr}`, 'g')))
     push(pick(m, 1), dedent(pick(m, 4)), {}, contextAt(m.index ?? 0));
   for (const m of text.matchAll(new RegExp(`\\.tool\\(\\s*${anyStr}\\s*,\\s*${anyStr}`, 'g'))) push(pick(m, 1), dedent(pick(m, 4)));
+  // Objects naming a tool as `toolName` with a `description` built from literals ('a' + 'b'.repeat(n) + …) a few fields later.
+  const piece = `${anyStr}(?:\\.repeat\\(\\s*(\\d+)\\s*\\))?`;
+  for (const m of text.matchAll(new RegExp(`\\btoolName\\s*:\\s*${anyStr}[^{}]*?\\bdescription\\s*:\\s*((?:${piece}\\s*\\+\\s*)*${piece})`, 'g'))) {
+    const description = [...m[4].matchAll(new RegExp(piece, 'g'))].map((p) => pick(p, 1).repeat(p[4] ? Number(p[4]) : 1)).join('');
+    push(pick(m, 1), description, {}, contextAt(m.index ?? 0));
+  }
   for (const m of text.matchAll(new RegExp(`\\.registerTool\\(\\s*${anyStr}\\s*,\\s*\\{[^{}]*?description\\s*:\\s*${anyStr}`, 'g')))
     push(pick(m, 1), dedent(pick(m, 4)));
   const literals = [...text.matchAll(new RegExp(`\\bname\\s*:\\s*${anyStr}\\s*,\\s*(?:title\\s*:\\s*${anyStr}\\s*,\\s*)?description\\s*:\\s*${anyStr}`, 'g'))];
@@ -145,15 +155,35 @@ export function extract(source: PoisonSource): ExtractedTool[] {
   const seen = new Set<string>();
   for (const file of files) {
     const text = git(source, 'show', `${source.commit}:${file}`);
-    const push = (name: string, description: string, params: Record<string, string> = {}, context?: string | { label: string; block?: string }) => {
-      const key = `${name}\u0000${description}`;
+    const push = (
+      name: string,
+      description: string,
+      params: Record<string, string> = {},
+      context?: string | { label: string; block?: string },
+      extra: Pick<ExtractedTool, 'inputSchema' | 'annotations'> = {},
+    ) => {
+      const key = `${name}\u0000${description}\u0000${JSON.stringify(extra)}`;
       if (!name || !description || seen.has(key)) return;
       seen.add(key);
       const fixture = typeof context === 'string' ? context : context?.label;
       const block = typeof context === 'string' ? undefined : context?.block;
-      out.push({ source: source.repo, file, name, description, params, ...(fixture ? { fixture } : {}), ...(block ? { block } : {}) });
+      out.push({ source: source.repo, file, name, description, params, ...(fixture ? { fixture } : {}), ...(block ? { block } : {}), ...extra });
     };
-    if (file.endsWith('.py')) fromPython(text, push);
+    if (file.endsWith('.py') && source.labelBy === 'pytest-class') {
+      // pytest suites: the scanner calls' arguments, read by Python's parser (pytest_tools.py), never executed.
+      const found = JSON.parse(
+        execFileSync('python3', [new URL('./pytest_tools.py', import.meta.url).pathname], { input: text, encoding: 'utf8', maxBuffer: 64 << 20 }),
+      ) as { name: string; description: string; inputSchema?: Record<string, unknown>; fixture: string; block: string }[];
+      for (const t of found) {
+        const params = Object.fromEntries(
+          Object.entries((t.inputSchema?.properties ?? {}) as Record<string, { description?: unknown }>).map(([k, v]) => [
+            k,
+            typeof v?.description === 'string' ? v.description : '',
+          ]),
+        );
+        push(t.name, t.description, params, { label: t.fixture, block: t.block }, t.inputSchema ? { inputSchema: t.inputSchema } : {});
+      }
+    } else if (file.endsWith('.py')) fromPython(text, push);
     else if (file.endsWith('.json')) {
       try {
         fromJson(JSON.parse(text), push);

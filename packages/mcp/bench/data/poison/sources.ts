@@ -20,7 +20,7 @@ export interface PoisonSource {
   licence: string;
   role: 'development' | 'held-out';
   /** Held-out sources labelled by their own structure (the fixture function's name), unread by us. */
-  labelBy?: 'fixture-name' | 'test-title' | 'tool-name' | 'describe-test' | 'should-title';
+  labelBy?: 'fixture-name' | 'test-title' | 'tool-name' | 'describe-test' | 'should-title' | 'pytest-class' | 'should-subject';
   /** Files (path prefixes) holding tool definitions. */
   paths: readonly string[];
   note: string;
@@ -189,5 +189,27 @@ export const POISON_SOURCES: readonly PoisonSource[] = [
       'client/src/services/assessment/modules/ToolAnnotationAssessor.descriptionPoisoning.test.ts',
     ],
     note: 'jest suites of the description-poisoning detector of an MCP Inspector fork',
+  },
+  // Round 5 held-out: found after round 4's rules and the rules after it (3895478) were on main; labels from
+  // the authors' pytest classes and test names (labelFromPytestClass) and vitest titles (labelFromShouldSubject),
+  // mapping written before its one run with the rules frozen at main 83349b9. Only test names, titles and the
+  // code's shape (string literals masked) were read before the run.
+  {
+    repo: 'microsoft/agent-governance-toolkit',
+    commit: 'b5705588883fac48b88cbe6fd0bd7d48c798453e',
+    licence: 'MIT',
+    role: 'held-out',
+    labelBy: 'pytest-class',
+    paths: ['agent-governance-python/agent-os/tests/test_mcp_security.py'],
+    note: 'pytest suite of the MCP security scanner of an agent-governance toolkit (scan_tool calls, schemas included)',
+  },
+  {
+    repo: 'rodolfboctor/mcp-scan',
+    commit: 'c58a9e98600dda8a76a5fcabe2b1a451528287bf',
+    licence: 'MIT',
+    role: 'held-out',
+    labelBy: 'should-subject',
+    paths: ['tests/scanners/tool-poisoning-scanner.test.ts'],
+    note: 'vitest suite of the tool-poisoning scanner of a TypeScript MCP scanner',
   },
 ];

@@ -102,3 +102,38 @@ export function labelFromShouldTitle(label: string | undefined): { poisoned: boo
   ];
   return { poisoned: true, category: subject.find(([re]) => re.test(t))?.[1] ?? 'multiple patterns' };
 }
+
+/**
+ * Round 5 held-out labels for pytest suites (written before the round-5 source was run): "TestClass :: test_name".
+ * Tests in classes named for an attack on descriptions (hidden instructions, description injection) hold a
+ * poisoned definition; in the schema-abuse class, the tests that put text or a suspicious required field into
+ * the schema do, its clean-schema test is benign and its empty-schema test is left out (a shape, no text);
+ * "poisoned tool detected" and "multiple threat types" tests hold a poisoned one; benign-tool classes and
+ * clean-tool or clean-server tests a benign one. Everything else (rug pulls, cross-server names, fingerprints,
+ * metrics plumbing, audit, configuration, a mixed server) is left out.
+ */
+export function labelFromPytestClass(label: string | undefined): { poisoned: boolean; category: string } | undefined {
+  if (!label) return undefined;
+  const [block, test] = label.includes(' :: ') ? label.split(' :: ') : ['', label];
+  if (/Benign/.test(block) || /^test_clean_(?:tool|server|schema)/.test(test)) return { poisoned: false, category: 'benign' };
+  if (/HiddenInstruction/.test(block)) return { poisoned: true, category: 'hidden instructions' };
+  if (/DescriptionInjection/.test(block)) return { poisoned: true, category: 'description injection' };
+  if (/SchemaAbuse/.test(block))
+    return /instruction_in_default|instruction_in_property|suspicious_required/.test(test) ? { poisoned: true, category: 'schema abuse' } : undefined;
+  if (/^test_poisoned_tool_detected$|^test_multiple_threat_types$/.test(test)) return { poisoned: true, category: 'multiple' };
+  return undefined;
+}
+
+/**
+ * Round 5 held-out labels for vitest suites titled "should detect …" inside one describe block named after the
+ * scanner (written before the run): poisoned, with the title's subject as the category; tests about tool names
+ * only (shadowing by name) are left out, as in round 2; "should not …" tests would be benign.
+ */
+export function labelFromShouldSubject(label: string | undefined): { poisoned: boolean; category: string } | undefined {
+  if (!label) return undefined;
+  const test = label.includes(' :: ') ? label.split(' :: ')[1] : label;
+  if (/name shadowing/i.test(test)) return undefined;
+  if (/^should\s+not\b/i.test(test)) return { poisoned: false, category: 'benign' };
+  const m = /^should detect\s+(.*)$/i.exec(test);
+  return m ? { poisoned: true, category: m[1].toLowerCase() } : undefined;
+}
