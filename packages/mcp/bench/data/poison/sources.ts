@@ -192,13 +192,13 @@ export const POISON_SOURCES: readonly PoisonSource[] = [
   },
   // Round 5 held-out: found after round 4's rules and the rules after it (3895478) were on main; labels from
   // the authors' pytest classes and test names (labelFromPytestClass) and vitest titles (labelFromShouldSubject),
-  // mapping written before its one run with the rules frozen at main 83349b9. Only test names, titles and the
-  // code's shape (string literals masked) were read before the run.
+  // mapping written before its one run with the rules frozen at main 83349b9 (19 of 28 found, README). Only
+  // test names, titles and the code's shape (string literals masked) were read before the run. Development since.
   {
     repo: 'microsoft/agent-governance-toolkit',
     commit: 'b5705588883fac48b88cbe6fd0bd7d48c798453e',
     licence: 'MIT',
-    role: 'held-out',
+    role: 'development',
     labelBy: 'pytest-class',
     paths: ['agent-governance-python/agent-os/tests/test_mcp_security.py'],
     note: 'pytest suite of the MCP security scanner of an agent-governance toolkit (scan_tool calls, schemas included)',
@@ -207,7 +207,7 @@ export const POISON_SOURCES: readonly PoisonSource[] = [
     repo: 'rodolfboctor/mcp-scan',
     commit: 'c58a9e98600dda8a76a5fcabe2b1a451528287bf',
     licence: 'MIT',
-    role: 'held-out',
+    role: 'development',
     labelBy: 'should-subject',
     paths: ['tests/scanners/tool-poisoning-scanner.test.ts'],
     note: 'vitest suite of the tool-poisoning scanner of a TypeScript MCP scanner',
