@@ -37,6 +37,12 @@ const numericGens: Record<string, Gen> = {
   'Poisson (mean 12)': (r, s) => poisson(r, 12 * (1 + s)),
 };
 
+/** Heavier tails than the delay table's streams, for the spike detector (real token counts have them). */
+const heavyGens: Record<string, Gen> = {
+  'log-normal (sd 1.2)': (r, s) => logNormal(r, 210 * (1 + s), 1.2),
+  'Pareto (alpha 2.5, min 50)': (r, s) => 50 * (1 + s) * Math.pow(1 - r(), -1 / 2.5),
+};
+
 function fmtArl(records: number, alarms: number): string {
   return alarms === 0 ? `> ${fmtInt(records)} (0 alarms)` : `${fmtInt(records / alarms)} (${alarms} alarms)`;
 }
@@ -71,21 +77,26 @@ function numericFalseAlarms(
   seed: number,
   baselines: number,
   perBaseline: number,
-): { cusum: number; ks: number; ph: number; adwin: number; records: number } {
-  const res = { cusum: 0, ks: 0, ph: 0, adwin: 0, records: 0 };
+): { cusum: number; ks: number; spike: number; ph: number; adwin: number; records: number } {
+  const res = { cusum: 0, ks: 0, spike: 0, ph: 0, adwin: 0, records: 0 };
   for (let b = 0; b < baselines; b++) {
     const rand = prng(seed * 100_003 + b);
     const s = newNumericDriftState(params);
     const ph = new PageHinkley();
     const adwin = new Adwin();
-    for (let i = 0; i < params.warmup + perBaseline; i++) {
+    // Records are timed one second apart, so the baseline is fixed once it spans warmupMs as well
+    // as warmup records (as in the analyzer); only records after that are monitored and counted.
+    for (let i = 0, monitored = 0; monitored < perBaseline; i++) {
       const x = gen(rand, 0);
-      const v = observeNumeric(s, params, x);
-      if (i < params.warmup) continue;
+      const wasFixed = s.fixed;
+      const v = observeNumeric(s, params, x, i * 1000);
+      if (!wasFixed) continue;
+      monitored++;
       res.records++;
       for (const verdict of v ?? [])
         if (verdict.statistic === 'cusum') res.cusum++;
         else if (verdict.statistic === 'ks') res.ks++;
+        else res.spike++;
       if (ph.update(x)) res.ph++;
       if (adwin.update(x)) res.adwin++;
     }
@@ -178,9 +189,10 @@ function numericDelays(params: NumericDriftParams, gen: Gen, shift: number): Rec
     const s = newNumericDriftState(params);
     const ph = new PageHinkley();
     const adwin = new Adwin();
-    for (let i = 0; i < params.warmup + 1000; i++) {
+    let i = 0;
+    for (; i < params.warmup + 1000; i++) {
       const x = gen(rand, 0);
-      observeNumeric(s, params, x);
+      observeNumeric(s, params, x, i * 1000);
       ph.update(x);
       adwin.update(x);
     }
@@ -190,14 +202,14 @@ function numericDelays(params: NumericDriftParams, gen: Gen, shift: number): Rec
     let ks = Infinity;
     let phAt = Infinity;
     let adAt = Infinity;
-    for (let i = 1; i <= DELAY_CAP && (cusum === Infinity || ks === Infinity || phAt === Infinity || adAt === Infinity); i++) {
+    for (let k = 1; k <= DELAY_CAP && (cusum === Infinity || ks === Infinity || phAt === Infinity || adAt === Infinity); k++, i++) {
       const x = gen(rand, shift);
-      for (const v of observeNumeric(s, params, x) ?? []) {
-        if (v.statistic === 'cusum' && cusum === Infinity) cusum = i;
-        if (v.statistic === 'ks' && ks === Infinity) ks = i;
+      for (const v of observeNumeric(s, params, x, i * 1000) ?? []) {
+        if (v.statistic === 'cusum' && cusum === Infinity) cusum = k;
+        if (v.statistic === 'ks' && ks === Infinity) ks = k;
       }
-      if (ph.update(x) && phAt === Infinity) phAt = i;
-      if (adwin.update(x) && adAt === Infinity) adAt = i;
+      if (ph.update(x) && phAt === Infinity) phAt = k;
+      if (adwin.update(x) && adAt === Infinity) adAt = k;
     }
     const cap = (v: number): number => (v === Infinity ? DELAY_CAP + 1 : v);
     d.cusum.push(cap(cusum));
@@ -294,6 +306,7 @@ for (const [name, gen] of Object.entries(numericGens)) {
   const r = numericFalseAlarms(cal.numeric, gen, name.length, baselines, per);
   falseAlarms.push({ detector: 'numeric_drift.* (CUSUM)', stream: name, records: r.records, alarms: r.cusum });
   falseAlarms.push({ detector: 'numeric_drift.*.ks', stream: name, records: r.records, alarms: r.ks });
+  falseAlarms.push({ detector: 'spike.*', stream: name, records: r.records, alarms: r.spike });
   falseAlarms.push({ detector: 'Page-Hinkley (river defaults)', stream: name, records: r.records, alarms: r.ph });
   falseAlarms.push({ detector: 'ADWIN (river defaults)', stream: name, records: r.records, alarms: r.adwin });
 }
@@ -342,7 +355,7 @@ for (const [name, spec] of analyzerStreams) {
 out('## False alarms at default thresholds (stationary streams)');
 out();
 out(
-  `Each row: ${baselines} independent baselines (warm-up not counted) x ${fmtInt(per)} records, unless stated; Analyzer rows: ${analyzerGroups} groups x ${fmtInt(analyzerPer)} records.`,
+  `Each row: ${baselines} independent baselines x ${fmtInt(per)} records after each baseline is fixed (one record a second, so warm-up spans both the warmup records and warmupMs), unless stated; Analyzer rows: ${analyzerGroups} groups x ${fmtInt(analyzerPer)} records.`,
 );
 out();
 out('| detector | stream | records | mean records between false alarms |');
@@ -408,5 +421,91 @@ for (const p0 of [0.01, 0.05]) {
 out(`| 3x share of one tool (3.3% -> 10% of calls) | tool.rate_spike | ${fmtDelay(toolDelays(cal.tools, 'rate_spike'))} | n/a | n/a |`);
 out(`| a new tool (3% of calls) | tool.new_tool | ${fmtDelay(toolDelays(cal.tools, 'new_tool'))} | n/a | n/a |`);
 out(`| tool order changes (lookup/refund swapped) | tool.sequence | ${fmtDelay(toolDelays(cal.tools, 'sequence'))} | n/a | n/a |`);
+out();
+
+// 4. Spikes: false alarms on heavier tails, and which single values are caught.
+out('## Spikes (`spike.<feature>`)');
+out();
+out(`False alarms: ${baselines} independent baselines x ${fmtInt(per)} monitored records per stream (the three streams above are in the first table).`);
+out();
+out('| stream | records | mean records between spike false alarms | CUSUM | KS |');
+out('|---|---:|---:|---:|---:|');
+for (const [name, gen] of Object.entries(heavyGens)) {
+  const r = numericFalseAlarms(cal.numeric, gen, 60 + name.length, baselines, per);
+  out(`| ${name} | ${fmtInt(r.records)} | ${fmtArl(r.records, r.spike)} | ${fmtArl(r.records, r.cusum)} | ${fmtArl(r.records, r.ks)} |`);
+}
+out();
+const SPIKE_FACTORS = [10, 50, 100, 1000];
+out(
+  `Detection: after the baseline and 1,000 monitored records, one value of k x the baseline's median; share of ${DELAY_REPLICATES} seeded runs in which it alerts (a spike alerts on the value itself or never: its delay is 0 or infinite). Threshold / median: the fitted threshold over the baseline median (median of the runs).`,
+);
+out();
+out(`| stream | threshold / median | ${SPIKE_FACTORS.map((k) => `${k}x`).join(' | ')} |`);
+out(`|---|---:|${SPIKE_FACTORS.map(() => '---:').join('|')}|`);
+for (const [name, gen] of Object.entries({ ...numericGens, ...heavyGens })) {
+  const caught = SPIKE_FACTORS.map(() => 0);
+  const ratios: number[] = [];
+  for (let rep = 0; rep < DELAY_REPLICATES; rep++) {
+    const rand = prng(6_000_000 + rep);
+    const st = newNumericDriftState(cal.numeric);
+    let i = 0;
+    for (let monitored = 0; monitored < 1000; i++) {
+      const wasFixed = st.fixed;
+      observeNumeric(st, cal.numeric, gen(rand, 0), i * 1000);
+      if (wasFixed) monitored++;
+    }
+    const median = st.baseline[Math.floor(st.baselineCount / 2)];
+    ratios.push(st.spikeThreshold / Math.max(median, 1));
+    SPIKE_FACTORS.forEach((k, j) => {
+      // Each factor on a copy of the same state: the value is judged against the same baseline.
+      const copy = { ...st, window: st.window.slice() };
+      if (observeNumeric(copy, cal.numeric, k * Math.max(median, 1), i * 1000)?.some((v) => v.statistic === 'spike')) caught[j]++;
+    });
+  }
+  ratios.sort((a, b) => a - b);
+  out(`| ${name} | ${quantile(ratios, 0.5).toFixed(0)} | ${caught.map((c) => `${((100 * c) / DELAY_REPLICATES).toFixed(0)}%`).join(' | ')} |`);
+}
+out();
+
+// 5. Re-arming: a change that persists is accepted, and the next change is caught.
+out('## Re-arming (whole analyzer, defaults)');
+out();
+const rearm = { first: [] as number[], accepted: [] as number[], second: [] as number[], between: 0 };
+for (let rep = 0; rep < (QUICK ? 20 : 100); rep++) {
+  const a = new Analyzer();
+  const s = new RecordStream({ ...DEFAULT_STREAM, seed: 9_100 + rep });
+  let phase = 0;
+  let k = 0;
+  let at: { first?: number; accepted?: number; second?: number } = {};
+  a.on('detector_alert', (al) => {
+    if (!al.subject.feature?.startsWith('output_')) return;
+    if (phase === 1 && at.first === undefined) at.first = k;
+    else if (phase === 2) rearm.between++;
+    else if (phase === 3 && at.second === undefined) at.second = k;
+  });
+  a.on('resolved', (r) => {
+    if (phase === 1 && r.reason === 'accepted' && at.accepted === undefined) at.accepted = k;
+  });
+  for (let i = 0; i < 2000; i++) a.observe(s.next());
+  s.spec = { ...s.spec, meanOutputTokens: 315 };
+  phase = 1;
+  for (k = 1; k <= DELAY_CAP && at.accepted === undefined; k++) a.observe(s.next());
+  phase = 2;
+  for (let i = 0; i < 1000; i++) a.observe(s.next());
+  s.spec = { ...s.spec, meanOutputTokens: 472 };
+  phase = 3;
+  for (k = 1; k <= DELAY_CAP && at.second === undefined; k++) a.observe(s.next());
+  rearm.first.push(at.first ?? DELAY_CAP + 1);
+  rearm.accepted.push(at.accepted ?? DELAY_CAP + 1);
+  rearm.second.push(at.second ?? DELAY_CAP + 1);
+  at = {};
+}
+out(
+  `Log-normal chat stream (sd 0.6), ${rearm.first.length} seeded runs: +50% output tokens after 2,000 records; once the alarm is accepted (\`acceptAfter\` ${fmtInt(options.acceptAfter)}), 1,000 records at the new level, then another +50%. Records, median / p95:`,
+);
+out();
+out('| first change detected | first change accepted (resolved, reason accepted) | output alarms at the accepted level | second change detected |');
+out('|---:|---:|---:|---:|');
+out(`| ${fmtDelay(rearm.first)} | ${fmtDelay(rearm.accepted)} | ${rearm.between} | ${fmtDelay(rearm.second)} |`);
 out();
 out(`Ran in ${((performance.now() - t0) / 1000).toFixed(0)} s on node ${process.version}.`);
