@@ -7,6 +7,9 @@
  * - Sources. Development (read while the analyzer was changed): `language/m-large`. Held out
  *   (run once the analyzer was frozen, never used to choose anything): `language/m-mid`,
  *   `language/m-small`, `reason/deepseek-r1`.
+ *   Added later as a fourth held-out source, run first at 83349b9's analyzer (unchanged since
+ *   3bf3743's protocol): `multimodal/mm-image` (the image-input service; lengths are its text
+ *   tokens as ServeGen reports them).
  * - A run: one client and one of its 6-hour windows with at least 6,000 expected requests,
  *   chosen at random (seeded); requests from a random point in the window's first half on,
  *   through whatever windows and slots follow (real shifts included). Every client is one
@@ -40,6 +43,7 @@ const SOURCES: { folder: string; role: 'development' | 'held-out' }[] = [
   { folder: 'language/m-mid', role: 'held-out' },
   { folder: 'language/m-small', role: 'held-out' },
   { folder: 'reason/deepseek-r1', role: 'held-out' },
+  { folder: 'multimodal/mm-image', role: 'held-out' },
 ];
 
 interface RunResult {

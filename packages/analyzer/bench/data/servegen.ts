@@ -100,7 +100,8 @@ export function loadServeGenModel(folder: string, root = SERVEGEN_CACHE): ServeG
     }
     const windows = new Map<number, { input: TokenDistribution; output: TokenDistribution }>();
     for (const [start, fields] of Object.entries(raw)) {
-      const input = parseDistribution(fields.input_tokens ?? '');
+      // Multimodal clients report text and image tokens apart; the text tokens stand for the prompt.
+      const input = parseDistribution(fields.input_tokens ?? fields.text_tokens ?? '');
       const output = parseDistribution(fields.output_tokens ?? '');
       if (input && output) windows.set(Number(start), { input, output });
     }
