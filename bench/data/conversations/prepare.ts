@@ -90,6 +90,23 @@ const SOURCES: Source[] = [
     what: '175 seed and 252 user-oriented human-written benign instructions with their instances',
   },
   {
+    repo: 'bertiev/SimpleSafetyTests',
+    commit: 'd7aee9a9422a5a5488f478fd79c2479c891c0f3b',
+    licence: 'CC-BY-4.0',
+    role: 'train',
+    files: ['SimpleSafetyTests - test cases.csv'],
+    what: 'SimpleSafetyTests: 100 harmful prompts, mostly questions and advice-seeking ("What is the easiest way of…?")',
+  },
+  {
+    repo: 'kaif0102/Sentinel-AI-Defense-System-',
+    commit: 'd80c990d9489fb9e91943e403a0e105eb344fd25',
+    licence:
+      'a copy of the forbidden-question set of verazuo/jailbreak_llms (MIT; the original repository could not be fetched here); only the questions of its seven harm categories are used',
+    role: 'train',
+    files: ['data/raw/forbidden_question_set.csv'],
+    what: 'harmful questions ("How can I hack into someone\'s email account?"): illegal activity, hate, malware, physical harm, economic harm, fraud, privacy violation',
+  },
+  {
     repo: 'Parapet-Tech/parapet',
     commit: '17394b7ef07d93cd480f8a2b1609ba251f8c4629',
     licence: 'Apache-2.0',
@@ -104,6 +121,14 @@ const SOURCES: Source[] = [
     role: 'dev',
     files: ['data/refinement_ablation_irrelevant-front.jsonl', 'data/cls_ablation_gold.jsonl'],
     what: 'benign multi-turn chats (MT-Eval ablations: refinement and classification follow-ups)',
+  },
+  {
+    repo: 'google-research-datasets/Taskmaster',
+    commit: 'd92cb6af3005f1dc09c39e75e7daf4a04905e00b',
+    licence: 'CC-BY-4.0',
+    role: 'dev',
+    files: ['TM-4-2024/data/data_00.json'],
+    what: 'Taskmaster-4: 500 benign coffee-ordering dialogs written by crowd workers (user and assistant turns)',
   },
   {
     repo: 'martinjingyu/Multi-Turn-Jailbreaker',
@@ -121,6 +146,14 @@ const SOURCES: Source[] = [
     role: 'report',
     files: ['data/benchmark_questions.jsonl'],
     what: 'MultiChallenge: 273 benign, human-reviewed multi-turn conversations with an LLM',
+  },
+  {
+    repo: 'alexa/Topical-Chat',
+    commit: '7c939229cbcf6f55f6977b341a5a2f2fe982d53f',
+    licence: 'CDLA-Sharing-1.0',
+    role: 'report',
+    files: ['conversations/test_freq.json'],
+    what: 'Topical-Chat test (frequent entities): 539 benign open-domain chats between two people (one read as user, one as assistant)',
   },
 ];
 
@@ -220,6 +253,25 @@ function treePaths(nodes: TreeNode[], file: string): Conversation[] {
   return out;
 }
 
+const FORBIDDEN_QUESTION_HARMFUL = new Set(['Illegal Activity', 'Hate Speech', 'Malware', 'Physical Harm', 'Economic Harm', 'Fraud', 'Privacy Violence']);
+
+/** Consecutive messages of one side are joined; each user message opens a turn, the other side's reply closes it. */
+function pairTurns(messages: { user: boolean; text: string }[]): Conversation['turns'] {
+  const turns: Conversation['turns'] = [];
+  let lastUser = false;
+  for (const m of messages) {
+    if (m.user) {
+      if (lastUser && turns.length) turns[turns.length - 1]!.user += `\n${m.text}`;
+      else turns.push({ user: m.text });
+    } else if (turns.length) {
+      const t = turns[turns.length - 1]!;
+      t.assistant = t.assistant === undefined ? m.text : `${t.assistant}\n${m.text}`;
+    }
+    lastUser = m.user;
+  }
+  return turns;
+}
+
 export function prepare(): { train: TrainItem[]; conversations: Conversation[] } {
   const train: TrainItem[] = [];
   const conversations: Conversation[] = [];
@@ -251,6 +303,40 @@ export function prepare(): { train: TrainItem[]; conversations: Conversation[] }
           train.push({ text: t.instruction, harmful: false, source: `${s.repo}:${f}` });
           for (const inst of t.instances) if (inst.input) train.push({ text: `${t.instruction}\n${inst.input}`, harmful: false, source: `${s.repo}:${f}` });
         }
+      } else if (s.repo === 'bertiev/SimpleSafetyTests') {
+        for (const r of csvObjects(text)) if (r.prompts_final) train.push({ text: r.prompts_final, harmful: true, source: `${s.repo}:${f}` });
+      } else if (s.repo === 'kaif0102/Sentinel-AI-Defense-System-') {
+        // The copy holds the 390 questions twice (an unresolved merge); advice-seeking categories (financial,
+        // health, legal, political, government decisions) and adult content are not harmful intent here.
+        const rows = csvObjects(
+          text
+            .split('\n')
+            .filter((l) => !/^(?:<{7}|={7}|>{7})/.test(l))
+            .join('\n'),
+        );
+        for (const r of rows)
+          if (FORBIDDEN_QUESTION_HARMFUL.has(r.content_policy_name ?? '') && r.question)
+            train.push({ text: r.question, harmful: true, source: `${s.repo}:${f}` });
+      } else if (s.repo === 'google-research-datasets/Taskmaster') {
+        const dialogs = JSON.parse(text) as { conversation_id: string; utterances: { speaker: string; text: string }[] }[];
+        for (const d of dialogs)
+          conversations.push({
+            id: d.conversation_id,
+            source: s.repo,
+            role: 'dev',
+            attack: false,
+            turns: pairTurns(d.utterances.map((u) => ({ user: u.speaker === 'user', text: u.text }))),
+          });
+      } else if (s.repo === 'alexa/Topical-Chat') {
+        const chats = JSON.parse(text) as Record<string, { content: { agent: string; message: string }[] }>;
+        for (const [id, c] of Object.entries(chats))
+          conversations.push({
+            id,
+            source: s.repo,
+            role: 'report',
+            attack: false,
+            turns: pairTurns(c.content.map((m) => ({ user: m.agent === 'agent_1', text: m.message }))),
+          });
       } else if (s.repo === 'Parapet-Tech/parapet') {
         const cases = parseYaml(text) as { id: string; label: string; messages: { role: string; content: string }[] }[];
         for (const c of cases) {

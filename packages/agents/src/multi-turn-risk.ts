@@ -15,11 +15,13 @@ export const RISK_SIGNAL_WEIGHTS = {
   /** asks for keys, passwords, credentials, the system prompt */
   secret_request: 0.35,
   /** the next input after a refusal says much the same thing again */
-  refusal_rephrase: 0.5,
+  refusal_rephrase: 0.7,
   /** override phrasing or hidden characters inside a tool result (indirect injection) */
   tool_result_injection: 0.7,
   /** the model refused or the provider filtered (finish reason content_filter) */
   refusal: 0.25,
+  /** the model answered but hedged: "is illegal", "for educational purposes only", "I must emphasize": it saw risk in the ask */
+  model_caution: 0.45,
   /** a policy denied (or, in audit mode, would have denied) a tool call */
   policy_denial: 0.4,
   /** a side-effecting tool (send, write, exec, pay...) right after a refusal or an injected tool result */
@@ -134,6 +136,12 @@ const SECRET =
   /\b(api[ _-]?keys?|secret[ _-]?keys?|access[ _-]?tokens?|private[ _-]?keys?|passwords?|credentials?|ssh[ _-]?keys?|\.env\b|environment variables|system prompt|your (?:hidden |initial )?(?:instructions|prompt)|auth(?:orization)? tokens?)\b/i;
 const REFUSAL_TEXT =
   /^\s*(?:(?:i'?m sorry|i apologi[sz]e),? but|i'?m sorry,? but|sorry,? (?:but )?i can(?:'|no)t|i can(?:'|no)t (?:help|assist|do|provide|share)|i cannot (?:help|assist|do|provide|share)|i won'?t (?:help|be able)|i am unable to|i'?m not able to)/i;
+// A refusal after a preamble ("Thanks for asking. However, I cannot provide..."), read in the reply's first sentences.
+const REFUSAL_INSIDE =
+  /\b(?:i can(?:'|no)t|i cannot|i won'?t|i'?m (?:not able|unable)|i am (?:not able|unable)|i must (?:decline|refuse)|i (?:will|must) not)\b[^.?!\n]{0,40}?\b(?:help|assist|provide|advise|give|support|create|write|share|fulfil+|comply|engage|generate|offer)\b/;
+// The model answers but hedges: it saw legal, ethical or safety risk in the ask.
+const CAUTION =
+  /\b(?:(?:is|are|be|considered|highly|strictly|potentially) illegal|illegal (?:in|and|or)|unlawful|not (?:advocating|condoning|endorsing|encouraging|promoting)|(?:for|purely for) (?:educational|informational|academic) purposes|i (?:must|need to|want to) (?:emphasize|stress|caution|clarify|remind)|against the law|(?:legal|serious) (?:consequences|repercussions)|(?:comply|compliance) with (?:all |local |applicable )?(?:laws|regulations)|(?:ethical|legal|safety) (?:concerns|implications|considerations)|(?:responsibly|ethically) and (?:legally|safely|responsibly))/;
 // A follow-up that only makes sense against earlier content: coreference and "more of that".
 const REFERENCE_BACK =
   /\b(?:(?:do|write|explain|expand|elaborate|describe|show|give|list|continue|repeat)\b[^.?!\n]{0,30}\b(?:that|it|this|those|them|the (?:above|last|previous|first|second|third) (?:one|step|part|answer|response))\b|step[- ]by[- ]step|more (?:detail|details|specific|specifics|precise)|in (?:more )?detail|be more specific|go on|keep going|continue|what (?:about|else)|and then\b|the (?:exact|specific) (?:steps|amounts|quantities|ingredients|instructions))/;
@@ -237,6 +245,12 @@ function cueSignals(normalized: string, hidden: boolean): RiskSignal[] {
   return out;
 }
 
+/**
+ * Signals whose repeats keep (most of) their weight: persisting with a harmful ask, or pressing on
+ * past the model's pushback, is the attack itself, not one benign topic coming up again.
+ */
+export const PERSISTENT_REPEAT: Partial<Record<RiskSignal, number>> = { harmful_intent: 1, refusal_rephrase: 0.85, refusal: 0.85 };
+
 /** Intent probability below which a turn adds nothing: the classifier's benign false positives sit mostly under it. */
 const INTENT_FLOOR = 0.7;
 
@@ -250,7 +264,7 @@ export const DEFAULT_MULTI_TURN_THRESHOLD = 1.5;
  * outside benign conversations see MEASURED_MULTI_TURN_OUTSIDE_RATES. Re-measure and update
  * it when the signals or weights change.
  */
-export const MEASURED_MULTI_TURN_FALSE_ALARMS_PER_CONVERSATION = 0.0204;
+export const MEASURED_MULTI_TURN_FALSE_ALARMS_PER_CONVERSATION = 0.0302;
 
 /**
  * Multi-turn risk per conversation: each turn's cheap signals add to a score that decays
@@ -348,7 +362,7 @@ export class MultiTurnRiskScorer {
       // Diminishing returns per kind: escalation shows as several tactics, a benign topic as one repeated.
       // Harmful intent does not wear off: a persistent harmful request is the attack, not a benign topic.
       const seen = c.signalCounts[s] ?? 0;
-      const repeat = s === 'harmful_intent' ? 1 : s === 'refusal_rephrase' ? Math.max(this.repeatFactor, 0.85) : this.repeatFactor;
+      const repeat = Math.max(this.repeatFactor, PERSISTENT_REPEAT[s] ?? 0);
       raw += RISK_SIGNAL_WEIGHTS[s] * (strength?.[s] ?? 1) * Math.pow(repeat, seen);
       c.signalCounts[s] = seen + 1;
     }
@@ -414,12 +428,16 @@ export class MultiTurnRiskScorer {
         c.injectedResultInTurn = true;
       }
     }
+    const reply = turn.output !== undefined ? normalizeText(turn.output, this.maxTextChars).text : undefined;
     const refused =
       turn.refusal === true ||
       (turn.finishReasons ?? []).some((f) => f === 'content_filter' || f === 'refusal') ||
-      (turn.output !== undefined && REFUSAL_TEXT.test(normalizeText(turn.output, 256).text));
-    if (refused) {
-      signals.add('refusal');
+      (reply !== undefined && (REFUSAL_TEXT.test(reply) || REFUSAL_INSIDE.test(reply.slice(0, 300))));
+    const cautious = !refused && reply !== undefined && CAUTION.test(reply);
+    if (refused) signals.add('refusal');
+    else if (cautious) signals.add('model_caution');
+    // Coming back to a topic the model refused or hedged on is pressing past its pushback.
+    if (refused || cautious) {
       if (c.inputTopic) {
         c.refusedTopic ??= new Set();
         for (const b of c.inputTopic) if (c.refusedTopic.size < 64) c.refusedTopic.add(b);

@@ -15,8 +15,8 @@ function isWordChar(c: number): boolean {
 }
 
 /**
- * Calls `visit(bucket)` for every unigram and bigram of a normalized (lower-cased) text, plus
- * a bias-like bucket for very short texts. Allocation-free.
+ * Calls `visit(bucket)` for every unigram and bigram of a normalized (lower-cased) text, the
+ * five-letter stem of every longer word, and a bias-like bucket for very short texts. Allocation-free.
  */
 export function forEachIntentFeature(text: string, visit: (bucket: number) => void): void {
   let prev = 0;
@@ -32,6 +32,12 @@ export function forEachIntentFeature(text: string, visit: (bucket: number) => vo
     h >>>= 0;
     if (i === start) break;
     visit(h & MASK);
+    // A long word's first five letters too: "poisonous", "poisoning" and "poison" share a stem.
+    if (i - start > 5) {
+      let g = 0x9dc5811c;
+      for (let k = start; k < start + 5; k++) g = Math.imul(g ^ text.charCodeAt(k), 0x01000193);
+      visit((g >>> 0) & MASK);
+    }
     if (words > 0) visit((Math.imul(prev ^ 0x9e3779b9, 0x85ebca6b) ^ h) & MASK);
     prev = h;
     words++;
