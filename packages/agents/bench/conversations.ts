@@ -14,6 +14,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { MEASURED_MULTI_TURN_OUTSIDE_RATES } from '../src/conversation/escalation-drill';
 import { MultiTurnRiskScorer, DEFAULT_MULTI_TURN_THRESHOLD } from '../src/multi-turn-risk';
 import type { Conversation } from '../../../bench/data/conversations/prepare';
 
@@ -133,6 +134,27 @@ function cost(): void {
   );
 }
 
+/** Says whether MEASURED_MULTI_TURN_OUTSIDE_RATES (what the package states) is still what this run measured. */
+function checkStatedRates(rows: EvaluationRow[]): void {
+  const attack = (role: string, kind: EvaluationRow['kind']) =>
+    rows.find((r) => r.role === role && r.kind === kind && r.source === 'martinjingyu/Multi-Turn-Jailbreaker')?.alerted ?? NaN;
+  const worstBenign = (role: string) => Math.max(...rows.filter((r) => r.role === role && r.kind === 'benign').map((r) => r.alerted));
+  const measured = {
+    threshold: DEFAULT_MULTI_TURN_THRESHOLD,
+    heldOutAttackDetection: attack('report', 'attack'),
+    heldOutJudgedSuccessfulDetection: attack('report', 'attack (judged successful)'),
+    devAttackDetection: attack('dev', 'attack'),
+    heldOutBenignFalseAlarms: worstBenign('report'),
+    devBenignFalseAlarms: worstBenign('dev'),
+  };
+  const stale = Object.entries(measured).filter(([k, v]) => Number(v.toFixed(3)) !== MEASURED_MULTI_TURN_OUTSIDE_RATES[k as keyof typeof measured]);
+  console.log(
+    stale.length
+      ? `MEASURED_MULTI_TURN_OUTSIDE_RATES is stale: ${stale.map(([k, v]) => `${k} measured ${v.toFixed(3)}, stated ${MEASURED_MULTI_TURN_OUTSIDE_RATES[k as keyof typeof measured]}`).join('; ')}\n`
+      : 'MEASURED_MULTI_TURN_OUTSIDE_RATES equals what this run measured.\n',
+  );
+}
+
 function main(): void {
   const file = resolve(cacheDir, 'conversations.jsonl');
   if (!existsSync(file)) {
@@ -156,7 +178,8 @@ function main(): void {
     console.log(
       `  ${'split'.padEnd(7)}${'source'.padEnd(38)}${'kind'.padEnd(28)}${'n'.padStart(5)}${'alerted'.padStart(9)}${'1st alert'.padStart(10)}${'turns'.padStart(6)}   ${THRESHOLDS.map((t) => t.toFixed(1).padStart(6)).join('')}`,
     );
-    for (const r of evaluate(conversations)) {
+    const rows = evaluate(conversations);
+    for (const r of rows) {
       console.log(
         `  ${r.role.padEnd(7)}${r.source.padEnd(38)}${r.kind.padEnd(28)}${String(r.n).padStart(5)}${pct(r.alerted).padStart(9)}${(Number.isNaN(r.medianFirstAlertTurn) ? '-' : `t${r.medianFirstAlertTurn}`).padStart(10)}${String(r.medianTurns).padStart(6)}   ${Object.values(
           r.curve,
@@ -165,7 +188,10 @@ function main(): void {
           .join('')}`,
       );
     }
-    if (!split) console.log('  (no source here carries human success labels; "judged successful" is the source\'s own judge score 5/5)\n');
+    if (!split) {
+      console.log('  (no source here carries human success labels; "judged successful" is the source\'s own judge score 5/5)\n');
+      checkStatedRates(rows);
+    }
   }
   if (!process.env.CONVERSATION_SPLIT) cost();
 }

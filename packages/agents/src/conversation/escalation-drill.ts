@@ -38,18 +38,23 @@ export function replayEscalation(
 
 /**
  * What `packages/agents/bench/conversations.ts` measured with the default detector on outside
- * conversations (sources, commits and licences in the package README). `report` sources were
- * not looked at while tuning. Re-measure and update when the detector changes.
+ * conversations (sources, commits and licences in the package README), rounded to three decimals.
+ * `report` sources were not looked at while tuning; they were run once, at commit b665334. The
+ * bench prints whether these still equal what it measures, and a test keeps the README's table
+ * equal to them. Re-measure and update when the detector changes.
  */
 export const MEASURED_MULTI_TURN_OUTSIDE_RATES = {
   threshold: 1.5,
   /** Held-out automated multi-turn attacks (martinjingyu/Multi-Turn-Jailbreaker goals 5-9, 135 conversations) alerted by their last turn. */
-  heldOutAttackDetection: 0,
+  heldOutAttackDetection: 0.037,
+  /** The 4 of them the source's own judge scored 5/5 (successful). */
+  heldOutJudgedSuccessfulDetection: 0,
   /** Development attacks (same source, goals 0-4, 135 conversations). */
-  devAttackDetection: 0.104,
-  /** Benign conversations alerted at all: MultiChallenge (273, held out) and MT-Eval (220, dev). */
-  heldOutBenignFalseAlarms: 0,
-  devBenignFalseAlarms: 0,
+  devAttackDetection: 0.222,
+  /** Benign conversations alerted at all, the worse held-out source: MultiChallenge 5 of 273 (Topical-Chat: 0 of 539). */
+  heldOutBenignFalseAlarms: 0.018,
+  /** The worse dev source: MT-Eval 2 of 220 (Taskmaster-4: 0 of 500). */
+  devBenignFalseAlarms: 0.009,
   /** No outside set with human success labels was available; the criterion "≥60% of human-labelled successful jailbreaks" is unmeasured. */
   humanLabelledSuccessfulDetection: undefined as number | undefined,
 } as const;
