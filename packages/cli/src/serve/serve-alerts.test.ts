@@ -4,7 +4,16 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { ATTR_WARDEN_ALERT_ID, ATTR_WARDEN_ALERT_KIND, type Alert } from '@warden/core';
+import { context, trace } from '@opentelemetry/api';
+import {
+  ATTR_GEN_AI_AGENT_NAME,
+  ATTR_GEN_AI_OPERATION_NAME,
+  ATTR_GEN_AI_TOOL_NAME,
+  ATTR_WARDEN_ALERT_ID,
+  ATTR_WARDEN_ALERT_KIND,
+  GEN_AI_OPERATION,
+  type Alert,
+} from '@warden/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { simulatedService, type SimulatedService } from './fleet-exporters';
 import { startServe, type ServeHandle } from './serve';
@@ -206,5 +215,73 @@ describe('warden serve alerts', () => {
     expect(downstream.received[0]!.body.equals(body)).toBe(true);
     expect(downstream.received[0]!.headers['content-type']).toBe('application/json; charset=utf-8');
     expect(downstream.received[0]!.headers['content-encoding']).toBe('gzip');
+  });
+
+  describe('tool spans exported before the span of the agent that ran them', () => {
+    /** An agent span and, inside it, a tool span that names no agent (as plain OTel instrumentations write them). */
+    function agentWithTool(service: SimulatedService, tool: string) {
+      const agent = service.tracer.startSpan(`invoke_agent research`, {
+        attributes: { [ATTR_GEN_AI_OPERATION_NAME]: GEN_AI_OPERATION.INVOKE_AGENT, [ATTR_GEN_AI_AGENT_NAME]: 'research' },
+      });
+      const span = service.tracer.startSpan(
+        `execute_tool ${tool}`,
+        { attributes: { [ATTR_GEN_AI_OPERATION_NAME]: GEN_AI_OPERATION.EXECUTE_TOOL, [ATTR_GEN_AI_TOOL_NAME]: tool } },
+        trace.setSpan(context.active(), agent),
+      );
+      span.end();
+      return agent;
+    }
+    const openAlerts = async (serve: ServeHandle): Promise<Alert[]> => {
+      const body = (await (await fetch(`${serve.url}/alerts/open`)).json()) as { alerts?: Alert[] } | Alert[];
+      return Array.isArray(body) ? body : (body.alerts ?? []);
+    };
+    const metric = async (serve: ServeHandle, name: string): Promise<number> => {
+      const text = await (await fetch(`${serve.url}/metrics`)).text();
+      return Number(new RegExp(`^${name} (\\d+)$`, 'm').exec(text)?.[1]);
+    };
+
+    it('waits for the agent span, then analyzes the tool under that agent', async () => {
+      const { serve, service } = await withServe({ parentWaitMs: 30_000 });
+      const agent = agentWithTool(service, 'delete_records');
+      await service.flush();
+      await serve.whenIdle();
+      expect(await openAlerts(serve)).toEqual([]);
+      expect(await metric(serve, 'warden_serve_tool_spans_waiting')).toBe(1);
+      agent.end();
+      await service.flush();
+      await serve.whenIdle();
+      const alerts = await openAlerts(serve);
+      expect(alerts).toHaveLength(1);
+      expect(alerts[0]!.subject).toMatchObject({ agent: 'research', tool: 'delete_records' });
+      expect(await metric(serve, 'warden_serve_tool_spans_waiting')).toBe(0);
+      expect(await metric(serve, 'warden_serve_tool_spans_held_total')).toBe(1);
+    });
+
+    it('when the wait runs out, the tool is analyzed without an agent and counted', async () => {
+      const { serve, service } = await withServe({ parentWaitMs: 50 });
+      agentWithTool(service, 'delete_records');
+      await service.flush();
+      let released = 0;
+      for (let i = 0; i < 100 && released === 0; i++) {
+        await new Promise((r) => setTimeout(r, 20));
+        released = await metric(serve, 'warden_serve_tool_spans_without_agent_total');
+      }
+      expect(released).toBe(1);
+      await serve.whenIdle();
+      expect(await openAlerts(serve)).toEqual([]);
+      expect(await metric(serve, 'warden_serve_tool_spans_waiting')).toBe(0);
+    });
+
+    it('on shutdown a tool still waiting is analyzed before the state is written', async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'warden-parent-'));
+      cleanups.push(() => rm(dir, { recursive: true, force: true }));
+      const { serve, service } = await withServe({ parentWaitMs: 600_000, state: join(dir, 'state.json') });
+      agentWithTool(service, 'delete_records');
+      await service.flush();
+      await serve.whenIdle();
+      expect(await metric(serve, 'warden_serve_tool_spans_waiting')).toBe(1);
+      await serve.close();
+      expect(await readFile(join(dir, 'state.json'), 'utf8')).toContain('delete_records');
+    });
   });
 });

@@ -35,6 +35,8 @@ describe('warden serve flags', () => {
       '500',
       '--max-body',
       '2mb',
+      '--parent-wait',
+      '5',
       '--analyzer',
       '{"warmup":300}',
     ]);
@@ -50,6 +52,7 @@ describe('warden serve flags', () => {
       snapshotIntervalMs: 30_000,
       maxQueue: 500,
       maxBodyBytes: 2 * 1024 * 1024,
+      parentWaitMs: 5_000,
       analyzer: { warmup: 300 },
     });
     const defaults = parseServeOptions(parseServeArgs([]) as object);
@@ -61,6 +64,7 @@ describe('warden serve flags', () => {
       maxQueue: 20_000,
       maxBodyBytes: 8 * 1024 * 1024,
       snapshotIntervalMs: 60_000,
+      parentWaitMs: 30_000,
     });
   });
 
@@ -69,6 +73,8 @@ describe('warden serve flags', () => {
       [['--port', 'eighty'], '--port'],
       [['--grpc-port', 'on'], '--grpc-port'],
       [['--max-body', 'lots'], '--max-body'],
+      [['--parent-wait', '-1'], '--parent-wait'],
+      [['--parent-wait', '601'], 'parentWaitMs'],
       [['--analyzer', '{nope'], '--analyzer'],
       [['--forward', 'not a url'], 'forward'],
       [['--port', '70000'], 'port'],

@@ -34,6 +34,8 @@ and logs (/v1/metrics, /v1/logs, and their gRPC services) are relayed to --forwa
   --alerts-file <path>       append each alert to this JSONL file
   --state <path>             analyzer snapshot: restored at start, written periodically and on exit
   --snapshot-interval <s>    seconds between snapshots (default 60)
+  --parent-wait <s>          seconds a tool span without an agent waits for its agent's span
+                             (default 30; 0: no wait)
   --max-queue <n>            GenAI spans waiting for the analyzer before answering 429 (default 20000)
   --max-body <bytes>         largest request body, e.g. 8388608 or 8mb (default 8mb)
   --analyzer <json>          Analyzer options as JSON, e.g. '{"warmup":500}'
@@ -104,6 +106,7 @@ export function parseServeArgs(argv: string[], env: Record<string, string | unde
       state: { type: 'string' },
       'snapshot-interval': { type: 'string' },
       'max-queue': { type: 'string' },
+      'parent-wait': { type: 'string' },
       'max-body': { type: 'string' },
       analyzer: { type: 'string' },
       drills: { type: 'boolean' },
@@ -120,6 +123,7 @@ export function parseServeArgs(argv: string[], env: Record<string, string | unde
     }
   }
   const snapshotSeconds = integer('snapshot-interval', values['snapshot-interval']);
+  const parentWaitSeconds = integer('parent-wait', values['parent-wait']);
   const grpcPort = values['grpc-port'] === 'off' ? undefined : (integer('grpc-port', values['grpc-port']) ?? DEFAULT_GRPC_PORT);
   const options: ServeOptionsInput = {
     port: integer('port', values.port),
@@ -138,6 +142,7 @@ export function parseServeArgs(argv: string[], env: Record<string, string | unde
     state: values.state,
     snapshotIntervalMs: snapshotSeconds === undefined ? undefined : snapshotSeconds * 1000,
     maxQueue: integer('max-queue', values['max-queue']),
+    parentWaitMs: parentWaitSeconds === undefined ? undefined : parentWaitSeconds * 1000,
     drills: values.drills,
     maxBodyBytes: bytes('max-body', values['max-body']),
     analyzer,

@@ -25,6 +25,11 @@ export class ServeMetrics {
   connectionsRefused = 0;
   alertsFileFailures = 0;
   alertsFileDropped = 0;
+  /** Tool spans that waited for the span of the agent that ran them; of them, analyzed without one. */
+  toolSpansHeld = 0;
+  toolSpansWithoutAgent = 0;
+  /** Tool spans waiting now (a gauge kept by the ingest). */
+  toolSpansWaiting = 0;
   readonly requestsByStatus = new Map<number, number>();
   readonly alertsByKind = new Map<string, number>();
 
@@ -82,6 +87,17 @@ export class ServeMetrics {
     counter('warden_serve_alerts_file_failures_total', 'Failed appends to the alerts file (each is retried).', this.alertsFileFailures);
     counter('warden_serve_alerts_file_dropped_total', 'Alerts dropped because the alerts file stayed unwritable and its queue filled.', this.alertsFileDropped);
     counter('warden_serve_sse_displaced_total', 'Event streams closed to make room for a newer subscriber.', gauges.sseDisplaced);
+    counter(
+      'warden_serve_tool_spans_held_total',
+      'Tool spans without an agent held until the span of their agent arrived (or the wait ran out).',
+      this.toolSpansHeld,
+    );
+    counter(
+      'warden_serve_tool_spans_without_agent_total',
+      'Held tool spans analyzed without an agent: the wait ran out, or too many were waiting.',
+      this.toolSpansWithoutAgent,
+    );
+    gauge('warden_serve_tool_spans_waiting', 'Tool spans waiting now for the span of their agent.', this.toolSpansWaiting);
     const { evictions } = gauges.fleet;
     counter(
       'warden_serve_groups_evicted_service_budget_total',

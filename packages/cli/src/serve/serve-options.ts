@@ -30,6 +30,12 @@ export const ServeOptionsSchema = z.object({
   /** Analyzer snapshot file: restored at start, written periodically and on shutdown. */
   state: z.string().min(1).optional(),
   snapshotIntervalMs: z.number().int().positive().default(60_000),
+  /**
+   * How long a tool span without an agent waits for the span of the agent that ran it (an agent's
+   * span ends, and is exported, after its tools'). 0 analyzes it at once, with an agent only if
+   * that span came earlier.
+   */
+  parentWaitMs: z.number().int().min(0).max(600_000).default(30_000),
   /** GenAI records waiting for the analyzer before requests are answered 429. */
   maxQueue: z.number().int().positive().default(20_000),
   /** Largest request body, compressed or not. */

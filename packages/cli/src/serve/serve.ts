@@ -157,7 +157,7 @@ export async function startServe(input: ServeOptionsInput = {}): Promise<ServeHa
   }
 
   const pump = new AnalyzerPump(queue, fleet, metrics, emitAlert);
-  const ingest = new TraceIngest({ fleet, queue, pump, posture, forwarder, metrics, maxBodyBytes: options.maxBodyBytes });
+  const ingest = new TraceIngest({ fleet, queue, pump, posture, forwarder, metrics, maxBodyBytes: options.maxBodyBytes, parentWaitMs: options.parentWaitMs });
   const relay = new SignalRelay({
     forwardBase,
     maxInFlight: options.maxForwardsInFlight,
@@ -303,6 +303,8 @@ export async function startServe(input: ServeOptionsInput = {}): Promise<ServeHa
   function drain(): Promise<void> {
     drained ??= (async () => {
       ingest.draining = true;
+      // Tool spans still waiting for their agent's span are analyzed now, before the snapshot.
+      await ingest.releaseHeld();
       await pump.whenIdle();
       // The snapshot first: it must not wait on a slow downstream.
       await snapshots?.writeNow();

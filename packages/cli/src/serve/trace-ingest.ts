@@ -4,7 +4,7 @@
  * feeds the posture ledger and forwards the original bytes. OTLP/HTTP (and any other transport)
  * only translates the outcome into its status codes.
  */
-import { ParentAgents } from './parent-agent';
+import { ParentAgents, type SpanLink } from './parent-agent';
 import { gunzip } from 'node:zlib';
 import { promisify } from 'node:util';
 import type { CallRecord } from '@warden/core';
@@ -34,8 +34,9 @@ export interface TraceIngestBody {
 }
 
 export class TraceIngest {
-  /** Tool spans without an agent take their parent span's (see parent-agent.ts). */
-  private readonly parentAgents = new ParentAgents();
+  /** Tool spans without an agent take their nearest ancestor's, waiting for it a while (see parent-agent.ts). */
+  readonly parentAgents: ParentAgents;
+  private expiryTimer: NodeJS.Timeout | undefined;
   /** Set on shutdown: every later body is refused with 'draining'. */
   draining = false;
 
@@ -48,8 +49,12 @@ export class TraceIngest {
       forwarder: Forwarder | undefined;
       metrics: ServeMetrics;
       maxBodyBytes: number;
+      /** How long a tool span waits for the span of the agent that ran it (ms; 0: not at all). */
+      parentWaitMs?: number;
     },
-  ) {}
+  ) {
+    this.parentAgents = new ParentAgents({ waitMs: deps.parentWaitMs ?? 0 });
+  }
 
   async ingest(body: TraceIngestBody): Promise<TraceIngestResult> {
     const { fleet, queue, pump, posture, forwarder, metrics, maxBodyBytes } = this.deps;
@@ -76,8 +81,7 @@ export class TraceIngest {
       return { status: 'malformed', message: (e as Error).message };
     }
     metrics.spansReceived += decoded.totalSpans;
-    const records: CallRecord[] = [];
-    const parents: (string | undefined)[] = [];
+    const links: SpanLink[] = [];
     let ignored = 0;
     for (const { span, service } of decoded.spans) {
       let record: CallRecord | undefined;
@@ -86,21 +90,23 @@ export class TraceIngest {
       } catch (e) {
         reportInternalError('serve.toRecord', e);
       }
-      if (record) {
-        records.push(record);
-        parents.push(span.parentSpanContext?.spanId);
-      } else ignored++;
+      const { traceId, spanId } = span.spanContext();
+      links.push({ traceId, spanId, parentSpanId: span.parentSpanContext?.spanId, record });
+      if (!record) ignored++;
     }
-    this.parentAgents.fill(records, parents);
-    if (!queue.pushBatch(records)) {
+    const plan = this.parentAgents.plan(links);
+    if (!queue.pushBatch(plan.ready)) {
       metrics.spansThrottled += decoded.totalSpans;
       return { status: 'throttled', message: 'analyzer queue is full' };
     }
+    this.parentAgents.commit(plan, Date.now());
+    this.syncHeldMetrics();
+    this.scheduleExpiry();
     metrics.spansIgnored += ignored;
     metrics.spansRejected += decoded.rejectedSpans;
     // Only once accepted: a throttled request comes again and must not count twice.
     for (const { span } of decoded.spans) posture.observeSpan(span);
-    if (records.length > 0) pump.schedule();
+    if (plan.ready.length > 0) pump.schedule();
     forwarder?.forward(
       '/v1/traces',
       body.raw,
@@ -113,5 +119,53 @@ export class TraceIngest {
           partial: { rejectedSpans: decoded.rejectedSpans, errorMessage: `rejected malformed spans: ${decoded.rejectReasons.join('; ')}` },
         }
       : { status: 'accepted' };
+  }
+
+  /** Sends every held tool record to the analyzer without waiting longer (shutdown). */
+  async releaseHeld(): Promise<void> {
+    clearTimeout(this.expiryTimer);
+    this.expiryTimer = undefined;
+    const held = this.parentAgents.all();
+    if (held.length === 0) return;
+    // An empty queue takes a batch of any size: wait for the analyzer to catch up first.
+    await this.deps.pump.whenIdle();
+    if (this.deps.queue.pushBatch(held.map((h) => h.record))) {
+      this.parentAgents.release(held);
+      this.syncHeldMetrics();
+      this.deps.pump.schedule();
+    }
+  }
+
+  private syncHeldMetrics(): void {
+    const m = this.deps.metrics;
+    m.toolSpansHeld = this.parentAgents.heldTotal;
+    m.toolSpansWithoutAgent = this.parentAgents.heldUnresolved;
+    m.toolSpansWaiting = this.parentAgents.held;
+  }
+
+  private scheduleExpiry(): void {
+    if (this.expiryTimer) return;
+    const next = this.parentAgents.nextDeadline;
+    if (next === undefined) return;
+    this.expiryTimer = setTimeout(() => this.expire(), Math.max(0, next - Date.now()) + 1);
+    this.expiryTimer.unref();
+  }
+
+  /** Held tool records whose wait ran out go to the analyzer without an agent (or retry shortly when the queue is full). */
+  private expire(): void {
+    this.expiryTimer = undefined;
+    const due = this.parentAgents.due(Date.now());
+    if (due.length > 0) {
+      if (this.deps.queue.pushBatch(due.map((h) => h.record))) {
+        this.parentAgents.release(due);
+        this.syncHeldMetrics();
+        this.deps.pump.schedule();
+      } else {
+        this.expiryTimer = setTimeout(() => this.expire(), 250);
+        this.expiryTimer.unref();
+        return;
+      }
+    }
+    this.scheduleExpiry();
   }
 }
