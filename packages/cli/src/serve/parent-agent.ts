@@ -48,6 +48,11 @@ export interface ParentAgentsPlan {
   moved: { held: Held; waitingFor: string }[];
 }
 
+interface SpanInfo {
+  parent: string | undefined;
+  agent: string | undefined;
+}
+
 const DEFAULT_CAPACITY = 50_000;
 const DEFAULT_MAX_HELD = 10_000;
 /** Ancestors walked up from a tool span (framework step spans between it and the agent). */
@@ -56,7 +61,13 @@ const MAX_DEPTH = 32;
 type Resolution = { agent: string } | { waitingFor: string } | 'none';
 
 export class ParentAgents {
-  private readonly spans = new Map<string, { parent: string | undefined; agent: string | undefined }>();
+  /**
+   * Remembered spans in two generations (at most `capacity` in all): a new generation starts when
+   * the current one holds half, and the oldest is dropped whole. Deleting a Map's oldest key one at
+   * a time instead leaves holes its iterator walks over on every eviction (quadratic time).
+   */
+  private spans = new Map<string, SpanInfo>();
+  private olderSpans = new Map<string, SpanInfo>();
   /** Held records by the ancestor they wait for. */
   private readonly waiting = new Map<string, Held[]>();
   /** Every held record in deadline order (one wait for all, so arrival order is deadline order). */
@@ -92,14 +103,16 @@ export class ParentAgents {
    * of every tool record whose ancestors are all here. Nothing is held or released until `commit`.
    */
   plan(links: SpanLink[]): ParentAgentsPlan {
-    for (const l of links) this.remember(`${l.traceId}:${l.spanId}`, l.parentSpanId, l.record?.agent || undefined);
+    const keys = links.map((l) => `${l.traceId}:${l.spanId}`);
+    for (let i = 0; i < links.length; i++) this.remember(keys[i]!, links[i]!.parentSpanId, links[i]!.record?.agent || undefined);
     const ready: CallRecord[] = [];
     const hold: ParentAgentsPlan['hold'] = [];
     const released: Held[] = [];
     const moved: ParentAgentsPlan['moved'] = [];
     // Earlier records waiting for a span of this request: released, or waiting for a higher ancestor.
-    for (const l of links) {
-      for (const h of this.waiting.get(`${l.traceId}:${l.spanId}`) ?? []) {
+    for (let i = 0; i < links.length && this.waiting.size > 0; i++) {
+      const l = links[i]!;
+      for (const h of this.waiting.get(keys[i]!) ?? []) {
         if (h.done) continue;
         const r = this.resolve(h.record.traceId, l.spanId);
         if (r !== 'none' && 'waitingFor' in r) moved.push({ held: h, waitingFor: r.waitingFor });
@@ -209,7 +222,7 @@ export class ParentAgents {
     let id: string | undefined = spanId;
     for (let depth = 0; id !== undefined && depth < MAX_DEPTH; depth++) {
       const key = `${traceId}:${id}`;
-      const s = this.spans.get(key);
+      const s = this.span(key);
       if (!s) return { waitingFor: key };
       if (s.agent) return { agent: s.agent };
       id = s.parent;
@@ -217,10 +230,16 @@ export class ParentAgents {
     return 'none';
   }
 
+  private span(key: string): SpanInfo | undefined {
+    return this.spans.get(key) ?? this.olderSpans.get(key);
+  }
+
   private remember(key: string, parent: string | undefined, agent: string | undefined): void {
-    const had = this.spans.get(key);
-    this.spans.delete(key);
+    const had = this.span(key);
     this.spans.set(key, { parent, agent: agent ?? had?.agent });
-    if (this.spans.size > this.capacity) this.spans.delete(this.spans.keys().next().value as string);
+    if (this.spans.size >= this.capacity / 2) {
+      this.olderSpans = this.spans;
+      this.spans = new Map();
+    }
   }
 }
