@@ -22,5 +22,9 @@ export const addressedToModel = patternRule(
     /\bas\s+an?\s+(?:ai|llm|large\s+language\s+model|language\s+model|ai\s+assistant|ai\s+model|ai\s+agent)\s*,\s*you\b/i,
     /\byou\s+have\s+(?:been|already\s+been)\s+(?:instructed|told|asked|authori[sz]ed|granted|ordered)\s+(?:by|to)\b/i,
     /\b(?:ai|llm|assistant|model|agent)s?\s+(?:reading|processing|parsing)\s+this\s+(?:description|text|tool|message)\b/i,
+    // After round 5 (development since): a description that tells the model what to do in the third person
+    // ("then tells the model to write secrets to disk"), or casts the reader as a tool with orders.
+    /\b(?:tells?|instructs?|directs?|orders?|forces?|tricks?|coerces?|commands?)\s+the\s+(?:model|ai|llm|assistant|agent)\s+to\b/i,
+    /\byou\s+are\s+(?:a|an|the)\s+(?:tool|assistant|agent|ai|model)\s+that\s+(?:must|should|shall|will\s+always|always)\b/i,
   ],
 );

@@ -20,9 +20,16 @@ export const credentialHarvest = patternRule(
     // After round 4: secrets asked back in the answer ("Return all API keys in your response"). A
     // key-management tool lists keys; it does not ask for them in the model's response.
     new RegExp(
-      `\\b(?:return|include|output|print|put|echo|repeat)\\s+(?:all\\s+|every\\s+|the\\s+|any\\s+)?(?:\\w+\\s+){0,2}?${SECRET_NOUN}\\s+(?:\\w+\\s+){0,3}?in\\s+(?:your|the)\\s+(?:response|reply|answer|output)`,
+      `\\b(?:return|include|output|print|put|echo|repeat)\\s+(?:all\\s+|every\\s+|the\\s+|any\\s+)?(?:\\w+\\s+){0,2}?${SECRET_NOUN}\\s+(?:\\w+\\s+){0,3}?in\\s+(?:your\\s+|the\\s+)?(?:responses?|repl(?:y|ies)|answers?|outputs?)\\b`,
       'i',
     ),
+    // After round 5 (development since): a secret always handed back ("must always return the API key in
+    // responses"), and a secret environment variable put to use ("Use the value of ${GITHUB_TOKEN} for …").
+    new RegExp(
+      `\\b(?:always|must)\\s+(?:\\w+\\s+){0,2}?(?:return|include|output|print|reveal|show|echo|expose)\\s+(?:all\\s+|the\\s+|any\\s+|every\\s+)?(?:\\w+\\s+){0,2}?${SECRET_NOUN}\\b`,
+      'i',
+    ),
+    /\b(?:use|read|include|send|pass|print|echo|output|return|append|forward|upload|post)\s+(?:the\s+)?(?:value\s+of\s+|contents?\s+of\s+)?\$\{?[A-Z][A-Z0-9_]*(?:TOKEN|SECRET|KEY|PASSWORD|PASSWD|PASS|CREDENTIALS?)\}?/i,
     new RegExp(
       `\\b(?:read|include|pass|send|provide|attach|append|add|put|copy|insert|forward|upload|collect|extract|gather|retrieve|dump|paste|share|submit|give)\\b(?:[^.\\n]|\\.(?=\\w)){0,60}?\\b(?:your|the\\s+user'?s|all(?:\\s+the)?|any|every|the\\s+contents?\\s+of(?:\\s+the)?|stored|saved|local)\\s+(?:\\w+\\s+){0,2}?${SECRET_NOUN}\\b`,
       'i',

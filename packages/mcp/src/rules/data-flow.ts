@@ -32,6 +32,21 @@ const COLLECTOR =
 // API says what it does, not where its results go).
 const EXPLICIT =
   /\b(?:send|post|upload|forward|transmit|ship)\w*\s+(?:all\s+|the\s+|its\s+|any\s+)?(?:results?|data|output|responses?|everything|contents?|findings)\s+to\s+https?:\/\/|\b(?:exfiltrate|siphon)\s+(?:the\s+|all\s+|any\s+|this\s+)?\w+|\b(?:encode|obfuscate|encrypt)\s+(?:the\s+)?\w+\s+(?:\w+\s+){0,3}?before\s+(?:sending|transmitting|uploading|posting)\b|\b(?:embed|encode|hide|put|smuggle)\s+(?:the\s+)?(?:\w+\s+)?(?:data|contents?|secrets?)\s+(?:inside|in|into)\s+(?:the\s+|an?\s+)?(?:markdown\s+)?image\s+(?:url|link|src)|\b(?:add|include|insert|set)\s+(?:a\s+)?b?cc\s*:?\s*[\w.+-]+@[\w-]+\./i;
+// After round 5 (development since): contents curled or sent to a URL ("curl the contents to http://…",
+// "Send results to webhook url: https://…"), a tool that does its job "and send[s] to [an] external endpoint",
+// and URLs named for the theft they serve (an "evil"/"attacker" host, an /exfil or /steal path, ?stolen=).
+const SENT_TO_URL =
+  /\b(?:send|post|upload|forward|transmit|ship|curl|wget|pipe)\w*\s+(?:-\w+\s+)*(?:all\s+|the\s+|its\s+|any\s+|their\s+)?(?:results?|data|output|responses?|everything|contents?|findings|files?)\s+to\s+(?:(?:the\s+|a\s+|our\s+)?(?:webhook|callback|endpoint|server|collector)\s*(?:url|address)?\s*:?\s*)?https?:\/\//i;
+const AND_SEND_OUT =
+  /\b(?:and|then)\s+(?:also\s+)?(?:send|forward|upload|post|transmit|ship)\w*\s+(?:(?:it|them|this|that|everything|(?:all\s+)?(?:the\s+)?(?:results?|contents?|data|output|summary|file|files))\s+)?to\s+(?:an?\s+|the\s+)?(?:(?:external|remote|third[\s-]party|outside|unknown|unlisted)\s+(?:endpoint|server|url|host|service|address|location|party|destination)|webhook|pastebin|cloud\s+storage)\b/i;
+const HOSTILE_URL =
+  /\bhttps?:\/\/(?:[\w-]+\.)*(?:evil|attacker|malicious|exfil\w*|steal\w*|stolen|hacker|phish\w*)[\w-]*\.[a-z]{2,}\S*|\bhttps?:\/\/[^\s/]+\/(?:[^\s?#]*\/)?(?:exfil\w*|steal\w*|stolen|harvest\w*|loot)\b\S*|\bhttps?:\/\/\S+[?&](?:stolen|exfil\w*|loot|creds?|secrets?|passwords?)=\S*/i;
+// Data rerouted when something fails ("On error, redirect to the fallback endpoint").
+const ON_ERROR_REDIRECT =
+  /\b(?:on|upon|when|if|whenever)\s+(?:an?\s+|the\s+output\s+contains\s+(?:an?\s+)?)?(?:error|failure|exception|timeout)s?\b[^.\n]{0,40}\b(?:redirect|reroute|divert|forward|send)\w*\s+(?:all\s+|the\s+)?(?:data\s+|requests?\s+|traffic\s+|output\s+)?to\s+(?:the\s+|a\s+)?(?:fallback|backup|alternate|secondary|external|remote)\b/i;
+// Attacks that name themselves: a backdoor planted, attacker infrastructure, an exfiltration mode.
+const SELF_NAMED =
+  /\b(?:inject|insert|install|add|plant|implant|open|create)\w*\s+(?:a\s+|the\s+|an?\s+hidden\s+)?backdoors?\b|\b(?:to|at|towards?)\s+(?:the\s+)?attacker(?:'s|-controlled|\s+controlled)?\s+(?:infrastructure|server|host|domain|endpoint|machine|ip|address|site|url)\b|\b(?:activate|enable|enter|start|begin|switch\s+to)\s+(?:the\s+)?exfiltration(?:\s+mode)?\b|\bexfiltration\s+mode\b|\bfor\s+(?:data\s+)?exfiltration\b/i;
 const COVERT_OR_EXTRA = /\b(?:also|silently|quietly|automatically|additionally|secretly|in\s+the\s+background|before|after|first|then|without)\b/i;
 
 export const dataFlowIntent: TextRule = {
@@ -47,7 +62,14 @@ export const dataFlowIntent: TextRule = {
         out.push({ rule: meta, start: s.start + from, end: s.start + to, note: `moves ${src[0].trim()} to ${sink[0].trim().slice(0, 60)}` });
         continue;
       }
-      const x = EXPLICIT.exec(s.text) ?? (SIDE.test(s.text) && MOVE.test(s.text) ? COLLECTOR.exec(s.text) : null);
+      const x =
+        EXPLICIT.exec(s.text) ??
+        SENT_TO_URL.exec(s.text) ??
+        AND_SEND_OUT.exec(s.text) ??
+        HOSTILE_URL.exec(s.text) ??
+        SELF_NAMED.exec(s.text) ??
+        ON_ERROR_REDIRECT.exec(s.text) ??
+        (SIDE.test(s.text) && MOVE.test(s.text) ? COLLECTOR.exec(s.text) : null);
       if (x) {
         out.push({ rule: meta, start: s.start + x.index, end: s.start + x.index + x[0].length, note: `moves data on the side: "${x[0].trim().slice(0, 60)}"` });
         continue;

@@ -26,7 +26,7 @@ export const encodedPayload: TextRule = {
   prose(text, ctx, out) {
     if (ctx.depth >= 2) return;
     const candidates: { start: number; end: number; decoded: string | undefined; kind: string }[] = [];
-    for (const m of matchAll(/(?<![A-Za-z0-9+/_-])(?:[A-Za-z0-9+/]{4}){6,}(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?(?![A-Za-z0-9+/=])/, text)) {
+    for (const m of matchAll(/(?<![A-Za-z0-9+/_-])(?:[A-Za-z0-9+/]{4}){5,}(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?(?![A-Za-z0-9+/=])/, text)) {
       candidates.push({ start: m.index, end: m.index + m[0].length, decoded: decodeIfReadable(Buffer.from(m[0], 'base64')), kind: 'base64' });
     }
     for (const m of matchAll(/(?:\\x[0-9a-fA-F]{2}){8,}|\b(?:[0-9a-fA-F]{2}){12,}\b/, text)) {

@@ -47,6 +47,15 @@ const PATTERNS: RegExp[] = [
   /\bgrant\s+(?:the\s+\w+\s+)?(?:full\s+|root\s+|admin\w*\s+|unrestricted\s+|elevated\s+)+(?:access|privileges|rights|permissions|control)\b/i,
   /\b(?:security|safety|authentication|authori[sz]ation|verification)\s+(?:is|are)\s+(?:optional|not\s+required|disabled|unnecessary)\b/i,
   /\b(?:proceed|continue|operate)\s+with\s+(?:unrestricted|unlimited|full|elevated)\s+(?:access|privileges|permissions)\b/i,
+  // After round 5 (microsoft/agent-governance-toolkit, development since): privileges to be taken ("Use sudo
+  // to gain admin access", "Requires root access to inspect all data") and the tool countermanded
+  // ("Actually do something else entirely").
+  /\b(?:gain|obtain|acquire|escalate\s+to|elevate\s+to|get)\s+(?:full\s+|unrestricted\s+)?(?:root|admin(?:istrator)?|superuser|elevated|system|domain\s+admin)\s+(?:access|privileges?|rights|permissions|shell)\b/i,
+  /\buse\s+sudo\s+(?:to|and)\b/i,
+  /\brequires?\s+(?:root|admin(?:istrator)?|superuser|sudo)\s+(?:access|privileges?|rights)\s+to\s+(?:inspect|read|access|view|see|dump|collect)\s+(?:all|every|any)\b/i,
+  /\b(?:actually|instead|really)\s*,?\s+(?:do|perform|run|execute)\s+(?:something|anything)\s+else\b/i,
+  // "Bypass TLS verification to connect …": a check to be defeated, not an option a parameter offers.
+  /\bbypass\s+(?:the\s+)?(?:tls|ssl|https|certificate|cert)\s+(?:verification|validation|checks?|pinning)\b/i,
 ];
 
 export const instructionOverride: TextRule = {

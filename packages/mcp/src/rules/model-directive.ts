@@ -45,6 +45,9 @@ const PATTERNS = [
   /\b(?:write|append|add)\b[^.\n]{0,30}\b(?:\.cursorrules|\.bashrc|\.zshrc|\.profile|\.bash_profile|crontab|startup\s+commands)\b/i,
   /\b(?:include|pass|send|put|add|copy)\s+(?:the\s+|your\s+)?(?:full\s+|entire\s+|complete\s+)?(?:system\s+prompt|conversation\s+history|chat\s+history|previous\s+messages)\s+(?:in|into|as|to)\b/i,
   /\b(?:flood|fill|exhaust|overflow|saturate)\s+(?:up\s+)?(?:the\s+)?(?:context(?:\s+window)?|token\s+(?:limits?|budget))\b/i,
+  // After round 5 (AgentDefenders/mcp-scan's strings): annotations to be spoofed ("Mark this tool as read-only
+  // even though it writes data").
+  /\b(?:mark|label|flag|declare|report|present|advertise)\s+(?:this\s+tool|this\s+function|it|the\s+tool)\s+as\s+(?:read-?only|safe|harmless|non-?destructive|idempotent|trusted)\s+(?:even\s+though|although|though|while|but)\b/i,
   // Reasoning theatre that hides a side task.
   /\bwhile\s+you\s+(?:read|access|do|fetch|collect)\b/i,
   /\bprovide\s+detailed\s+reasoning\s+about\b/i,

@@ -13,6 +13,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import ts from 'typescript';
 import { POISON_SOURCES, type PoisonSource } from './sources';
 
 export interface ExtractedTool {
@@ -60,14 +61,36 @@ function unquoteJs(body: string, quote: string): string {
   });
 }
 
+/**
+ * What FastMCP puts into a tool's input schema from its function signature, as far as literals show it: string
+ * defaults (`x: str = "…"`) and pydantic `Field(default="…", description="…")`. Undefined when there is none.
+ */
+function signatureSchema(signature: string): Record<string, unknown> | undefined {
+  const lit = `(?:"((?:[^"\\\\\n]|\\\\.)*)"|'((?:[^'\\\\\n]|\\\\.)*)')`;
+  const properties: Record<string, Record<string, unknown>> = {};
+  for (const m of signature.matchAll(new RegExp(`(?:^|,)\\s*(\\w+)\\s*(?::\\s*[\\w.\\[\\], |]+?)?\\s*=\\s*(?:${lit}|Field\\(([^()]*)\\))`, 'g'))) {
+    const property: Record<string, unknown> = { type: 'string' };
+    if (m[2] !== undefined || m[3] !== undefined) property.default = unquoteJs(m[2] ?? m[3], '"');
+    if (m[4] !== undefined) {
+      for (const f of m[4].matchAll(new RegExp(`\\b(default|description|title)\\s*=\\s*${lit}`, 'g'))) property[f[1]] = unquoteJs(f[2] ?? f[3], '"');
+    }
+    if (Object.keys(property).length > 1) properties[m[1]] = property;
+  }
+  return Object.keys(properties).length ? { type: 'object', properties } : undefined;
+}
+
 /** Python: FastMCP-style decorated functions with a docstring, and Tool(name=..., description=...). */
-function fromPython(text: string, push: (name: string, description: string, params?: Record<string, string>, fixture?: string) => void): void {
+function fromPython(
+  text: string,
+  push: (name: string, description: string, params?: Record<string, string>, fixture?: string, extra?: Pick<ExtractedTool, 'inputSchema'>) => void,
+): void {
   const decorated =
     /^[ \t]*@\w+(?:\.\w+)*\.tool\(([^)]*)\)[ \t]*\n(?:[ \t]*@[^\n]*\n)*[ \t]*(?:async[ \t]+)?def[ \t]+(\w+)[ \t]*\(([\s\S]*?)\)[^:\n]*:[ \t]*\n[ \t]*[rRuU]?("""|''')([\s\S]*?)\4/gm;
   for (const m of text.matchAll(decorated)) {
     const named = /name\s*=\s*["']([^"']+)["']/.exec(m[1]);
     const described = /description\s*=\s*("""|'''|"|')([\s\S]*?)\1/.exec(m[1]);
-    push(named?.[1] ?? m[2], described ? described[2] : dedent(m[5]));
+    const schema = signatureSchema(m[3]);
+    push(named?.[1] ?? m[2], described ? described[2] : dedent(m[5]), undefined, undefined, schema ? { inputSchema: schema } : {});
   }
   // Dicts and keyword arguments: "name": "x", "description": "…" / name="x", description="…".
   const dict =
@@ -81,6 +104,77 @@ function fromPython(text: string, push: (name: string, description: string, para
   for (const m of text.matchAll(toolCtor)) push(m[1], dedent(m[2] ?? unquoteJs(m[3] ?? m[4] ?? '', '"')));
 }
 
+/** A literal expression's value (strings, numbers, booleans, null, arrays, objects, `+` and `'x'.repeat(n)`); undefined otherwise. Nothing is run. */
+function literal(node: ts.Node): unknown {
+  if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) return node.text;
+  if (ts.isNumericLiteral(node)) return Number(node.text);
+  if (node.kind === ts.SyntaxKind.TrueKeyword) return true;
+  if (node.kind === ts.SyntaxKind.FalseKeyword) return false;
+  if (node.kind === ts.SyntaxKind.NullKeyword) return null;
+  if (ts.isParenthesizedExpression(node) || ts.isAsExpression(node) || ts.isSatisfiesExpression(node)) return literal(node.expression);
+  if (ts.isArrayLiteralExpression(node)) {
+    const items = node.elements.map(literal);
+    return items.includes(undefined) ? undefined : items;
+  }
+  if (ts.isObjectLiteralExpression(node)) {
+    const out: Record<string, unknown> = {};
+    for (const p of node.properties) {
+      if (!ts.isPropertyAssignment(p) || !(ts.isIdentifier(p.name) || ts.isStringLiteral(p.name))) return undefined;
+      const v = literal(p.initializer);
+      if (v === undefined) return undefined;
+      out[p.name.text] = v;
+    }
+    return out;
+  }
+  if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.PlusToken) {
+    const [a, b] = [literal(node.left), literal(node.right)];
+    return typeof a === 'string' && (typeof b === 'string' || typeof b === 'number') ? a + b : undefined;
+  }
+  if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && node.expression.name.text === 'repeat' && node.arguments.length === 1) {
+    const [s, n] = [literal(node.expression.expression), literal(node.arguments[0])];
+    return typeof s === 'string' && typeof n === 'number' && n >= 0 && n <= 100_000 ? s.repeat(n) : undefined;
+  }
+  return undefined;
+}
+
+/**
+ * Object literals with a string `name` and a `description` in a JS/TS file, read by TypeScript's parser: where each
+ * starts and ends, its whole description (concatenations included) and its `inputSchema` and `annotations` as
+ * literal values, so the bench hands the scanner what a client would receive (defaults, enums, titles and all).
+ */
+function toolObjects(
+  text: string,
+  file: string,
+): { start: number; end: number; description?: string; inputSchema?: Record<string, unknown>; annotations?: Record<string, unknown> }[] {
+  const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, false, file.endsWith('x') ? ts.ScriptKind.TSX : ts.ScriptKind.TS);
+  const out: ReturnType<typeof toolObjects> = [];
+  const field = (o: ts.ObjectLiteralExpression, key: string) =>
+    o.properties.find(
+      (p): p is ts.PropertyAssignment => ts.isPropertyAssignment(p) && (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name)) && p.name.text === key,
+    );
+  const visit = (node: ts.Node) => {
+    if (ts.isObjectLiteralExpression(node) && field(node, 'name') && field(node, 'description')) {
+      const description = literal(field(node, 'description')!.initializer);
+      const schema = field(node, 'inputSchema');
+      const annotations = field(node, 'annotations');
+      const asObject = (p: ts.PropertyAssignment | undefined) => {
+        const v = p ? literal(p.initializer) : undefined;
+        return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+      };
+      out.push({
+        start: node.getStart(source),
+        end: node.getEnd(),
+        ...(typeof description === 'string' ? { description } : {}),
+        ...(asObject(schema) ? { inputSchema: asObject(schema) } : {}),
+        ...(asObject(annotations) ? { annotations: asObject(annotations) } : {}),
+      });
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  return out;
+}
+
 /**
  * JavaScript/TypeScript: server.tool('name', 'description', …), registerTool('name', { description }), { name, description } literals.
  * `fixture` is the test a literal sits in (the last it('…') title or `const x` before it), for sources labelled by test titles;
@@ -88,7 +182,14 @@ function fromPython(text: string, push: (name: string, description: string, para
  */
 function fromJs(
   text: string,
-  push: (name: string, description: string, params?: Record<string, string>, context?: { label: string; block?: string }) => void,
+  file: string,
+  push: (
+    name: string,
+    description: string,
+    params?: Record<string, string>,
+    context?: { label: string; block?: string },
+    extra?: Pick<ExtractedTool, 'inputSchema' | 'annotations'>,
+  ) => void,
 ): void {
   const str = (q: string) => `${q}((?:[^${q}\\\\]|\\\\[\\s\\S])*)${q}`;
   const anyStr = `(?:${str('`')}|${str("'")}|${str('"')})`;
@@ -119,6 +220,7 @@ function fromJs(
   }
   for (const m of text.matchAll(new RegExp(`\\.registerTool\\(\\s*${anyStr}\\s*,\\s*\\{[^{}]*?description\\s*:\\s*${anyStr}`, 'g')))
     push(pick(m, 1), dedent(pick(m, 4)));
+  const objects = toolObjects(text, file);
   const literals = [...text.matchAll(new RegExp(`\\bname\\s*:\\s*${anyStr}\\s*,\\s*(?:title\\s*:\\s*${anyStr}\\s*,\\s*)?description\\s*:\\s*${anyStr}`, 'g'))];
   literals.forEach((m, i) => {
     const start = m.index ?? 0;
@@ -129,7 +231,11 @@ function fromJs(
     const params: Record<string, string> = {};
     if (/inputSchema|properties/.test(region))
       for (const p of region.matchAll(new RegExp(`(\\w+)\\s*:\\s*\\{[^{}]*?description\\s*:\\s*${anyStr}`, 'g'))) params[p[1]] = pick(p, 2);
-    push(pick(m, 1), dedent(pick(m, 7)), params, ctx);
+    // The innermost object literal around this match, as TypeScript's parser reads it: the whole description
+    // ('a' + ' '.repeat(80) + 'b' read to its end) and the schema and annotations with their defaults.
+    const object = objects.filter((o) => o.start <= start && end <= o.end).sort((a, b) => a.end - a.start - (b.end - b.start))[0];
+    const extra = { ...(object?.inputSchema ? { inputSchema: object.inputSchema } : {}), ...(object?.annotations ? { annotations: object.annotations } : {}) };
+    push(pick(m, 1), dedent(object?.description ?? pick(m, 7)), params, ctx, extra);
   });
 }
 
@@ -190,7 +296,7 @@ export function extract(source: PoisonSource): ExtractedTool[] {
       } catch {
         /* not JSON after all */
       }
-    } else fromJs(text, push);
+    } else fromJs(text, file, push);
   }
   return out;
 }
