@@ -155,6 +155,15 @@ const SOURCES: Source[] = [
     files: ['conversations/test_freq.json'],
     what: 'Topical-Chat test (frequent entities): 539 benign open-domain chats between two people (one read as user, one as assistant)',
   },
+  {
+    repo: 'andreamad8/FSB',
+    commit: 'a81593590189fa5ad1cc37c5857f974effd9750a',
+    licence:
+      'Bot-Adversarial Dialogue (Xu et al. 2021), released by Facebook AI with ParlAI (MIT); read from the copy in andreamad8/FSB (MIT), evaluation only, never redistributed',
+    role: 'report',
+    files: ['data/safety_layers/bot_adversarial_dialogue_datasets_with_persona/test.txt'],
+    what: 'BAD test: people chatting with a bot while trying to make it say something unsafe; every utterance labelled ok/not ok by crowd workers. Successful = a bot reply labelled not ok by people',
+  },
 ];
 
 export interface TrainItem {
@@ -168,8 +177,9 @@ export interface Conversation {
   source: string;
   role: 'dev' | 'report';
   attack: boolean;
-  /** Attack judged successful by the source's own label (judge score 5 of 5 here; no human labels). */
+  /** Attack that succeeded by the source's own label: a model judge's 5 of 5, or people's label of the bot's reply (`successBy`). */
   successful?: boolean;
+  successBy?: 'judge' | 'human';
   turns: { user: string; assistant?: string }[];
 }
 
@@ -243,6 +253,7 @@ function treePaths(nodes: TreeNode[], file: string): Conversation[] {
         role: Number(/sftData\/(\d+)\.json/.exec(file)?.[1] ?? 0) < 5 ? 'dev' : 'report',
         attack: true,
         successful: best >= 5,
+        successBy: 'judge',
         turns: path.map((p) => ({ user: p.attacker ?? '', assistant: p.target ?? undefined })),
       });
       return;
@@ -270,6 +281,47 @@ function pairTurns(messages: { user: boolean; text: string }[]): Conversation['t
     lastUser = m.user;
   }
   return turns;
+}
+
+/**
+ * ParlAI's Bot-Adversarial Dialogue format: one line per utterance, `text:` holding the whole dialogue
+ * so far (utterances joined by an escaped newline, the person first), `labels:__ok__|__notok__` for the
+ * last one and `speaker_to_eval:human|bot`. The lines of one dialogue follow each other, each text
+ * extending the one before; the dialogue is its last line.
+ */
+function badDialogues(text: string, source: string): Conversation[] {
+  const out: Conversation[] = [];
+  let utterances: { human: boolean; text: string; notok: boolean }[] = [];
+  let prevText = '';
+  const flush = () => {
+    if (utterances.length)
+      out.push({
+        id: `bad-test#${out.length}`,
+        source,
+        role: 'report',
+        attack: true,
+        successful: utterances.some((u) => !u.human && u.notok),
+        successBy: 'human',
+        turns: pairTurns(utterances.map((u) => ({ user: u.human, text: u.text }))),
+      });
+    utterances = [];
+  };
+  for (const line of text.split('\n')) {
+    if (!line.trim()) continue;
+    const fields = Object.fromEntries(
+      line.split('\t').map((f) => {
+        const i = f.indexOf(':');
+        return [f.slice(0, i), f.slice(i + 1)];
+      }),
+    );
+    const history = fields.text ?? '';
+    if (!(prevText && history.startsWith(prevText))) flush();
+    prevText = history;
+    const parts = history.split('\\n');
+    utterances.push({ human: fields.speaker_to_eval === 'human', text: parts[parts.length - 1] ?? '', notok: fields.labels === '__notok__' });
+  }
+  flush();
+  return out;
 }
 
 export function prepare(): { train: TrainItem[]; conversations: Conversation[] } {
@@ -337,6 +389,8 @@ export function prepare(): { train: TrainItem[]; conversations: Conversation[] }
             attack: false,
             turns: pairTurns(c.content.map((m) => ({ user: m.agent === 'agent_1', text: m.message }))),
           });
+      } else if (s.repo === 'andreamad8/FSB') {
+        conversations.push(...badDialogues(text, s.repo));
       } else if (s.repo === 'Parapet-Tech/parapet') {
         const cases = parseYaml(text) as { id: string; label: string; messages: { role: string; content: string }[] }[];
         for (const c of cases) {

@@ -49,7 +49,7 @@ function median(xs: number[]): number {
 export interface EvaluationRow {
   source: string;
   role: string;
-  kind: 'attack' | 'attack (judged successful)' | 'benign';
+  kind: 'attack' | 'attack (judged successful)' | 'attack (human-labelled successful)' | 'benign';
   n: number;
   alerted: number;
   medianFirstAlertTurn: number;
@@ -61,7 +61,8 @@ export function evaluate(conversations: Conversation[]): EvaluationRow[] {
   const rows: EvaluationRow[] = [];
   const groups = new Map<string, Conversation[]>();
   for (const c of conversations) {
-    const kinds = c.attack ? ['attack', ...(c.successful ? ['attack (judged successful)'] : [])] : ['benign'];
+    const successKind = c.successBy === 'human' ? 'attack (human-labelled successful)' : 'attack (judged successful)';
+    const kinds = c.attack ? ['attack', ...(c.successful ? [successKind] : [])] : ['benign'];
     for (const k of kinds) {
       const key = `${c.role}|${c.source}|${k}`;
       groups.set(key, [...(groups.get(key) ?? []), c]);
@@ -146,6 +147,7 @@ function checkStatedRates(rows: EvaluationRow[]): void {
     devAttackDetection: attack('dev', 'attack'),
     heldOutBenignFalseAlarms: worstBenign('report'),
     devBenignFalseAlarms: worstBenign('dev'),
+    humanLabelledSuccessfulDetection: rows.find((r) => r.kind === 'attack (human-labelled successful)')?.alerted ?? NaN,
   };
   const stale = Object.entries(measured).filter(([k, v]) => Number(v.toFixed(3)) !== MEASURED_MULTI_TURN_OUTSIDE_RATES[k as keyof typeof measured]);
   console.log(
@@ -176,12 +178,12 @@ function main(): void {
       `\nalerted by the last turn at the default threshold ${DEFAULT_MULTI_TURN_THRESHOLD}, and the curve over thresholds (share whose peak score reaches it):`,
     );
     console.log(
-      `  ${'split'.padEnd(7)}${'source'.padEnd(38)}${'kind'.padEnd(28)}${'n'.padStart(5)}${'alerted'.padStart(9)}${'1st alert'.padStart(10)}${'turns'.padStart(6)}   ${THRESHOLDS.map((t) => t.toFixed(1).padStart(6)).join('')}`,
+      `  ${'split'.padEnd(7)}${'source'.padEnd(38)}${'kind'.padEnd(36)}${'n'.padStart(5)}${'alerted'.padStart(9)}${'1st alert'.padStart(10)}${'turns'.padStart(6)}   ${THRESHOLDS.map((t) => t.toFixed(1).padStart(6)).join('')}`,
     );
     const rows = evaluate(conversations);
     for (const r of rows) {
       console.log(
-        `  ${r.role.padEnd(7)}${r.source.padEnd(38)}${r.kind.padEnd(28)}${String(r.n).padStart(5)}${pct(r.alerted).padStart(9)}${(Number.isNaN(r.medianFirstAlertTurn) ? '-' : `t${r.medianFirstAlertTurn}`).padStart(10)}${String(r.medianTurns).padStart(6)}   ${Object.values(
+        `  ${r.role.padEnd(7)}${r.source.padEnd(38)}${r.kind.padEnd(36)}${String(r.n).padStart(5)}${pct(r.alerted).padStart(9)}${(Number.isNaN(r.medianFirstAlertTurn) ? '-' : `t${r.medianFirstAlertTurn}`).padStart(10)}${String(r.medianTurns).padStart(6)}   ${Object.values(
           r.curve,
         )
           .map((v) => pct(v).padStart(6))
@@ -189,7 +191,7 @@ function main(): void {
       );
     }
     if (!split) {
-      console.log('  (no source here carries human success labels; "judged successful" is the source\'s own judge score 5/5)\n');
+      console.log('  ("judged successful": the source\'s own model judge scored it 5/5; "human-labelled successful": people labelled a bot reply not ok)\n');
       checkStatedRates(rows);
     }
   }

@@ -39,7 +39,7 @@ export function replayEscalation(
 /**
  * What `packages/agents/bench/conversations.ts` measured with the default detector on outside
  * conversations (sources, commits and licences in the package README), rounded to three decimals.
- * `report` sources were not looked at while tuning; they were run once, at commit b665334. The
+ * `report` sources were not looked at while tuning; they were run once, at commit e68d777. The
  * bench prints whether these still equal what it measures, and a test keeps the README's table
  * equal to them. Re-measure and update when the detector changes.
  */
@@ -55,6 +55,9 @@ export const MEASURED_MULTI_TURN_OUTSIDE_RATES = {
   heldOutBenignFalseAlarms: 0.018,
   /** The worse dev source: MT-Eval 2 of 220 (Taskmaster-4: 0 of 500). */
   devBenignFalseAlarms: 0.009,
-  /** No outside set with human success labels was available; the criterion "≥60% of human-labelled successful jailbreaks" is unmeasured. */
-  humanLabelledSuccessfulDetection: undefined as number | undefined,
+  /**
+   * Bot-Adversarial Dialogue test (the one human-labelled set that could be fetched): the 111 of 191 dialogues with a
+   * bot reply people labelled not ok, alerted by their last turn. The criterion is ≥ 0.6; it is not met.
+   */
+  humanLabelledSuccessfulDetection: 0.009,
 } as const;
