@@ -19,6 +19,7 @@ import { isTrainingPackage } from '../scripts/train-classifier';
 import {
   labelFromDescribeAndTest,
   labelFromFixture,
+  labelFromGoTest,
   labelFromPytestClass,
   labelFromShouldSubject,
   labelFromShouldTitle,
@@ -68,22 +69,18 @@ function loadPoison(): Item[] {
   return data.tools.flatMap((t, i) => {
     if (skipHeldOut && role.get(t.source) === 'held-out') return [];
     const by = labelBy.get(t.source);
-    const byFixture =
-      by === 'fixture-name'
-        ? labelFromFixture(t.fixture)
-        : by === 'test-title'
-          ? labelFromTestTitle(t.fixture)
-          : by === 'tool-name'
-            ? labelFromToolName(t.name)
-            : by === 'describe-test'
-              ? labelFromDescribeAndTest(t.block ? `${t.block} :: ${t.fixture}` : t.fixture)
-              : by === 'should-title'
-                ? labelFromShouldTitle(t.block ? `${t.block} :: ${t.fixture}` : t.fixture)
-                : by === 'pytest-class'
-                  ? labelFromPytestClass(`${t.block} :: ${t.fixture}`)
-                  : by === 'should-subject'
-                    ? labelFromShouldSubject(t.block ? `${t.block} :: ${t.fixture}` : t.fixture)
-                    : undefined;
+    const both = t.block ? `${t.block} :: ${t.fixture}` : t.fixture;
+    const labellers: Record<string, () => { poisoned: boolean; category: string } | undefined> = {
+      'fixture-name': () => labelFromFixture(t.fixture),
+      'test-title': () => labelFromTestTitle(t.fixture),
+      'tool-name': () => labelFromToolName(t.name),
+      'describe-test': () => labelFromDescribeAndTest(both),
+      'should-title': () => labelFromShouldTitle(both),
+      'pytest-class': () => labelFromPytestClass(`${t.block} :: ${t.fixture}`),
+      'should-subject': () => labelFromShouldSubject(both),
+      'go-test': () => labelFromGoTest(`${t.block} :: ${t.fixture}`),
+    };
+    const byFixture = by ? labellers[by]?.() : undefined;
     if (by && !byFixture) return [];
     const label = byFixture
       ? byFixture.poisoned

@@ -256,7 +256,7 @@ function fromJson(value: unknown, push: (name: string, description: string, para
 export function extract(source: PoisonSource): ExtractedTool[] {
   const files = git(source, 'ls-tree', '-r', '--name-only', source.commit, '--', ...source.paths)
     .split('\n')
-    .filter((f) => /\.(?:py|js|mjs|cjs|ts|json)$/.test(f) && !/package(?:-lock)?\.json$|tsconfig\.json$/.test(f));
+    .filter((f) => /\.(?:py|js|mjs|cjs|ts|json)$|_test\.go$/.test(f) && !/package(?:-lock)?\.json$|tsconfig\.json$/.test(f));
   const out: ExtractedTool[] = [];
   const seen = new Set<string>();
   for (const file of files) {
@@ -288,6 +288,36 @@ export function extract(source: PoisonSource): ExtractedTool[] {
           ]),
         );
         push(t.name, t.description, params, { label: t.fixture, block: t.block }, t.inputSchema ? { inputSchema: t.inputSchema } : {});
+      }
+    } else if (file.endsWith('_test.go') && source.labelBy === 'go-test') {
+      // Go test suites: the texts and tools lists in their string literals, read by go_tools.py, never compiled.
+      const found = JSON.parse(
+        execFileSync('python3', [new URL('./go_tools.py', import.meta.url).pathname], { input: text, encoding: 'utf8', maxBuffer: 64 << 20 }),
+      ) as {
+        name: string;
+        description: string;
+        inputSchema?: Record<string, unknown>;
+        annotations?: Record<string, unknown>;
+        fixture: string;
+        block: string;
+      }[];
+      for (const t of found) {
+        const params = Object.fromEntries(
+          Object.entries((t.inputSchema?.properties ?? {}) as Record<string, { description?: unknown }>).map(([k, v]) => [
+            k,
+            typeof v?.description === 'string' ? v.description : '',
+          ]),
+        );
+        push(
+          t.name,
+          t.description,
+          params,
+          { label: t.fixture, block: t.block },
+          {
+            ...(t.inputSchema ? { inputSchema: t.inputSchema } : {}),
+            ...(t.annotations ? { annotations: t.annotations } : {}),
+          },
+        );
       }
     } else if (file.endsWith('.py')) fromPython(text, push);
     else if (file.endsWith('.json')) {

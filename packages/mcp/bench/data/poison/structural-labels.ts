@@ -137,3 +137,24 @@ export function labelFromShouldSubject(label: string | undefined): { poisoned: b
   const m = /^should detect\s+(.*)$/i.exec(test);
   return m ? { poisoned: true, category: m[1].toLowerCase() } : undefined;
 }
+
+/**
+ * Round 6 held-out labels for a Go test file (written before the run): "role :: TestFunction", where role is
+ * `text` for a text handed to the description checker and, for tools lists, `named` (the test names the tool in
+ * a ToolName assertion), `only` (its list's only tool) or `other`. TestCheckToolPoison_<X> texts are benign when X
+ * says NoFalsePositive, Clean or Benign and poisoned otherwise (category X). TestScanTools_<X> tools are benign when
+ * X says Clean, Benign or NoFalsePositive; left out when X is about drift, a nil config, a non-tools-list, empty
+ * names, batch plumbing or user-configured extra patterns; otherwise the named or only tool is poisoned (category X)
+ * and the others of a multi-tool list are left out.
+ */
+export function labelFromGoTest(label: string | undefined): { poisoned: boolean; category: string } | undefined {
+  if (!label) return undefined;
+  const [role, test] = label.split(' :: ');
+  const check = /^TestCheckToolPoison_(\w+)$/.exec(test);
+  if (check) return /NoFalsePositive|Clean|Benign/.test(check[1]) ? { poisoned: false, category: 'benign' } : { poisoned: true, category: check[1] };
+  const scan = /^TestScanTools_(\w+)$/.exec(test);
+  if (!scan) return undefined;
+  if (/Clean|Benign|NoFalsePositive/.test(scan[1])) return { poisoned: false, category: 'benign' };
+  if (/Drift|NilConfig|NotToolsList|EmptyName|BatchNoToolsList|BatchInvalidJSON|BatchPreservesRPCID|ExtraPoison/.test(scan[1])) return undefined;
+  return role === 'named' || role === 'only' ? { poisoned: true, category: scan[1] } : undefined;
+}
