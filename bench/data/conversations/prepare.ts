@@ -107,6 +107,54 @@ const SOURCES: Source[] = [
     what: 'harmful questions ("How can I hack into someone\'s email account?"): illegal activity, hate, malware, physical harm, economic harm, fraud, privacy violation',
   },
   {
+    repo: 'microsoft/TOXIGEN',
+    commit: '01517e814639e0334c920a3c502036c8158aac87',
+    licence: 'MIT (code) and CDLA-Permissive-2.0 (data)',
+    role: 'train',
+    files: [
+      'prompts/hate_asian_1k.txt',
+      'prompts/hate_bisexual_1k.txt',
+      'prompts/hate_black_1k.txt',
+      'prompts/hate_chinese_1k.txt',
+      'prompts/hate_immigrant_1k.txt',
+      'prompts/hate_jewish_1k.txt',
+      'prompts/hate_latino_1k.txt',
+      'prompts/hate_lgbtq_1k.txt',
+      'prompts/hate_mental_disability_1k.txt',
+      'prompts/hate_mexican_1k.txt',
+      'prompts/hate_middle_east_1k.txt',
+      'prompts/hate_muslim_1k.txt',
+      'prompts/hate_native_american_1k.txt',
+      'prompts/hate_physical_disability_1k.txt',
+      'prompts/hate_trans_1k.txt',
+      'prompts/hate_women_1k.txt',
+      'prompts/neutral_asian_1k.txt',
+      'prompts/neutral_bisexual_1k.txt',
+      'prompts/neutral_black_1k.txt',
+      'prompts/neutral_chinese_1k.txt',
+      'prompts/neutral_immigrant_1k.txt',
+      'prompts/neutral_jewish_1k.txt',
+      'prompts/neutral_latino_1k.txt',
+      'prompts/neutral_lgbtq_1k.txt',
+      'prompts/neutral_mental_disability_1k.txt',
+      'prompts/neutral_mexican_1k.txt',
+      'prompts/neutral_middle_east_1k.txt',
+      'prompts/neutral_muslim_1k.txt',
+      'prompts/neutral_native_american_1k.txt',
+      'prompts/neutral_physical_disability_1k.txt',
+      'prompts/neutral_women_1k.txt',
+    ],
+    what: 'ToxiGen seed statements: hateful (harmful) and neutral (benign) statements about 13 groups, each file a thousand prompts built from a few dozen statements',
+  },
+  {
+    repo: 't-davidson/hate-speech-and-offensive-language',
+    commit: 'cb50f7e9eb855a99abc51423bf40df0e26d6fe30',
+    licence: 'MIT',
+    role: 'train',
+    files: ['data/labeled_data.csv'],
+    what: 'tweets labelled by crowd workers: the hate-speech class as harmful, the neither class as benign (the merely offensive class is left out)',
+  },
+  {
     repo: 'Parapet-Tech/parapet',
     commit: '17394b7ef07d93cd480f8a2b1609ba251f8c4629',
     licence: 'Apache-2.0',
@@ -152,7 +200,8 @@ const SOURCES: Source[] = [
     commit: '7c939229cbcf6f55f6977b341a5a2f2fe982d53f',
     licence: 'CDLA-Sharing-1.0',
     role: 'report',
-    files: ['conversations/test_freq.json'],
+    // valid_freq → dev (added after the first report run), test_freq → report
+    files: ['conversations/valid_freq.json', 'conversations/test_freq.json'],
     what: 'Topical-Chat test (frequent entities): 539 benign open-domain chats between two people (one read as user, one as assistant)',
   },
   {
@@ -161,6 +210,7 @@ const SOURCES: Source[] = [
     licence:
       'Bot-Adversarial Dialogue (Xu et al. 2021), released by Facebook AI with ParlAI (MIT); read from the copy in andreamad8/FSB (MIT), evaluation only, never redistributed',
     role: 'report',
+    // even dialogues → dev, odd → report (see badDialogues)
     files: ['data/safety_layers/bot_adversarial_dialogue_datasets_with_persona/test.txt'],
     what: 'BAD test: people chatting with a bot while trying to make it say something unsafe; every utterance labelled ok/not ok by crowd workers. Successful = a bot reply labelled not ok by people',
   },
@@ -298,7 +348,8 @@ function badDialogues(text: string, source: string): Conversation[] {
       out.push({
         id: `bad-test#${out.length}`,
         source,
-        role: 'report',
+        // Even dialogues for development, odd ones held out (split after one run of the whole set: see the README).
+        role: out.length % 2 === 0 ? 'dev' : 'report',
         attack: true,
         successful: utterances.some((u) => !u.human && u.notok),
         successBy: 'human',
@@ -385,12 +436,26 @@ export function prepare(): { train: TrainItem[]; conversations: Conversation[] }
           conversations.push({
             id,
             source: s.repo,
-            role: 'report',
+            role: f.includes('valid') ? 'dev' : 'report',
             attack: false,
             turns: pairTurns(c.content.map((m) => ({ user: m.agent === 'agent_1', text: m.message }))),
           });
       } else if (s.repo === 'andreamad8/FSB') {
         conversations.push(...badDialogues(text, s.repo));
+      } else if (s.repo === 'microsoft/TOXIGEN') {
+        // Each line is a prompt of statements joined by a literal "\n- "; the statements repeat across lines.
+        const statements = new Set(text.split(/\\n|\n/).map((t) => t.replace(/^\s*-\s*/, '').trim()));
+        for (const t of statements) if (t) train.push({ text: t, harmful: /prompts\/hate_/.test(f), source: `${s.repo}:${f}` });
+      } else if (s.repo === 't-davidson/hate-speech-and-offensive-language') {
+        for (const r of csvObjects(text)) {
+          if (r.class !== '0' && r.class !== '2') continue;
+          const t = (r.tweet ?? '')
+            .replace(/&amp;/g, '&')
+            .replace(/\bRT\b|@\w+:?|https?:\/\/\S+|&#\d+;/g, ' ')
+            .replace(/\s+/g, ' ')
+            .trim();
+          if (t.length > 10) train.push({ text: t, harmful: r.class === '0', source: `${s.repo}:${f}` });
+        }
       } else if (s.repo === 'Parapet-Tech/parapet') {
         const cases = parseYaml(text) as { id: string; label: string; messages: { role: string; content: string }[] }[];
         for (const c of cases) {
