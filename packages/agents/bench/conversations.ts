@@ -147,7 +147,7 @@ function checkStatedRates(rows: EvaluationRow[]): void {
     devAttackDetection: attack('dev', 'attack'),
     heldOutBenignFalseAlarms: worstBenign('report'),
     devBenignFalseAlarms: worstBenign('dev'),
-    humanLabelledSuccessfulDetection: rows.find((r) => r.kind === 'attack (human-labelled successful)')?.alerted ?? NaN,
+    humanLabelledSuccessfulDetection: rows.find((r) => r.role === 'report' && r.kind === 'attack (human-labelled successful)')?.alerted ?? NaN,
   };
   const stale = Object.entries(measured).filter(([k, v]) => Number(v.toFixed(3)) !== MEASURED_MULTI_TURN_OUTSIDE_RATES[k as keyof typeof measured]);
   console.log(

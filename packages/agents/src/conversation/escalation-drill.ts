@@ -39,25 +39,25 @@ export function replayEscalation(
 /**
  * What `packages/agents/bench/conversations.ts` measured with the default detector on outside
  * conversations (sources, commits and licences in the package README), rounded to three decimals.
- * `report` sources were not looked at while tuning; they were run once, at commit e68d777. The
- * bench prints whether these still equal what it measures, and a test keeps the README's table
+ * `report` sources were not looked at while tuning; these figures are one run at commit 5c8cc22.
+ * The bench prints whether they still equal what it measures, and a test keeps the README's table
  * equal to them. Re-measure and update when the detector changes.
  */
 export const MEASURED_MULTI_TURN_OUTSIDE_RATES = {
   threshold: 1.5,
   /** Held-out automated multi-turn attacks (martinjingyu/Multi-Turn-Jailbreaker goals 5-9, 135 conversations) alerted by their last turn. */
-  heldOutAttackDetection: 0.037,
+  heldOutAttackDetection: 0.03,
   /** The 4 of them the source's own judge scored 5/5 (successful). */
   heldOutJudgedSuccessfulDetection: 0,
   /** Development attacks (same source, goals 0-4, 135 conversations). */
   devAttackDetection: 0.222,
-  /** Benign conversations alerted at all, the worse held-out source: MultiChallenge 5 of 273 (Topical-Chat: 0 of 539). */
-  heldOutBenignFalseAlarms: 0.018,
-  /** The worse dev source: MT-Eval 2 of 220 (Taskmaster-4: 0 of 500). */
-  devBenignFalseAlarms: 0.009,
+  /** Benign conversations alerted at all, the worse held-out source: MultiChallenge 4 of 273, Topical-Chat test 8 of 539. */
+  heldOutBenignFalseAlarms: 0.015,
+  /** The worse dev source: MT-Eval 1 of 220 (Topical-Chat valid 2 of 539, Taskmaster-4 0 of 500). */
+  devBenignFalseAlarms: 0.005,
   /**
-   * Bot-Adversarial Dialogue test (the one human-labelled set that could be fetched): the 111 of 191 dialogues with a
-   * bot reply people labelled not ok, alerted by their last turn. The criterion is ≥ 0.6; it is not met.
+   * Held-out human-labelled successful attacks: the 52 odd Bot-Adversarial Dialogue test dialogues with a bot reply
+   * people labelled not ok, alerted by their last turn (16). The criterion is ≥ 0.6; it is not met.
    */
-  humanLabelledSuccessfulDetection: 0.009,
+  humanLabelledSuccessfulDetection: 0.308,
 } as const;
