@@ -108,7 +108,7 @@ interface ConversationRisk {
   /** The turn before the current one was refused: its tools may be the rephrased request. */
   prevTurnRefused: boolean;
   /** Hashed n-grams of the last input, to see a refusal being rephrased. */
-  lastInputWords: Set<number> | undefined;
+  lastInputWords: Int32Array | undefined;
   /** Content words (hashed) of inputs the model refused: a later input back on that topic is a rephrase. */
   refusedTopic: Set<number> | undefined;
   /** Content words of the current turn's input, kept until the output says whether it was refused. */
@@ -124,18 +124,18 @@ interface ConversationRisk {
 }
 
 const OVERRIDE = [
-  /\b(ignore|disregard|forget|override|bypass)\b[^.?!\n]{0,40}?\b(previous|prior|above|earlier|all|any|your|system|safety)\b[^.?!\n]{0,24}?\b(instructions?|rules|guidelines|prompts?|directions|restrictions|guardrails|polic(?:y|ies)|filters?)\b/i,
-  /\b(you are now (?:in )?(?:dan|developer|god|jailbreak|unrestricted|unfiltered)|developer mode|jailbreak|do anything now|no longer bound by|without any (?:restrictions|filters|rules)|new system prompt|new instructions:)/i, // Jailbreak framing: a mode or persona without rules, asked for outright or seeded for later.
-  /\b(?:(?:developer|admin|sudo|god|debug|unrestricted|unfiltered|uncensored) (?:mode|access)|(?:unrestricted|unfiltered|uncensored|unaligned|amoral) (?:ai|assistant|model|output|chatbot|version|persona)|(?:with|there are|have) no (?:restrictions|rules|limits|filters|guidelines|boundaries)|(?:bypass|disable|turn off|remove|ignore|lift) (?:the |your |all |any |those )?(?:content |safety |ethical )?(?:filters?|restrictions?|guardrails|safeguards|guidelines|procedures)|override (?:has been|is|was) (?:authorized|approved)|(?:store|remember) this (?:command|instruction)|(?:comply|obey) with (?:all|every|any) (?:requests?|commands?))\b/i,
+  /\b(ignore|disregard|forget|override|bypass)\b[^.?!\n]{0,40}?\b(previous|prior|above|earlier|all|any|your|system|safety)\b[^.?!\n]{0,24}?\b(instructions?|rules|guidelines|prompts?|directions|restrictions|guardrails|polic(?:y|ies)|filters?)\b/,
+  /\b(you are now (?:in )?(?:dan|developer|god|jailbreak|unrestricted|unfiltered)|developer mode|jailbreak|do anything now|no longer bound by|without any (?:restrictions|filters|rules)|new system prompt|new instructions:)/, // Jailbreak framing: a mode or persona without rules, asked for outright or seeded for later.
+  /\b(?:(?:developer|admin|sudo|god|debug|unrestricted|unfiltered|uncensored) (?:mode|access)|(?:unrestricted|unfiltered|uncensored|unaligned|amoral) (?:ai|assistant|model|output|chatbot|version|persona)|(?:with|there are|have) no (?:restrictions|rules|limits|filters|guidelines|boundaries)|(?:bypass|disable|turn off|remove|ignore|lift) (?:the |your |all |any |those )?(?:content |safety |ethical )?(?:filters?|restrictions?|guardrails|safeguards|guidelines|procedures)|override (?:has been|is|was) (?:authorized|approved)|(?:store|remember) this (?:command|instruction)|(?:comply|obey) with (?:all|every|any) (?:requests?|commands?))\b/,
 ];
 // Zero-width and bidi controls and Unicode tags; ZWJ (U+200D) is left out: emoji sequences use it.
 const HIDDEN = /[\u200B\u200C\u200E\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069]|(?<!^)\uFEFF|[\u{E0000}-\u{E007F}]/u;
 const ROLEPLAY =
-  /\b(pretend (?:to be|you(?:'re| are))|let'?s play a game|role-?play|stay in character|hypothetically|imagine (?:that )?you (?:are|were|have no)|you are (?:now )?an? (?:evil|unfiltered|uncensored|unrestricted)|for a (?:story|novel|screenplay)|in this fictional)/i;
+  /\b(pretend (?:to be|you(?:'re| are))|let'?s play a game|role-?play|stay in character|hypothetically|imagine (?:that )?you (?:are|were|have no)|you are (?:now )?an? (?:evil|unfiltered|uncensored|unrestricted)|for a (?:story|novel|screenplay)|in this fictional)/;
 const SECRET =
-  /\b(api[ _-]?keys?|secret[ _-]?keys?|access[ _-]?tokens?|private[ _-]?keys?|passwords?|credentials?|ssh[ _-]?keys?|\.env\b|environment variables|system prompt|your (?:hidden |initial )?(?:instructions|prompt)|auth(?:orization)? tokens?)\b/i;
+  /\b(api[ _-]?keys?|secret[ _-]?keys?|access[ _-]?tokens?|private[ _-]?keys?|passwords?|credentials?|ssh[ _-]?keys?|\.env\b|environment variables|system prompt|your (?:hidden |initial )?(?:instructions|prompt)|auth(?:orization)? tokens?)\b/;
 const REFUSAL_TEXT =
-  /^\s*(?:(?:i'?m sorry|i apologi[sz]e),? but|i'?m sorry,? but|sorry,? (?:but )?i can(?:'|no)t|i can(?:'|no)t (?:help|assist|do|provide|share)|i cannot (?:help|assist|do|provide|share)|i won'?t (?:help|be able)|i am unable to|i'?m not able to)/i;
+  /^\s*(?:(?:i'?m sorry|i apologi[sz]e),? but|i'?m sorry,? but|sorry,? (?:but )?i can(?:'|no)t|i can(?:'|no)t (?:help|assist|do|provide|share)|i cannot (?:help|assist|do|provide|share)|i won'?t (?:help|be able)|i am unable to|i'?m not able to)/;
 // A refusal after a preamble ("Thanks for asking. However, I cannot provide..."), read in the reply's first sentences.
 const REFUSAL_INSIDE =
   /\b(?:i can(?:'|no)t|i cannot|i won'?t|i'?m (?:not able|unable)|i am (?:not able|unable)|i must (?:decline|refuse)|i (?:will|must) not)\b[^.?!\n]{0,40}?\b(?:help|assist|provide|advise|give|support|create|write|share|fulfil+|comply|engage|generate|offer)\b/;
@@ -150,16 +150,17 @@ const REFERENCE_BACK =
   /\b(?:(?:do|write|explain|expand|elaborate|describe|show|give|list|continue|repeat)\b[^.?!\n]{0,30}\b(?:that|it|this|those|them|the (?:above|last|previous|first|second|third) (?:one|step|part|answer|response))\b|step[- ]by[- ]step|more (?:detail|details|specific|specifics|precise)|in (?:more )?detail|be more specific|go on|keep going|continue|what (?:about|else)|and then\b|the (?:exact|specific) (?:steps|amounts|quantities|ingredients|instructions))/;
 const SIDE_EFFECT_TOOL = /(send|email|mail|post|upload|write|delete|remove|exec|shell|run|transfer|pay|deploy|publish)/i;
 
-function features(normalized: string): Set<number> {
+/** Up to 96 distinct feature buckets of a text, sorted (used when no classifier collects them). */
+function features(normalized: string): Int32Array {
   const out = new Set<number>();
   forEachIntentFeature(normalized, (b) => {
     if (out.size < 96) out.add(b);
   });
-  return out;
+  return Int32Array.from(out).sort();
 }
 
 // Function words of six letters or more that say nothing about a topic.
-const NOT_TOPIC = new Set([
+const NOT_TOPIC_WORDS = [
   'about',
   'would',
   'could',
@@ -202,18 +203,34 @@ const NOT_TOPIC = new Set([
   'approach',
   'process',
   'important',
-]);
+];
 
-/** Hashed words of six letters or more, the ones that carry a topic (bounded). */
+function fnv(word: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < word.length; i++) h = Math.imul(h ^ word.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+const NOT_TOPIC = new Set(NOT_TOPIC_WORDS.map(fnv));
+const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
+
+/** Hashed 7-letter stems of words of six letters or more, the ones that carry a topic (bounded). One pass, no regex per word. */
 function contentWords(normalized: string): Set<number> {
   const out = new Set<number>();
-  for (const m of normalized.matchAll(/[\p{L}\p{N}]{6,}/gu)) {
-    const word = m[0];
-    if (NOT_TOPIC.has(word)) continue;
-    let h = 0x811c9dc5;
-    for (let i = 0; i < Math.min(word.length, 7); i++) h = Math.imul(h ^ word.charCodeAt(i), 0x01000193); // 7-letter stem
-    out.add(h >>> 0);
-    if (out.size >= 32) break;
+  const n = normalized.length;
+  let i = 0;
+  while (i < n && out.size < 32) {
+    const start = i;
+    let whole = 0x811c9dc5;
+    let stem = 0;
+    for (; i < n; i++) {
+      const c = normalized.charCodeAt(i);
+      if (!((c >= 97 && c <= 122) || (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c > 127 && LETTER_OR_DIGIT.test(normalized[i]!)))) break;
+      whole = Math.imul(whole ^ c, 0x01000193);
+      if (i - start === 6) stem = whole;
+    }
+    const len = i - start;
+    if (len >= 6 && !NOT_TOPIC.has(whole >>> 0)) out.add((len === 6 ? whole : stem) >>> 0);
+    if (len === 0) i++;
   }
   return out;
 }
@@ -224,11 +241,19 @@ function overlap(a: Set<number>, b: Set<number>): number {
   return n;
 }
 
-function jaccard(a: Set<number>, b: Set<number>): number {
-  if (a.size === 0 || b.size === 0) return 0;
+/** Jaccard similarity of two sorted sets of distinct buckets. */
+function jaccard(a: Int32Array, b: Int32Array): number {
+  if (a.length === 0 || b.length === 0) return 0;
   let both = 0;
-  for (const w of a) if (b.has(w)) both++;
-  return both / (a.size + b.size - both);
+  for (let i = 0, j = 0; i < a.length && j < b.length; ) {
+    if (a[i]! === b[j]!) {
+      both++;
+      i++;
+      j++;
+    } else if (a[i]! < b[j]!) i++;
+    else j++;
+  }
+  return both / (a.length + b.length - both);
 }
 
 const isOverride = (text: string) => OVERRIDE.some((r) => r.test(text));
@@ -286,6 +311,7 @@ export class MultiTurnRiskScorer {
   private readonly conversations = new Map<string, ConversationRisk>();
   private readonly intent: IntentClassifier | undefined;
   private readonly maxTextChars: number;
+  private readonly featureBuffer = new Int32Array(96);
 
   constructor(options: MultiTurnRiskOptions = {}) {
     this.threshold = options.threshold ?? DEFAULT_MULTI_TURN_THRESHOLD;
@@ -400,9 +426,8 @@ export class MultiTurnRiskScorer {
       strength = {};
       const n = normalizeText(turn.input, this.maxTextChars);
       for (const s of cueSignals(n.text, n.hidden)) signals.add(s);
-      const w = new Set<number>();
-      const p = this.intent ? this.intent.score(n.text, w) : 0;
-      if (!this.intent) for (const b of features(n.text)) w.add(b);
+      const p = this.intent ? this.intent.scoreInto(n.text, this.featureBuffer) : 0;
+      const w = this.intent ? this.featureBuffer.slice(0, this.intent.collected).sort() : features(n.text);
       if (p > INTENT_FLOOR) {
         signals.add('harmful_intent');
         strength.harmful_intent = (p - INTENT_FLOOR) / (1 - INTENT_FLOOR);

@@ -28,9 +28,19 @@ export class IntentClassifier {
   private readonly bias: number;
   private sum = 0;
   private seen: Set<number> | undefined;
+  // Distinct buckets into a caller's array: a generation mark per bucket instead of a Set per call.
+  private readonly mark = new Uint32Array(INTENT_BUCKETS);
+  private generation = 0;
+  private into: Int32Array | undefined;
+  /** How many distinct buckets the last `scoreInto` wrote. */
+  collected = 0;
   private readonly add = (bucket: number) => {
     this.sum += this.w[bucket]!;
     if (this.seen && this.seen.size < 96) this.seen.add(bucket);
+    else if (this.into && this.collected < this.into.length && this.mark[bucket] !== this.generation) {
+      this.mark[bucket] = this.generation;
+      this.into[this.collected++] = bucket;
+    }
   };
 
   constructor(model: IntentModel = INTENT_MODEL) {
@@ -50,6 +60,16 @@ export class IntentClassifier {
   /** Probability of harmful intent for a normalized text. */
   score(normalized: string, features?: Set<number>): number {
     return 1 / (1 + Math.exp(-this.logit(normalized, features)));
+  }
+
+  /** Like `score`, writing the text's first distinct feature buckets into `features` (as many as fit; count in `collected`). */
+  scoreInto(normalized: string, features: Int32Array): number {
+    this.generation = (this.generation + 1) >>> 0 || 1;
+    this.collected = 0;
+    this.into = features;
+    const logit = this.logit(normalized);
+    this.into = undefined;
+    return 1 / (1 + Math.exp(-logit));
   }
 }
 
