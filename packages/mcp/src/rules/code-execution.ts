@@ -25,7 +25,9 @@ export const codeExecution = patternRule(
     // "Parses the query and runs it" is a database tool; decoding and then *executing* is not.
     /\b(?:decode|deobfuscate|unpack)\b(?:[^.\n]|\.(?=\w)){0,60}\b(?:and|then)\s+(?:execute|eval)\b/i,
     /\b(?:concatenate|join|combine)\s+(?:all\s+)?(?:the\s+)?(?:\w+\s+){0,2}?(?:and|then)\s+(?:execute|run|eval)\b/i,
-    /\b(?:reverse|bind)\s+shell\b/i,
+    // After round 6: code fetched from elsewhere and then run ("Downloads a script from the URL and runs it",
+    // "Retrieves binaries from a URL and launches them", "… and optionally executes them immediately").
+    /\b(?:download|fetch|retriev|pull)\w*\s+(?:an?\s+|the\s+)?(?:remote\s+)?(?:scripts?|payloads?|binar(?:y|ies)|executables?|files|code|programs?)\b(?:[^.\n]){0,50}?\b(?:and|then)\s+(?:optionally\s+)?(?:executes?|runs?|launch(?:es)?|evals?)\s+(?:it|them)\b/i,
     /\/dev\/tcp\//,
     /\bdocker\.sock\b/i,
   ],

@@ -16,7 +16,9 @@ export const credentialHarvest = patternRule(
       `\\b${SECRET_NOUN}\\s+(?:\\w+\\s+){0,2}?from\\s+(?:the\\s+)?(?:user|conversation|chat|session|agent|model|system|adjacent|other)(?:'s)?\\s+(?:\\w+\\s+)?(?:context|history|messages?|prompt|memory|server)\\b`,
       'i',
     ),
-    new RegExp(`\\b(?:steal|exfiltrate|harvest|grab|dump|scrape|reveal|expose|leak)\\s+(?:\\w+\\s+){0,3}?${SECRET_NOUN}\\b`, 'i'),
+    // After round 6: possessives and dotted names between the verb and the secret ("Steal the user's private key",
+    // "Dump the .aws credentials").
+    new RegExp(`\\b(?:steal|exfiltrate|harvest|grab|dump|scrape|reveal|expose|leak)\\s+(?:[\\w'’.-]+\\s+){0,3}?${SECRET_NOUN}\\b`, 'i'),
     // After round 4: secrets asked back in the answer ("Return all API keys in your response"). A
     // key-management tool lists keys; it does not ask for them in the model's response.
     new RegExp(

@@ -1,5 +1,5 @@
 import { REF } from '../references';
-import { defineRule, fromPatterns, type TextRule } from './rule';
+import { defineRule, fromFoldedPatterns, fromPatterns, type TextRule } from './rule';
 
 const QUALIFIER = '(?:previous|prior|above|earlier|preceding|original|system|safety|security|existing|other|all|your|any|earlier|current|built-in|default)';
 const NOUNS =
@@ -63,6 +63,8 @@ export const instructionOverride: TextRule = {
   prose(text, ctx, out) {
     fromPatterns(meta, PATTERNS, text, out);
     fromPatterns(meta, [NEW_TASK], text, out);
+    // After round 6 (development since): combining marks or variation selectors inside the words ("ign\u0308ore").
+    fromFoldedPatterns(meta, PATTERNS, text, out);
     // Only words that mix letters with digits or @/$ are folded; the folded copy has the same offsets.
     if (/[a-z][0-9@$]|[0-9@$][a-z]/i.test(text)) {
       const folded = text.replace(/[a-z0-9@$]+/gi, (w) => (/[a-z]/i.test(w) && /[0-9@$]/.test(w) ? w.replace(/[0-9@$]/g, (c) => LEET[c] ?? c) : w));

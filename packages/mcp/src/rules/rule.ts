@@ -75,6 +75,34 @@ export function fromPatterns(rule: ScanRule, patterns: readonly RegExp[], text: 
   for (const re of patterns) for (const m of matchAll(re, text)) out.push({ rule, start: m.index, end: m.index + m[0].length });
 }
 
+/**
+ * The text with combining marks and variation selectors inside Latin words taken out ("ign\u0308ore",
+ * "I\u0307MPORTANT", "ignore\uFE01"), and where each folded character came from; undefined when there are none.
+ * Real descriptions write accents precomposed and put variation selectors after emoji, not inside words.
+ */
+export function foldMarks(text: string): { folded: string; at: (i: number) => number } | undefined {
+  if (!/[A-Za-z][\u0300-\u036F\uFE00-\uFE0F]/.test(text)) return undefined;
+  let folded = '';
+  const from: number[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (((c >= 0x300 && c <= 0x36f) || (c >= 0xfe00 && c <= 0xfe0f)) && i > 0 && /[A-Za-z\u0300-\u036F\uFE00-\uFE0F]/.test(text[i - 1])) continue;
+    folded += text[i];
+    from.push(i);
+  }
+  from.push(text.length);
+  return { folded, at: (i) => from[Math.min(i, from.length - 1)] };
+}
+
+/** fromPatterns over the mark-folded text, reported at the original offsets. */
+export function fromFoldedPatterns(rule: ScanRule, patterns: readonly RegExp[], text: string, out: RawMatch[]): void {
+  const f = foldMarks(text);
+  if (!f) return;
+  for (const re of patterns)
+    for (const m of matchAll(re, f.folded))
+      out.push({ rule, start: f.at(m.index), end: f.at(m.index + m[0].length), note: 'written with combining marks or variation selectors inside words' });
+}
+
 /** A rule that is only a list of patterns over prose. */
 export function patternRule(meta: ScanRule, patterns: readonly RegExp[]): TextRule {
   return { meta, prose: (text, _ctx, out) => fromPatterns(meta, patterns, text, out) };

@@ -14,7 +14,7 @@ const invisibleControlsMeta = defineRule(
   'WMCP006',
   'invisible-or-bidi-controls',
   'high',
-  'Zero-width, bidirectional or terminal control characters that hide or reorder text.',
+  'Zero-width, bidirectional or terminal control characters, or variation selectors inside words, that hide or reorder text.',
   [REF.LLM01, REF.T0068, REF.MCP03],
 );
 const homoglyphsMeta = defineRule(
@@ -35,6 +35,11 @@ function tags(text: string, out: import('./rule').RawMatch[]): void {
 function invisibles(text: string, out: import('./rule').RawMatch[], isName: boolean): void {
   for (const m of matchAll(/[\u200B-\u200D\u2060-\u2064\uFEFF\u180E\u00AD]+|[\u{E0100}-\u{E01EF}]{2,}/u, text)) {
     out.push({ rule: invisibleControlsMeta, start: m.index, end: m.index + m[0].length, note: `${[...m[0]].length} zero-width character(s)` });
+  }
+  // After round 6: a variation selector after a Latin letter changes nothing a reader sees (real text puts
+  // them after emoji) and splits the word for a pattern.
+  for (const m of matchAll(/(?<=[A-Za-z])[\uFE00-\uFE0F]+(?=[A-Za-z\s])/, text)) {
+    out.push({ rule: invisibleControlsMeta, start: m.index, end: m.index + m[0].length, note: 'variation selector inside a word' });
   }
   for (const m of matchAll(/[\u202A-\u202E\u2066-\u2069\u200E\u200F\u061C]+/, text)) {
     out.push({ rule: invisibleControlsMeta, start: m.index, end: m.index + m[0].length, note: 'bidirectional control character(s)' });
