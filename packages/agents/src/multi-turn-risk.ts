@@ -82,7 +82,7 @@ export interface MultiTurnRiskOptions {
   repeatFactor?: number;
   /** The per-turn intent classifier; default the embedded one, `false` to score cues only. */
   intentClassifier?: IntentClassifier | false;
-  /** Characters of one text read (head and tail kept): megabyte inputs are truncated, not slow. Default 2048. */
+  /** Characters of one text read (head and tail kept): megabyte inputs are truncated, not slow. Default 1024 (`DEFAULT_MAX_TEXT_CHARS`). */
   maxTextChars?: number;
 }
 
