@@ -1,6 +1,6 @@
 import * as A from '@warden/core';
 import { controlsForKind, type Alert, type FinishedSpan } from '@warden/core';
-import { hrTimeToMs, newAlertId, publishAlert, safely, stringAttr, type WardenSpanProcessor } from '@warden/core/internal';
+import { hrTimeToMs, newAlertId, publishAlert, reportInternalError, stringAttr, type WardenSpanProcessor } from '@warden/core/internal';
 
 /** One agent invoking another (an invoke_agent span with a caller). */
 export interface HandoffObservation {
@@ -159,6 +159,11 @@ export interface AgentGraphSpanProcessorOptions extends AgentGraphOptions {
   monitor?: AgentGraphMonitor;
 }
 
+/** An invoke_agent span: the only kind the agent graph reads. */
+function isHandoff(span: FinishedSpan): boolean {
+  return stringAttr(span.attributes, A.ATTR_GEN_AI_OPERATION_NAME) === A.GEN_AI_OPERATION.INVOKE_AGENT;
+}
+
 /**
  * Feeds invoke_agent spans that name their caller (warden.caller.agent.name, set by
  * traceAgent) to an AgentGraphMonitor. Hand-offs are counted when the span starts, so a
@@ -177,7 +182,6 @@ export class AgentGraphSpanProcessor implements WardenSpanProcessor {
 
   private take(span: FinishedSpan, time: number): void {
     const a = span.attributes;
-    if (stringAttr(a, A.ATTR_GEN_AI_OPERATION_NAME) !== A.GEN_AI_OPERATION.INVOKE_AGENT) return;
     const caller = stringAttr(a, A.ATTR_WARDEN_CALLER_AGENT_NAME);
     const callee = stringAttr(a, A.ATTR_GEN_AI_AGENT_NAME);
     if (!caller || !callee) return;
@@ -188,17 +192,22 @@ export class AgentGraphSpanProcessor implements WardenSpanProcessor {
     for (const alert of this.monitor.observe(h)) this.onAlert(alert);
   }
 
+  // Every span of the app passes here: one attribute read decides, with no closure per span.
   onStart(span: unknown): void {
-    safely('agents.agentGraph.onStart', () => {
+    try {
       const s = span as FinishedSpan;
-      if (s && typeof s === 'object' && s.attributes && s.startTime) this.take(s, hrTimeToMs(s.startTime));
-    });
+      if (s && typeof s === 'object' && s.attributes && s.startTime && isHandoff(s)) this.take(s, hrTimeToMs(s.startTime));
+    } catch (e) {
+      reportInternalError('agents.agentGraph.onStart', e);
+    }
   }
 
   onEnd(span: FinishedSpan): void {
-    safely('agents.agentGraph.onEnd', () => {
-      if (!this.counted.has(span)) this.take(span, hrTimeToMs(span.startTime));
-    });
+    try {
+      if (isHandoff(span) && !this.counted.has(span)) this.take(span, hrTimeToMs(span.startTime));
+    } catch (e) {
+      reportInternalError('agents.agentGraph.onEnd', e);
+    }
   }
 
   forceFlush(): Promise<void> {

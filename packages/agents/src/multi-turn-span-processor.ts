@@ -1,6 +1,6 @@
 import * as A from '@warden/core';
 import type { Alert, FinishedSpan } from '@warden/core';
-import { hrTimeToMs, publishAlert, safely, stringAttr, stringListAttr, type WardenSpanProcessor } from '@warden/core/internal';
+import { hrTimeToMs, publishAlert, reportInternalError, stringAttr, stringListAttr, type WardenSpanProcessor } from '@warden/core/internal';
 import type { ConversationJudge } from './conversation/conversation-judge';
 import { MultiTurnRiskScorer, type MultiTurnRiskOptions, type RiskAssessment } from './multi-turn-risk';
 
@@ -86,10 +86,13 @@ export class MultiTurnRiskSpanProcessor implements WardenSpanProcessor {
   onStart(): void {}
 
   onEnd(span: FinishedSpan): void {
-    safely('agents.multiTurn.onEnd', () => {
+    // Most spans carry no conversation id: assess() returns after one attribute read, with no closure per span.
+    try {
       const r = this.assess(span);
       if (r?.alert) this.onAlert(r.alert);
-    });
+    } catch (e) {
+      reportInternalError('agents.multiTurn.onEnd', e);
+    }
   }
 
   /** Scores one span; exposed for replaying spans that arrive over OTLP. */

@@ -68,11 +68,7 @@ export function wrapAnthropic<C extends object>(client: C, options?: WrapAnthrop
   const state: WrapState = { settings: settingsOf(checked), target: anthropicTarget(c) };
   const create = messages.create as Method;
   defineMethod(messages, 'create', function create_(this: unknown, ...args: unknown[]) {
-    return traceModelCall(
-      state.settings,
-      () => messagesPlan(args[0], state.target),
-      () => withoutSdkSpans(client, () => create.apply(this, args)),
-    );
+    return traceModelCall(state.settings, messagesPlan, state.target, args[0], () => withoutSdkSpans(client, () => create.apply(this, args)));
   });
   // stream() starts its request through messages.create (recorded above); only the SDK's
   // own span, which stream() starts before calling create, has to be kept out.

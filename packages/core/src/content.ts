@@ -32,7 +32,8 @@ function envValue(): string | undefined {
   return typeof process !== 'undefined' ? process.env[CAPTURE_CONTENT_ENV] : undefined;
 }
 
-function envCapture(): boolean | undefined {
+/** What OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT says now: true, false, or undefined when unset or empty. */
+export function contentCaptureFromEnv(): boolean | undefined {
   const v = envValue();
   if (v === undefined || v === '') return undefined;
   return v.trim().toLowerCase() === 'true';
@@ -44,7 +45,7 @@ function envCapture(): boolean | undefined {
  */
 export function resolveContentPolicy(options: ContentCaptureOptions = {}): ContentPolicy {
   const defaults = wardenState().contentDefaults;
-  const enabled = options.captureContent ?? defaults.captureContent ?? envCapture() ?? false;
+  const enabled = options.captureContent ?? defaults.captureContent ?? contentCaptureFromEnv() ?? false;
   if (!enabled) return DISABLED;
   return enabledPolicy(options, defaults);
 }

@@ -15,7 +15,7 @@ export { canonicalJson } from './canonical-json';
 export { alertEventAttributes } from './alert-event';
 export { DEFAULT_REDACTION_RULES } from './redaction';
 export { boundedName } from './names';
-export { resolveContentPolicy, type ContentPolicy, type InputMessage, type MessagePart, type OutputMessage } from './content';
+export { contentCaptureFromEnv, resolveContentPolicy, type ContentPolicy, type InputMessage, type MessagePart, type OutputMessage } from './content';
 export { setContentDefaults, reportInternalError, safely } from './registry';
 export {
   runInDrill,

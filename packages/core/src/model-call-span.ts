@@ -112,6 +112,17 @@ function count(n: unknown): n is number {
   return finite(n) && n >= 0;
 }
 
+/** The non-empty string reasons, bounded; undefined when there are none (one array, built only when needed). */
+function finishReasonsOf(reasons: readonly unknown[] | undefined): string[] | undefined {
+  if (!reasons) return undefined;
+  let out: string[] | undefined;
+  for (let i = 0; i < reasons.length; i++) {
+    const r = reasons[i];
+    if (typeof r === 'string' && r.length > 0) (out ??= []).push(boundedName(r));
+  }
+  return out;
+}
+
 /**
  * The span of one model call, shared by every wrapper: named `{operation} {model}`, kind
  * CLIENT, GenAI attributes, ended exactly once. Every method is safe to call in any order
@@ -138,6 +149,8 @@ export class ModelCallSpan {
     source: Tracer | { adopt: Span },
     readonly start: ModelCallStart,
     readonly content: ContentPolicy,
+    /** The active context, when the caller has already read it (start.parentContext still wins). */
+    active?: Context,
   ) {
     // Names are identifiers that ride on every span and metric point: bounded before anything reads them.
     if (start.requestModel !== undefined && start.requestModel.length > MAX_NAME_LENGTH) start.requestModel = boundedName(start.requestModel);
@@ -172,7 +185,7 @@ export class ModelCallSpan {
     } else {
       this.ownsSpan = true;
       const name = start.requestModel ? `${start.operation} ${start.requestModel}` : start.operation;
-      this.span = source.startSpan(name, { kind: SpanKind.CLIENT, attributes: attrs }, start.parentContext ?? context.active());
+      this.span = source.startSpan(name, { kind: SpanKind.CLIENT, attributes: attrs }, start.parentContext ?? active ?? context.active());
     }
     this.startedAt = performance.now();
   }
@@ -220,8 +233,8 @@ export class ModelCallSpan {
       this.responseModel = boundedName(String(res.model));
       s.setAttribute(A.ATTR_GEN_AI_RESPONSE_MODEL, this.responseModel);
     }
-    const reasons = res.finishReasons?.filter((r) => typeof r === 'string' && r.length > 0).map(boundedName);
-    if (reasons?.length) s.setAttribute(A.ATTR_GEN_AI_RESPONSE_FINISH_REASONS, reasons);
+    const reasons = finishReasonsOf(res.finishReasons);
+    if (reasons) s.setAttribute(A.ATTR_GEN_AI_RESPONSE_FINISH_REASONS, reasons);
     const u = res.usage;
     if (u) {
       this.usage = u;
@@ -301,8 +314,8 @@ export class ModelCallSpan {
 }
 
 /** Start a model-call span (see ModelCallSpan). */
-export function startModelCallSpan(tracer: Tracer, start: ModelCallStart, content: ContentPolicy): ModelCallSpan {
-  return new ModelCallSpan(tracer, start, content);
+export function startModelCallSpan(tracer: Tracer, start: ModelCallStart, content: ContentPolicy, active?: Context): ModelCallSpan {
+  return new ModelCallSpan(tracer, start, content, active);
 }
 
 /**

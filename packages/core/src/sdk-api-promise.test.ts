@@ -138,3 +138,47 @@ describe.each(sdks)('observeApiPromise on $sdk', ({ connect, kind, bodyKind }) =
     expect(seen.data).toEqual(['not a promise', 42]);
   });
 });
+
+// The SDKs' parseResponse is async; a parse that throws at once or returns a plain value must still be seen once, and passed on as it was.
+describe('observeApiPromise on a parse that is not async', () => {
+  /** The two fields observeApiPromise hooks, driven the way the SDK's parse() drives them. */
+  const apiPromiseLike = (parse: (client: unknown, props: unknown) => unknown) => {
+    const fields = { responsePromise: Promise.resolve({ props: 1 }) as Promise<unknown>, parseResponse: parse };
+    const parsed = () => fields.responsePromise.then((props) => fields.parseResponse('client', props));
+    return { fields, parsed };
+  };
+
+  it('a parse that throws at once: reported as the error, and the caller gets a rejection with it', async () => {
+    const boom = new Error('parse failed');
+    const { seen, observer } = recorder();
+    const { fields, parsed } = apiPromiseLike(() => {
+      throw boom;
+    });
+    observeApiPromise(fields, observer, 'test');
+    const direct = fields.parseResponse('client', {});
+    await expect(direct).rejects.toBe(boom);
+    await expect(parsed()).rejects.toBe(boom);
+    expect(seen.events).toEqual(['error']);
+    expect(seen.errors[0]).toBe(boom);
+  });
+
+  it('a parse that returns a plain value: reported as data, and the caller gets a promise of it', async () => {
+    const body = { object: 'chat.completion' };
+    const { seen, observer } = recorder();
+    const { fields, parsed } = apiPromiseLike(() => body);
+    observeApiPromise(fields, observer, 'test');
+    const value = await parsed();
+    expect(value).toBe(body);
+    expect(fields.parseResponse('client', {})).toBeInstanceOf(Promise);
+    expect(seen.events).toEqual(['data']);
+    expect(seen.data[0]).toBe(body);
+  });
+
+  it('the data is reported before the caller awaiting the parse resumes', async () => {
+    const { seen, observer } = recorder();
+    const { fields, parsed } = apiPromiseLike(async () => ({ ok: true }));
+    observeApiPromise(fields, observer, 'test');
+    await parsed();
+    expect(seen.events).toEqual(['data']);
+  });
+});

@@ -30,6 +30,11 @@ function hasApiPromiseFields(value: unknown): value is ApiPromiseFields {
   return typeof v === 'object' && v !== null && typeof v.responsePromise?.then === 'function' && typeof v.parseResponse === 'function';
 }
 
+/** True for a value whose `then` can be called (a promise from any realm or library). */
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as { then?: unknown }).then === 'function';
+}
+
 /**
  * Calls `observer` exactly once with how `promise` settled, and returns `promise` itself.
  * The request promise is replaced by a derived one that settles identically, so a rejection
@@ -53,16 +58,12 @@ export function observeApiPromise<P>(promise: P, observer: ApiPromiseObserver, w
       reportInternalError(where, error);
     }
   };
+  const onData = (data: unknown) => once('data', data);
+  const onError = (error: unknown) => once('error', error);
   if (!hasApiPromiseFields(promise)) {
     // Not an SDK APIPromise (another SDK version): observe a derived promise, leave the original.
-    if (typeof (promise as { then?: unknown } | null)?.then === 'function') {
-      Promise.resolve(promise).then(
-        (data) => once('data', data),
-        (error) => once('error', error),
-      );
-    } else {
-      once('data', promise);
-    }
+    if (isThenable(promise)) Promise.resolve(promise).then(onData, onError);
+    else onData(promise);
     return promise;
   }
   const fields = promise;
@@ -87,17 +88,24 @@ export function observeApiPromise<P>(promise: P, observer: ApiPromiseObserver, w
     },
   );
   const parse = fields.parseResponse;
-  fields.parseResponse = async function parseObserved(this: unknown, client: unknown, props: unknown) {
+  // Not an async function: the SDK's own parse promise goes back to the SDK, observed by one
+  // reaction registered before anyone else's (so the span ends before the caller resumes),
+  // instead of an async wrapper and its await adding two promises to every call.
+  fields.parseResponse = function parseObserved(this: unknown, client: unknown, props: unknown) {
     parsing = true;
-    let data: unknown;
+    let parsed: unknown;
     try {
-      data = await parse.call(this, client, props);
+      parsed = parse.call(this, client, props);
     } catch (error) {
-      once('error', error);
-      throw error;
+      onError(error);
+      return Promise.reject(error);
     }
-    once('data', data);
-    return data;
+    if (isThenable(parsed)) {
+      parsed.then(onData, onError);
+      return parsed;
+    }
+    onData(parsed);
+    return Promise.resolve(parsed);
   };
   return promise;
 }

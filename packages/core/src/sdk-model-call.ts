@@ -4,8 +4,8 @@
  * ends. Both SDKs share those shapes, so both wrappers share this; the SDK-specific part is
  * the ModelCallPlan each wrapper builds.
  */
-import { context, trace, type Tracer, type TracerProvider } from '@opentelemetry/api';
-import { resolveAgent, type AgentIdentity } from './agent-context';
+import { context, trace, type Context, type Tracer, type TracerProvider } from '@opentelemetry/api';
+import { getActiveAgent, toAgentIdentity, type AgentIdentity } from './agent-context';
 import { cachedContentPolicy, type ContentCaptureOptions, type InputMessage, type MessagePart } from './content';
 import { asString, type Dict } from './loose-json';
 import { startModelCallSpan, type ModelCallSpan, type ModelCallStart, type ModelRequestParams, type ModelResponse } from './model-call-span';
@@ -116,6 +116,8 @@ interface PreparedSettings {
   observe: string;
   /** The tracer of an explicit provider; the global one is looked up per call, so a later provider is used. */
   tracer: Tracer | undefined;
+  /** The wrapper's default agent as an identity, built once rather than per call (read-only: every call shares it). */
+  agent: AgentIdentity | undefined;
 }
 
 // Settings objects are replaced, never changed, when a client is wrapped again.
@@ -132,19 +134,21 @@ function prepare(settings: WrapperSettings): PreparedSettings {
       recordStream: `${where}.recordStream`,
       observe: `${where}.observe`,
       tracer: settings.tracerProvider?.getTracer(settings.scope, WARDEN_VERSION),
+      agent: toAgentIdentity(settings.agent),
     };
     prepared.set(settings, p);
   }
   return p;
 }
 
-function startCall(settings: WrapperSettings, p: PreparedSettings, plan: ModelCallPlan): ModelCallSpan {
+function startCall(settings: WrapperSettings, p: PreparedSettings, plan: ModelCallPlan, parent: Context): ModelCallSpan {
   const content = cachedContentPolicy(settings.content);
   const tracer = p.tracer ?? wardenTracer(settings.scope);
   // The plan is built for this call alone, so its start is completed in place rather than copied.
   const start: ModelCallStart = plan.start;
-  start.agent = resolveAgent(settings.agent);
-  const call = startModelCallSpan(tracer, start, content);
+  // The agent active in context, else the wrapper's default (resolveAgent, without a context lookup per step).
+  start.agent = getActiveAgent(parent) ?? p.agent;
+  const call = startModelCallSpan(tracer, start, content, parent);
   if (content.enabled && plan.input) {
     try {
       call.recordInput(plan.input());
@@ -211,16 +215,26 @@ class CallOutcome implements ApiPromiseObserver {
 
 /**
  * Runs `invoke` (the original SDK method) inside a model-call span and returns exactly what
- * it returns or throws. Warden's own failures are reported, never thrown.
+ * it returns or throws. The span's plan is `makePlan(body, target)`, built here so a wrapped
+ * method needs no closure for it. Warden's own failures are reported, never thrown.
  */
-export function traceModelCall<R>(settings: WrapperSettings, makePlan: () => ModelCallPlan, invoke: () => R): R {
+export function traceModelCall<R>(
+  settings: WrapperSettings,
+  makePlan: (body: unknown, target: ServerTarget) => ModelCallPlan,
+  target: ServerTarget,
+  body: unknown,
+  invoke: () => R,
+): R {
   let p: PreparedSettings;
   let plan: ModelCallPlan;
   let call: ModelCallSpan;
+  let parent: Context;
   try {
     p = prepare(settings);
-    plan = makePlan();
-    call = startCall(settings, p, plan);
+    plan = makePlan(body, target);
+    // Read once: the span's parent, the agent in context and the context the SDK runs in.
+    parent = context.active();
+    call = startCall(settings, p, plan, parent);
   } catch (error) {
     reportInternalError(`${settings.where}.startSpan`, error);
     return invoke();
@@ -228,7 +242,7 @@ export function traceModelCall<R>(settings: WrapperSettings, makePlan: () => Mod
   let result: R;
   try {
     // The span is active while the SDK sends the request, so HTTP instrumentation nests under it.
-    result = context.with(trace.setSpan(context.active(), call.span), invoke);
+    result = context.with(trace.setSpan(parent, call.span), invoke);
   } catch (error) {
     call.recordError(error);
     call.end();

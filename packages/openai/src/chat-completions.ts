@@ -76,9 +76,13 @@ interface ToolCallPart {
   arguments?: unknown;
 }
 
-function toolCallParts(toolCalls: unknown): ToolCallPart[] {
+/** Shared by every message without tool calls; never written to (callers copy out of it). */
+const NO_TOOL_CALLS: readonly ToolCallPart[] = [];
+
+function toolCallParts(toolCalls: unknown): readonly ToolCallPart[] {
+  if (!Array.isArray(toolCalls) || toolCalls.length === 0) return NO_TOOL_CALLS;
   const parts: ToolCallPart[] = [];
-  for (const raw of asArray(toolCalls)) {
+  for (const raw of toolCalls) {
     const call = asDict(raw);
     const fn = asDict(call?.function);
     if (!call || !fn) continue;
@@ -117,8 +121,9 @@ function usageOf(raw: unknown): ModelUsage | undefined {
 export function chatResponse(data: unknown, captureContent: boolean): ModelResponse {
   const body = asDict(data) ?? {};
   const finishReasons: string[] = [];
-  const toolCalls: RequestedToolCall[] = [];
-  const outputMessages: OutputMessage[] = [];
+  // Built only when there is something to put in them: most responses have no tool calls, and content is off by default.
+  let toolCalls: RequestedToolCall[] | undefined;
+  const outputMessages: OutputMessage[] | undefined = captureContent ? [] : undefined;
   let outputLength = 0;
   let refusal = false;
   for (const raw of asArray(body.choices)) {
@@ -131,8 +136,8 @@ export function chatResponse(data: unknown, captureContent: boolean): ModelRespo
     outputLength += text.length + (refusalText?.length ?? 0);
     if (refusalText) refusal = true;
     const calls = toolCallParts(message?.tool_calls);
-    for (const c of calls) toolCalls.push({ id: c.id, name: c.name, arguments: c.arguments });
-    if (captureContent) {
+    for (const c of calls) (toolCalls ??= []).push({ id: c.id, name: c.name, arguments: c.arguments });
+    if (outputMessages) {
       const parts: MessagePart[] = [];
       if (text) parts.push({ type: 'text', content: text });
       if (refusalText) parts.push({ type: 'refusal', content: refusalText });
@@ -144,8 +149,8 @@ export function chatResponse(data: unknown, captureContent: boolean): ModelRespo
     model: asString(body.model),
     finishReasons,
     usage: usageOf(body.usage),
-    toolCalls: toolCalls.length ? toolCalls : undefined,
-    outputMessages: captureContent ? outputMessages : undefined,
+    toolCalls,
+    outputMessages,
     outputLength,
     refusal,
   };

@@ -59,11 +59,7 @@ function patchCreate(resource: Resource | undefined, state: WrapState, plan: (bo
     writable: true,
     enumerable: false,
     value: function create_(this: unknown, ...args: unknown[]) {
-      return traceModelCall(
-        state.settings,
-        () => plan(args[0], state.target),
-        () => create.apply(this, args),
-      );
+      return traceModelCall(state.settings, plan, state.target, args[0], () => create.apply(this, args));
     },
   });
 }

@@ -36,7 +36,7 @@ import {
   type Severity,
   type WardenEvent,
 } from '@warden/core';
-import { hrTimeToMs, ATTR_WARDEN_DRILL, HANDOFF_VERDICTS, parseConfig, safely, type HandoffVerdict } from '@warden/core/internal';
+import { hrTimeToMs, ATTR_WARDEN_DRILL, HANDOFF_VERDICTS, parseConfig, reportInternalError, safely, type HandoffVerdict } from '@warden/core/internal';
 import { AlertTimeline, type AlertTimelineSnapshot } from './alert-timeline';
 import {
   normaliseDetector,
@@ -344,7 +344,12 @@ export class PostureLedger {
 
   /** A finished span. Never throws: a malformed span is reported through core's internal-error channel. */
   observeSpan(span: FinishedSpan): void {
-    safely('posture.observeSpan', () => this.observeSpanUnsafe(span));
+    // Runs on every span: a try here rather than a closure per span for safely().
+    try {
+      this.observeSpanUnsafe(span);
+    } catch (e) {
+      reportInternalError('posture.observeSpan', e);
+    }
   }
 
   private observeSpanUnsafe(span: FinishedSpan): void {

@@ -1,6 +1,6 @@
 import { trace } from '@opentelemetry/api';
 import { WardenConfigError, type Alert } from '@warden/core';
-import { publishAlert } from '@warden/core/internal';
+import { publishAlert, resolveContentPolicy } from '@warden/core/internal';
 import { afterEach, describe, expect, it } from 'vitest';
 import { monitor, type Warden } from './monitor';
 
@@ -63,6 +63,28 @@ describe('monitor()', () => {
     process.env.OTEL_EXPORTER_OTLP_PROTOCOL = 'grpc';
     expect(() => monitor()).toThrow(/grpc is not supported/);
     warden = undefined;
+  });
+
+  it('reads OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT once, when it starts; a wrapper option still wins', async () => {
+    const env = 'OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT';
+    try {
+      process.env[env] = 'true';
+      warden = monitor({ exporter: 'none', metrics: 'none', registerGlobal: false });
+      delete process.env[env];
+      expect(resolveContentPolicy().enabled).toBe(true);
+      expect(resolveContentPolicy({ captureContent: false }).enabled).toBe(false);
+      await warden.shutdown();
+      warden = monitor({ exporter: 'none', metrics: 'none', registerGlobal: false });
+      process.env[env] = 'true';
+      expect(resolveContentPolicy().enabled).toBe(false);
+      expect(resolveContentPolicy({ captureContent: true }).enabled).toBe(true);
+      await warden.shutdown();
+      warden = undefined;
+      // Without monitor() the variable is read at each call again.
+      expect(resolveContentPolicy().enabled).toBe(true);
+    } finally {
+      delete process.env[env];
+    }
   });
 
   it('shutdown() is bounded when the collector is down', async () => {

@@ -32,7 +32,7 @@ import {
 import { AISDKToolCallSpanProcessor } from '@warden/ai-sdk';
 import { Analyzer, AnalyzerSpanProcessor, type AnalyzerOptions } from '@warden/analyzer';
 import { onInternalError, onWardenEvent, setToolGuard, ATTR_SERVICE_NAME, type Alert } from '@warden/core';
-import { publishAlert, reportInternalError, setContentDefaults, setHandoffAuthority, parseConfig } from '@warden/core/internal';
+import { contentCaptureFromEnv, publishAlert, reportInternalError, setContentDefaults, setHandoffAuthority, parseConfig } from '@warden/core/internal';
 import { FileSpanExporter, PostureLedger, renderReport, type AuditLogFact, type Posture, type ReportFormat } from '@warden/posture';
 import { EventEmitter } from 'eventemitter3';
 
@@ -141,14 +141,14 @@ export class Warden extends EventEmitter<WardenEvents> {
     }
     this.registeredGlobal = registered;
 
-    if (options.captureContent !== undefined || options.redactPatterns || options.maxContentLength) {
-      setContentDefaults({
-        captureContent: options.captureContent,
-        redactPatterns: options.redactPatterns,
-        maxContentLength: options.maxContentLength,
-      });
-      this.cleanups.push(() => setContentDefaults({}));
-    }
+    // OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT is read here, once, as the OTel SDK reads
+    // its OTEL_* variables: a wrapped call then decides capture without reading process.env.
+    setContentDefaults({
+      captureContent: options.captureContent ?? contentCaptureFromEnv() ?? false,
+      redactPatterns: options.redactPatterns,
+      maxContentLength: options.maxContentLength,
+    });
+    this.cleanups.push(() => setContentDefaults({}));
     this.cleanups.push(onInternalError((e) => this.emitSafely('error', e)));
     // Every alert travels on the bus (the analyzer's are published there too), so the handle,
     // the posture ledger and the audit log each see it once, whoever raised it.

@@ -42,7 +42,7 @@ export const monitorOptionsSchema = z
     otlp: otlpOptionsSchema.optional(),
     /** GenAI client metrics. Default: OTLP when spans go over OTLP, else none. */
     metrics: z.union([z.enum(['otlp', 'none']), metricReader]).optional(),
-    /** Record prompts and completions (redacted). Default: OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT, else off. */
+    /** Record prompts and completions (redacted). Default: OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT as it is when monitor() starts, else off. */
     captureContent: z.boolean().optional(),
     redactPatterns: regexList.optional(),
     maxContentLength: z.number().int().min(64, 'expected at least 64').optional(),
