@@ -13,7 +13,7 @@ interface SdkStream extends AsyncIterable<unknown> {
 /** A streamed call of a real Stainless-generated SDK against the fake server. */
 interface SdkUnderTest {
   sdk: string;
-  connect(server: FakeLlmServer): () => Promise<SdkStream>;
+  connect(server: FakeLlmServer): (signal?: AbortSignal) => Promise<SdkStream>;
 }
 
 const sdks: SdkUnderTest[] = [
@@ -21,14 +21,14 @@ const sdks: SdkUnderTest[] = [
     sdk: 'openai',
     connect(server) {
       const client = new OpenAI({ apiKey: 'k', baseURL: server.openaiBaseURL, maxRetries: 0 });
-      return () => client.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'hi' }], stream: true });
+      return (signal) => client.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'hi' }], stream: true }, { signal });
     },
   },
   {
     sdk: '@anthropic-ai/sdk',
     connect(server) {
       const client = new Anthropic({ apiKey: 'k', baseURL: server.anthropicBaseURL, maxRetries: 0 });
-      return () => client.messages.create({ model: 'm', max_tokens: 8, messages: [{ role: 'user', content: 'hi' }], stream: true });
+      return (signal) => client.messages.create({ model: 'm', max_tokens: 8, messages: [{ role: 'user', content: 'hi' }], stream: true }, { signal });
     },
   },
 ];
@@ -46,7 +46,7 @@ const until = async (done: () => boolean) => {
 // Against each real SDK's Stream: the caller keeps the same object and sees the same chunks.
 describe.each(sdks)('watchSdkStream on $sdk', ({ connect }) => {
   let server: FakeLlmServer;
-  let stream: () => Promise<SdkStream>;
+  let stream: (signal?: AbortSignal) => Promise<SdkStream>;
   beforeAll(async () => {
     server = await startFakeLlmServer({ behaviour: () => ({ text: 'one two three four five six' }) });
     stream = connect(server);
@@ -82,6 +82,31 @@ describe.each(sdks)('watchSdkStream on $sdk', ({ connect }) => {
     await until(() => seen.ends.length > 0);
     expect(seen.ends.map((e) => e.outcome)).toEqual(['aborted']);
     expect(seen.chunks).toEqual([]);
+  });
+
+  it('ends as aborted when the request signal the caller passed aborts before anyone reads', async () => {
+    const seen = recorder();
+    const caller = new AbortController();
+    const s = await stream(caller.signal);
+    watchSdkStream(s, seen.hooks, { idleTimeoutMs: 60_000 });
+    caller.abort();
+    await until(() => seen.ends.length > 0);
+    expect(seen.ends.map((e) => e.outcome)).toEqual(['aborted']);
+    expect(s.controller.signal.aborted).toBe(true);
+  });
+
+  it('keeps the controller an AbortController whose abort() aborts its signal with the reason given', async () => {
+    const seen = recorder();
+    const s = await stream();
+    watchSdkStream(s, seen.hooks, { idleTimeoutMs: 60_000 });
+    expect(s.controller).toBeInstanceOf(AbortController);
+    expect(Object.keys(s.controller)).toEqual([]);
+    s.controller.abort('stop');
+    s.controller.abort('again');
+    expect(s.controller.signal.reason).toBe('stop');
+    await until(() => seen.ends.length > 0);
+    await new Promise((r) => setTimeout(r, 10));
+    expect(seen.ends.map((e) => e.outcome)).toEqual(['aborted']);
   });
 
   it('leaves anything that is not an SDK stream alone', () => {

@@ -47,8 +47,30 @@ export function watchSdkStream<T>(stream: unknown, hooks: SdkStreamHooks<T>, opt
     return watch.wrap(iterator);
   };
   watch.watchOwner(stream);
-  // Aborted while nobody reads: no iterator call will report it. A timer lets an error that
-  // caused the abort (the SDK aborts in its own cleanup) be reported first, as an error.
-  signal.addEventListener('abort', () => setTimeout(() => watch.finish('aborted'), 0), { once: true });
+  watchAbort(fields.controller, signal, watch);
   return true;
+}
+
+/**
+ * Aborted while nobody reads: no iterator call will report it. A timer lets an error that
+ * caused the abort (the SDK aborts in its own cleanup) be reported first, as an error.
+ * The SDKs abort this controller only through `controller.abort()` (the caller's, a linked
+ * request signal's, a timeout's or their own cleanup's), so that call is observed on this one
+ * controller; an 'abort' listener cost more than the rest of a stream's setup (about 1 µs).
+ */
+function watchAbort(controller: AbortController, signal: AbortSignal, watch: StreamWatch<unknown>): void {
+  const abort = controller.abort as (this: unknown, ...args: unknown[]) => void;
+  Object.defineProperty(controller, 'abort', {
+    configurable: true,
+    writable: true,
+    enumerable: false,
+    value: function abortWatched(this: unknown, ...args: unknown[]) {
+      const before = signal.aborted;
+      try {
+        return abort.apply(this, args);
+      } finally {
+        if (!before && signal.aborted) setTimeout(() => watch.finish('aborted'), 0);
+      }
+    },
+  });
 }
