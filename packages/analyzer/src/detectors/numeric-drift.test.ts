@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { cusumThreshold, ksThreshold } from '../calibration';
 import { logNormal, normal, poisson, prng } from '../synthetic-streams';
-import { ksDistance, newNumericDriftState, observeNumeric, type NumericDriftParams } from './numeric-drift';
+import { ksDistance, midRankIndex, newNumericDriftState, observeNumeric, type NumericDriftParams } from './numeric-drift';
 
 // The analyzer's defaults: 25 group detectors share a 10^6 target.
 const ARL = 25e6;
@@ -96,5 +96,35 @@ describe('numeric drift', () => {
     expect(observeNumeric(s, p, 8192)?.some((v) => v.statistic === 'spike')).toBeFalsy();
     const beyond = observeNumeric(s, p, 10 * 8192 + 11);
     expect(beyond?.find((v) => v.statistic === 'spike')?.threshold).toBe(10 * 8192 + 10);
+  });
+});
+
+describe('midRankIndex', () => {
+  // Below plus at-or-below, counted one value at a time: what the galloping search must equal.
+  const counted = (sorted: Float32Array, n: number, x: number) => {
+    let below = 0;
+    let atOrBelow = 0;
+    for (let i = 0; i < n; i++) {
+      if (sorted[i] < x) below++;
+      if (sorted[i] <= x) atOrBelow++;
+    }
+    return below + atOrBelow;
+  };
+
+  it('equals the count of values below plus at-or-below, with no ties, few ties and all ties', () => {
+    const rand = prng(7);
+    for (const distinct of [1, 2, 3, 5, 40, 1000]) {
+      for (const n of [0, 1, 2, 3, 17, 200, 512]) {
+        const sorted = Float32Array.from({ length: n }, () => Math.floor(rand() * distinct)).sort();
+        const probes = [-1, distinct, ...Array.from(sorted), ...Array.from({ length: 20 }, () => rand() * distinct - 0.5)];
+        for (const x of probes) expect(midRankIndex(sorted, n, Math.fround(x))).toBe(counted(sorted, n, Math.fround(x)));
+      }
+    }
+  });
+
+  it('reads only the first n values of a longer array', () => {
+    const sorted = Float32Array.from([1, 2, 2, 2, 3, 9, 9]);
+    expect(midRankIndex(sorted, 4, 2)).toBe(counted(sorted, 4, 2));
+    expect(midRankIndex(sorted, 4, 5)).toBe(8);
   });
 });

@@ -151,7 +151,13 @@ function fix(s: NumericDriftState, p: NumericDriftParams): void {
   s.window = new Float32Array(p.window);
 }
 
-function midRankIndex(sorted: Float32Array, n: number, x: number): number {
+/**
+ * Mid-rank index of `x` in `sorted[0..n)`: (values below x) + (values at or below x). The second
+ * bound is found by galloping from the first: values equal to x are usually few, so it reads the
+ * entries next to the first bound (already in cache) instead of a second search over the sample,
+ * which on the analyzer's hot path is memory the rest of the app has evicted.
+ */
+export function midRankIndex(sorted: Float32Array, n: number, x: number): number {
   let lo = 0;
   let hi = n;
   while (lo < hi) {
@@ -160,13 +166,22 @@ function midRankIndex(sorted: Float32Array, n: number, x: number): number {
     else hi = mid;
   }
   const below = lo;
-  hi = n;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid] <= x) lo = mid + 1;
-    else hi = mid;
+  // First index at or after `below` whose value is above x: gallop 1, 2, 4... then bisect.
+  let step = 1;
+  let from = below;
+  let to = below;
+  while (to < n && sorted[to] <= x) {
+    from = to + 1;
+    to = below + step;
+    step *= 2;
   }
-  return below + lo;
+  if (to > n) to = n;
+  while (from < to) {
+    const mid = (from + to) >>> 1;
+    if (sorted[mid] <= x) from = mid + 1;
+    else to = mid;
+  }
+  return below + from;
 }
 
 /** Minimum exceedances over the tail quantile for a fit; fewer and the fallback applies. */
