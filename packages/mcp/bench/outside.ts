@@ -19,12 +19,15 @@ import { isTrainingPackage } from '../scripts/train-classifier';
 import {
   labelFromDescribeAndTest,
   labelFromFixture,
+  labelFromFixtureFile,
   labelFromGoTest,
   labelFromPytestClass,
+  labelFromPytestName,
   labelFromShouldSubject,
   labelFromShouldTitle,
   labelFromTestTitle,
   labelFromToolName,
+  labelFromUnittestClass,
 } from './data/poison/structural-labels';
 import { atLeast } from '../src/scan-rules';
 import { scanServerDefinition, type Finding, type ToolDefinition } from '../src/scanner';
@@ -79,6 +82,9 @@ function loadPoison(): Item[] {
       'pytest-class': () => labelFromPytestClass(`${t.block} :: ${t.fixture}`),
       'should-subject': () => labelFromShouldSubject(both),
       'go-test': () => labelFromGoTest(`${t.block} :: ${t.fixture}`),
+      'pytest-name': () => labelFromPytestName(`${t.block ?? ''} :: ${t.fixture}`),
+      'unittest-class': () => labelFromUnittestClass(`${t.block} :: ${t.fixture}`),
+      'fixture-file': () => labelFromFixtureFile(t.file),
     };
     const byFixture = by ? labellers[by]?.() : undefined;
     if (by && !byFixture) return [];

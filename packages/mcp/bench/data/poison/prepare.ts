@@ -239,11 +239,25 @@ function fromJs(
   });
 }
 
-/** JSON: every object with a string name and description next to an input schema. */
-function fromJson(value: unknown, push: (name: string, description: string, params?: Record<string, string>) => void): void {
+/**
+ * JSON (and YAML read as JSON): every object with a string name and description next to an input schema, and the
+ * tools of a client configuration given as a map (`"tools": { "<name>": { "description": … } }`, as in
+ * `mcpServers` fixtures), named by their key unless they carry a name.
+ */
+function fromJson(
+  value: unknown,
+  push: (name: string, description: string, params?: Record<string, string>, context?: undefined, extra?: Pick<ExtractedTool, 'inputSchema'>) => void,
+): void {
   if (Array.isArray(value)) return value.forEach((v) => fromJson(v, push));
   if (!value || typeof value !== 'object') return;
   const o = value as Record<string, unknown>;
+  if (o.tools && typeof o.tools === 'object' && !Array.isArray(o.tools)) {
+    for (const [key, t] of Object.entries(o.tools as Record<string, unknown>)) {
+      const tool = t as Record<string, unknown> | null;
+      if (!tool || typeof tool !== 'object' || typeof tool.description !== 'string' || 'inputSchema' in tool) continue;
+      push(typeof tool.name === 'string' ? tool.name : key, tool.description);
+    }
+  }
   if (typeof o.name === 'string' && typeof o.description === 'string' && ('inputSchema' in o || 'parameters' in o || 'input_schema' in o)) {
     const schema = (o.inputSchema ?? o.parameters ?? o.input_schema) as { properties?: Record<string, { description?: unknown }> } | undefined;
     const params: Record<string, string> = {};
@@ -256,7 +270,11 @@ function fromJson(value: unknown, push: (name: string, description: string, para
 export function extract(source: PoisonSource): ExtractedTool[] {
   const files = git(source, 'ls-tree', '-r', '--name-only', source.commit, '--', ...source.paths)
     .split('\n')
-    .filter((f) => /\.(?:py|js|mjs|cjs|ts|json)$|_test\.go$/.test(f) && !/package(?:-lock)?\.json$|tsconfig\.json$/.test(f));
+    .filter(
+      (f) =>
+        (/\.(?:py|js|mjs|cjs|ts|json)$|_test\.go$/.test(f) || (source.labelBy === 'fixture-file' && /\.ya?ml$/.test(f))) &&
+        !/package(?:-lock)?\.json$|tsconfig\.json$/.test(f),
+    );
   const out: ExtractedTool[] = [];
   const seen = new Set<string>();
   for (const file of files) {
@@ -275,7 +293,7 @@ export function extract(source: PoisonSource): ExtractedTool[] {
       const block = typeof context === 'string' ? undefined : context?.block;
       out.push({ source: source.repo, file, name, description, params, ...(fixture ? { fixture } : {}), ...(block ? { block } : {}), ...extra });
     };
-    if (file.endsWith('.py') && source.labelBy === 'pytest-class') {
+    if (file.endsWith('.py') && (source.labelBy === 'pytest-class' || source.labelBy === 'pytest-name' || source.labelBy === 'unittest-class')) {
       // pytest suites: the scanner calls' arguments, read by Python's parser (pytest_tools.py), never executed.
       const found = JSON.parse(
         execFileSync('python3', [new URL('./pytest_tools.py', import.meta.url).pathname], { input: text, encoding: 'utf8', maxBuffer: 64 << 20 }),
@@ -319,6 +337,14 @@ export function extract(source: PoisonSource): ExtractedTool[] {
           },
         );
       }
+    } else if (/\.ya?ml$/.test(file)) {
+      // YAML fixtures (sources labelled by fixture file only), read by PyYAML's safe loader into JSON, never run.
+      const json = execFileSync('python3', ['-c', 'import json, sys, yaml; json.dump(yaml.safe_load(sys.stdin), sys.stdout)'], {
+        input: text,
+        encoding: 'utf8',
+        maxBuffer: 64 << 20,
+      });
+      fromJson(JSON.parse(json), push);
     } else if (file.endsWith('.py')) fromPython(text, push);
     else if (file.endsWith('.json')) {
       try {

@@ -1,11 +1,12 @@
 """
 Tool definitions passed to a scanner inside a pytest suite, read with Python's own parser (never run):
 every `<x>.scan_tool(name, description[, schema[, server]])` and `<x>.scan_server(server, [tool dicts])`
-call in a `test_*` function, with its arguments resolved from literals and from the function's earlier
-assignments (`desc = "..."`, `schema = {...}`, `for desc in (...)`, f-strings, implicit concatenation,
+call and every `ToolDefinition(tool_name=..., description=..., input_schema=...)` construction in a `test_*`
+function (sync or async, in a test class or at module level), with its arguments resolved from literals and from the
+function's earlier assignments (`desc = "..."`, `schema = {...}`, `for desc in (...)`, f-strings, implicit concatenation,
 `base64.b64encode(b"...").decode()`). Prints a JSON list of
-{name, description, inputSchema?, fixture: test function, block: test class}. Used by prepare.ts for
-sources whose labels come from pytest class and test names (`labelBy: 'pytest-class'`).
+{name, description, inputSchema?, fixture: test function, block: test class ("" at module level)}. Used by prepare.ts
+for sources whose labels come from pytest class and test names (`labelBy: 'pytest-class'`, `'pytest-name'`).
 
 Run: python3 pytest_tools.py < test_file.py
 """
@@ -51,7 +52,7 @@ def ev(node, env):
     raise Unresolved(ast.dump(node)[:80])
 
 
-def tools_in(fn, cls, out):
+def tools_in(fn, block, out):
     def walk(stmts, env):
         for st in stmts:
             if isinstance(st, ast.Assign) and len(st.targets) == 1 and isinstance(st.targets[0], ast.Name):
@@ -68,6 +69,20 @@ def tools_in(fn, cls, out):
                     walk(st.body, {**env, st.target.id: v})
                 continue
             for node in ast.walk(st):
+                if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "ToolDefinition":
+                    kw = {k.arg: k.value for k in node.keywords}
+                    try:
+                        tool = {"name": ev(kw["tool_name"], env), "description": ev(kw["description"], env)}
+                    except (Unresolved, KeyError, TypeError, AttributeError):
+                        continue
+                    try:
+                        schema = ev(kw["input_schema"], env) if "input_schema" in kw else None
+                    except (Unresolved, KeyError, TypeError, AttributeError):
+                        schema = None
+                    if isinstance(schema, dict):
+                        tool["inputSchema"] = schema
+                    out.append({**tool, "fixture": fn.name, "block": block})
+                    continue
                 if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
                     continue
                 kw = {k.arg: k.value for k in node.keywords}
@@ -81,7 +96,7 @@ def tools_in(fn, cls, out):
                         tool = {"name": name, "description": desc}
                         if isinstance(schema, dict):
                             tool["inputSchema"] = schema
-                        out.append({**tool, "fixture": fn.name, "block": cls.name})
+                        out.append({**tool, "fixture": fn.name, "block": block})
                     elif node.func.attr == "scan_server" and len(node.args) >= 2:
                         for t in ev(node.args[1], env):
                             if isinstance(t, dict) and isinstance(t.get("name"), str) and isinstance(t.get("description"), str):
@@ -89,7 +104,7 @@ def tools_in(fn, cls, out):
                                 schema = t.get("inputSchema", t.get("input_schema"))
                                 if isinstance(schema, dict):
                                     tool["inputSchema"] = schema
-                                out.append({**tool, "fixture": fn.name, "block": cls.name})
+                                out.append({**tool, "fixture": fn.name, "block": block})
                 except (Unresolved, KeyError, TypeError, AttributeError):
                     pass
 
@@ -99,11 +114,14 @@ def tools_in(fn, cls, out):
 def main():
     tree = ast.parse(sys.stdin.read())
     out = []
-    for cls in tree.body:
-        if isinstance(cls, ast.ClassDef):
-            for fn in cls.body:
-                if isinstance(fn, ast.FunctionDef) and fn.name.startswith("test_"):
-                    tools_in(fn, cls, out)
+    tests = (ast.FunctionDef, ast.AsyncFunctionDef)
+    for node in tree.body:
+        if isinstance(node, ast.ClassDef):
+            for fn in node.body:
+                if isinstance(fn, tests) and fn.name.startswith("test_"):
+                    tools_in(fn, node.name, out)
+        elif isinstance(node, tests) and node.name.startswith("test_"):
+            tools_in(node, "", out)
     json.dump(out, sys.stdout)
 
 

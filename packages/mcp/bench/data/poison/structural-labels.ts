@@ -158,3 +158,72 @@ export function labelFromGoTest(label: string | undefined): { poisoned: boolean;
   if (/Drift|NilConfig|NotToolsList|EmptyName|BatchNoToolsList|BatchInvalidJSON|BatchPreservesRPCID|ExtraPoison/.test(scan[1])) return undefined;
   return role === 'named' || role === 'only' ? { poisoned: true, category: scan[1] } : undefined;
 }
+
+/**
+ * Round 7 held-out labels for a pytest suite of module-level test functions, "TestClass :: test_name" or
+ * " :: test_name" (written before the round-7 run): tests of plumbing (LLM judge, ML classifier, source-line
+ * tracking, deduplication), of a definition's shape only (passthrough schema, description length, parameter count),
+ * of prompts and resources, of a finding left to another checker, and a test named after a reserved source
+ * (Invariant Labs' proof of concept) are left out; tests named clean, false positive, legitimate or no anomaly hold
+ * a benign definition; every other test holds a poisoned one, with the test's subject as the category.
+ */
+export function labelFromPytestName(label: string | undefined): { poisoned: boolean; category: string } | undefined {
+  if (!label) return undefined;
+  const test = label.includes(' :: ') ? label.split(' :: ')[1] : label;
+  if (
+    /llm_judge|ml_classifier|source_file|source_fields|source_line|deduplication|not_emitted|passthrough_schema|length_anomaly|count_anomaly|in_prompt_description|in_resource_description|prompts_and_resources|invariant_labs/.test(
+      test,
+    )
+  )
+    return undefined;
+  if (/clean|false_positive|legitimate|no_anomaly/.test(test)) return { poisoned: false, category: 'benign' };
+  const subject = test
+    .replace(/^test_/, '')
+    .replace(/_(?:still_)?(?:detected|scanned)$/, '')
+    .replace(/_/g, ' ');
+  return { poisoned: true, category: subject };
+}
+
+/**
+ * Round 7 held-out labels for unittest suites of a scanner's metadata detectors, "TestClass :: test_name" (written
+ * before the round-7 run): only the classes of detectors that read a tool's text count (prompt injection, invisible
+ * Unicode, schema injection, Markdown injection, description heuristics and the combined meta-detector class); tests
+ * of tool *names* (invisible characters or homoglyphs in a name, an ASCII name), of an empty description and of a
+ * description's size only are left out; tests named clean, normal or no finding hold a benign definition, every other
+ * test a poisoned one. The category is the author's class (for the combined class, the test's subject).
+ */
+export function labelFromUnittestClass(label: string | undefined): { poisoned: boolean; category: string } | undefined {
+  if (!label) return undefined;
+  const [block, test] = label.split(' :: ');
+  const m = /^Test(PromptInjection|UnicodeInvisible|SchemaInjection|MarkdownInjection|DescriptionHeuristic|MetaDetectors)$/.exec(block);
+  if (!m || !test) return undefined;
+  if (/in_name|homoglyph|ascii_name|empty|oversized/.test(test)) return undefined;
+  if (/clean|normal|no_finding/.test(test)) return { poisoned: false, category: 'benign' };
+  const words = (s: string) => s.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+  const category =
+    m[1] === 'MetaDetectors'
+      ? test
+          .replace(/^test_/, '')
+          .replace(/_[a-z]+$/, '')
+          .replace(/_/g, ' ')
+      : words(m[1]);
+  return { poisoned: true, category };
+}
+
+/**
+ * Round 7 held-out labels from the fixture file a definition sits in (written before the round-7 run): a file named
+ * after a reserved source (Invariant Labs) is left out; Semgrep test servers under `poisoning/<rule>/vulnerable/` are
+ * poisoned (category: the rule) and under `…/safe/` benign; files under `exploits/` or `vulnerable/`, or named
+ * malicious…, are poisoned (category: the file's name); files under `clean/` or named safe… or clean… are benign;
+ * anything else is left out.
+ */
+export function labelFromFixtureFile(file: string | undefined): { poisoned: boolean; category: string } | undefined {
+  if (!file) return undefined;
+  if (/invariant/i.test(file)) return undefined;
+  const semgrep = /\/poisoning\/([^/]+)\/(vulnerable|safe)\/[^/]+$/.exec(file);
+  if (semgrep) return semgrep[2] === 'vulnerable' ? { poisoned: true, category: semgrep[1] } : { poisoned: false, category: 'benign' };
+  const stem = (file.split('/').pop() ?? '').replace(/\.[^.]+$/, '');
+  if (/(?:^|\/)(?:exploits|vulnerable)\/[^/]+$/.test(file) || /^malicious/i.test(stem)) return { poisoned: true, category: stem };
+  if (/(?:^|\/)clean\/[^/]+$/.test(file) || /^(?:safe|clean)/i.test(stem)) return { poisoned: false, category: 'benign' };
+  return undefined;
+}
