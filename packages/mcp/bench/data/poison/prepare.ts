@@ -145,7 +145,14 @@ function literal(node: ts.Node): unknown {
 function toolObjects(
   text: string,
   file: string,
-): { start: number; end: number; description?: string; inputSchema?: Record<string, unknown>; annotations?: Record<string, unknown> }[] {
+): {
+  start: number;
+  end: number;
+  name?: string;
+  description?: string;
+  inputSchema?: Record<string, unknown>;
+  annotations?: Record<string, unknown>;
+}[] {
   const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, false, file.endsWith('x') ? ts.ScriptKind.TSX : ts.ScriptKind.TS);
   const out: ReturnType<typeof toolObjects> = [];
   const field = (o: ts.ObjectLiteralExpression, key: string) =>
@@ -161,9 +168,11 @@ function toolObjects(
         const v = p ? literal(p.initializer) : undefined;
         return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
       };
+      const name = literal(field(node, 'name')!.initializer);
       out.push({
         start: node.getStart(source),
         end: node.getEnd(),
+        ...(typeof name === 'string' ? { name } : {}),
         ...(typeof description === 'string' ? { description } : {}),
         ...(asObject(schema) ? { inputSchema: asObject(schema) } : {}),
         ...(asObject(annotations) ? { annotations: asObject(annotations) } : {}),
@@ -183,6 +192,7 @@ function toolObjects(
 function fromJs(
   text: string,
   file: string,
+  parserObjects: boolean,
   push: (
     name: string,
     description: string,
@@ -237,12 +247,20 @@ function fromJs(
     const extra = { ...(object?.inputSchema ? { inputSchema: object.inputSchema } : {}), ...(object?.annotations ? { annotations: object.annotations } : {}) };
     push(pick(m, 1), dedent(object?.description ?? pick(m, 7)), params, ctx, extra);
   });
+  // Object literals the parser reads as tools that the pattern above missed (a comment between name and description);
+  // only for sources labelled by fixture file, so the test-labelled sources' extraction stays as their rounds ran it.
+  for (const o of parserObjects ? objects : []) {
+    if (o.name === undefined || o.description === undefined) continue;
+    if (literals.some((m) => (m.index ?? 0) >= o.start && (m.index ?? 0) < o.end)) continue;
+    const extra = { ...(o.inputSchema ? { inputSchema: o.inputSchema } : {}), ...(o.annotations ? { annotations: o.annotations } : {}) };
+    push(o.name, dedent(o.description), {}, contextAt(o.start), extra);
+  }
 }
 
 /**
  * JSON (and YAML read as JSON): every object with a string name and description next to an input schema, and the
- * tools of a client configuration given as a map (`"tools": { "<name>": { "description": … } }`, as in
- * `mcpServers` fixtures), named by their key unless they carry a name.
+ * entries of a `tools` list or map without one (a map as in `mcpServers` fixtures, `"tools": { "<name>": {
+ * "description": … } }`, named by their key unless they carry a name).
  */
 function fromJson(
   value: unknown,
@@ -251,11 +269,14 @@ function fromJson(
   if (Array.isArray(value)) return value.forEach((v) => fromJson(v, push));
   if (!value || typeof value !== 'object') return;
   const o = value as Record<string, unknown>;
-  if (o.tools && typeof o.tools === 'object' && !Array.isArray(o.tools)) {
+  if (o.tools && typeof o.tools === 'object') {
+    // A tools list or map: its entries are tools even without an input schema (those with one are read below).
     for (const [key, t] of Object.entries(o.tools as Record<string, unknown>)) {
       const tool = t as Record<string, unknown> | null;
-      if (!tool || typeof tool !== 'object' || typeof tool.description !== 'string' || 'inputSchema' in tool) continue;
-      push(typeof tool.name === 'string' ? tool.name : key, tool.description);
+      if (!tool || typeof tool !== 'object' || typeof tool.description !== 'string') continue;
+      if ('inputSchema' in tool || 'parameters' in tool || 'input_schema' in tool) continue;
+      const name = typeof tool.name === 'string' ? tool.name : Array.isArray(o.tools) ? undefined : key;
+      if (name) push(name, tool.description);
     }
   }
   if (typeof o.name === 'string' && typeof o.description === 'string' && ('inputSchema' in o || 'parameters' in o || 'input_schema' in o)) {
@@ -352,7 +373,7 @@ export function extract(source: PoisonSource): ExtractedTool[] {
       } catch {
         /* not JSON after all */
       }
-    } else fromJs(text, file, push);
+    } else fromJs(text, file, source.labelBy === 'fixture-file', push);
   }
   return out;
 }
