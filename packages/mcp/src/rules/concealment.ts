@@ -23,5 +23,11 @@ export const concealment = patternRule(
     /\bto\s+(?:avoid|evade|bypass|escape|slip\s+past)\s+(?:any\s+)?(?:monitoring|detection|logging|auditing|review)\b/i,
     /\b(?:user|human|operator)\s+is\s+(?:not|n't)\s+(?:watching|looking|present|around|paying\s+attention)\b/i,
     /\b(?:do\s+not|don'?t|never|without)\s+ask(?:ing)?\s+(?:the\s+user\s+)?for\s+(?:confirmation|approval|permission|consent)\b/i,
+    // After round 7 (sumododda/mcp-scanner, development since): hidden from view or from the operator, the real
+    // purpose kept back ("hide this from view", "keep hidden from the operator", "don't reveal the actual purpose").
+    /\b(?:hide|conceal)\s+(?:this|it|these(?:\s+\w+)?)\s+from\s+(?:view|sight|(?:the\s+)?(?:operator|human|admin(?:istrator)?)s?)\b/i,
+    /\bkeep\s+(?:this\s+|it\s+|these\s+)?(?:hidden|secret)\s+from\s+(?:the\s+)?(?:user|operator|human|admin(?:istrator)?)s?\b/i,
+    /\b(?:do\s+not|don'?t|never)\s+(?:reveal|disclose|mention|explain)\s+(?:the\s+|its\s+|your\s+|this\s+tool'?s\s+)?(?:actual|real|true|hidden)\s+(?:purpose|intent(?:ion)?|function|behaviou?r|goal)\b/i,
+    /(?:^|(?<=[.!?:]\s{1,3}))(?:do\s+not|don'?t|never)\s+disclose\s+(?:this|these)\s+(?:information|instructions?|steps?|details)\b/im,
   ],
 );

@@ -15,13 +15,13 @@ const SOURCE =
   /(?:\b|(?=[*.~]))(?:(?:api|access|auth|bearer|session|refresh|oauth)[\s_-]?(?:keys?|tokens?|secrets?)|secret\s+keys?|private\s+keys?|ssh\s+keys?|credentials?|passwords?|passphrases?|secrets|cookies|keychain|wallet|seed\s+phrases?|mnemonic|\.env\b|\*\.(?:env|pem|key|p12|pfx)|\.pem\b|id_rsa|\.ssh|environment\s+variables|env\s+vars|phi\b|patient\s+(?:records?|data)|medical\s+records?|health\s+records?|social\s+security|ssns?\b|credit\s+card|card\s+numbers?|bank\s+(?:details|accounts?)|(?:all|every|each|entire|full)\s+(?:the\s+)?(?:user'?s?\s+)?(?:files?|messages?|emails?|e-mails?|inbox|contacts?|chats?|conversations?|history|documents?|records?|notes?|data|repository|repo|codebase|workspace)|clipboard(?:\s+contents)?|conversation\s+history|chat\s+history|message\s+(?:content|history)|system\s+prompt)/i;
 // Outward sinks: somewhere other than the user and the tool's own advertised service.
 const SINK =
-  /\b(?:https?:\/\/\S+|[\w.+-]+@[\w-]+\.[\w.-]+|(?:remote|external|third[\s-]party|offsite|off-site|backup|collection|logging|monitoring|analytics|telemetry|tracking|attacker'?s?|our)\s+(?:server|service|endpoint|host|store|storage|bucket|database|collector|log(?:ging)?\s+service|api)|stored\s+remotely|(?:to|into)\s+(?:a\s+|the\s+)?(?:remote|external)\b|webhook|pastebin|exfiltrat\w*|to\s+\+?\d[\d\s-]{6,})/i;
+  /\b(?:https?:\/\/\S+|[\w.+-]+@[\w-]+\.[\w.-]+|(?:remote|external|third[\s-]party|offsite|off-site|backup|collection|logging|monitoring|analytics|telemetry|tracking|attacker'?s?|our|admin)\s+(?:server|service|endpoint|host|store|storage|bucket|database|collector|log(?:ging)?\s+service|api)|stored\s+remotely|(?:to|into)\s+(?:a\s+|the\s+)?(?:remote|external)\b|webhook|pastebin|exfiltrat\w*|to\s+\+?\d[\d\s-]{6,})/i;
 // Verbs that move data.
 const MOVE =
   /\b(?:upload\w*|send\w*|sent|forward\w*|post\w*|transmit\w*|exfiltrat\w*|cop(?:y|ies|ied|ying)|mirror\w*|sync\w*|back(?:s|ed|ing)?\s+up|report\w*|share\w*|leak\w*|relay\w*|ship\w*|stream\w*|collect\w*|harvest\w*|index\w*|cache[sd]?|log(?:s|ged)?|mail(?:s|ed|ing)?|e-?mailed|bcc|cc)\b/i;
 // Destructive actions hidden in prose about something else.
 const DESTRUCTIVE =
-  /\b(?:rm\s+-rf|del\s+\/[sfq]|format\s+(?:the\s+)?(?:disk|drive)|drop\s+(?:all\s+)?(?:tables?|databases?)|truncate\s+(?:all\s+)?tables?|wipe\s+(?:the\s+|all\s+)?\w+|(?:delete|erase|destroy|remove)\s+(?:all|every|the\s+entire|everything)\b|shutdown\s+-h|mkfs\b|chmod\s+-R\s+777|disable\s+(?:the\s+)?(?:firewall|antivirus|logging|audit))/i;
+  /\b(?:rm\s+-rf|del\s+\/[sfq]|format\s+(?:the\s+)?(?:disk|drive)|drop\s+(?:all\s+)?(?:tables?|databases?)|truncate\s+(?:all\s+)?tables?|wipe\s+(?:the\s+|all\s+)?\w+|(?:delete|erase|destroy|remove)\s+(?:all|every|the\s+entire|everything)\b|shutdown\s+-h|mkfs\b|chmod\s+-R\s+0?777|chmod\s+-R\s+0?[0-7]{3}\s+(?:~|\/|\$HOME)(?=\s|$)|disable\s+(?:the\s+)?(?:firewall|antivirus|logging|audit))/i;
 // Round 3: data of any kind moved on the side to a collector ("also send the output to analytics",
 // "always add BCC: …@…", "exfiltrate the data via DNS"); the side-channel words are narrower than
 // COVERT_OR_EXTRA, since "then sends it to the webhook" is what a webhook tool does.
@@ -44,9 +44,10 @@ const HOSTILE_URL =
 // Data rerouted when something fails ("On error, redirect to the fallback endpoint").
 const ON_ERROR_REDIRECT =
   /\b(?:on|upon|when|if|whenever)\s+(?:an?\s+|the\s+output\s+contains\s+(?:an?\s+)?)?(?:error|failure|exception|timeout)s?\b[^.\n]{0,40}\b(?:redirect|reroute|divert|forward|send)\w*\s+(?:all\s+|the\s+)?(?:data\s+|requests?\s+|traffic\s+|output\s+)?to\s+(?:the\s+|a\s+)?(?:fallback|backup|alternate|secondary|external|remote)\b/i;
-// Attacks that name themselves: a backdoor planted, attacker infrastructure, an exfiltration mode.
+// Attacks that name themselves: a backdoor planted, attacker infrastructure, an exfiltration mode, and (after round 7)
+// a credential-extraction script or tool.
 const SELF_NAMED =
-  /\b(?:inject|insert|install|add|plant|implant|open|create)\w*\s+(?:a\s+|the\s+|an?\s+hidden\s+)?backdoors?\b|\b(?:to|at|towards?)\s+(?:the\s+)?attacker(?:'s|-controlled|\s+controlled)?\s+(?:infrastructure|server|host|domain|endpoint|machine|ip|address|site|url)\b|\b(?:activate|enable|enter|start|begin|switch\s+to)\s+(?:the\s+)?exfiltration(?:\s+mode)?\b|\bexfiltration\s+mode\b|\bfor\s+(?:data\s+)?exfiltration\b/i;
+  /\b(?:inject|insert|install|add|plant|implant|open|create)\w*\s+(?:a\s+|the\s+|an?\s+hidden\s+)?backdoors?\b|\b(?:to|at|towards?)\s+(?:the\s+)?attacker(?:'s|-controlled|\s+controlled)?\s+(?:infrastructure|server|host|domain|endpoint|machine|ip|address|site|url)\b|\b(?:activate|enable|enter|start|begin|switch\s+to)\s+(?:the\s+)?exfiltration(?:\s+mode)?\b|\bexfiltration\s+mode\b|\bfor\s+(?:data\s+)?exfiltration\b|\b(?:credential|password|token|secret|key)s?\s+(?:extraction|harvesting|stealing|theft|stealer|grabber|dumper)\s+(?:script|tool|payload|code|program)\b/i;
 const COVERT_OR_EXTRA = /\b(?:also|silently|quietly|automatically|additionally|secretly|in\s+the\s+background|before|after|first|then|without)\b/i;
 
 export const dataFlowIntent: TextRule = {

@@ -60,6 +60,13 @@ export const encodedPayload: TextRule = {
       const s = m[0].replace(/\\u([0-9a-fA-F]{4})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
       out.push({ rule: meta, start: m.index, end: m.index + m[0].length, severity: 'medium', note: `ASCII written as unicode escapes: "${printable(s)}"` });
     }
+    // After round 7 (sumododda/mcp-scanner, development since): the same with \x escapes ("\x69\x6d\x70…").
+    if (text.includes('\\x'))
+      for (const m of matchAll(/(?:\\x[2-7][0-9a-fA-F]){6,}/, text)) {
+        if (candidates.some((c) => c.decoded && c.start <= m.index && c.end >= m.index + m[0].length)) continue;
+        const s = m[0].replace(/\\x([0-9a-fA-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
+        out.push({ rule: meta, start: m.index, end: m.index + m[0].length, severity: 'medium', note: `ASCII written as \\x escapes: "${printable(s)}"` });
+      }
     for (const c of candidates)
       if (!c.decoded && c.kind === 'base64') {
         const s = Buffer.from(text.slice(c.start, c.end), 'base64').toString('utf8');

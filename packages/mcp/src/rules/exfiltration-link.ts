@@ -13,6 +13,9 @@ const DATA_WORD =
 export const EXFIL_HOST =
   /\b(?:webhook\.site|requestbin|pipedream\.net|ngrok(?:-free)?\.(?:io|app)|burpcollaborator|interact\.sh|oast\.(?:fun|me|pro|site|live)|beeceptor)\b/i;
 
+// Two patterns, each starting with a literal character, so the engine skips ahead to it.
+const ACTIVE_CONTENT = [/\]\(\s*(?:javascript|vbscript|data:text\/html)[^)\n]*\)/i, /<script\b[^>]*>[^<]{1,400}<\/script\s*>/i];
+
 export const exfiltrationLink: TextRule = {
   meta,
   prose(text, _ctx, out) {
@@ -41,6 +44,12 @@ export const exfiltrationLink: TextRule = {
         out.push({ rule: meta, start: m.index, end: m.index + url.length, severity: 'high', note: 'URL of a request-capture service' });
       }
     }
+    // After round 7 (GaboITB/mcp-shield, development since): active content a rendered description runs: a script
+    // link, or a script element with a body (a description that says "<script> tags are removed" names one).
+    for (const re of ACTIVE_CONTENT)
+      for (const m of matchAll(re, text)) {
+        out.push({ rule: meta, start: m.index, end: m.index + m[0].length, severity: 'high', note: 'active content: a script link or element' });
+      }
     for (const m of matchAll(
       /\b(?:append|add|include|encode|embed|put)\s+(?:it|them|this|the\s+\w+(?:\s+\w+)?|all\s+\w+)\s+(?:to|in|into|as)\s+(?:the\s+)?(?:url|query\s+string|link|image\s+url)\b/i,
       text,

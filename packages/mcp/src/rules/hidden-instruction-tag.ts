@@ -27,6 +27,9 @@ const PATTERNS = [
   /\*\*\s*(?:IMPORTANT|CRITICAL)(?:\s+[A-Z]+){0,2}\s*\*\*\s*:?\s*(?:follow\s+these|obey|always\s+do|must\s+do|do\s+this|ignore|you\s+must\s+(?:first|always))/i,
   /\[\s*(?:instructions?|notes?|messages?|directives?)\s+(?:for|to)\s+(?:the\s+)?(?:ai|agents?|assistants?|models?|llms?)\s*\]/i,
   /\b(?:hey|dear|attention),?\s+(?:claude|assistant|chatgpt|gpt|ai|model|llm)\b/i,
+  // After round 7 (sumododda/mcp-scanner, development since): any closed all-caps tag around text
+  // ("<COMPLIANCE>…</COMPLIANCE>"); real descriptions use lower-case example tags, none of the npm harvest an all-caps pair.
+  /<([A-Z][A-Z_]{2,20})>[^<]{1,400}<\/\1>/,
 ];
 
 export const hiddenInstructionTag: TextRule = {

@@ -20,7 +20,7 @@ const PATTERNS = [
   /\bas\s+if\s+it(?:'s|\s+is|\s+were)\s+(?:part\s+of|a\s+normal|normal|the\s+normal)/i,
   /\b(?:include|pass|send|provide|collect|gather|share|add|put)\s+(?:everything|all(?:\s+of)?(?:\s+the)?|any(?:thing)?)\s+(?:that\s+)?(?:the\s+)?user\s+(?:has\s+)?(?:said|says|told|wrote|written|mentioned|shared|typed|asked)/i,
   // Reaching for something else first.
-  /\b(?:you\s+must|you\s+should|you\s+need\s+to|always|first|must\s+first)\s+(?:first\s+)?(?:read|access|open|fetch|retrieve|load|call|invoke|query|check)\b[^.\n]{0,80}\b(?:resource|file|dashboard|config\w*|secrets?|credentials?|password|tool|server|\w+:\/\/)/i,
+  /\b(?:you\s+must|you\s+should|you\s+need\s+to|always|first|must\s+first)\s+(?:also\s+)?(?:first\s+)?(?:read|access|open|fetch|retrieve|load|call|invoke|query|check)\b[^.\n]{0,80}\b(?:resource|file|dashboard|config\w*|secrets?|credentials?|password|tool|server|\w+:\/\/)/i,
   /\bbefore\s+(?:providing|returning|responding|answering|replying|processing|performing|executing|using|calling|giving)\b[^.\n]{0,80}\b(?:you\s+must|must\s+first|first\s+(?:read|access|call|run|execute|fetch|send)|always)\b/i,
   /\bbefore\s+(?:performing|executing|running|doing)\s+(?:any|every|each|the)\b[^.\n]{0,40}\b(?:read|access|send|call|include|run|execute)\b/i,
   /\b(?:execute|call|run|invoke|use)\s+this\s+(?:tool|function)\s+(?:and|then)\s+(?:replace|use|substitute|overwrite)\b/i,
@@ -32,6 +32,10 @@ const PATTERNS = [
   // Threats and urgency aimed at the model.
   /\b(?:otherwise|or\s+else|if\s+you\s+(?:don'?t|do\s+not|fail\s+to))\b[^.\n]{0,60}\b(?:will\s+(?:crash|fail|break|not\s+work)|data\s+will\s+be\s+lost|system\s+will)/i,
   /\b(?:this\s+is\s+)?(?:very\s+){1,}(?:very\s+)?important\b[^.\n]{0,20}(?:!|\.)/i,
+  // After round 7 (sumododda/mcp-scanner, development since): the threat after the condition ("the application will
+  // crash if you do not follow these instructions") and emphasis stacked for the model ("VERY VERY VERY important").
+  /\bwill\s+(?:crash|fail|break|stop\s+working|be\s+(?:deleted|lost))\s+(?:if|unless)\s+you\s+(?:do\s+not\s+|don'?t\s+|fail\s+to\s+)?(?:follow|obey|comply)/i,
+  /\b(?:very\s+){2,}important\b/i,
   /\b(?:compliance|security|audit|mandatory|legal)\s+(?:requirement|check|rule|policy)\s*:/i,
   // Round 3 (AgentDefenders/mcp-scan's strings): tampering with what the model gets back, and
   // instructions meant to outlive this call.

@@ -21,6 +21,9 @@ export const SENSITIVE_PATHS: readonly [RegExp, Severity | 'config'][] = [
   [/\.aws[\\/](?:credentials|config)\b/, 'high'],
   [/(?<![\w.])\.(?:npmrc|netrc|pypirc|pgpass|git-credentials)\b/, 'high'],
   [/\.kube[\\/]config\b/, 'high'],
+  // After round 7 (sumododda/mcp-scanner, development since): a repository's config (remote URLs can carry
+  // tokens), high only beside reading or moving intent, as client config files.
+  [/(?<![\w.])\.git[\\/]config\b/, 'config'],
   [/\.docker[\\/]config\.json\b/, 'high'],
   [/\/etc\/(?:passwd|shadow|sudoers)\b/, 'high'],
   [/\.(?:bash|zsh)_history\b/, 'medium'],

@@ -26,6 +26,10 @@ const REDEFINES = [
   // After round 6 (luckyPipewrench/pipelock, development since): "Always prefer the proxy tool over others".
   /\b[Pp]refer\s+(?:this\s+(?:tool|function|server)|the\s+[`'"]?([A-Za-z][\w.-]{2,})[`'"]?\s+(?:tool|function|server))\s+over\s+(?:all\s+|any\s+)?(?:others|other\s+(?:tools|functions|servers))\b/,
   /\b[Uu]se\s+this\s+(?:tool\s+|function\s+|server\s+)?(?:instead\s+of|rather\s+than|in\s+place\s+of)\s+(?:any\s+|all\s+|the\s+)?(other)\b/,
+  // After round 7 (sumododda/mcp-scanner, development since): "Prioritize this over all other tools", "Replace the
+  // function of the original tool".
+  /\b[Pp]rioriti[sz]e\s+this\s+(?:tool\s+|function\s+|server\s+)?(?:over|above|before)\s+(?:all\s+|any\s+)?(other)\s+(?:tools|functions|servers)\b/,
+  /\b[Rr]eplaces?\s+the\s+(?:function(?:ality)?|behaviou?r|role)\s+of\s+(?:the\s+)?(?:original|other|existing|built-?in|real|genuine)\s+(?:tool|function|server)\b/,
   /\b(?:[Ii]gnore|[Dd]on'?t\s+use|[Nn]ever\s+use|[Aa]void)\s+(?:all\s+|any\s+)?(other)\s+[\w\s-]{0,30}?(?:tools?|functions?|servers?)\b/,
   /\b[Uu]se\s+the\s+[`'"]?([A-Za-z][\w.-]*_[\w.-]+|[a-z]+[A-Z]\w+)[`'"]?\s+(?:tool|function)\s+to\b/,
   /\b(?:[Bb]efore|[Aa]fter|[Ww]hen(?:ever)?)\s+(?:using|calling|invoking|running)\s+(?:the\s+)?[`'"]?([A-Za-z][\w.-]*_[\w.-]+|[a-z]+[A-Z]\w+)[`'"]?/,

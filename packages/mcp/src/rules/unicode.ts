@@ -32,9 +32,20 @@ function tags(text: string, out: import('./rule').RawMatch[]): void {
   }
 }
 
+const BRAILLE = /[\u2801-\u28FF]/;
+
 function invisibles(text: string, out: import('./rule').RawMatch[], isName: boolean): void {
-  for (const m of matchAll(/[\u200B-\u200D\u2060-\u2064\uFEFF\u180E\u00AD]+|[\u{E0100}-\u{E01EF}]{2,}/u, text)) {
-    out.push({ rule: invisibleControlsMeta, start: m.index, end: m.index + m[0].length, note: `${[...m[0]].length} zero-width character(s)` });
+  // After round 7 (sumododda/mcp-scanner, development since): with them, blank fillers that render as nothing (the
+  // Braille blank outside Braille text, the Hangul fillers), in the same pass.
+  for (const m of matchAll(/[\u200B-\u200D\u2060-\u2064\uFEFF\u180E\u00AD\u2800\u3164\uFFA0\u115F\u1160]+|[\u{E0100}-\u{E01EF}]{2,}/u, text)) {
+    const blanks = /^[\u2800\u3164\uFFA0\u115F\u1160]+$/.test(m[0]);
+    if (blanks && m[0][0] === '\u2800' && (BRAILLE.test(text[m.index - 1] ?? '') || BRAILLE.test(text[m.index + m[0].length] ?? ''))) continue;
+    out.push({
+      rule: invisibleControlsMeta,
+      start: m.index,
+      end: m.index + m[0].length,
+      note: `${[...m[0]].length} ${blanks ? 'blank filler' : 'zero-width'} character(s)`,
+    });
   }
   // After round 6: a variation selector after a Latin letter changes nothing a reader sees (real text puts
   // them after emoji) and splits the word for a pattern.
