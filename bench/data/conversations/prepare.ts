@@ -155,6 +155,20 @@ const SOURCES: Source[] = [
     what: 'tweets labelled by crowd workers: the hate-speech class as harmful, the neither class as benign (the merely offensive class is left out)',
   },
   {
+    // Same repository and commit as the BAD test split below, but files derived from BAD's *valid* split only
+    // (data/safety_layers/preproces_safety.py reads bot_adversarial_dialogue_datasets_with_persona/valid.txt):
+    // safety_adv.json holds every valid-split line whose last utterance people labelled not ok (the dialogue up
+    // to it), safety_safe_adv_valid.json every line labelled ok (its last two exchanges). BAD's train split is
+    // not on GitHub (ParlAI downloads it from parl.ai; the copy here is over the mirror's size limit). Role
+    // written before either file was read; utterances whose text also occurs in BAD test are dropped.
+    repo: 'andreamad8/FSB',
+    commit: 'a81593590189fa5ad1cc37c5857f974effd9750a',
+    licence: 'Bot-Adversarial Dialogue valid split (Xu et al. 2021; ParlAI, MIT) as derived in andreamad8/FSB (MIT)',
+    role: 'train',
+    files: ['data/safety_layers/safety_adv.json', 'data/safety_layers/safety_safe_adv_valid.json'],
+    what: 'BAD valid: the person\'s utterances with crowd workers\' ok / not ok label of each (not ok → harmful, ok → benign); bot utterances not used',
+  },
+  {
     repo: 'Parapet-Tech/parapet',
     commit: '17394b7ef07d93cd480f8a2b1609ba251f8c4629',
     licence: 'Apache-2.0',
