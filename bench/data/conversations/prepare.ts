@@ -169,6 +169,17 @@ const SOURCES: Source[] = [
     what: 'BAD valid: the person\'s utterances with crowd workers\' ok / not ok label of each (not ok → harmful, ok → benign); bot utterances not used',
   },
   {
+    // Chit-chat between two crowd workers, each playing a persona: the register of BAD's dialogues (BAD's bots
+    // were persona chat bots), benign. Added because BAD's ok utterances alone are too few to teach the
+    // classifier that everyday small talk is not harmful. Role written before the files were read.
+    repo: 'andreamad8/FSB',
+    commit: 'a81593590189fa5ad1cc37c5857f974effd9750a',
+    licence: 'PersonaChat (Zhang et al. 2018; released with ParlAI, MIT) as copied in andreamad8/FSB (MIT)',
+    role: 'train',
+    files: ['data/persona/valid.json', 'data/persona/test.json'],
+    what: 'PersonaChat valid and test (1,000 dialogues each): every utterance of both people as benign',
+  },
+  {
     repo: 'Parapet-Tech/parapet',
     commit: '17394b7ef07d93cd480f8a2b1609ba251f8c4629',
     licence: 'Apache-2.0',
@@ -454,6 +465,8 @@ export function prepare(): { train: TrainItem[]; conversations: Conversation[] }
             attack: false,
             turns: pairTurns(c.content.map((m) => ({ user: m.agent === 'agent_1', text: m.message }))),
           });
+      } else if (s.repo === 'andreamad8/FSB' && s.role === 'train') {
+        train.push(...badValidUtterances(text, `${s.repo}:${f}`));
       } else if (s.repo === 'andreamad8/FSB') {
         conversations.push(...badDialogues(text, s.repo));
       } else if (s.repo === 'microsoft/TOXIGEN') {
@@ -508,7 +521,33 @@ export function prepare(): { train: TrainItem[]; conversations: Conversation[] }
       }
     }
   }
-  return { train, conversations };
+  // No BAD test utterance (either half, either speaker) may be trained on: drop valid-split utterances with the same text.
+  const testTexts = new Set<string>();
+  for (const c of conversations)
+    if (c.source === 'andreamad8/FSB') for (const t of c.turns) for (const u of [t.user, t.assistant ?? '']) testTexts.add(badKey(u));
+  const before = train.length;
+  const kept = train.filter((t) => !(t.source.startsWith('andreamad8/FSB:') && testTexts.has(badKey(t.text))));
+  droppedAsInBadTest = before - kept.length;
+  return { train: kept, conversations };
+}
+
+let droppedAsInBadTest = 0;
+const badKey = (t: string) => t.toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim();
+
+/**
+ * FSB's files derived from BAD valid (see preproces_safety.py there): each entry is one labelled line, the
+ * dialogue up to the labelled utterance as [person, bot] pairs, the last pair's bot side empty when the
+ * person spoke last. Only the person's utterances are kept, labelled as crowd workers labelled them.
+ */
+function badValidUtterances(text: string, source: string): TrainItem[] {
+  const notok = source.endsWith('safety_adv.json');
+  const out: TrainItem[] = [];
+  for (const e of JSON.parse(text) as { dialogue: [string, string][] }[]) {
+    const last = e.dialogue[e.dialogue.length - 1];
+    if (!last || last[1] !== '' || !last[0].trim()) continue; // the bot's utterance was labelled
+    out.push({ text: last[0].trim(), harmful: notok, source });
+  }
+  return out;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
@@ -520,7 +559,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     preparedAt: new Date().toISOString(),
     sources: SOURCES.map((s) => ({ url: `https://github.com/${s.repo}`, commit: s.commit, licence: s.licence, role: s.role, files: s.files, what: s.what })),
     counts: {
-      train: { harmful: train.filter((t) => t.harmful).length, benign: train.filter((t) => !t.harmful).length },
+      train: { harmful: train.filter((t) => t.harmful).length, benign: train.filter((t) => !t.harmful).length, droppedAsInBadTest },
       conversations: Object.fromEntries(
         [...new Set(conversations.map((c) => c.source))].map((src) => {
           const cs = conversations.filter((c) => c.source === src);
