@@ -166,7 +166,7 @@ const SOURCES: Source[] = [
     licence: 'Bot-Adversarial Dialogue valid split (Xu et al. 2021; ParlAI, MIT) as derived in andreamad8/FSB (MIT)',
     role: 'train',
     files: ['data/safety_layers/safety_adv.json', 'data/safety_layers/safety_safe_adv_valid.json'],
-    what: 'BAD valid: the person\'s utterances with crowd workers\' ok / not ok label of each (not ok → harmful, ok → benign); bot utterances not used',
+    what: 'BAD valid: every utterance with crowd workers\' ok / not ok label (not ok → harmful, ok → benign); the person\'s for what users ask, the bot\'s for what a model should not say',
   },
   {
     // Chit-chat between two crowd workers, each playing a persona: the register of BAD's dialogues (BAD's bots
@@ -178,6 +178,21 @@ const SOURCES: Source[] = [
     role: 'train',
     files: ['data/persona/valid.json', 'data/persona/test.json'],
     what: 'PersonaChat valid and test (1,000 dialogues each): every utterance of both people as benign',
+  },
+  {
+    // Longer, fact-laden small talk between crowd workers (the register of Topical-Chat, which is only a dev and
+    // report set here): the persona chats alone leave long opinionated turns about sport or news unseen, and the
+    // classifier then reads them as BAD's provocations. Role written before the files were read.
+    repo: 'andreamad8/FSB',
+    commit: 'a81593590189fa5ad1cc37c5857f974effd9750a',
+    licence: 'Wizard of Wikipedia (Dinan et al. 2019) and Multi-Session Chat (Xu et al. 2022), both released with ParlAI (MIT), as copied in andreamad8/FSB (MIT)',
+    role: 'train',
+    files: [
+      'data/wow/valid.json',
+      'data/wow/test.json',
+      ...[2, 3, 4, 5].flatMap((n) => [`data/msc/session-${n}-valid.json`, `data/msc/session-${n}-test.json`]),
+    ],
+    what: 'Wizard of Wikipedia valid and test, Multi-Session Chat sessions 2-5 valid and test: every utterance of both people as benign',
   },
   {
     repo: 'Parapet-Tech/parapet',
@@ -465,6 +480,9 @@ export function prepare(): { train: TrainItem[]; conversations: Conversation[] }
             attack: false,
             turns: pairTurns(c.content.map((m) => ({ user: m.agent === 'agent_1', text: m.message }))),
           });
+      } else if (s.repo === 'andreamad8/FSB' && /^data\/(?:persona|wow|msc)\//.test(f)) {
+        for (const d of JSON.parse(text) as { dialogue: [string, string][] }[])
+          for (const pair of d.dialogue) for (const u of pair) if (u.trim()) train.push({ text: u.trim(), harmful: false, source: `${s.repo}:${f}` });
       } else if (s.repo === 'andreamad8/FSB' && s.role === 'train') {
         train.push(...badValidUtterances(text, `${s.repo}:${f}`));
       } else if (s.repo === 'andreamad8/FSB') {
@@ -537,15 +555,17 @@ const badKey = (t: string) => t.toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim()
 /**
  * FSB's files derived from BAD valid (see preproces_safety.py there): each entry is one labelled line, the
  * dialogue up to the labelled utterance as [person, bot] pairs, the last pair's bot side empty when the
- * person spoke last. Only the person's utterances are kept, labelled as crowd workers labelled them.
+ * person spoke last. Each labelled utterance is kept as crowd workers labelled it, its speaker in `source`.
  */
 function badValidUtterances(text: string, source: string): TrainItem[] {
   const notok = source.endsWith('safety_adv.json');
   const out: TrainItem[] = [];
   for (const e of JSON.parse(text) as { dialogue: [string, string][] }[]) {
     const last = e.dialogue[e.dialogue.length - 1];
-    if (!last || last[1] !== '' || !last[0].trim()) continue; // the bot's utterance was labelled
-    out.push({ text: last[0].trim(), harmful: notok, source });
+    if (!last) continue;
+    // The person spoke last (bot side empty): their utterance was labelled; otherwise the bot's was.
+    const [text, speaker] = last[1] === '' ? [last[0].trim(), 'person'] : [last[1].trim(), 'bot'];
+    if (text) out.push({ text, harmful: notok, source: `${source}#${speaker}` });
   }
   return out;
 }
