@@ -166,7 +166,7 @@ const SOURCES: Source[] = [
     licence: 'Bot-Adversarial Dialogue valid split (Xu et al. 2021; ParlAI, MIT) as derived in andreamad8/FSB (MIT)',
     role: 'train',
     files: ['data/safety_layers/safety_adv.json', 'data/safety_layers/safety_safe_adv_valid.json'],
-    what: 'BAD valid: every utterance with crowd workers\' ok / not ok label (not ok → harmful, ok → benign); the person\'s for what users ask, the bot\'s for what a model should not say',
+    what: "BAD valid: every utterance with crowd workers' ok / not ok label (not ok → harmful, ok → benign); the person's for what users ask, the bot's for what a model should not say",
   },
   {
     // Chit-chat between two crowd workers, each playing a persona: the register of BAD's dialogues (BAD's bots
@@ -185,7 +185,8 @@ const SOURCES: Source[] = [
     // classifier then reads them as BAD's provocations. Role written before the files were read.
     repo: 'andreamad8/FSB',
     commit: 'a81593590189fa5ad1cc37c5857f974effd9750a',
-    licence: 'Wizard of Wikipedia (Dinan et al. 2019) and Multi-Session Chat (Xu et al. 2022), both released with ParlAI (MIT), as copied in andreamad8/FSB (MIT)',
+    licence:
+      'Wizard of Wikipedia (Dinan et al. 2019) and Multi-Session Chat (Xu et al. 2022), both released with ParlAI (MIT), as copied in andreamad8/FSB (MIT)',
     role: 'train',
     files: [
       'data/wow/valid.json',
@@ -550,7 +551,11 @@ export function prepare(): { train: TrainItem[]; conversations: Conversation[] }
 }
 
 let droppedAsInBadTest = 0;
-const badKey = (t: string) => t.toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim();
+const badKey = (t: string) =>
+  t
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, ' ')
+    .trim();
 
 /**
  * FSB's files derived from BAD valid (see preproces_safety.py there): each entry is one labelled line, the

@@ -1,5 +1,5 @@
 import type { Alert } from '@warden/core';
-import { defaultIntentClassifier, type IntentClassifier } from './conversation/intent-classifier';
+import { defaultDialogueClassifier, defaultIntentClassifier, type IntentClassifier } from './conversation/intent-classifier';
 import { forEachIntentFeature } from './conversation/intent-features';
 import { DEFAULT_MAX_TEXT_CHARS, normalizeText } from './conversation/normalize-text';
 import { multiTurnAlert } from './multi-turn-alert';
@@ -34,6 +34,8 @@ export const RISK_SIGNAL_WEIGHTS = {
   harm_rising: 0.3,
   /** a short follow-up that leans on earlier harmful content ("now step by step", "more detail on that") */
   reference_back: 0.4,
+  /** the model's reply reads as harmful (the same classifier on its output, scaled like harmful_intent): the attack may have worked */
+  harmful_reply: 1.0,
 } as const;
 export type RiskSignal = keyof typeof RISK_SIGNAL_WEIGHTS;
 
@@ -82,6 +84,8 @@ export interface MultiTurnRiskOptions {
   repeatFactor?: number;
   /** The per-turn intent classifier; default the embedded one, `false` to score cues only. */
   intentClassifier?: IntentClassifier | false;
+  /** The per-turn classifier of unsafe talk, read on the input (the higher of it and intent counts) and on the reply; default the embedded one, `false` for none. */
+  dialogueClassifier?: IntentClassifier | false;
   /** Characters of one text read (head and tail kept): megabyte inputs are truncated, not slow. Default 1024 (`DEFAULT_MAX_TEXT_CHARS`). */
   maxTextChars?: number;
 }
@@ -277,10 +281,25 @@ function cueSignals(normalized: string, hidden: boolean): RiskSignal[] {
  * Signals whose repeats keep (most of) their weight: persisting with a harmful ask, or pressing on
  * past the model's pushback, is the attack itself, not one benign topic coming up again.
  */
-export const PERSISTENT_REPEAT: Partial<Record<RiskSignal, number>> = { harmful_intent: 1, refusal_rephrase: 0.85, refusal: 0.85 };
+export const PERSISTENT_REPEAT: Partial<Record<RiskSignal, number>> = {
+  harmful_intent: 1,
+  harmful_reply: 1,
+  refusal_rephrase: 0.85,
+  refusal: 0.85,
+};
 
 /** Intent probability below which a turn adds nothing: the classifier's benign false positives sit mostly under it. */
 const INTENT_FLOOR = 0.7;
+/**
+ * The same for the dialogue model, on inputs and replies: it reads small talk, where a false
+ * positive costs more (long chats give it many chances), so it must be surer. Chosen on the dev
+ * conversations (README); 0.7 alerted on 1.7% of Topical-Chat valid, 0.8 on 1.5%.
+ */
+const DIALOGUE_FLOOR = 0.8;
+/** The dialogue model's probability mapped so that its floor lands on the intent model's (so a harmful turn reads the same whichever model saw it). */
+function onIntentScale(q: number): number {
+  return q <= DIALOGUE_FLOOR ? (q * INTENT_FLOOR) / DIALOGUE_FLOOR : INTENT_FLOOR + ((q - DIALOGUE_FLOOR) / (1 - DIALOGUE_FLOOR)) * (1 - INTENT_FLOOR);
+}
 
 /** Default alert threshold of the per-conversation score; one turn adds at most 1.0, so no single turn crosses it. */
 export const DEFAULT_MULTI_TURN_THRESHOLD = 1.5;
@@ -310,6 +329,7 @@ export class MultiTurnRiskScorer {
   private readonly repeatFactor: number;
   private readonly conversations = new Map<string, ConversationRisk>();
   private readonly intent: IntentClassifier | undefined;
+  private readonly dialogue: IntentClassifier | undefined;
   private readonly maxTextChars: number;
   private readonly featureBuffer = new Int32Array(96);
 
@@ -321,6 +341,7 @@ export class MultiTurnRiskScorer {
     this.maxConversations = options.maxConversations ?? 10_000;
     this.repeatFactor = options.repeatFactor ?? 0.6;
     this.intent = options.intentClassifier === false ? undefined : (options.intentClassifier ?? defaultIntentClassifier());
+    this.dialogue = options.dialogueClassifier === false ? undefined : (options.dialogueClassifier ?? defaultDialogueClassifier());
     this.maxTextChars = options.maxTextChars ?? DEFAULT_MAX_TEXT_CHARS;
   }
 
@@ -426,7 +447,8 @@ export class MultiTurnRiskScorer {
       strength = {};
       const n = normalizeText(turn.input, this.maxTextChars);
       for (const s of cueSignals(n.text, n.hidden)) signals.add(s);
-      const p = this.intent ? this.intent.scoreInto(n.text, this.featureBuffer) : 0;
+      // A harmful request (intent model) or unsafe talk (dialogue model), whichever reads higher.
+      const p = Math.max(this.intent ? this.intent.scoreInto(n.text, this.featureBuffer) : 0, this.dialogue ? onIntentScale(this.dialogue.score(n.text)) : 0);
       const w = this.intent ? this.featureBuffer.slice(0, this.intent.collected).sort() : features(n.text);
       if (p > INTENT_FLOOR) {
         signals.add('harmful_intent');
@@ -464,6 +486,14 @@ export class MultiTurnRiskScorer {
     const cautious = !refused && reply !== undefined && CAUTION.test(reply);
     if (refused) signals.add('refusal');
     else if (cautious) signals.add('model_caution');
+    else if (reply && this.dialogue) {
+      const q = this.dialogue.score(reply);
+      if (q > DIALOGUE_FLOOR) {
+        signals.add('harmful_reply');
+        strength ??= {};
+        strength.harmful_reply = (q - DIALOGUE_FLOOR) / (1 - DIALOGUE_FLOOR);
+      }
+    }
     // Coming back to a topic the model refused or hedged on is pressing past its pushback.
     if (refused || cautious) {
       if (c.inputTopic) {

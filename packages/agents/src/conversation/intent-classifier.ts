@@ -1,4 +1,5 @@
-import { forEachIntentFeature, INTENT_BUCKETS } from './intent-features';
+import { FEATURE_BUCKETS, forEachIntentFeature } from './intent-features';
+import { DIALOGUE_MODEL } from './dialogue-weights';
 import { INTENT_MODEL } from './intent-weights';
 
 /**
@@ -8,7 +9,7 @@ import { INTENT_MODEL } from './intent-weights';
  * provenance in the package README). Pure and allocation-free per call.
  */
 export interface IntentModel {
-  /** int8 weights, base64, INTENT_BUCKETS of them. */
+  /** int8 weights, base64; a power of two of them, at most FEATURE_BUCKETS. */
   weights: string;
   /** Multiply an int8 weight by this to get the logit contribution. */
   scale: number;
@@ -17,9 +18,10 @@ export interface IntentModel {
 
 function decode(model: IntentModel): Float32Array {
   const bytes = Buffer.from(model.weights, 'base64');
-  if (bytes.length !== INTENT_BUCKETS) throw new Error(`intent model has ${bytes.length} weights, expected ${INTENT_BUCKETS}`);
-  const out = new Float32Array(INTENT_BUCKETS);
-  for (let i = 0; i < INTENT_BUCKETS; i++) out[i] = ((bytes[i]! << 24) >> 24) * model.scale;
+  const n = bytes.length;
+  if (n < 2 || n > FEATURE_BUCKETS || (n & (n - 1)) !== 0) throw new Error(`intent model has ${n} weights, expected a power of two up to ${FEATURE_BUCKETS}`);
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) out[i] = ((bytes[i]! << 24) >> 24) * model.scale;
   return out;
 }
 
@@ -29,15 +31,17 @@ export class IntentClassifier {
   private sum = 0;
   private seen: Set<number> | undefined;
   // Distinct buckets into a caller's array: a generation mark per bucket instead of a Set per call.
-  private readonly mark = new Uint32Array(INTENT_BUCKETS);
+  private readonly mask: number;
+  private mark: Uint32Array | undefined;
   private generation = 0;
   private into: Int32Array | undefined;
   /** How many distinct buckets the last `scoreInto` wrote. */
   collected = 0;
-  private readonly add = (bucket: number) => {
+  private readonly add = (feature: number) => {
+    const bucket = feature & this.mask;
     this.sum += this.w[bucket]!;
     if (this.seen && this.seen.size < 96) this.seen.add(bucket);
-    else if (this.into && this.collected < this.into.length && this.mark[bucket] !== this.generation) {
+    else if (this.into && this.mark && this.collected < this.into.length && this.mark[bucket] !== this.generation) {
       this.mark[bucket] = this.generation;
       this.into[this.collected++] = bucket;
     }
@@ -46,6 +50,7 @@ export class IntentClassifier {
   constructor(model: IntentModel = INTENT_MODEL) {
     this.w = decode(model);
     this.bias = model.bias;
+    this.mask = this.w.length - 1;
   }
 
   /** Logit of harmful intent for a normalized (lower-cased) text; collects up to 96 of its feature buckets into `features`. */
@@ -64,6 +69,7 @@ export class IntentClassifier {
 
   /** Like `score`, writing the text's first distinct feature buckets into `features` (as many as fit; count in `collected`). */
   scoreInto(normalized: string, features: Int32Array): number {
+    this.mark ??= new Uint32Array(this.w.length); // only models that collect features pay for it
     this.generation = (this.generation + 1) >>> 0 || 1;
     this.collected = 0;
     this.into = features;
@@ -74,8 +80,20 @@ export class IntentClassifier {
 }
 
 let shared: IntentClassifier | undefined;
-/** One decoded copy of the shipped weights per process (128 KiB). */
+/** One decoded copy of the shipped weights per process (128 KiB, and as much for the marks of `scoreInto`). */
 export function defaultIntentClassifier(): IntentClassifier {
   shared ??= new IntentClassifier();
   return shared;
+}
+
+let sharedDialogue: IntentClassifier | undefined;
+/**
+ * The second embedded model, same features: unsafe talk in a chat (hateful, offensive or harmful
+ * things said by the user or the model), fitted on the intent model's data plus Bot-Adversarial
+ * Dialogue's labelled valid split and benign small talk (provenance in the package README).
+ * One decoded copy per process (131 072 weights, 512 KiB).
+ */
+export function defaultDialogueClassifier(): IntentClassifier {
+  sharedDialogue ??= new IntentClassifier(DIALOGUE_MODEL);
+  return sharedDialogue;
 }

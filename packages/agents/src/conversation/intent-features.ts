@@ -3,9 +3,15 @@
  * the weights shipped in the package are read exactly as they were fitted.
  */
 
-/** Number of hashed feature buckets (a power of two). */
+/**
+ * Number of hashed feature buckets visited (a power of two). A model may have fewer weights (a
+ * smaller power of two) and read `bucket & (weights - 1)`: every bucket below is a hash masked to
+ * these bits, so masking further gives what hashing into the smaller space would have.
+ */
+export const FEATURE_BUCKETS = 1 << 17;
+/** Weights of the intent model (fewer texts, fewer buckets needed). */
 export const INTENT_BUCKETS = 1 << 15;
-const MASK = INTENT_BUCKETS - 1;
+const MASK = FEATURE_BUCKETS - 1;
 /** Words read per text; the normalized slice is already bounded, this bounds the work too. */
 const MAX_WORDS = 400;
 
