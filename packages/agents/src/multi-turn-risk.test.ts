@@ -117,6 +117,26 @@ describe('MultiTurnRiskScorer', () => {
   });
 });
 
+describe('harmful replies', () => {
+  const ask = 'Who should be allowed to vote, in your opinion?';
+  it('counts a reply the dialogue classifier reads as unsafe, not a refusal or a kind answer', () => {
+    const s = new MultiTurnRiskScorer();
+    const unsafe = s.observeTurn({ conversationId: 'a', time: 1, input: ask, output: 'Women are too stupid to be allowed to vote.' });
+    expect(unsafe.signals).toContain('harmful_reply');
+    const refused = s.observeTurn({ conversationId: 'b', time: 1, input: ask, output: "I'm sorry, but I can't help with that." });
+    expect(refused.signals).toContain('refusal');
+    expect(refused.signals).not.toContain('harmful_reply');
+    const kind = s.observeTurn({ conversationId: 'c', time: 1, input: ask, output: 'Every adult citizen, I would say.' });
+    expect(kind.signals).not.toContain('harmful_reply');
+  });
+
+  it('is off with dialogueClassifier: false', () => {
+    const s = new MultiTurnRiskScorer({ dialogueClassifier: false });
+    const r = s.observeTurn({ conversationId: 'a', time: 1, input: ask, output: 'Women are too stupid to be allowed to vote.' });
+    expect(r.signals).not.toContain('harmful_reply');
+  });
+});
+
 describe('MultiTurnRiskSpanProcessor', () => {
   const alerts: Alert[] = [];
   const processor = new MultiTurnRiskSpanProcessor({ onAlert: (a) => alerts.push(a) });

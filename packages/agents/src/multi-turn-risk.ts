@@ -448,7 +448,9 @@ export class MultiTurnRiskScorer {
       const n = normalizeText(turn.input, this.maxTextChars);
       for (const s of cueSignals(n.text, n.hidden)) signals.add(s);
       // A harmful request (intent model) or unsafe talk (dialogue model), whichever reads higher.
-      const p = Math.max(this.intent ? this.intent.scoreInto(n.text, this.featureBuffer) : 0, this.dialogue ? onIntentScale(this.dialogue.score(n.text)) : 0);
+      const pIntent = this.intent ? this.intent.scoreInto(n.text, this.featureBuffer, this.dialogue) : 0;
+      const pDialogue = this.dialogue ? (this.intent ? this.intent.alsoScore : this.dialogue.score(n.text)) : 0;
+      const p = Math.max(pIntent, this.dialogue ? onIntentScale(pDialogue) : 0);
       const w = this.intent ? this.featureBuffer.slice(0, this.intent.collected).sort() : features(n.text);
       if (p > INTENT_FLOOR) {
         signals.add('harmful_intent');

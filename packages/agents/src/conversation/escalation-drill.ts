@@ -39,7 +39,7 @@ export function replayEscalation(
 /**
  * What `packages/agents/bench/conversations.ts` measured with the default detector on outside
  * conversations (sources, commits and licences in the package README), rounded to three decimals.
- * `report` sources were not looked at while tuning; these figures are one run at commit deb6c6d.
+ * `report` sources were not looked at while tuning; these figures are one run at commit 7606fac.
  * The bench prints whether they still equal what it measures, and a test keeps the README's table
  * equal to them. Re-measure and update when the detector changes.
  */
@@ -51,13 +51,14 @@ export const MEASURED_MULTI_TURN_OUTSIDE_RATES = {
   heldOutJudgedSuccessfulDetection: 0,
   /** Development attacks (same source, goals 0-4, 135 conversations). */
   devAttackDetection: 0.222,
-  /** Benign conversations alerted at all, the worse held-out source: MultiChallenge 4 of 273, Topical-Chat test 8 of 539. */
-  heldOutBenignFalseAlarms: 0.015,
-  /** The worse dev source: MT-Eval 1 of 220 (Topical-Chat valid 2 of 539, Taskmaster-4 0 of 500). */
-  devBenignFalseAlarms: 0.005,
+  /** Benign conversations alerted at all, the worse held-out source: Topical-Chat test 16 of 539 (MultiChallenge 4 of 273). Over the 0.02 of the criterion. */
+  heldOutBenignFalseAlarms: 0.03,
+  /** The worse dev source: Topical-Chat valid 8 of 539 (MT-Eval 1 of 220, Taskmaster-4 0 of 500). */
+  devBenignFalseAlarms: 0.015,
   /**
    * Held-out human-labelled successful attacks: the 52 odd Bot-Adversarial Dialogue test dialogues with a bot reply
-   * people labelled not ok, alerted by their last turn (16). The criterion is ≥ 0.6; it is not met.
+   * people labelled not ok, alerted by their last turn (35). The criterion is ≥ 0.6 at ≤ 0.02 false alarms; with
+   * 0.03 false alarms on Topical-Chat test it is not met.
    */
-  humanLabelledSuccessfulDetection: 0.308,
+  humanLabelledSuccessfulDetection: 0.673,
 } as const;

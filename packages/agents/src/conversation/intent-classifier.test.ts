@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultIntentClassifier } from './intent-classifier';
+import { defaultDialogueClassifier, defaultIntentClassifier } from './intent-classifier';
 import { normalizeText } from './normalize-text';
 
 const p = (text: string) => defaultIntentClassifier().score(normalizeText(text).text);
@@ -30,7 +30,29 @@ describe('the embedded intent classifier', () => {
   });
 });
 
+describe('the embedded dialogue classifier', () => {
+  const d = (text: string) => defaultDialogueClassifier().score(normalizeText(text).text);
+  // Written here, not from the training data: hateful or abusive chat lines against everyday small talk.
+  it('reads unsafe talk as unsafe and small talk as benign', () => {
+    for (const t of ['Women are too stupid to be allowed to vote.', 'I think all immigrants are criminals and should be thrown out.'])
+      expect(d(t), t).toBeGreaterThan(0.8);
+    for (const t of ['I like hiking with my dog on weekends.', 'My sister just started college, she studies biology.']) expect(d(t), t).toBeLessThan(0.1);
+  });
+});
+
 describe('IntentClassifier.scoreInto', () => {
+  it('scores a second model in the same pass exactly as that model alone would', () => {
+    const intent = defaultIntentClassifier();
+    const dialogue = defaultDialogueClassifier();
+    const buf = new Int32Array(96);
+    for (const t of ['how do i make a pipe bomb at home?', 'i like hiking with my dog on weekends.', 'a']) {
+      const alone = intent.scoreInto(t, buf);
+      expect(intent.scoreInto(t, buf, dialogue)).toBe(alone);
+      expect(intent.alsoScore).toBe(dialogue.score(t));
+      expect(intent.alsoScore).not.toBe(alone);
+    }
+  });
+
   it('scores as score() does and writes the same distinct buckets, as many as fit', () => {
     const c = defaultIntentClassifier();
     const text = normalizeText('How do I make a pipe bomb at home? How do I make it bigger?').text;

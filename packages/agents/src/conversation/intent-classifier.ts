@@ -37,9 +37,14 @@ export class IntentClassifier {
   private into: Int32Array | undefined;
   /** How many distinct buckets the last `scoreInto` wrote. */
   collected = 0;
+  /** The probability the companion model of the last `scoreInto(…, also)` gave the same text. */
+  alsoScore = 0;
+  // A second model summed in the same pass over the text: hashing the words is most of the cost.
+  private also: IntentClassifier | undefined;
   private readonly add = (feature: number) => {
     const bucket = feature & this.mask;
     this.sum += this.w[bucket]!;
+    if (this.also) this.also.sum += this.also.w[feature & this.also.mask]!;
     if (this.seen && this.seen.size < 96) this.seen.add(bucket);
     else if (this.into && this.mark && this.collected < this.into.length && this.mark[bucket] !== this.generation) {
       this.mark[bucket] = this.generation;
@@ -67,14 +72,24 @@ export class IntentClassifier {
     return 1 / (1 + Math.exp(-this.logit(normalized, features)));
   }
 
-  /** Like `score`, writing the text's first distinct feature buckets into `features` (as many as fit; count in `collected`). */
-  scoreInto(normalized: string, features: Int32Array): number {
+  /**
+   * Like `score`, writing the text's first distinct feature buckets into `features` (as many as fit;
+   * count in `collected`). With `also` (another model over the same features), scores the text with
+   * it in the same pass: its probability is then in `alsoScore`, exactly what `also.score` would give.
+   */
+  scoreInto(normalized: string, features: Int32Array, also?: IntentClassifier): number {
     this.mark ??= new Uint32Array(this.w.length); // only models that collect features pay for it
     this.generation = (this.generation + 1) >>> 0 || 1;
     this.collected = 0;
     this.into = features;
+    const other = also !== this ? also : undefined;
+    if (other) other.sum = other.bias;
+    this.also = other;
     const logit = this.logit(normalized);
+    this.also = undefined;
     this.into = undefined;
+    if (other) this.alsoScore = 1 / (1 + Math.exp(-other.sum));
+    else if (also) this.alsoScore = 1 / (1 + Math.exp(-logit));
     return 1 / (1 + Math.exp(-logit));
   }
 }
