@@ -241,7 +241,7 @@ export const POISON_SOURCES: readonly PoisonSource[] = [
   // of them mirrored before; labels from the authors' own structure (labelFromPytestName, labelFromUnittestClass,
   // labelFromFixtureFile), written before the one run with the rules frozen at main bd6ce16. Before the run only file
   // paths, test class and function names, the code's shape with string literals and comments masked, and the keys and
-  // string lengths of the fixture files were read, not the descriptions (README, round 7). Run once at 1ba34a2 (76 of
+  // string lengths of the fixture files were read, not the descriptions (README, round 7). Run once at 1ba34a2 (main 0994118) (76 of
   // 99 found at precision 1.000, README); development since.
   {
     repo: 'sumododda/mcp-scanner',
