@@ -70,6 +70,18 @@ describe('Redactor', () => {
     expect(r.redact(`hi ${family}`)).toBe(`hi ${family}`);
   });
 
+  it('gives a short string the same answer every time it comes back, within a bounded memory', () => {
+    const fresh = () => new Redactor([/ACME-\d{6}/]);
+    const short = ['user', 'a@b.io', 'ACME-123456', `sy${ZWSP}stem`, 'pass=hunter22x', 'stop'];
+    const once = short.map((t) => fresh().redact(t));
+    expect(once).toEqual(['user', '[REDACTED:email]', '[REDACTED:custom_0]', 'system', 'pass=hunter22x', 'stop']);
+    const reused = new Redactor([/ACME-\d{6}/]);
+    for (let round = 0; round < 3; round++) expect(short.map((t) => reused.redact(t))).toEqual(once);
+    for (let i = 0; i < 2000; i++) expect(reused.redact(`id ${i} x@y.io`)).toBe(`id ${i} [REDACTED:email]`);
+    expect((reused as unknown as { remembered: Map<string, string> }).remembered.size).toBeLessThanOrEqual(512);
+    expect(short.map((t) => reused.redact(t))).toEqual(once);
+  });
+
   it('redacts deep inside structures without mutating the input', () => {
     const input = { messages: [{ role: 'user', parts: [{ type: 'text', content: 'mail me at a@b.io' }] }] };
     const out = r.redactDeep(input) as typeof input;

@@ -105,8 +105,18 @@ function probeOf(rules: readonly RedactionRule[], flags: string): RegExp | undef
   }
 }
 
+/**
+ * Strings up to this long are remembered with their redacted form: the roles, part types, finish
+ * reasons and tool names that every captured message repeats (content itself is longer, and is
+ * redacted each time). Bounded: the memory is emptied when it is full.
+ */
+const SHORT_STRING = 32;
+const MAX_REMEMBERED = 512;
+
 export class Redactor {
   private readonly rules: readonly RedactionRule[];
+  /** Redaction is a function of the text for one Redactor: short strings' results are reused. */
+  private readonly remembered = new Map<string, string>();
   /** Per rule, the index of its probe (rules with the same flags share one). */
   private readonly probeOfRule: number[];
   private readonly probes: (RegExp | undefined)[];
@@ -129,6 +139,16 @@ export class Redactor {
   }
 
   redact(text: string): string {
+    if (text.length > SHORT_STRING) return this.redactText(text);
+    const known = this.remembered.get(text);
+    if (known !== undefined) return known;
+    const out = this.redactText(text);
+    if (this.remembered.size >= MAX_REMEMBERED) this.remembered.clear();
+    this.remembered.set(text, out);
+    return out;
+  }
+
+  private redactText(text: string): string {
     let out = normalizeInvisible(text);
     // Which groups can match at all, decided on the text as it came (placeholders hold no secrets).
     const hits = this.probes.map((probe) => probe === undefined || probe.test(out));
