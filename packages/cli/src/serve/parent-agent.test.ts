@@ -104,6 +104,13 @@ describe('ParentAgents', () => {
     const again = p.plan(links);
     p.commit(again, 0);
     expect(p.held).toBe(1);
+    // Past maxHeld, the record that could not wait is counted once, when its request is committed.
+    const full = new ParentAgents({ waitMs: 100, maxHeld: 0 });
+    const overflowing = [link(rec('s2', 'execute_tool'), 'a2')];
+    expect(full.plan(overflowing).ready).toHaveLength(1);
+    expect(full.heldUnresolved).toBe(0);
+    full.commit(full.plan(overflowing), 0);
+    expect(full.heldUnresolved).toBe(1);
   });
 
   it('holds at most maxHeld records; past that a record goes on at once; waitMs 0 never waits', () => {

@@ -30,7 +30,7 @@ export interface SpanLink {
   record?: CallRecord;
 }
 
-interface Held {
+export interface Held {
   record: CallRecord;
   deadline: number;
   /** trace:span of the ancestor it waits for. */
@@ -46,6 +46,8 @@ export interface ParentAgentsPlan {
   released: Held[];
   /** Held records whose ancestor arrived but a higher one is still missing. */
   moved: { held: Held; waitingFor: string }[];
+  /** Tool records that would have waited, but `maxHeld` were waiting already (counted unresolved at commit). */
+  overflow: number;
 }
 
 interface SpanInfo {
@@ -109,6 +111,7 @@ export class ParentAgents {
     const hold: ParentAgentsPlan['hold'] = [];
     const released: Held[] = [];
     const moved: ParentAgentsPlan['moved'] = [];
+    let overflow = 0;
     // Earlier records waiting for a span of this request: released, or waiting for a higher ancestor.
     for (let i = 0; i < links.length && this.waiting.size > 0; i++) {
       const l = links[i]!;
@@ -137,15 +140,16 @@ export class ParentAgents {
         ready.push(rec);
       } else if (this.waitMs > 0 && this.heldNow + hold.length < this.maxHeld) hold.push({ record: rec, waitingFor: r.waitingFor });
       else {
-        if (this.waitMs > 0) this.heldUnresolved++;
+        if (this.waitMs > 0) overflow++;
         ready.push(rec);
       }
     }
-    return { ready, hold, released, moved };
+    return { ready, hold, released, moved, overflow };
   }
 
   /** Applies a plan whose `ready` records the queue accepted. */
   commit(p: ParentAgentsPlan, now: number): void {
+    this.heldUnresolved += p.overflow;
     for (const h of p.released) this.finish(h);
     for (const { held, waitingFor } of p.moved) {
       if (held.done) continue;

@@ -13,6 +13,7 @@ import type { FleetPosture } from './fleet-posture';
 import { send } from './ingest-endpoint';
 import type { IngestEndpoint } from './ingest-endpoint';
 import type { IngestQueue } from './ingest-queue';
+import type { ParentAgents } from './parent-agent';
 import { LIVE_PAGE_CSP, livePageScript, renderLivePage, renderLoginPage } from './live-page';
 import type { SignalRelay } from './otlp-signals';
 import type { ServeMetrics } from './serve-metrics';
@@ -30,6 +31,7 @@ export interface ReadRouteDeps {
   webhook: WebhookSink | undefined;
   endpoint: IngestEndpoint;
   access: AccessControl;
+  parentAgents: ParentAgents;
 }
 
 /** Groups per /api/groups page unless `limit` says otherwise, and the most one page holds. */
@@ -61,7 +63,7 @@ function readSmallBody(req: IncomingMessage, limit: number): Promise<string | un
 }
 
 export function createReadRoutes(deps: ReadRouteDeps): (req: IncomingMessage, res: ServerResponse, url: URL) => void {
-  const { options, metrics, fleet, queue, posture, history, relay, sse, webhook, endpoint, access } = deps;
+  const { options, metrics, fleet, queue, posture, history, relay, sse, webhook, endpoint, access, parentAgents } = deps;
   const html = (res: ServerResponse, status: number, body: string, extra: Record<string, string> = {}): void =>
     send(res, status, body, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': LIVE_PAGE_CSP, 'cache-control': 'no-store', ...extra });
 
@@ -145,6 +147,7 @@ export function createReadRoutes(deps: ReadRouteDeps): (req: IncomingMessage, re
             bodyBytesInFlight: endpoint.bodyBytesInFlight,
             fleet: fleet.capacity(),
             sseDisplaced: sse.displaced,
+            toolSpans: parentAgents,
           }) + relay.renderMetrics(),
           { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' },
         );

@@ -25,11 +25,6 @@ export class ServeMetrics {
   connectionsRefused = 0;
   alertsFileFailures = 0;
   alertsFileDropped = 0;
-  /** Tool spans that waited for the span of the agent that ran them; of them, analyzed without one. */
-  toolSpansHeld = 0;
-  toolSpansWithoutAgent = 0;
-  /** Tool spans waiting now (a gauge kept by the ingest). */
-  toolSpansWaiting = 0;
   readonly requestsByStatus = new Map<number, number>();
   readonly alertsByKind = new Map<string, number>();
 
@@ -49,6 +44,8 @@ export class ServeMetrics {
     bodyBytesInFlight: number;
     fleet: FleetCapacity;
     sseDisplaced: number;
+    /** Tool spans waiting for their agent's span (parent-agent.ts): held so far, of them analysed without an agent, waiting now. */
+    toolSpans: { heldTotal: number; heldUnresolved: number; held: number };
   }): string {
     const lines: string[] = [];
     const counter = (name: string, help: string, value: number): void => {
@@ -90,14 +87,14 @@ export class ServeMetrics {
     counter(
       'warden_serve_tool_spans_held_total',
       'Tool spans without an agent held until the span of their agent arrived (or the wait ran out).',
-      this.toolSpansHeld,
+      gauges.toolSpans.heldTotal,
     );
     counter(
       'warden_serve_tool_spans_without_agent_total',
       'Held tool spans analyzed without an agent: the wait ran out, or too many were waiting.',
-      this.toolSpansWithoutAgent,
+      gauges.toolSpans.heldUnresolved,
     );
-    gauge('warden_serve_tool_spans_waiting', 'Tool spans waiting now for the span of their agent.', this.toolSpansWaiting);
+    gauge('warden_serve_tool_spans_waiting', 'Tool spans waiting now for the span of their agent.', gauges.toolSpans.held);
     const { evictions } = gauges.fleet;
     counter(
       'warden_serve_groups_evicted_service_budget_total',

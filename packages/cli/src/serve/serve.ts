@@ -166,7 +166,20 @@ export async function startServe(input: ServeOptionsInput = {}): Promise<ServeHa
     maxBodyBytes: options.maxBodyBytes,
   });
   const endpoint = new IngestEndpoint(ingest, options, metrics, relay, access);
-  const readRoute = createReadRoutes({ options, metrics, fleet, queue, posture, history, relay, sse, webhook, endpoint, access });
+  const readRoute = createReadRoutes({
+    options,
+    metrics,
+    fleet,
+    queue,
+    posture,
+    history,
+    relay,
+    sse,
+    webhook,
+    endpoint,
+    access,
+    parentAgents: ingest.parentAgents,
+  });
   const stateRoute = createServiceStateRoute({ fleet, history, pump }, options.maxInflightBytes);
 
   function route(req: IncomingMessage, res: ServerResponse): void {

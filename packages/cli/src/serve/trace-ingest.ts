@@ -4,7 +4,7 @@
  * feeds the posture ledger and forwards the original bytes. OTLP/HTTP (and any other transport)
  * only translates the outcome into its status codes.
  */
-import { ParentAgents, type SpanLink } from './parent-agent';
+import { type Held, ParentAgents, type SpanLink } from './parent-agent';
 import { gunzip } from 'node:zlib';
 import { promisify } from 'node:util';
 import type { CallRecord } from '@warden/core';
@@ -100,7 +100,6 @@ export class TraceIngest {
       return { status: 'throttled', message: 'analyzer queue is full' };
     }
     this.parentAgents.commit(plan, Date.now());
-    this.syncHeldMetrics();
     this.scheduleExpiry();
     metrics.spansIgnored += ignored;
     metrics.spansRejected += decoded.rejectedSpans;
@@ -125,47 +124,33 @@ export class TraceIngest {
   async releaseHeld(): Promise<void> {
     clearTimeout(this.expiryTimer);
     this.expiryTimer = undefined;
-    const held = this.parentAgents.all();
-    if (held.length === 0) return;
+    if (this.parentAgents.held === 0) return;
     // An empty queue takes a batch of any size: wait for the analyzer to catch up first.
     await this.deps.pump.whenIdle();
-    if (this.deps.queue.pushBatch(held.map((h) => h.record))) {
-      this.parentAgents.release(held);
-      this.syncHeldMetrics();
-      this.deps.pump.schedule();
-    }
+    this.sendWithoutAgent(this.parentAgents.all());
   }
 
-  private syncHeldMetrics(): void {
-    const m = this.deps.metrics;
-    m.toolSpansHeld = this.parentAgents.heldTotal;
-    m.toolSpansWithoutAgent = this.parentAgents.heldUnresolved;
-    m.toolSpansWaiting = this.parentAgents.held;
+  /** Queues held records as they are (no agent found); false when the queue is full. */
+  private sendWithoutAgent(held: Held[]): boolean {
+    if (held.length === 0) return true;
+    if (!this.deps.queue.pushBatch(held.map((h) => h.record))) return false;
+    this.parentAgents.release(held);
+    this.deps.pump.schedule();
+    return true;
   }
 
-  private scheduleExpiry(): void {
+  private scheduleExpiry(delayMs?: number): void {
     if (this.expiryTimer) return;
     const next = this.parentAgents.nextDeadline;
     if (next === undefined) return;
-    this.expiryTimer = setTimeout(() => this.expire(), Math.max(0, next - Date.now()) + 1);
+    this.expiryTimer = setTimeout(() => this.expire(), delayMs ?? Math.max(0, next - Date.now()) + 1);
     this.expiryTimer.unref();
   }
 
   /** Held tool records whose wait ran out go to the analyzer without an agent (or retry shortly when the queue is full). */
   private expire(): void {
     this.expiryTimer = undefined;
-    const due = this.parentAgents.due(Date.now());
-    if (due.length > 0) {
-      if (this.deps.queue.pushBatch(due.map((h) => h.record))) {
-        this.parentAgents.release(due);
-        this.syncHeldMetrics();
-        this.deps.pump.schedule();
-      } else {
-        this.expiryTimer = setTimeout(() => this.expire(), 250);
-        this.expiryTimer.unref();
-        return;
-      }
-    }
-    this.scheduleExpiry();
+    const queued = this.sendWithoutAgent(this.parentAgents.due(Date.now()));
+    this.scheduleExpiry(queued ? undefined : 250);
   }
 }
