@@ -1,6 +1,6 @@
 /** Issue 17: re-arming, accept(), spikes, wall-clock floors, incidents, baselines over time. */
 import { describe, expect, it } from 'vitest';
-import type { Alert } from '@warden/core';
+import type { Alert, CallRecord } from '@warden/core';
 import { Analyzer, type AlertResolved, type IncidentUpdate } from './analyzer';
 import { DEFAULT_STREAM, RecordStream, type StreamSpec } from './synthetic-streams';
 
@@ -80,23 +80,28 @@ describe('spikes', () => {
   });
 });
 
+/** Calls to a fast fake model 20 ms apart; `rec(ms)` is the next one, taking `ms`. */
+function fastModelCalls(): (ms: number) => CallRecord {
+  let i = 0;
+  return (ms) => ({
+    time: 1_767_225_600_000 + i * 20,
+    traceId: `t${i}`,
+    spanId: `s${++i}`,
+    service: 'svc',
+    operation: 'chat',
+    model: 'fake',
+    latencyMs: ms,
+    outputTokens: 20,
+    finishReasons: ['stop'],
+    toolCalls: [],
+  });
+}
+
 describe('wall-clock features', () => {
   it('a latency change of a few ms is not drift (minLatencyShiftMs), however significant', () => {
     const a = new Analyzer({ warmupMs: 0 });
     const w = watch(a);
-    let i = 0;
-    const rec = (ms: number) => ({
-      time: 1_767_225_600_000 + i * 20,
-      traceId: `t${i}`,
-      spanId: `s${++i}`,
-      service: 'svc',
-      operation: 'chat',
-      model: 'fake',
-      latencyMs: ms,
-      outputTokens: 20,
-      finishReasons: ['stop'],
-      toolCalls: [],
-    });
+    const rec = fastModelCalls();
     for (let j = 0; j < 1000; j++) a.observe(rec(2 + (j % 7) * 0.1));
     // JIT warm-up over, the host gets quieter: latency halves.
     for (let j = 0; j < 2000; j++) a.observe(rec(1 + (j % 7) * 0.05));
@@ -107,19 +112,7 @@ describe('wall-clock features', () => {
   it('a host stall below 20 x minLatencyShiftMs over the baseline maximum is no latency spike; one beyond it is', () => {
     const a = new Analyzer({ warmupMs: 0 });
     const w = watch(a);
-    let i = 0;
-    const rec = (ms: number) => ({
-      time: 1_767_225_600_000 + i * 20,
-      traceId: `t${i}`,
-      spanId: `s${++i}`,
-      service: 'svc',
-      operation: 'chat',
-      model: 'fake',
-      latencyMs: ms,
-      outputTokens: 20,
-      finishReasons: ['stop'],
-      toolCalls: [],
-    });
+    const rec = fastModelCalls();
     for (let j = 0; j < 1000; j++) a.observe(rec(2 + (j % 7) * 0.1));
     a.observe(rec(900)); // a GC pause or a busy host: under the 1,000 ms floor
     for (let j = 0; j < 40; j++) a.observe(rec(2 + (j % 7) * 0.1)); // released from the start-order buffer
