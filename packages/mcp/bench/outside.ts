@@ -30,6 +30,7 @@ import {
   labelFromUnittestClass,
 } from './data/poison/structural-labels';
 import { atLeast } from '../src/scan-rules';
+import type { ExtractedTool } from './data/poison/prepare';
 import { scanServerDefinition, type Finding, type ToolDefinition } from '../src/scanner';
 
 const POISON = process.env.MCP_POISON_OUT ?? '/work/data/mcp-poison/corpus.json';
@@ -50,17 +51,7 @@ function loadPoison(): Item[] {
   if (!existsSync(POISON)) return [];
   const data = JSON.parse(readFileSync(POISON, 'utf8')) as {
     manifest: { repo: string; role: string; labelBy?: string }[];
-    tools: {
-      source: string;
-      file: string;
-      name: string;
-      description: string;
-      params: Record<string, string>;
-      fixture?: string;
-      block?: string;
-      inputSchema?: Record<string, unknown>;
-      annotations?: Record<string, unknown>;
-    }[];
+    tools: ExtractedTool[];
   };
   const labelBy = new Map(data.manifest.filter((m) => m.labelBy).map((m) => [m.repo, m.labelBy]));
   const labels = JSON.parse(readFileSync(new URL('./data/poison/labels.json', import.meta.url), 'utf8')) as {
