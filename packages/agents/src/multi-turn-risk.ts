@@ -1,3 +1,4 @@
+import { fnv1a } from '@warden/core/internal';
 import type { Alert } from '@warden/core';
 import { defaultDialogueClassifier, defaultIntentClassifier, type IntentClassifier } from './conversation/intent-classifier';
 import { forEachIntentFeature } from './conversation/intent-features';
@@ -209,12 +210,7 @@ const NOT_TOPIC_WORDS = [
   'important',
 ];
 
-function fnv(word: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < word.length; i++) h = Math.imul(h ^ word.charCodeAt(i), 0x01000193);
-  return h >>> 0;
-}
-const NOT_TOPIC = new Set(NOT_TOPIC_WORDS.map(fnv));
+const NOT_TOPIC = new Set(NOT_TOPIC_WORDS.map(fnv1a));
 const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
 
 /** Hashed 7-letter stems of words of six letters or more, the ones that carry a topic (bounded). One pass, no regex per word. */

@@ -12,6 +12,7 @@ export {
   type DecodedTraceRequest,
 } from './otlp-decode';
 export { canonicalJson } from './canonical-json';
+export { fnv1a } from './fnv';
 export { alertEventAttributes } from './alert-event';
 export { DEFAULT_REDACTION_RULES } from './redaction';
 export { boundedName } from './names';

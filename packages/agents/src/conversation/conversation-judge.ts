@@ -1,3 +1,4 @@
+import { fnv1a } from '@warden/core/internal';
 import type { Alert } from '@warden/core';
 import { multiTurnAlert } from '../multi-turn-alert';
 
@@ -66,9 +67,7 @@ interface JudgedConversation {
 function sampled(id: string, rate: number): boolean {
   if (rate >= 1) return true;
   if (rate <= 0) return false;
-  let h = 0x811c9dc5;
-  for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193);
-  return (h >>> 0) / 2 ** 32 < rate;
+  return fnv1a(id) / 2 ** 32 < rate;
 }
 
 /**

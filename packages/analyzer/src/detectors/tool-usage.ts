@@ -5,6 +5,7 @@
  * log-likelihood-ratio CUSUM against a first-order transition model learned from the first
  * `sequenceWarmup` transitions and then fixed (rows back off to the marginal when sparse).
  */
+import { fnv1a } from '@warden/core/internal';
 import { categoryDesignEffect, newDispersionState, observeDispersion, type DispersionState } from './dispersion';
 import { newRateCusumState, observeRate, type RateCusumParams, type RateCusumState, type RateVerdict } from './rate-cusum';
 
@@ -168,11 +169,7 @@ export function observeTools(
 }
 
 /** FNV-1a: session keys are kept as 32-bit hashes, so memory does not depend on their length. */
-function hashSession(key: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
-  return h >>> 0;
-}
+const hashSession = fnv1a;
 
 function observeSequence(s: ToolUsageState, p: ToolUsageParams, tools: readonly string[], session: string, traceId: string): ToolVerdict | undefined {
   const v = p.trackedTools + 2;

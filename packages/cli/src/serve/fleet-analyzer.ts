@@ -10,7 +10,7 @@
  */
 import { Analyzer, type AnalyzerSnapshot, type GroupSummary } from '@warden/analyzer';
 import { callRecordFromSpan, type Alert, type CallRecord } from '@warden/core';
-import { alertEventAttributes, reportInternalError, type OtlpSpan } from '@warden/core/internal';
+import { alertEventAttributes, fnv1a, reportInternalError, type OtlpSpan } from '@warden/core/internal';
 
 export type FleetAnalyzerOptions = Record<string, unknown>;
 
@@ -84,9 +84,7 @@ type AnalyzerOptions = ConstructorParameters<typeof Analyzer>[0];
  * so ids get the tag to stay unique across the fleet (resolved events get the same tag).
  */
 export function serviceTag(service: string): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < service.length; i++) h = Math.imul(h ^ service.charCodeAt(i), 0x01000193);
-  return (h >>> 0).toString(36);
+  return fnv1a(service).toString(36);
 }
 
 interface ServiceEntry {

@@ -3,6 +3,7 @@
  * (scripts/train-classifier.ts): word unigrams and bigrams of one sentence, with URLs, e-mail
  * addresses, paths and numbers folded to placeholders, hashed (FNV-1a) into a fixed number of buckets.
  */
+import { fnv1a } from '@warden/core/internal';
 export function normalizeForFeatures(text: string): string {
   return text
     .toLowerCase()
@@ -10,15 +11,6 @@ export function normalizeForFeatures(text: string): string {
     .replace(/[\w.+-]+@[\w-]+\.[\w.-]+/g, ' zemail ')
     .replace(/(?:~|\.{1,2})?\/[\w.\-/]+/g, ' zpath ')
     .replace(/\d+/g, ' znum ');
-}
-
-function fnv1a(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
 }
 
 /** Distinct bucket indices of a sentence's unigrams and bigrams (at most 200 tokens read). */
