@@ -476,7 +476,7 @@ for (let rep = 0; rep < (QUICK ? 20 : 100); rep++) {
   const s = new RecordStream({ ...DEFAULT_STREAM, seed: 9_100 + rep });
   let phase = 0;
   let k = 0;
-  let at: { first?: number; accepted?: number; second?: number } = {};
+  const at: { first?: number; accepted?: number; second?: number } = {};
   a.on('detector_alert', (al) => {
     if (!al.subject.feature?.startsWith('output_')) return;
     if (phase === 1 && at.first === undefined) at.first = k;
@@ -498,7 +498,6 @@ for (let rep = 0; rep < (QUICK ? 20 : 100); rep++) {
   rearm.first.push(at.first ?? DELAY_CAP + 1);
   rearm.accepted.push(at.accepted ?? DELAY_CAP + 1);
   rearm.second.push(at.second ?? DELAY_CAP + 1);
-  at = {};
 }
 out(
   `Log-normal chat stream (sd 0.6), ${rearm.first.length} seeded runs: +50% output tokens after 2,000 records; once the alarm is accepted (\`acceptAfter\` ${fmtInt(options.acceptAfter)}), 1,000 records at the new level, then another +50%. Records, median / p95:`,
