@@ -8,7 +8,8 @@
  *   evaluation half (never used for training) by package-name hash;
  * - CPU to scan 100 real tools, against JSON round-tripping the same tools in the same run.
  * Data is read from local caches made by the prepare/install/harvest scripts (see their headers);
- * when a cache is missing that part says so and is skipped.
+ * when a cache is missing that part says so and is skipped. The peers are installed once with
+ * `npm install --prefix /work/data/mcp-scanners --ignore-scripts agent-security-scanner-mcp@4.5.9 ferret-scan@2.10.0`.
  * Run: node --import tsx packages/mcp/bench/outside.ts
  */
 import { execFileSync } from 'node:child_process';
@@ -17,9 +18,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isTrainingPackage } from '../scripts/train-classifier';
 import {
+  labelFromAttackMeta,
   labelFromDescribeAndTest,
   labelFromFixture,
   labelFromFixtureFile,
+  labelFromFixtureFileAndName,
   labelFromGoTest,
   labelFromPytestClass,
   labelFromPytestName,
@@ -47,7 +50,7 @@ interface Item {
   tool: ToolDefinition;
 }
 
-function loadPoison(): Item[] {
+export function loadPoison(): Item[] {
   if (!existsSync(POISON)) return [];
   const data = JSON.parse(readFileSync(POISON, 'utf8')) as {
     manifest: { repo: string; role: string; labelBy?: string }[];
@@ -60,8 +63,14 @@ function loadPoison(): Item[] {
   const role = new Map(data.manifest.map((m) => [m.repo, m.role]));
   // While rules change, the held-out sources stay unseen: MCP_SKIP_HELD_OUT=1 leaves them out of the run.
   const skipHeldOut = process.env.MCP_SKIP_HELD_OUT === '1';
-  return data.tools.flatMap((t, i) => {
+  // Since round 8: a held-out definition whose text is a development source's was seen while developing; it is left out.
+  const developmentTexts = new Set(data.tools.filter((t) => role.get(t.source) === 'development').map((t) => t.description.trim()));
+  const items = data.tools.flatMap((t, i) => {
     if (skipHeldOut && role.get(t.source) === 'held-out') return [];
+    if (role.get(t.source) === 'held-out' && developmentTexts.has(t.description.trim())) {
+      leftOut.seen++;
+      return [];
+    }
     const by = labelBy.get(t.source);
     const both = t.block ? `${t.block} :: ${t.fixture}` : t.fixture;
     const labellers: Record<string, () => { poisoned: boolean; category: string } | undefined> = {
@@ -76,9 +85,14 @@ function loadPoison(): Item[] {
       'pytest-name': () => labelFromPytestName(`${t.block ?? ''} :: ${t.fixture}`),
       'unittest-class': () => labelFromUnittestClass(`${t.block} :: ${t.fixture}`),
       'fixture-file': () => labelFromFixtureFile(t.file),
+      'attack-meta': () => labelFromAttackMeta(t.file, t.fixture),
+      'fixture-file-name': () => labelFromFixtureFileAndName(t.file, t.name),
     };
     const byFixture = by ? labellers[by]?.() : undefined;
-    if (by && !byFixture) return [];
+    if (by && !byFixture) {
+      if (role.get(t.source) === 'held-out') leftOut.unlabelled++;
+      return [];
+    }
     const label = byFixture
       ? byFixture.poisoned
         ? { category: byFixture.category }
@@ -88,7 +102,8 @@ function loadPoison(): Item[] {
     return [
       {
         id: `${t.source}#${i}`,
-        server: `${t.source}/${t.file}`,
+        // Files of independent attack cases (one attacker tool each) are scanned one definition at a time.
+        server: by === 'attack-meta' ? `${t.source}/${t.file}#${i}` : `${t.source}/${t.file}`,
         group: role.get(t.source) === 'held-out' ? 'held-out repos' : 'development repos',
         category: label?.category ?? 'benign',
         poisoned: label !== undefined,
@@ -102,7 +117,21 @@ function loadPoison(): Item[] {
       },
     ];
   });
+  // A tool of a poisoned fixture file that is also, name and text, in a benign file of the same source is that file's control.
+  const key = (i: Item) => `${i.id.split('#')[0]}\u0000${i.tool.name}\u0000${i.tool.description}`;
+  const benign = new Set(items.filter((i) => !i.poisoned && labelBy.get(i.id.split('#')[0]) === 'fixture-file-name').map(key));
+  for (const i of items) {
+    if (i.poisoned && labelBy.get(i.id.split('#')[0]) === 'fixture-file-name' && benign.has(key(i))) {
+      i.poisoned = false;
+      i.category = 'benign';
+      leftOut.controls++;
+    }
+  }
+  return items;
 }
+
+/** Held-out definitions not counted (seen as a development text, or no label from their structure) and controls relabelled benign. */
+export const leftOut = { seen: 0, unlabelled: 0, controls: 0 };
 
 function loadNpm(): { items: Item[]; packages: number; versions: string[] } {
   if (!existsSync(NPM)) return { items: [], packages: 0, versions: [] };
@@ -305,6 +334,32 @@ export async function runOutsideBench(): Promise<void> {
   console.log('\nRecall per attack category (detected/poisoned)\n');
   console.log(table(catRows));
 
+  const heldOutSources = [...new Set(poison.filter((i) => i.group === 'held-out repos').map((i) => i.id.split('#')[0]))];
+  if (heldOutSources.length) {
+    const sourceRows = [
+      [
+        'held-out source',
+        'poisoned',
+        'benign',
+        ...scanners.map((s) => `${s.name.split(' (')[0].split(' ')[0]} ${s.name.includes('>= high') ? 'high' : ''}: TP / FP`.replace(' :', ':')),
+      ],
+    ];
+    for (const source of heldOutSources) {
+      const items = poison.filter((i) => i.group === 'held-out repos' && i.id.startsWith(`${source}#`));
+      sourceRows.push([
+        source,
+        String(items.filter((i) => i.poisoned).length),
+        String(items.filter((i) => !i.poisoned).length),
+        ...scanners.map((s) => {
+          const v = verdicts.get(s.name)!;
+          return `${items.filter((i) => i.poisoned && v.get(i.id)).length} / ${items.filter((i) => !i.poisoned && v.get(i.id)).length}`;
+        }),
+      ]);
+    }
+    console.log('\nHeld-out per source\n');
+    console.log(table(sourceRows));
+  }
+
   const v = verdicts.get(scanners[0].name)!;
   const fps = npm.items.filter((i) => v.get(i.id));
   if (fps.length) {
@@ -334,6 +389,9 @@ export async function runOutsideBench(): Promise<void> {
     console.log(
       `\nCPU to scan 100 real tool definitions: ${cpu.scanMs.toFixed(1)} ms (median of 15); JSON round trip of the same: ${cpu.jsonMs.toFixed(2)} ms; ratio ${(cpu.scanMs / cpu.jsonMs).toFixed(0)}x`,
     );
+  console.log(
+    `\nHeld-out definitions left out: ${leftOut.seen} whose text is a development source's, ${leftOut.unlabelled} their structure does not label; ${leftOut.controls} controls in poisoned fixture files counted benign.`,
+  );
   console.log(
     `\nData: ${poison.length} definitions from ${new Set(poison.map((i) => i.id.split('#')[0])).size} repositories; ${npm.items.length} tool descriptions from ${npm.packages} npm packages.`,
   );

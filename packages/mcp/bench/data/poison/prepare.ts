@@ -261,12 +261,17 @@ function fromJs(
  * JSON (and YAML read as JSON): every object with a string name and description next to an input schema, and the
  * entries of a `tools` list or map without one (a map as in `mcpServers` fixtures, `"tools": { "<name>": {
  * "description": … } }`, named by their key unless they carry a name).
+ * With `selfLabelled` (sources labelled by their own fixtures' fields, round 8 on): the whole input schema is kept, a
+ * tool's own `_meta.is_attack` (with its paradigm and risk category) becomes its context, and an attack-corpus record
+ * (`id`, `payload`, `injection_point`) is read as a definition named by its id whose text is the payload. The other
+ * sources' extraction is unchanged.
  */
 function fromJson(
   value: unknown,
-  push: (name: string, description: string, params?: Record<string, string>, context?: undefined, extra?: Pick<ExtractedTool, 'inputSchema'>) => void,
+  push: (name: string, description: string, params?: Record<string, string>, context?: string, extra?: Pick<ExtractedTool, 'inputSchema'>) => void,
+  selfLabelled = false,
 ): void {
-  if (Array.isArray(value)) return value.forEach((v) => fromJson(v, push));
+  if (Array.isArray(value)) return value.forEach((v) => fromJson(v, push, selfLabelled));
   if (!value || typeof value !== 'object') return;
   const o = value as Record<string, unknown>;
   if (o.tools && typeof o.tools === 'object') {
@@ -283,9 +288,18 @@ function fromJson(
     const schema = (o.inputSchema ?? o.parameters ?? o.input_schema) as { properties?: Record<string, { description?: unknown }> } | undefined;
     const params: Record<string, string> = {};
     for (const [k, v] of Object.entries(schema?.properties ?? {})) params[k] = typeof v?.description === 'string' ? v.description : '';
-    push(o.name, o.description, params);
+    if (!selfLabelled) push(o.name, o.description, params);
+    else {
+      const meta = o._meta as { is_attack?: unknown; paradigm?: unknown; risk_category?: unknown } | undefined;
+      const context =
+        typeof meta?.is_attack === 'boolean' ? `attack=${meta.is_attack} :: ${String(meta.paradigm ?? '')} :: ${String(meta.risk_category ?? '')}` : undefined;
+      const whole = schema && typeof schema === 'object' && !Array.isArray(schema) ? { inputSchema: schema as Record<string, unknown> } : {};
+      push(o.name, o.description, params, context, whole);
+    }
   }
-  for (const v of Object.values(o)) fromJson(v, push);
+  if (selfLabelled && typeof o.id === 'string' && typeof o.payload === 'string' && typeof o.injection_point === 'string')
+    push(o.id, o.payload, {}, `record=${String(o.category ?? '')} :: ${o.injection_point} :: ${String(o.source_url ?? '')}`);
+  for (const v of Object.values(o)) fromJson(v, push, selfLabelled);
 }
 
 export function extract(source: PoisonSource): ExtractedTool[] {
@@ -369,7 +383,7 @@ export function extract(source: PoisonSource): ExtractedTool[] {
     } else if (file.endsWith('.py')) fromPython(text, push);
     else if (file.endsWith('.json')) {
       try {
-        fromJson(JSON.parse(text), push);
+        fromJson(JSON.parse(text), push, source.labelBy === 'attack-meta' || source.labelBy === 'fixture-file-name');
       } catch {
         /* not JSON after all */
       }

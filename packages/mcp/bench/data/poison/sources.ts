@@ -31,7 +31,9 @@ export interface PoisonSource {
     | 'go-test'
     | 'pytest-name'
     | 'unittest-class'
-    | 'fixture-file';
+    | 'fixture-file'
+    | 'attack-meta'
+    | 'fixture-file-name';
   /** Files (path prefixes) holding tool definitions. */
   paths: readonly string[];
   note: string;
@@ -285,5 +287,89 @@ export const POISON_SOURCES: readonly PoisonSource[] = [
       'semgrep-rules/tests/python/vulnerable/poisoning_examples.py',
     ],
     note: "exploit fixtures (client configurations with tools) and the poisoning rules' vulnerable/safe Semgrep test servers of an MCP auditor",
+  },
+  // Round 8 held-out: found in this round's search (after the rules after round 7's run, 2fa7dbf, were on main), none of
+  // them mirrored or used before; the scanner is frozen at main 6d444d1 (packages/mcp/src as at 2fa7dbf and 482bb18,
+  // whose classifier hashing is the same). Labels follow from the authors' own structure (labelFromAttackMeta,
+  // labelFromFixtureFileAndName), written and committed before the one run. Extraction: these sources' JSON is read with
+  // the whole input schema, `_meta.is_attack` per tool and attack-corpus records (prepare.ts, selfLabelled); the other
+  // sources' extraction is unchanged. Bench rules fixed with this protocol: a held-out definition whose description is
+  // exactly a development source's is left out (seen while developing); a tool of a poisoned fixture file with the same
+  // name and description as a benign file's tool of the same source is a control, counted benign; the attack-meta files
+  // are collections of independent cases (one attacker tool each), so each definition is scanned alone. Read before the
+  // run: file paths and sizes, licence fields, the JSON files' keys, tool names, `_meta` labels and string lengths (not
+  // the descriptions), the corpus records' ids, categories, injection points and source URLs, the upstream URL and the
+  // comments of fuzzd's regenerate_actual.py, and lines of its bench README naming files and licences. Seen by accident:
+  // one corpus record's expected_behavior ("Agent reads ~/.ssh/id_rsa and writes its contents to /tmp/.s…") and, in
+  // regenerate_actual.py's comments, the phrases its heuristic uses for MCPTox's argument-hijacking paradigm ("priority
+  // is higher than the user's query", "when using/calling <tool>", "regardless of … user/input/provided"). No rule is
+  // changed before the run. Extracted and labelled before the run (counts only): fuzzd 547 poisoned (MCPTox 485, its own
+  // 44, corpus records 18), 20 benign, 11 records left out; MCP-AuditGuard 9 and 3 (1 left out: a rug pull's before
+  // state); smart-mcp-proxy 4 and 3; devsoniclk 6 and 0; perparimmjeku 4 and 1; sentinelmcp 2 and 5 (its poisoned file's
+  // copy of a clean tool is extracted once, as clean); cir-monitor 3 and 1; one benign text equal to a development
+  // source's left out: 575 poisoned, 33 benign.
+  {
+    repo: 'ksek87/fuzzd',
+    commit: '8cacd08b42f0577281dac7c6306d24a088135f77',
+    licence:
+      'MIT (Cargo.toml and README; no licence file); bench/mcptox_actual.json is MCPTox-Benchmark pure_tool.json (zhiqiangwang4/MCPTox-Benchmark, licence not verified: no snapshot reachable); not committed, not used for training',
+    role: 'held-out',
+    labelBy: 'attack-meta',
+    paths: ['bench/mcptox_actual.json', 'bench/mcptox_representative.json', 'bench/clean_tools.json', 'corpus/'],
+    note: "an MCP fuzzer's detection bench: MCPTox's 485 attack tools, 44 of its own MCPTox-style attacks and 20 clean tools (each with `_meta.is_attack`), and its attack corpus records (payload per injection point); records citing Invariant Labs (reserved) or MCPSecBench (development) left out",
+  },
+  {
+    repo: 'MCP-AuditGuard/MCP-AuditGuard',
+    commit: 'c817e668b5eeba884c5842088222e2272324883a',
+    licence: 'none stated; not committed, not used for training',
+    role: 'held-out',
+    labelBy: 'fixture-file-name',
+    paths: ['tests/fixtures/benign_tools.json', 'tests/fixtures/malicious_tools.json', 'vulnerable-lab/'],
+    note: "an MCP auditor's benign/malicious tool fixtures and its vulnerable lab's numbered attack scenarios (branch develop)",
+  },
+  {
+    repo: 'smart-mcp-proxy/mcp-scanner',
+    commit: 'e424f47752ab3c99acb413c09cb8886fb4aca3bc',
+    licence: 'Apache-2.0 (pyproject.toml)',
+    role: 'held-out',
+    labelBy: 'fixture-file-name',
+    paths: ['tests/fixtures/malicious_tools.json', 'tests/fixtures/clean_tools.json'],
+    note: "an MCP scanner's malicious and clean tools-list fixtures",
+  },
+  {
+    repo: 'devsoniclk/mcp-shield',
+    commit: '1e4a8a1aeb1c0a07a6472ad6e5ed2eaf9a4cb5af',
+    licence: 'MIT',
+    role: 'held-out',
+    labelBy: 'fixture-file-name',
+    paths: ['tests/fixtures/malicious_tools.json'],
+    note: "an MCP security proxy's malicious tools fixture",
+  },
+  {
+    repo: 'perparimmjeku/mcp-tool-auditor',
+    commit: '54f89d959d2f31163218cfef918352e31f2d07b0',
+    licence: 'MIT',
+    role: 'held-out',
+    labelBy: 'fixture-file-name',
+    paths: ['tests/fixtures/poisoned_tools.json'],
+    note: "an MCP tool auditor's poisoned tools fixture (with a tool named normal_… as its control)",
+  },
+  {
+    repo: 'saratala/sentinelmcp',
+    commit: '500bacddb720422f9c86c8f99f7c4c06596db3be',
+    licence: 'none stated; not committed, not used for training',
+    role: 'held-out',
+    labelBy: 'fixture-file-name',
+    paths: ['tests/fixtures/poisoned_tools.json', 'tests/fixtures/clean_tools.json'],
+    note: "an MCP security gateway's poisoned and clean tools fixtures",
+  },
+  {
+    repo: 'OluwaseunOlajide/cir-monitor',
+    commit: '80816b28e1c4e4ae5451e9a9559207c1c3fdb60a',
+    licence: 'MIT (pyproject.toml)',
+    role: 'held-out',
+    labelBy: 'fixture-file-name',
+    paths: ['tests/fixtures/poisoned_tools.json', 'tests/fixtures/clean_tools.json'],
+    note: "an agent monitor's poisoned and clean tools fixtures (branch master)",
   },
 ];

@@ -227,3 +227,40 @@ export function labelFromFixtureFile(file: string | undefined): { poisoned: bool
   if (/(?:^|\/)clean\/[^/]+$/.test(file) || /^(?:safe|clean)/i.test(stem)) return { poisoned: false, category: 'benign' };
   return undefined;
 }
+
+/**
+ * Round 8 held-out labels for sources whose fixtures label each definition themselves (written before the round-8
+ * run). `attack=<true|false> :: <paradigm> :: <risk category>` comes from a tool object's own `_meta.is_attack`: true
+ * is poisoned, false benign; the category is the file's name with the author's paradigm. `record=<category> ::
+ * <injection point> :: <source URL>` comes from an attack-corpus record whose payload is the definition text: poisoned
+ * when its injection point is the tool description, left out when it is elsewhere (a tool name, a tool response) or
+ * when the record names a reserved source (Invariant Labs) or a development source (MCPSecBench) as its origin.
+ */
+export function labelFromAttackMeta(file: string, label: string | undefined): { poisoned: boolean; category: string } | undefined {
+  if (!label) return undefined;
+  const stem = (file.split('/').pop() ?? '').replace(/\.[^.]+$/, '');
+  const meta = /^attack=(true|false) :: ([^:]*) :: (.*)$/.exec(label);
+  if (meta) return meta[1] === 'true' ? { poisoned: true, category: `${stem}: ${meta[2] || 'unlabelled'}` } : { poisoned: false, category: 'benign' };
+  const record = /^record=([^:]*) :: ([^ ]*) :: (.*)$/.exec(label);
+  if (!record || record[2] !== 'tool.description' || /invariantlabs|mcpsecbench/i.test(record[3])) return undefined;
+  return { poisoned: true, category: `corpus: ${record[1]}` };
+}
+
+/**
+ * Round 8 held-out labels for fixture files of scanners' test suites (written before the round-8 run): a tool named
+ * normal…, benign…, clean…, safe… or legit… is benign wherever it sits; the pre-change state of a rug pull (a file
+ * named …before) is left out; a file in a numbered attack directory of a vulnerable lab (`vulnerable-lab/NN-<attack>/`)
+ * is poisoned (category: the directory); a file named malicious…, poisoned… or evil… is poisoned (category: the file's
+ * name); a file named clean…, benign… or safe… is benign; anything else is left out. A tool in a poisoned file that has
+ * the same name and description as one in a benign file of the same source is a control and counted benign (bench).
+ */
+export function labelFromFixtureFileAndName(file: string, name: string): { poisoned: boolean; category: string } | undefined {
+  const stem = (file.split('/').pop() ?? '').replace(/\.[^.]+$/, '');
+  if (/^(?:normal|benign|clean|safe|legit)/i.test(name)) return { poisoned: false, category: 'benign' };
+  if (/before$/i.test(stem)) return undefined;
+  const lab = /(?:^|\/)vulnerable-lab\/(\d+-[^/]+)\/[^/]+$/.exec(file);
+  if (lab) return { poisoned: true, category: lab[1] };
+  if (/^(?:malicious|poisoned|evil)/i.test(stem)) return { poisoned: true, category: stem };
+  if (/^(?:clean|benign|safe)/i.test(stem)) return { poisoned: false, category: 'benign' };
+  return undefined;
+}
