@@ -196,6 +196,26 @@ const SOURCES: Source[] = [
     what: 'Wizard of Wikipedia valid and test, Multi-Session Chat sessions 2-5 valid and test: every utterance of both people as benign',
   },
   {
+    // More small talk, on the topics the dev false alarms were about (sport, news, people): the dev Topical-Chat
+    // chats the dialogue and intent models read as harmful were mostly NFL talk ("I like The Steelers.", "Do you
+    // like or watch football?"). Topical-Chat's *rare-entity* valid split (never a dev or report set) and Wizard of
+    // Internet (chats grounded in web search, any topic). Roles written before the files were read.
+    repo: 'alexa/Topical-Chat',
+    commit: '7c939229cbcf6f55f6977b341a5a2f2fe982d53f',
+    licence: 'CDLA-Sharing-1.0 (a model trained on the data is a Result, not Data, under that licence)',
+    role: 'train',
+    files: ['conversations/valid_rare.json'],
+    what: 'Topical-Chat valid (rare entities): 539 chats between two people, every message of both as benign',
+  },
+  {
+    repo: 'andreamad8/FSB',
+    commit: 'a81593590189fa5ad1cc37c5857f974effd9750a',
+    licence: 'Wizard of Internet (Komeili et al. 2022), released with ParlAI (MIT), as copied in andreamad8/FSB (MIT)',
+    role: 'train',
+    files: ['data/wit/valid.json', 'data/wit/test.json'],
+    what: 'Wizard of Internet valid and test: every utterance of both people as benign',
+  },
+  {
     repo: 'Parapet-Tech/parapet',
     commit: '17394b7ef07d93cd480f8a2b1609ba251f8c4629',
     licence: 'Apache-2.0',
@@ -254,6 +274,29 @@ const SOURCES: Source[] = [
     // even dialogues → dev, odd → report (see badDialogues)
     files: ['data/safety_layers/bot_adversarial_dialogue_datasets_with_persona/test.txt'],
     what: 'BAD test: people chatting with a bot while trying to make it say something unsafe; every utterance labelled ok/not ok by crowd workers. Successful = a bot reply labelled not ok by people',
+  },
+  // Fresh held-out benign sets, declared (role, commit, licence) before any of their data was read and never
+  // used for training or tuning: everyday dialogue between two people, one read as the user, the other as the
+  // assistant. EmpatheticDialogues is about things that happened to people (losses, crimes, fears), the hardest
+  // benign register for a harm classifier; DailyDialog is everyday English; Topical-Chat test_rare is the same
+  // corpus as the dev set but other conversations and entities. Only their valid files' JSON shape (keys) was
+  // looked at, to parse them.
+  {
+    repo: 'andreamad8/FSB',
+    commit: 'a81593590189fa5ad1cc37c5857f974effd9750a',
+    licence:
+      'EmpatheticDialogues (Rashkin et al. 2019; CC-BY-NC-4.0) and DailyDialog (Li et al. 2017; CC-BY-NC-SA-4.0) as copied in andreamad8/FSB; read for evaluation only, never redistributed',
+    role: 'report',
+    files: ['data/ed/test.json', 'data/dailydialog/test.json'],
+    what: 'EmpatheticDialogues test and DailyDialog test: benign dialogues between two people (first speaker read as the user)',
+  },
+  {
+    repo: 'alexa/Topical-Chat',
+    commit: '7c939229cbcf6f55f6977b341a5a2f2fe982d53f',
+    licence: 'CDLA-Sharing-1.0',
+    role: 'report',
+    files: ['conversations/test_rare.json'],
+    what: 'Topical-Chat test (rare entities): 539 benign open-domain chats between two people, never read before',
   },
 ];
 
@@ -471,17 +514,32 @@ export function prepare(): { train: TrainItem[]; conversations: Conversation[] }
             attack: false,
             turns: pairTurns(d.utterances.map((u) => ({ user: u.speaker === 'user', text: u.text }))),
           });
+      } else if (s.repo === 'alexa/Topical-Chat' && s.role === 'train') {
+        const chats = JSON.parse(text) as Record<string, { content: { message: string }[] }>;
+        for (const c of Object.values(chats))
+          for (const m of c.content) if (m.message.trim()) train.push({ text: m.message.trim(), harmful: false, source: `${s.repo}:${f}` });
       } else if (s.repo === 'alexa/Topical-Chat') {
         const chats = JSON.parse(text) as Record<string, { content: { agent: string; message: string }[] }>;
         for (const [id, c] of Object.entries(chats))
           conversations.push({
             id,
-            source: s.repo,
-            role: f.includes('valid') ? 'dev' : 'report',
+            // test_rare (fresh held-out) is counted apart from test_freq (a report set of earlier rounds).
+            source: f.includes('rare') ? `${s.repo}:test_rare` : s.repo,
+            role: f.includes('valid_freq') ? 'dev' : 'report',
             attack: false,
             turns: pairTurns(c.content.map((m) => ({ user: m.agent === 'agent_1', text: m.message }))),
           });
-      } else if (s.repo === 'andreamad8/FSB' && /^data\/(?:persona|wow|msc)\//.test(f)) {
+      } else if (s.repo === 'andreamad8/FSB' && /^data\/(?:ed|dailydialog)\//.test(f)) {
+        // Held-out benign dialogues: [first speaker, second speaker] pairs, the first read as the user.
+        for (const [i, d] of (JSON.parse(text) as { dialogue: [string, string][] }[]).entries())
+          conversations.push({
+            id: `${f}#${i}`,
+            source: `${s.repo}:${f.split('/')[1]}`,
+            role: 'report',
+            attack: false,
+            turns: d.dialogue.filter(([u]) => u.trim()).map(([u, a]) => ({ user: u, assistant: a.trim() ? a : undefined })),
+          });
+      } else if (s.repo === 'andreamad8/FSB' && /^data\/(?:persona|wow|msc|wit)\//.test(f)) {
         for (const d of JSON.parse(text) as { dialogue: [string, string][] }[])
           for (const pair of d.dialogue) for (const u of pair) if (u.trim()) train.push({ text: u.trim(), harmful: false, source: `${s.repo}:${f}` });
       } else if (s.repo === 'andreamad8/FSB' && s.role === 'train') {

@@ -31,7 +31,7 @@ const items = readFileSync(resolve(cache, 'train.jsonl'), 'utf8')
   .map((l) => JSON.parse(l) as { text: string; harmful: boolean; source: string });
 
 /** Dialogue sources: BAD valid and the small-talk sets (all read from andreamad8/FSB). */
-const isDialogue = (source: string) => source.startsWith('andreamad8/FSB:');
+const isDialogue = (source: string) => source.startsWith('andreamad8/FSB:') || source.startsWith('alexa/Topical-Chat:');
 /** BAD's labelled utterances are a few percent of the dialogue model's texts but its only adversarial dialogue; each counts this many times (chosen on the dev conversations). */
 const BAD_WEIGHT = 3;
 /** The dialogue model's weights: three times the texts of the intent model, so more buckets (fewer collisions between chat words and harmful ones). */
@@ -164,7 +164,7 @@ export const ${name}: IntentModel = {
   console.log(`${file}: ${model.summary}`);
 };
 
-const isDialogueSource = (s: (typeof trainSources)[number]) => s.url.endsWith('/andreamad8/FSB');
+const isDialogueSource = (s: (typeof trainSources)[number]) => s.url.endsWith('/andreamad8/FSB') || s.url.endsWith('/alexa/Topical-Chat');
 write(
   'intent-weights.ts',
   'INTENT_MODEL',
