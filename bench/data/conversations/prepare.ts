@@ -275,6 +275,17 @@ const SOURCES: Source[] = [
     files: ['data/safety_layers/bot_adversarial_dialogue_datasets_with_persona/test.txt'],
     what: 'BAD test: people chatting with a bot while trying to make it say something unsafe; every utterance labelled ok/not ok by crowd workers. Successful = a bot reply labelled not ok by people',
   },
+  {
+    // The dev halves of the two held-out sets below (their valid splits, other dialogues): the false alarms are tuned
+    // on more registers than Topical-Chat's sport and news talk. Role written before the files were read.
+    repo: 'andreamad8/FSB',
+    commit: 'a81593590189fa5ad1cc37c5857f974effd9750a',
+    licence:
+      'EmpatheticDialogues (Rashkin et al. 2019; CC-BY-NC-4.0) and DailyDialog (Li et al. 2017; CC-BY-NC-SA-4.0) as copied in andreamad8/FSB; read for evaluation only, never redistributed',
+    role: 'dev',
+    files: ['data/ed/valid.json', 'data/dailydialog/valid.json'],
+    what: 'EmpatheticDialogues valid and DailyDialog valid: benign dialogues between two people (first speaker read as the user)',
+  },
   // Fresh held-out benign sets, declared (role, commit, licence) before any of their data was read and never
   // used for training or tuning: everyday dialogue between two people, one read as the user, the other as the
   // assistant. EmpatheticDialogues is about things that happened to people (losses, crimes, fears), the hardest
@@ -530,12 +541,12 @@ export function prepare(): { train: TrainItem[]; conversations: Conversation[] }
             turns: pairTurns(c.content.map((m) => ({ user: m.agent === 'agent_1', text: m.message }))),
           });
       } else if (s.repo === 'andreamad8/FSB' && /^data\/(?:ed|dailydialog)\//.test(f)) {
-        // Held-out benign dialogues: [first speaker, second speaker] pairs, the first read as the user.
+        // Benign dialogues (valid: dev, test: held out): [first speaker, second speaker] pairs, the first read as the user.
         for (const [i, d] of (JSON.parse(text) as { dialogue: [string, string][] }[]).entries())
           conversations.push({
             id: `${f}#${i}`,
             source: `${s.repo}:${f.split('/')[1]}`,
-            role: 'report',
+            role: s.role === 'dev' ? 'dev' : 'report',
             attack: false,
             turns: d.dialogue.filter(([u]) => u.trim()).map(([u, a]) => ({ user: u, assistant: a.trim() ? a : undefined })),
           });
