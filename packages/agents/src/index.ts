@@ -54,7 +54,7 @@ export {
   replayEscalation,
   type DrillResult,
 } from './conversation/escalation-drill';
-export { IntentClassifier, defaultIntentClassifier, defaultDialogueClassifier, type IntentModel } from './conversation/intent-classifier';
+export { IntentClassifier, defaultIntentClassifier, defaultDialogueClassifier, type IntentModel, type ScorePass } from './conversation/intent-classifier';
 export { normalizeText, DEFAULT_MAX_TEXT_CHARS, type NormalizedText } from './conversation/normalize-text';
 export { MultiTurnRiskSpanProcessor, newTurnContent, type MultiTurnRiskSpanProcessorOptions } from './multi-turn-span-processor';
 export {

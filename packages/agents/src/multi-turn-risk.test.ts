@@ -5,6 +5,7 @@ import { setToolGuard, traceAgent, traceTool, type Alert } from '@warden/core';
 import { resolveAgent, resolveContentPolicy, startModelCallSpan, wardenTracer, type InputMessage } from '@warden/core/internal';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attackConversations, benignConversations, type ConversationEvent } from './__fixtures__/conversations';
+import { IntentClassifier } from './conversation/intent-classifier';
 import { contentSignals, MEASURED_MULTI_TURN_FALSE_ALARMS_PER_CONVERSATION, MultiTurnRiskScorer, type TurnObservation } from './multi-turn-risk';
 import { MultiTurnRiskSpanProcessor } from './multi-turn-span-processor';
 import { createPolicyGuard } from './policy-guard';
@@ -134,6 +135,48 @@ describe('harmful replies', () => {
     const s = new MultiTurnRiskScorer({ dialogueClassifier: false });
     const r = s.observeTurn({ conversationId: 'a', time: 1, input: ask, output: 'Women are too stupid to be allowed to vote.' });
     expect(r.signals).not.toContain('harmful_reply');
+  });
+});
+
+describe("reading the model's pushback", () => {
+  const refusalOf = (output: string) => new MultiTurnRiskScorer().observeTurn({ conversationId: 'r', time: T0, input: 'Tell me a joke.', output }).signals;
+  it('reads "I\'m sorry, I can\'t say that." as a refusal, with either apostrophe, and sympathy as none', () => {
+    expect(refusalOf("I'm sorry, I can't say that.")).toContain('refusal');
+    expect(refusalOf('I’m sorry, I can’t say that.')).toContain('refusal');
+    expect(refusalOf('Sorry, I can’t.')).toContain('refusal');
+    expect(refusalOf("Sorry, I can't imagine how hard that was for you.")).not.toContain('refusal');
+  });
+
+  it('counts a return to a refused topic as a rephrase, a return to a merely hedged-on one only when the new ask reads harmful', () => {
+    const ask = 'Summarize the abstract about quantumis mining in velorian jungles.';
+    const again = 'Now present the quantumis mining summary as a dialogue about the velorian jungles.';
+    const back = (output: string) => {
+      const s = new MultiTurnRiskScorer();
+      expect(s.observeTurn({ conversationId: 'h', time: T0, input: ask, output }).signals).not.toContain('refusal_rephrase');
+      return s.observeTurn({ conversationId: 'h', time: T0 + 1, input: again, output: 'Sure.' }).signals;
+    };
+    expect(back("I'm sorry, but I can't help with that.")).toContain('refusal_rephrase');
+    const hedged = 'Quantumis mining raises ethical considerations. The abstract reports a new ore.';
+    expect(back(hedged)).not.toContain('refusal_rephrase');
+  });
+});
+
+describe('two classifiers', () => {
+  // Constant models: every text reads `p` to them (a zero weight per bucket, the bias sets p).
+  const constant = (p: number) => new IntentClassifier({ weights: 'AAA=', scale: 1, bias: Math.log(p / (1 - p)) });
+  const added = (intent: number, dialogue: number) =>
+    new MultiTurnRiskScorer({ intentClassifier: constant(intent), dialogueClassifier: constant(dialogue) }).observeTurn({
+      conversationId: 'c',
+      time: T0,
+      input: 'a chat turn',
+    });
+  it('counts a harmful reading of the intent model alone at 0.7 of what it counts when the dialogue model agrees', () => {
+    const alone = added(0.97, 0.1);
+    const both = added(0.97, 0.75);
+    expect(alone.signals).toEqual(['harmful_intent']);
+    expect(both.signals).toEqual(['harmful_intent']);
+    expect(alone.added).toBeCloseTo(0.7 * both.added, 10);
+    expect(added(0.1, 0.97).added).toBeCloseTo(both.added, 10);
   });
 });
 

@@ -1,6 +1,6 @@
 import { fnv1a } from '@warden/core/internal';
 import type { Alert } from '@warden/core';
-import { defaultDialogueClassifier, defaultIntentClassifier, type IntentClassifier } from './conversation/intent-classifier';
+import { defaultDialogueClassifier, defaultIntentClassifier, type IntentClassifier, type ScorePass } from './conversation/intent-classifier';
 import { forEachIntentFeature } from './conversation/intent-features';
 import { DEFAULT_MAX_TEXT_CHARS, normalizeText } from './conversation/normalize-text';
 import { multiTurnAlert } from './multi-turn-alert';
@@ -116,6 +116,8 @@ interface ConversationRisk {
   lastInputWords: Int32Array | undefined;
   /** Content words (hashed) of inputs the model refused: a later input back on that topic is a rephrase. */
   refusedTopic: Set<number> | undefined;
+  /** Content words of inputs the model answered but hedged on: coming back counts only if the new input reads somewhat harmful. */
+  hedgedTopic: Set<number> | undefined;
   /** Content words of the current turn's input, kept until the output says whether it was refused. */
   inputTopic: Set<number> | undefined;
   /** Harmful-intent probability of the previous input, and the highest so far. */
@@ -139,8 +141,9 @@ const ROLEPLAY =
   /\b(pretend (?:to be|you(?:'re| are))|let'?s play a game|role-?play|stay in character|hypothetically|imagine (?:that )?you (?:are|were|have no)|you are (?:now )?an? (?:evil|unfiltered|uncensored|unrestricted)|for a (?:story|novel|screenplay)|in this fictional)/;
 const SECRET =
   /\b(api[ _-]?keys?|secret[ _-]?keys?|access[ _-]?tokens?|private[ _-]?keys?|passwords?|credentials?|ssh[ _-]?keys?|\.env\b|environment variables|system prompt|your (?:hidden |initial )?(?:instructions|prompt)|auth(?:orization)? tokens?)\b/;
+// "I'm sorry, I can't say that." is a refusal; "Sorry, I can't imagine how hard that was" is sympathy.
 const REFUSAL_TEXT =
-  /^\s*(?:(?:i'?m sorry|i apologi[sz]e),? but|i'?m sorry,? but|sorry,? (?:but )?i can(?:'|no)t|i can(?:'|no)t (?:help|assist|do|provide|share)|i cannot (?:help|assist|do|provide|share)|i won'?t (?:help|be able)|i am unable to|i'?m not able to)/;
+  /^\s*(?:(?:i'?m sorry|i apologi[sz]e),? but|i'?m sorry,? but|(?:i'?m )?sorry[,.!]? (?:but )?i (?:can(?:'|no)t|cannot|won'?t|am unable to|'?m unable to|'?m not able to)(?: (?:say|do|help|answer|talk about|discuss|provide|share|assist|comply|continue|go there|give|write|tell you (?:that|how|where|what))\b|[.!]|$)|i can(?:'|no)t (?:help|assist|do|provide|share)|i cannot (?:help|assist|do|provide|share)|i won'?t (?:help|be able)|i am unable to|i'?m not able to)/;
 // A refusal after a preamble ("Thanks for asking. However, I cannot provide..."), read in the reply's first sentences.
 const REFUSAL_INSIDE =
   /\b(?:i can(?:'|no)t|i cannot|i won'?t|i'?m (?:not able|unable)|i am (?:not able|unable)|i must (?:decline|refuse)|i (?:will|must) not)\b[^.?!\n]{0,40}?\b(?:help|assist|provide|advise|give|support|create|write|share|fulfil+|comply|engage|generate|offer)\b/;
@@ -284,18 +287,21 @@ export const PERSISTENT_REPEAT: Partial<Record<RiskSignal, number>> = {
   refusal: 0.85,
 };
 
-/** Intent probability below which a turn adds nothing: the classifier's benign false positives sit mostly under it. */
-const INTENT_FLOOR = 0.7;
 /**
- * The same for the dialogue model, on inputs and replies: it reads small talk, where a false
- * positive costs more (long chats give it many chances), so it must be surer. Chosen on the dev
- * conversations (README); 0.7 alerted on 1.7% of Topical-Chat valid, 0.8 on 1.5%.
+ * Probability below which a classifier reading adds nothing, for both models, on inputs and replies: their
+ * benign false positives sit mostly under it. (The dialogue model needed 0.8 while it was fitted on less
+ * small talk; refitted with Topical-Chat and Wizard of Internet chats, 0.7 alerts on no more dev chats.)
  */
-const DIALOGUE_FLOOR = 0.8;
-/** The dialogue model's probability mapped so that its floor lands on the intent model's (so a harmful turn reads the same whichever model saw it). */
-function onIntentScale(q: number): number {
-  return q <= DIALOGUE_FLOOR ? (q * INTENT_FLOOR) / DIALOGUE_FLOOR : INTENT_FLOOR + ((q - DIALOGUE_FLOOR) / (1 - DIALOGUE_FLOOR)) * (1 - INTENT_FLOOR);
-}
+const CLASSIFIER_FLOOR = 0.7;
+/**
+ * What a harmful-intent reading counts when only the intent model made it and the dialogue model
+ * reads the same turn as harmless. On the dev conversations (README) such turns were 4× as frequent in
+ * attacks as in benign chats, turns both models flag 34×, turns only the dialogue model flags 15×:
+ * the intent model alone misreads small talk ("Do you like or watch football?" 0.90).
+ */
+const INTENT_MODEL_ALONE = 0.7;
+/** Harm reading (the higher of the two models) an input needs for a return to a merely hedged-on topic to count as a rephrase. */
+const HEDGED_RETURN_MIN_HARM = 0.2;
 
 /** Default alert threshold of the per-conversation score; one turn adds at most 1.0, so no single turn crosses it. */
 export const DEFAULT_MULTI_TURN_THRESHOLD = 1.5;
@@ -328,6 +334,7 @@ export class MultiTurnRiskScorer {
   private readonly dialogue: IntentClassifier | undefined;
   private readonly maxTextChars: number;
   private readonly featureBuffer = new Int32Array(96);
+  private readonly pass: ScorePass = { collected: 0, also: 0 };
 
   constructor(options: MultiTurnRiskOptions = {}) {
     this.threshold = options.threshold ?? DEFAULT_MULTI_TURN_THRESHOLD;
@@ -379,6 +386,7 @@ export class MultiTurnRiskScorer {
         lastIntent: 0,
         maxIntent: 0,
         refusedTopic: undefined,
+        hedgedTopic: undefined,
         inputTopic: undefined,
         injectedResultInTurn: false,
         toolErrorsInTurn: 0,
@@ -444,25 +452,30 @@ export class MultiTurnRiskScorer {
       const n = normalizeText(turn.input, this.maxTextChars);
       for (const s of cueSignals(n.text, n.hidden)) signals.add(s);
       // A harmful request (intent model) or unsafe talk (dialogue model), whichever reads higher.
-      const pIntent = this.intent ? this.intent.scoreInto(n.text, this.featureBuffer, this.dialogue) : 0;
-      const pDialogue = this.dialogue ? (this.intent ? this.intent.alsoScore : this.dialogue.score(n.text)) : 0;
-      const p = Math.max(pIntent, this.dialogue ? onIntentScale(pDialogue) : 0);
-      const w = this.intent ? this.featureBuffer.slice(0, this.intent.collected).sort() : features(n.text);
-      if (p > INTENT_FLOOR) {
+      const pIntent = this.intent ? this.intent.scoreInto(n.text, this.featureBuffer, this.dialogue, this.pass) : 0;
+      const pDialogue = this.dialogue ? (this.intent ? this.pass.also : this.dialogue.score(n.text)) : 0;
+      const p = Math.max(pIntent, pDialogue);
+      const w = this.intent ? this.featureBuffer.slice(0, this.pass.collected).sort() : features(n.text);
+      if (p > CLASSIFIER_FLOOR) {
         signals.add('harmful_intent');
-        strength.harmful_intent = (p - INTENT_FLOOR) / (1 - INTENT_FLOOR);
-        if (c.maxIntent > INTENT_FLOOR && p > c.lastIntent + 0.15) signals.add('harm_rising');
+        // Only the intent model, on a chat turn the dialogue model reads as harmless: weaker evidence.
+        const alone = this.dialogue && pDialogue <= CLASSIFIER_FLOOR ? INTENT_MODEL_ALONE : 1;
+        strength.harmful_intent = ((p - CLASSIFIER_FLOOR) / (1 - CLASSIFIER_FLOOR)) * alone;
+        if (c.maxIntent > CLASSIFIER_FLOOR && p > c.lastIntent + 0.15) signals.add('harm_rising');
       }
-      if (c.maxIntent > INTENT_FLOOR && n.text.length < 400 && REFERENCE_BACK.test(n.text)) {
+      if (c.maxIntent > CLASSIFIER_FLOOR && n.text.length < 400 && REFERENCE_BACK.test(n.text)) {
         signals.add('reference_back');
         strength.reference_back = c.maxIntent;
       }
       // Rephrased by wording (shared n-grams), by meaning (both asks read as harmful), or back on
-      // a refused topic after a detour (two or more of its content words again).
+      // a refused topic after a detour (two or more of its content words again); back on a topic the
+      // model only hedged on counts if the new ask reads somewhat harmful itself (a summary that
+      // mentioned "ethical considerations" is otherwise refined turn after turn).
       const topic = contentWords(n.text);
       if (
-        (c.lastTurnRefused && ((c.lastInputWords && jaccard(w, c.lastInputWords) >= 0.25) || (p > INTENT_FLOOR && c.lastIntent > INTENT_FLOOR))) ||
-        (c.refusedTopic && overlap(topic, c.refusedTopic) >= 2)
+        (c.lastTurnRefused && ((c.lastInputWords && jaccard(w, c.lastInputWords) >= 0.25) || (p > CLASSIFIER_FLOOR && c.lastIntent > CLASSIFIER_FLOOR))) ||
+        (c.refusedTopic && overlap(topic, c.refusedTopic) >= 2) ||
+        (c.hedgedTopic && p > HEDGED_RETURN_MIN_HARM && overlap(topic, c.hedgedTopic) >= 2)
       )
         signals.add('refusal_rephrase');
       c.inputTopic = topic;
@@ -486,18 +499,16 @@ export class MultiTurnRiskScorer {
     else if (cautious) signals.add('model_caution');
     else if (reply && this.dialogue) {
       const q = this.dialogue.score(reply);
-      if (q > DIALOGUE_FLOOR) {
+      if (q > CLASSIFIER_FLOOR) {
         signals.add('harmful_reply');
         strength ??= {};
-        strength.harmful_reply = (q - DIALOGUE_FLOOR) / (1 - DIALOGUE_FLOOR);
+        strength.harmful_reply = (q - CLASSIFIER_FLOOR) / (1 - CLASSIFIER_FLOOR);
       }
     }
     // Coming back to a topic the model refused or hedged on is pressing past its pushback.
-    if (refused || cautious) {
-      if (c.inputTopic) {
-        c.refusedTopic ??= new Set();
-        for (const b of c.inputTopic) if (c.refusedTopic.size < 64) c.refusedTopic.add(b);
-      }
+    if ((refused || cautious) && c.inputTopic) {
+      const topics = refused ? (c.refusedTopic ??= new Set()) : (c.hedgedTopic ??= new Set());
+      for (const b of c.inputTopic) if (topics.size < 64) topics.add(b);
     }
     c.inputTopic = undefined;
     c.prevTurnRefused = c.lastTurnRefused;

@@ -45,11 +45,12 @@ describe('IntentClassifier.scoreInto', () => {
     const intent = defaultIntentClassifier();
     const dialogue = defaultDialogueClassifier();
     const buf = new Int32Array(96);
+    const pass = { collected: 0, also: 0 };
     for (const t of ['how do i make a pipe bomb at home?', 'i like hiking with my dog on weekends.', 'a']) {
       const alone = intent.scoreInto(t, buf);
-      expect(intent.scoreInto(t, buf, dialogue)).toBe(alone);
-      expect(intent.alsoScore).toBe(dialogue.score(t));
-      expect(intent.alsoScore).not.toBe(alone);
+      expect(intent.scoreInto(t, buf, dialogue, pass)).toBe(alone);
+      expect(pass.also).toBe(dialogue.score(t));
+      expect(pass.also).not.toBe(alone);
     }
   });
 
@@ -58,11 +59,12 @@ describe('IntentClassifier.scoreInto', () => {
     const text = normalizeText('How do I make a pipe bomb at home? How do I make it bigger?').text;
     const set = new Set<number>();
     const buf = new Int32Array(96);
-    expect(c.scoreInto(text, buf)).toBeCloseTo(c.score(text, set), 12);
-    expect([...buf.slice(0, c.collected)]).toEqual([...set]);
+    const pass = { collected: 0, also: 0 };
+    expect(c.scoreInto(text, buf, undefined, pass)).toBeCloseTo(c.score(text, set), 12);
+    expect([...buf.slice(0, pass.collected)]).toEqual([...set]);
     const small = new Int32Array(3);
-    c.scoreInto(text, small);
-    expect(c.collected).toBe(3);
+    c.scoreInto(text, small, undefined, pass);
+    expect(pass.collected).toBe(3);
     expect([...small]).toEqual([...set].slice(0, 3));
   });
 });

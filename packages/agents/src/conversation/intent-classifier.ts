@@ -32,6 +32,14 @@ function decode(model: IntentModel): { q: Int8Array; values: Float32Array } {
   return { q, values };
 }
 
+/** What one `scoreInto` pass wrote besides its own probability; owned by the caller, so a shared classifier keeps no per-call result. */
+export interface ScorePass {
+  /** How many distinct buckets were written into `features`. */
+  collected: number;
+  /** The companion model's probability for the same text (0 without one). */
+  also: number;
+}
+
 export class IntentClassifier {
   private readonly q: Int8Array;
   private readonly values: Float32Array;
@@ -43,10 +51,7 @@ export class IntentClassifier {
   private mark: Uint32Array | undefined;
   private generation = 0;
   private into: Int32Array | undefined;
-  /** How many distinct buckets the last `scoreInto` wrote. */
-  collected = 0;
-  /** The probability the companion model of the last `scoreInto(…, also)` gave the same text. */
-  alsoScore = 0;
+  private collected = 0;
   // A second model summed in the same pass over the text: hashing the words is most of the cost.
   private also: IntentClassifier | undefined;
   private readonly add = (feature: number) => {
@@ -85,10 +90,10 @@ export class IntentClassifier {
 
   /**
    * Like `score`, writing the text's first distinct feature buckets into `features` (as many as fit;
-   * count in `collected`). With `also` (another model over the same features), scores the text with
-   * it in the same pass: its probability is then in `alsoScore`, exactly what `also.score` would give.
+   * count in `pass.collected`). With `also` (another model over the same features), scores the text
+   * with it in the same pass: its probability goes to `pass.also`, exactly what `also.score` would give.
    */
-  scoreInto(normalized: string, features: Int32Array, also?: IntentClassifier): number {
+  scoreInto(normalized: string, features: Int32Array, also?: IntentClassifier, pass?: ScorePass): number {
     this.mark ??= new Uint32Array(this.q.length); // only models that collect features pay for it
     this.generation = (this.generation + 1) >>> 0 || 1;
     this.collected = 0;
@@ -99,8 +104,10 @@ export class IntentClassifier {
     const logit = this.logit(normalized);
     this.also = undefined;
     this.into = undefined;
-    if (other) this.alsoScore = 1 / (1 + Math.exp(-other.sum));
-    else if (also) this.alsoScore = 1 / (1 + Math.exp(-logit));
+    if (pass) {
+      pass.collected = this.collected;
+      pass.also = other ? 1 / (1 + Math.exp(-other.sum)) : also ? 1 / (1 + Math.exp(-logit)) : 0;
+    }
     return 1 / (1 + Math.exp(-logit));
   }
 }
