@@ -13,6 +13,16 @@
  *   report  — multi-turn conversations never looked at while developing; the bench reports on them.
  *
  *   node --import tsx bench/data/conversations/prepare.ts
+ *
+ * Fourth round, declared before its one held-out run: detector frozen at main aabf1a6 (code and weights as of
+ * d26f223). Fresh held-out sets, never read or run before: EmpatheticDialogues test and DailyDialog test
+ * (andreamad8/FSB@a8159359, benign) and Topical-Chat test_rare (alexa/Topical-Chat@7c939229, benign). Report sets
+ * of earlier rounds, run again (never tuned on, but their earlier results steered this round): MultiChallenge,
+ * Topical-Chat test_freq, Multi-Turn-Jailbreaker goals 5-9 and the odd BAD test dialogues — the only human-labelled
+ * attack set here, now in its fifth run, so not held out any more. No fresh human-labelled multi-turn attack set
+ * could be fetched: anthropics/hh-rlhf's red-team transcripts and google-research-datasets/dices-dataset's
+ * adversarial dialogues are over the mirror's file-size limit (no smaller public copy was found), ScaleAI's MHJ
+ * and tom-gibbs' multi-turn jailbreaks are on Hugging Face only, and the other sets found are reserved.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';

@@ -11,6 +11,10 @@
  *
  * Every figure is printed per source and split: `dev` sources were looked at while tuning,
  * `report` sources were not. Run: node --import tsx packages/agents/bench/conversations.ts
+ *
+ * Fourth round's held-out run (declared before it ran, once, at main aabf1a6; sources in prepare.ts's header):
+ * fresh benign report sets EmpatheticDialogues test, DailyDialog test and Topical-Chat test_rare; the report sets
+ * of earlier rounds run again; no fresh human-labelled attack set (the odd BAD dialogues run a fifth time).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
