@@ -37,6 +37,6 @@ describe('MEASURED_MULTI_TURN_OUTSIDE_RATES', () => {
     const benign = (split: string) => Math.max(...rows.filter((r) => r.split === split && r.kind === 'benign').map((r) => r.at));
     expect(benign('report')).toBeCloseTo(m.heldOutBenignFalseAlarms, 3);
     expect(benign('dev')).toBeCloseTo(m.devBenignFalseAlarms, 3);
-    expect(rows.filter((r) => r.split === 'report' && r.kind === 'benign')).toHaveLength(2);
+    expect(rows.filter((r) => r.split === 'report' && r.kind === 'benign')).toHaveLength(5);
   });
 });
