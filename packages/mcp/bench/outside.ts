@@ -40,7 +40,7 @@ const POISON = process.env.MCP_POISON_OUT ?? '/work/data/mcp-poison/corpus.json'
 const NPM = `${process.env.MCP_NPM_DIR ?? '/work/data/mcp-npm'}/tools.json`;
 const SCANNERS = process.env.MCP_SCANNERS_DIR ?? '/work/data/mcp-scanners';
 
-interface Item {
+export interface Item {
   id: string;
   /** The server the definition belongs to: scanned together, as a client would see it. */
   server: string;
@@ -133,7 +133,7 @@ export function loadPoison(): Item[] {
 /** Held-out definitions not counted (seen as a development text, or no label from their structure) and controls relabelled benign. */
 export const leftOut = { seen: 0, unlabelled: 0, controls: 0 };
 
-function loadNpm(): { items: Item[]; packages: number; versions: string[] } {
+export function loadNpm(): { items: Item[]; packages: number; versions: string[] } {
   if (!existsSync(NPM)) return { items: [], packages: 0, versions: [] };
   const data = JSON.parse(readFileSync(NPM, 'utf8')) as { packages: { name: string; version: string; status: string; tools: ToolDefinition[] }[] };
   const items: Item[] = [];
@@ -148,7 +148,7 @@ function loadNpm(): { items: Item[]; packages: number; versions: string[] } {
 type Verdict = (item: Item) => boolean;
 
 /** Each server's tools scanned together (own tools are not "other" tools); a tool is flagged by its own findings. */
-function wardenVerdicts(items: Item[], threshold: 'medium' | 'high'): Verdict {
+export function wardenVerdicts(items: Item[], threshold: 'medium' | 'high'): Verdict {
   const flagged = new Set<string>();
   const byServer = new Map<string, Item[]>();
   for (const i of items) byServer.set(i.server, [...(byServer.get(i.server) ?? []), i]);

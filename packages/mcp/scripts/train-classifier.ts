@@ -59,7 +59,11 @@ function loadDocs(): { docs: Doc[]; counts: Record<string, number> } {
       poisoned: { source: string; name: string; starts?: string }[];
     };
     // Development sources under a permissive licence only; held-out sources are never read here.
-    const dev = new Set(data.manifest.filter((m) => m.role === 'development' && /^(?:MIT|Apache-2\.0)\b/.test(m.licence)).map((m) => m.repo));
+    const dev = new Set(
+      data.manifest
+        .filter((m) => m.role === 'development' && /^(?:MIT|Apache-2\.0)\b/.test(m.licence) && !/not used for training/.test(m.licence))
+        .map((m) => m.repo),
+    );
     const byFixture = new Set(data.manifest.filter((m) => m.labelBy === 'fixture-name').map((m) => m.repo));
     for (const t of data.tools) {
       if (!dev.has(t.source)) continue;
