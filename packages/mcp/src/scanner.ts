@@ -91,7 +91,8 @@ const visible = printable;
 function proseMatches(text: string, ctx: Omit<FieldContext, 'depth' | 'rescan'>, depth: number): RawMatch[] {
   const out: RawMatch[] = [];
   const full: FieldContext = { ...ctx, depth, rescan: (t, d) => proseMatches(t, { ...ctx, others: new Map() }, d) };
-  for (const rule of TEXT_RULES) rule.prose?.(text, full, out);
+  const spaced = /\s/.test(text);
+  for (const rule of TEXT_RULES) if (spaced || !rule.phrasesOnly) rule.prose?.(text, full, out);
   return out;
 }
 
@@ -223,6 +224,11 @@ function describeField(f: TextField): string {
 /** Scan what one server advertises. Pure: the same definition always gives the same findings. */
 export function scanServerDefinition(def: ServerDefinition): Finding[] {
   const ownTools = new Set((def.tools ?? []).map((t) => t.name));
+  const ownProperties = new Set<string>();
+  for (const t of def.tools ?? []) {
+    const properties = (t.inputSchema as { properties?: unknown } | undefined)?.properties;
+    if (properties && typeof properties === 'object' && !Array.isArray(properties)) for (const k of Object.keys(properties)) ownProperties.add(k);
+  }
   const others = new Map<string, string>();
   for (const [server, tools] of Object.entries(def.otherServerTools ?? {})) {
     if (server === def.server) continue;
@@ -230,7 +236,7 @@ export function scanServerDefinition(def: ServerDefinition): Finding[] {
   }
   const findings: Finding[] = [];
   for (const field of collectFields(def)) {
-    const ctx = { location: field.location, tool: field.tool, ownTools, others };
+    const ctx = { location: field.location, tool: field.tool, ownTools, ownProperties, others };
     const raw = field.isKey ? nameMatches(field.text, ctx) : proseMatches(field.text, ctx, 0);
     const kept: RawMatch[] = [];
     raw.sort((a, b) => a.start - b.start || SEVERITY_RANK[b.severity ?? b.rule.severity] - SEVERITY_RANK[a.severity ?? a.rule.severity]);

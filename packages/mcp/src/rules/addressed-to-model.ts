@@ -27,4 +27,5 @@ export const addressedToModel = patternRule(
     /\b(?:tells?|instructs?|directs?|orders?|forces?|tricks?|coerces?|commands?)\s+the\s+(?:model|ai|llm|assistant|agent)\s+to\b/i,
     /\byou\s+are\s+(?:a|an|the)\s+(?:tool|assistant|agent|ai|model)\s+that\s+(?:must|should|shall|will\s+always|always)\b/i,
   ],
+  true,
 );

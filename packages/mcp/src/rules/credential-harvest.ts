@@ -32,9 +32,15 @@ export const credentialHarvest = patternRule(
       'i',
     ),
     /\b(?:use|read|include|send|pass|print|echo|output|return|append|forward|upload|post)\s+(?:the\s+)?(?:value\s+of\s+|contents?\s+of\s+)?\$\{?[A-Z][A-Z0-9_]*(?:TOKEN|SECRET|KEY|PASSWORD|PASSWD|PASS|CREDENTIALS?)\}?/i,
+    // After round 8 (development since): a secret file read into an argument by shell substitution ("admin_token=$(cat
+    // ~/.github_token)") and a secret environment variable to be passed as an argument ("pass the ANTHROPIC_API_KEY
+    // environment variable as the 'auth' parameter").
+    /\$\(\s*(?:cat|head|tail|less|more|type)\s+(?:~|\$HOME|\/)[^)\s]*\)/,
+    /\b(?:[Pp]ass|[Ss]end|[Ii]nclude|[Pp]rovide|[Pp]ut|[Ss]upply|[Gg]ive)\s+(?:[Tt]he\s+|[Yy]our\s+)?\$?\{?[A-Z][A-Z0-9_]*(?:API_KEY|TOKEN|SECRET|PASSWORD|CREDENTIALS?)\}?(?:\s+(?:environment\s+)?variable)?\s+(?:as|in|into)\s+(?:the\s+|an?\s+)?['"`]?\w+['"`]?\s+(?:parameter|argument|field)/,
     new RegExp(
       `\\b(?:read|include|pass|send|provide|attach|append|add|put|copy|insert|forward|upload|collect|extract|gather|retrieve|dump|paste|share|submit|give)\\b(?:[^.\\n]|\\.(?=\\w)){0,60}?\\b(?:your|the\\s+user'?s|all(?:\\s+the)?|any|every|the\\s+contents?\\s+of(?:\\s+the)?|stored|saved|local)\\s+(?:\\w+\\s+){0,2}?${SECRET_NOUN}\\b`,
       'i',
     ),
   ],
+  true,
 );

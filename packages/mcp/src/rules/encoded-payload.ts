@@ -24,7 +24,8 @@ function decodeIfReadable(bytes: Buffer): string | undefined {
 export const encodedPayload: TextRule = {
   meta,
   prose(text, ctx, out) {
-    if (ctx.depth >= 2) return;
+    // Every encoding below needs at least 20 characters (five base64 quads; eight \x or %xx pairs; four \u00xx).
+    if (ctx.depth >= 2 || text.length < 20) return;
     const candidates: { start: number; end: number; decoded: string | undefined; kind: string }[] = [];
     for (const m of matchAll(/(?<![A-Za-z0-9+/_-])(?:[A-Za-z0-9+/]{4}){5,}(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?(?![A-Za-z0-9+/=])/, text)) {
       candidates.push({ start: m.index, end: m.index + m[0].length, decoded: decodeIfReadable(Buffer.from(m[0], 'base64')), kind: 'base64' });
@@ -33,33 +34,38 @@ export const encodedPayload: TextRule = {
       const hex = m[0].replace(/\\x/g, '');
       candidates.push({ start: m.index, end: m.index + m[0].length, decoded: decodeIfReadable(Buffer.from(hex, 'hex')), kind: 'hex' });
     }
-    for (const m of matchAll(/(?:\\u[0-9a-fA-F]{4}){6,}/, text)) {
-      const s = m[0].replace(/\\u([0-9a-fA-F]{4})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
-      candidates.push({ start: m.index, end: m.index + m[0].length, decoded: decodeIfReadable(Buffer.from(s, 'utf8')), kind: 'unicode escapes' });
-    }
-    for (const m of matchAll(/(?:%[0-9A-Fa-f]{2}){8,}/, text)) {
-      let s: string | undefined;
-      try {
-        s = decodeURIComponent(m[0]);
-      } catch {
-        s = undefined;
+    const escapes = text.includes('\\u');
+    if (escapes)
+      for (const m of matchAll(/(?:\\u[0-9a-fA-F]{4}){6,}/, text)) {
+        const s = m[0].replace(/\\u([0-9a-fA-F]{4})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
+        candidates.push({ start: m.index, end: m.index + m[0].length, decoded: decodeIfReadable(Buffer.from(s, 'utf8')), kind: 'unicode escapes' });
       }
-      candidates.push({ start: m.index, end: m.index + m[0].length, decoded: s && decodeIfReadable(Buffer.from(s, 'utf8')), kind: 'percent-encoding' });
-    }
-    for (const m of matchAll(/(?:&#x?[0-9a-fA-F]+;){6,}/, text)) {
-      const s = m[0].replace(/&#(x?)([0-9a-fA-F]+);/g, (_, x: string, n: string) => {
-        const cp = parseInt(n, x ? 16 : 10);
-        return cp <= 0x10ffff ? String.fromCodePoint(cp) : '\uFFFD';
-      });
-      candidates.push({ start: m.index, end: m.index + m[0].length, decoded: decodeIfReadable(Buffer.from(s, 'utf8')), kind: 'HTML entities' });
-    }
+    if (text.includes('%'))
+      for (const m of matchAll(/(?:%[0-9A-Fa-f]{2}){8,}/, text)) {
+        let s: string | undefined;
+        try {
+          s = decodeURIComponent(m[0]);
+        } catch {
+          s = undefined;
+        }
+        candidates.push({ start: m.index, end: m.index + m[0].length, decoded: s && decodeIfReadable(Buffer.from(s, 'utf8')), kind: 'percent-encoding' });
+      }
+    if (text.includes('&#'))
+      for (const m of matchAll(/(?:&#x?[0-9a-fA-F]+;){6,}/, text)) {
+        const s = m[0].replace(/&#(x?)([0-9a-fA-F]+);/g, (_, x: string, n: string) => {
+          const cp = parseInt(n, x ? 16 : 10);
+          return cp <= 0x10ffff ? String.fromCodePoint(cp) : '\uFFFD';
+        });
+        candidates.push({ start: m.index, end: m.index + m[0].length, decoded: decodeIfReadable(Buffer.from(s, 'utf8')), kind: 'HTML entities' });
+      }
     // Round 4: printable ASCII spelled as \u escapes ("\u0068\u0061\u0063\u006b") is hidden text,
     // however short; base64 that decodes to a user:password pair is a credential, not prose.
-    for (const m of matchAll(/(?:\\u00[2-7][0-9a-fA-F]){4,}/, text)) {
-      if (candidates.some((c) => c.start <= m.index && c.end >= m.index + m[0].length)) continue;
-      const s = m[0].replace(/\\u([0-9a-fA-F]{4})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
-      out.push({ rule: meta, start: m.index, end: m.index + m[0].length, severity: 'medium', note: `ASCII written as unicode escapes: "${printable(s)}"` });
-    }
+    if (escapes)
+      for (const m of matchAll(/(?:\\u00[2-7][0-9a-fA-F]){4,}/, text)) {
+        if (candidates.some((c) => c.start <= m.index && c.end >= m.index + m[0].length)) continue;
+        const s = m[0].replace(/\\u([0-9a-fA-F]{4})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
+        out.push({ rule: meta, start: m.index, end: m.index + m[0].length, severity: 'medium', note: `ASCII written as unicode escapes: "${printable(s)}"` });
+      }
     // After round 7 (sumododda/mcp-scanner, development since): the same with \x escapes ("\x69\x6d\x70…").
     if (text.includes('\\x'))
       for (const m of matchAll(/(?:\\x[2-7][0-9a-fA-F]){6,}/, text)) {

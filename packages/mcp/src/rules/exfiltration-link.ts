@@ -1,5 +1,5 @@
 import { REF } from '../references';
-import { defineRule, matchAll, type TextRule } from './rule';
+import { defineRule, matchAll, type RawMatch, type TextRule } from './rule';
 
 const meta = defineRule('WMCP013', 'exfiltration-link', 'critical', 'A markdown image or link whose URL carries placeholders for conversation data.', [
   REF.LLM02,
@@ -16,9 +16,23 @@ export const EXFIL_HOST =
 // Two patterns, each starting with a literal character, so the engine skips ahead to it.
 const ACTIVE_CONTENT = [/\]\(\s*(?:javascript|vbscript|data:text\/html)[^)\n]*\)/i, /<script\b[^>]*>[^<]{1,400}<\/script\s*>/i];
 
+const LINKY = /https?:|\]\(|<script/i;
+const DATA_INTO_URL =
+  /\b(?:append|add|include|encode|embed|put)\s+(?:it|them|this|the\s+\w+(?:\s+\w+)?|all\s+\w+)\s+(?:to|in|into|as)\s+(?:the\s+)?(?:url|query\s+string|link|image\s+url)\b/i;
+
+function dataIntoUrl(text: string, out: RawMatch[]): void {
+  for (const m of matchAll(DATA_INTO_URL, text))
+    out.push({ rule: meta, start: m.index, end: m.index + m[0].length, severity: 'high', note: 'instruction to put data into a URL' });
+}
+
 export const exfiltrationLink: TextRule = {
   meta,
   prose(text, _ctx, out) {
+    // The link and URL patterns need a URL, a markdown link or a script element; the last one spans words.
+    if (!LINKY.test(text)) {
+      if (/\s/.test(text)) dataIntoUrl(text, out);
+      return;
+    }
     const covered: [number, number][] = [];
     for (const m of matchAll(/!\[[^\]\n]{0,200}\]\(\s*<?(https?:\/\/[^\s)>]+)>?[^)\n]*\)/i, text)) {
       const placeholder = PLACEHOLDER.test(m[1]) || /[?&]\w+=$/.test(m[1]);
@@ -50,11 +64,6 @@ export const exfiltrationLink: TextRule = {
       for (const m of matchAll(re, text)) {
         out.push({ rule: meta, start: m.index, end: m.index + m[0].length, severity: 'high', note: 'active content: a script link or element' });
       }
-    for (const m of matchAll(
-      /\b(?:append|add|include|encode|embed|put)\s+(?:it|them|this|the\s+\w+(?:\s+\w+)?|all\s+\w+)\s+(?:to|in|into|as)\s+(?:the\s+)?(?:url|query\s+string|link|image\s+url)\b/i,
-      text,
-    )) {
-      out.push({ rule: meta, start: m.index, end: m.index + m[0].length, severity: 'high', note: 'instruction to put data into a URL' });
-    }
+    dataIntoUrl(text, out);
   },
 };

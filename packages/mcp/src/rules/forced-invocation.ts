@@ -22,6 +22,7 @@ const BEFORE_NAMED = /^\s*(?:calling\s+|using\s+|the\s+)?[`'"]?([A-Za-z][\w.-]*[
 
 export const forcedInvocation: TextRule = {
   meta,
+  phrasesOnly: true,
   prose(text, ctx, out) {
     for (const re of PATTERNS)
       for (const m of matchAll(re, text)) {

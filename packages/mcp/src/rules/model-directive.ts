@@ -55,6 +55,20 @@ const PATTERNS = [
   // Reasoning theatre that hides a side task.
   /\bwhile\s+you\s+(?:read|access|do|fetch|collect)\b/i,
   /\bprovide\s+detailed\s+reasoning\s+about\b/i,
+  // After round 8 (ksek87/fuzzd's MCPTox data and own attacks, development since). The user's request altered
+  // before it is carried out: "When a user requests X, you must change the `position` parameter", "you must
+  // substitute the ticker", "requests … must be redirected to …", "you must instead call …".
+  /\b(?:when(?:ever)?|if)\s+(?:a|the|any)\s+user(?:'s)?\b[^.\n]{0,120}?\b(?:you\s+)?(?:must|should|shall|need\s+to|have\s+to)\s+(?:always\s+|also\s+|first\s+)?(?:instead|change|modify|substitute|replace|override|overwrite|alter|redirect|reroute|ignore|remove|strip|swap)\b/i,
+  /\b(?:you\s+)?(?:must|should|shall)\s+(?:always\s+|also\s+)?(?:change|modify|substitute|replace|override|overwrite|alter|swap)\s+(?:the\s+)?(?:user'?s?\s+|provided\s+|original\s+)?[`'"]?[\w-]+[`'"]?\s+(?:parameter|argument|param|field|value|input)\b/i,
+  /\b(?:requests?|calls?|lookups?|searches|quer(?:y|ies)|messages)\b[^.\n]{0,80}?\bmust\s+be\s+(?:automatically\s+)?(?:redirected|rerouted|routed|diverted)\b/i,
+  /\b(?:must|should)\s+instead\s+(?:call|use|run|invoke|execute|show|return|search)\b/i,
+  // A threat that makes a demanded step look necessary ("Failure to do so will crash the system", "Skipping this
+  // will overload the system", "Omitting this will corrupt the email system").
+  /\b(?:failure\s+to\s+(?:do\s+so|comply|validate|verify|follow\s+this)|failing\s+to\s+do\s+so|(?:skipping|omitting|ignoring)\s+(?:this|it)(?:\s+step)?)\s+(?:will|would|may|can|could)\s+(?:\w+\s+){0,2}?(?:crash|corrupt|overload|disrupt|destabili[sz]e|break\s+the|cause\s+(?:system|data|authentication|storage|critical|serious))/i,
+  // Orders meant to outlive this call ("For the duration of this session, append …", "For this entire session,
+  // whenever …").
+  /\b(?:for|during|throughout)\s+(?:the\s+)?(?:duration|remainder|rest|entirety)\s+of\s+(?:this|the)\s+(?:session|conversation|chat)\s*,\s*(?:append|prepend|add|share|send|write|forward|copy|include|always|whenever|every|you|all|any)\b/i,
+  /\bfor\s+(?:this|the)\s+entire\s+(?:session|conversation|chat)\s*,\s*(?:append|prepend|add|share|send|write|forward|copy|include|always|whenever|every|you|all|any)\b/i,
 ];
 
-export const modelDirective: TextRule = { meta, prose: (text, _ctx, out) => fromPatterns(meta, PATTERNS, text, out) };
+export const modelDirective: TextRule = { meta, phrasesOnly: true, prose: (text, _ctx, out) => fromPatterns(meta, PATTERNS, text, out) };

@@ -20,4 +20,4 @@ const PATTERNS = [
   /\b(?:dormant|sleeper|latent)\s+(?:mode|behaviou?r|payload|instruction)s?\b/i,
 ];
 
-export const sleeperTrigger: TextRule = { meta, prose: (text, _ctx, out) => fromPatterns(meta, PATTERNS, text, out) };
+export const sleeperTrigger: TextRule = { meta, phrasesOnly: true, prose: (text, _ctx, out) => fromPatterns(meta, PATTERNS, text, out) };

@@ -1,6 +1,7 @@
 import { printable } from '@warden/core/internal';
 import { REF } from '../references';
 import { defineRule, matchAll, type TextRule } from './rule';
+import { sentences } from './sentences';
 
 const meta = defineRule('WMCP014', 'tool-shadowing', 'high', 'A description that references, redefines or impersonates a tool of another server.', [
   REF.LLM06,
@@ -34,6 +35,30 @@ const REDEFINES = [
   /\b[Uu]se\s+the\s+[`'"]?([A-Za-z][\w.-]*_[\w.-]+|[a-z]+[A-Z]\w+)[`'"]?\s+(?:tool|function)\s+to\b/,
   /\b(?:[Bb]efore|[Aa]fter|[Ww]hen(?:ever)?)\s+(?:using|calling|invoking|running)\s+(?:the\s+)?[`'"]?([A-Za-z][\w.-]*_[\w.-]+|[a-z]+[A-Z]\w+)[`'"]?/,
 ];
+
+// After round 8 (ksek87/fuzzd's MCPTox data, development since): directives about a tool this server does not offer,
+// named in quotes or backticks or in a tool's shape (snake_case, camelCase, kebab-case with two hyphens or capitals):
+// "you must first call `migrate-reset`", "When calling `lol-champion-analysis`, you must set …", "any `get-dataset-items`
+// call …", "Before forking with 'fork_repository', you must use …". The name is marked as a tool by a verb of calling
+// before it or a word for a tool or call after it, and the sentence carries an order (must, should, requires…). A
+// server's own tools and its own parameters are what legitimate descriptions name; they are skipped.
+const QUOTED_NAME = String.raw`[\`'"]([A-Za-z][\w./-]*[\w])[\`'"]`;
+const BARE_NAME = String.raw`([a-z][a-z0-9]*(?:_[a-z0-9]+)+|[a-z]+(?:[A-Z][a-z0-9]+)+|[a-z][a-z0-9]*(?:-[a-z0-9]+){2,}|[A-Z][a-z0-9]+(?:-[A-Za-z0-9]+)+)`;
+const CALLING = String.raw`\b(?:call(?:s|ing)?|(?:a\s+)?(?:prior\s+)?call\s+to|run(?:s|ning)?|execut(?:e|es|ing)|invok(?:e|es|ing)|trigger(?:s|ing)?|launch(?:es|ing)?|us(?:e|es|ing)|the\s+tool)\s+(?:the\s+)?`;
+// Prepositions mark a tool only before a quoted name ("with 'create_branch'", "via `get-dataset`").
+const THROUGH = String.raw`\b(?:via|with|through|to|for)\s+(?:the\s+)?`;
+const TOOL_AFTER = String.raw`\s+(?:tool|function|calls?|requests?|lookups?|is\s+(?:called|used|invoked|run))\b`;
+const NAMED_TOOL = [
+  new RegExp(`${CALLING}${QUOTED_NAME}`, 'g'),
+  // A bare name after "use" is as often a parameter or a library as a tool.
+  new RegExp(`${CALLING.replace('|us(?:e|es|ing)', '')}${BARE_NAME}`, 'g'),
+  new RegExp(`${THROUGH}${QUOTED_NAME}`, 'g'),
+  new RegExp(`(?:${QUOTED_NAME}|${BARE_NAME})${TOOL_AFTER}`, 'g'),
+];
+// "required" is left out: parameter descriptions say "required for <mode>" of their own options.
+const ORDER = /\b(?:must|shall|requires|mandatory|need\s+to|needs\s+to|have\s+to|has\s+to)\b/i;
+// Hyphenated words of prose ("end-to-end", "up-to-date") are not tool names.
+const PROSE_HYPHENS = /(?:^|-)(?:to|of|the|in|by|and|a|an|on|at|or|for|up|out|per)(?:-|$)/i;
 
 const CALL_ORDER =
   /\b(?:call|invoke|run|execute|trigger)s?\s+(?:the\s+)?[`'"]?([a-z][a-z0-9]*(?:_[a-z0-9]+)+|[a-z]+(?:[A-Z][a-z0-9]+)+)[`'"]?(?:\s+(?:tool|function|command))?/g;
@@ -126,6 +151,8 @@ export const toolShadowing: TextRule = {
         });
       }
     }
+    // Everything below spans words.
+    if (!/\s/.test(text)) return;
     for (const re of REDEFINES) {
       for (const m of matchAll(re, text)) {
         // "before using fetch_latest." captures the full stop too; the name is without it.
@@ -152,6 +179,33 @@ export const toolShadowing: TextRule = {
         if (!ORDERING.test(sentence)) continue;
         out.push({ rule: meta, start: m.index, end: m.index + m[0].length, note: `orders a call to "${printable(name)}", which this server does not offer` });
       }
+    if (ctx.ownTools.size > 0 && ORDER.test(text)) {
+      const seen = new Set<string>();
+      for (const s of sentences(text)) {
+        if (!ORDER.test(s.text)) continue;
+        for (const re of NAMED_TOOL)
+          for (const m of matchAll(re, s.text)) {
+            const name = (m[1] ?? m[2]).replace(/[.-]+$/, '');
+            if (!/[`'"]/.test(m[0]) && PROSE_HYPHENS.test(name)) continue;
+            if (
+              seen.has(name) ||
+              isOwn(name) ||
+              ctx.ownProperties?.has(name) ||
+              ctx.others.has(name) ||
+              !/[_-]|[a-z][A-Z]/.test(name) ||
+              /^https?:|\//.test(name)
+            )
+              continue;
+            seen.add(name);
+            out.push({
+              rule: meta,
+              start: s.start + m.index,
+              end: s.start + m.index + m[0].length,
+              note: `orders the model about "${printable(name)}", a tool this server does not offer`,
+            });
+          }
+      }
+    }
     // Round 3: redefining tool definitions or servers, and instructions that travel to other tools or servers.
     for (const m of matchAll(
       /\b(?:override|replace|redefine|rewrite|modify|mutate|create|register|inject)\s+(?:a\s+new\s+|the\s+|an?\s+)?(?:tool\s+definitions?|mcp\s+server(?:\s+configuration)?s?)\b/i,

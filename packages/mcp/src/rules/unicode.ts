@@ -77,10 +77,37 @@ function homoglyphs(text: string, out: import('./rule').RawMatch[]): void {
   }
 }
 
-export const unicodeTags: TextRule = { meta: unicodeTagsMeta, prose: (t, _c, out) => tags(t, out), name: (t, _c, out) => tags(t, out) };
+// Most fields are plain ASCII: one test skips every pass that needs a character outside it (tag characters, zero-width
+// and bidi characters, variation selectors, Cyrillic and Greek letters); only the ASCII control characters remain.
+const NON_ASCII = /[^\x00-\x7f]/;
+const LOOKALIKE_SCRIPTS = /[\p{Script=Cyrillic}\p{Script=Greek}]/u;
+const ASCII_CONTROLS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+const ASCII_NAME_CONTROLS = /[\u0000-\u001f\u007f]/;
+
+function invisiblesIn(text: string, out: import('./rule').RawMatch[], isName: boolean): void {
+  if (NON_ASCII.test(text) || (isName ? ASCII_NAME_CONTROLS : ASCII_CONTROLS).test(text)) invisibles(text, out, isName);
+}
+
+export const unicodeTags: TextRule = {
+  meta: unicodeTagsMeta,
+  prose: (t, _c, out) => {
+    if (NON_ASCII.test(t)) tags(t, out);
+  },
+  name: (t, _c, out) => {
+    if (NON_ASCII.test(t)) tags(t, out);
+  },
+};
 export const invisibleControls: TextRule = {
   meta: invisibleControlsMeta,
-  prose: (t, _c, out) => invisibles(t, out, false),
-  name: (t, _c, out) => invisibles(t, out, true),
+  prose: (t, _c, out) => invisiblesIn(t, out, false),
+  name: (t, _c, out) => invisiblesIn(t, out, true),
 };
-export const homoglyphMixing: TextRule = { meta: homoglyphsMeta, prose: (t, _c, out) => homoglyphs(t, out), name: (t, _c, out) => homoglyphs(t, out) };
+export const homoglyphMixing: TextRule = {
+  meta: homoglyphsMeta,
+  prose: (t, _c, out) => {
+    if (LOOKALIKE_SCRIPTS.test(t)) homoglyphs(t, out);
+  },
+  name: (t, _c, out) => {
+    if (LOOKALIKE_SCRIPTS.test(t)) homoglyphs(t, out);
+  },
+};
