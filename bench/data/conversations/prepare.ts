@@ -23,6 +23,10 @@
  * could be fetched: anthropics/hh-rlhf's red-team transcripts and google-research-datasets/dices-dataset's
  * adversarial dialogues are over the mirror's file-size limit (no smaller public copy was found), ScaleAI's MHJ
  * and tom-gibbs' multi-turn jailbreaks are on Hugging Face only, and the other sets found are reserved.
+ *
+ * Licence audit (after the fourth round): every `train` source's licence was checked against the source itself and
+ * is written with where it is stated; Bot-Adversarial Dialogue's valid split and Multi-Session Chat state none and are
+ * no longer trained on (see the comment where they were, and the package README's provenance table).
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -46,7 +50,7 @@ const SOURCES: Source[] = [
     repo: 'AI45Lab/ActorAttack',
     commit: '3258917ec4aaf83ad1efdfc1cc0f5b0f0edc5609',
     licence:
-      'copies of HarmBench behaviours (MIT, centerforaisafety/HarmBench) and Circuit Breakers training prompts (MIT, GraySwanAI/circuit-breakers); the ActorAttack repo itself has no licence file',
+      'copies of HarmBench behaviours (MIT, centerforaisafety/HarmBench LICENSE) and Circuit Breakers training prompts (MIT, GraySwanAI/circuit-breakers); neither upstream repository could be fetched here, so both are secondary evidence (GitHub licence metadata, NVIDIA garak data/harmbench/README.md); the ActorAttack repo itself has no licence file',
     role: 'train',
     files: ['data/harmbench.csv', 'data/circuit_breaker_train.csv'],
     what: 'harmful single prompts (HarmBench 400 behaviours, 1,000 circuit-breaker prompts)',
@@ -54,7 +58,7 @@ const SOURCES: Source[] = [
   {
     repo: 'paul-rottger/exaggerated-safety',
     commit: 'd7bb5bd738c1fcbc36edd83d5e7d1b71a3e2d84d',
-    licence: 'CC-BY-4.0',
+    licence: 'CC-BY-4.0 (LICENSE at this commit)',
     role: 'train',
     files: ['xstest_prompts.csv'],
     what: 'XSTest: 250 safe prompts that look unsafe ("kill a Python process") and 200 unsafe contrasts',
@@ -62,7 +66,7 @@ const SOURCES: Source[] = [
   {
     repo: 'teknium1/GPTeacher',
     commit: '481075123c29854bddb82655badeef6a438f2436',
-    licence: 'MIT',
+    licence: 'MIT (LICENSE at this commit); the texts were generated with GPT-4 (README)',
     role: 'train',
     files: ['Roleplay/roleplay-simple-deduped-roleplay-instruct.json', 'Codegen/codegen-instruct.json', 'Toolformer/toolformer-similarity-0.6-dataset.json'],
     what: 'benign instructions: role-play, code, tool use',
@@ -70,7 +74,7 @@ const SOURCES: Source[] = [
   {
     repo: 'clinc/oos-eval',
     commit: '828f8093932c8fe6ca7936c3d2e52903b1c523de',
-    licence: 'CC-BY-3.0',
+    licence: 'CC-BY-3.0 (LICENSE at this commit)',
     role: 'train',
     files: ['data/data_full.json'],
     what: 'CLINC150: 23,700 short benign user requests to an assistant, in and out of scope',
@@ -78,7 +82,7 @@ const SOURCES: Source[] = [
   {
     repo: 'PolyAI-LDN/task-specific-datasets',
     commit: '57ec275d8078af65b7731c2a98be812d844a6d6b',
-    licence: 'CC-BY-4.0',
+    licence: 'CC-BY-4.0 (LICENSE at this commit)',
     role: 'train',
     files: ['banking_data/train.csv'],
     what: 'BANKING77: 10,003 benign customer-service questions',
@@ -86,7 +90,7 @@ const SOURCES: Source[] = [
   {
     repo: 'openai/grade-school-math',
     commit: '3101c7d5072418e28b9008a6636bde82a006892c',
-    licence: 'MIT',
+    licence: 'MIT (LICENSE at this commit)',
     role: 'train',
     files: ['grade_school_math/data/test.jsonl'],
     what: 'GSM8K test questions (benign word problems)',
@@ -94,7 +98,7 @@ const SOURCES: Source[] = [
   {
     repo: 'yizhongw/self-instruct',
     commit: '0b26ccaa415992100fa32df62d41b994cf928e23',
-    licence: 'Apache-2.0',
+    licence: 'Apache-2.0 (LICENSE at this commit)',
     role: 'train',
     files: ['data/seed_tasks.jsonl', 'human_eval/user_oriented_instructions.jsonl'],
     what: '175 seed and 252 user-oriented human-written benign instructions with their instances',
@@ -102,7 +106,7 @@ const SOURCES: Source[] = [
   {
     repo: 'bertiev/SimpleSafetyTests',
     commit: 'd7aee9a9422a5a5488f478fd79c2479c891c0f3b',
-    licence: 'CC-BY-4.0',
+    licence: 'CC-BY-4.0 (LICENSE at this commit)',
     role: 'train',
     files: ['SimpleSafetyTests - test cases.csv'],
     what: 'SimpleSafetyTests: 100 harmful prompts, mostly questions and advice-seeking ("What is the easiest way of…?")',
@@ -111,7 +115,7 @@ const SOURCES: Source[] = [
     repo: 'kaif0102/Sentinel-AI-Defense-System-',
     commit: 'd80c990d9489fb9e91943e403a0e105eb344fd25',
     licence:
-      'a copy of the forbidden-question set of verazuo/jailbreak_llms (MIT; the original repository could not be fetched here); only the questions of its seven harm categories are used',
+      "a copy of the forbidden-question set of verazuo/jailbreak_llms: MIT as its authors' dataset card states (huggingface.co/datasets/TrustAIRLab/forbidden_question_set); the original repository could not be fetched here and this copy's repo has no licence file; only the questions of its seven harm categories are used",
     role: 'train',
     files: ['data/raw/forbidden_question_set.csv'],
     what: 'harmful questions ("How can I hack into someone\'s email account?"): illegal activity, hate, malware, physical harm, economic harm, fraud, privacy violation',
@@ -119,7 +123,8 @@ const SOURCES: Source[] = [
   {
     repo: 'microsoft/TOXIGEN',
     commit: '01517e814639e0334c920a3c502036c8158aac87',
-    licence: 'MIT (code) and CDLA-Permissive-2.0 (data)',
+    licence:
+      'MIT and CDLA-Permissive-2.0 (LICENSE.txt at this commit; the README says the data is "intended to be used for research purposes only", a statement of intent, not a licence term)',
     role: 'train',
     files: [
       'prompts/hate_asian_1k.txt',
@@ -159,51 +164,42 @@ const SOURCES: Source[] = [
   {
     repo: 't-davidson/hate-speech-and-offensive-language',
     commit: 'cb50f7e9eb855a99abc51423bf40df0e26d6fe30',
-    licence: 'MIT',
+    licence: 'MIT (LICENSE at this commit); the texts are tweets',
     role: 'train',
     files: ['data/labeled_data.csv'],
     what: 'tweets labelled by crowd workers: the hate-speech class as harmful, the neither class as benign (the merely offensive class is left out)',
   },
-  {
-    // Same repository and commit as the BAD test split below, but files derived from BAD's *valid* split only
-    // (data/safety_layers/preproces_safety.py reads bot_adversarial_dialogue_datasets_with_persona/valid.txt):
-    // safety_adv.json holds every valid-split line whose last utterance people labelled not ok (the dialogue up
-    // to it), safety_safe_adv_valid.json every line labelled ok (its last two exchanges). BAD's train split is
-    // not on GitHub (ParlAI downloads it from parl.ai; the copy here is over the mirror's size limit). Role
-    // written before either file was read; utterances whose text also occurs in BAD test are dropped.
-    repo: 'andreamad8/FSB',
-    commit: 'a81593590189fa5ad1cc37c5857f974effd9750a',
-    licence: 'Bot-Adversarial Dialogue valid split (Xu et al. 2021; ParlAI, MIT) as derived in andreamad8/FSB (MIT)',
-    role: 'train',
-    files: ['data/safety_layers/safety_adv.json', 'data/safety_layers/safety_safe_adv_valid.json'],
-    what: "BAD valid: every utterance with crowd workers' ok / not ok label (not ok → harmful, ok → benign); the person's for what users ask, the bot's for what a model should not say",
-  },
+  // Not trained on since the licence audit (see the README's provenance table): Bot-Adversarial Dialogue's valid
+  // split (FSB's data/safety_layers/safety_adv.json and safety_safe_adv_valid.json, derived from it) and
+  // Multi-Session Chat (FSB's data/msc). ParlAI states no licence for either dataset — parlai/tasks/
+  // bot_adversarial_dialogue, parlai/tasks/msc, projects/safety_recipes and projects/msc at
+  // facebookresearch/ParlAI@a29567f7 carry no LICENSE_DOCUMENTATION or licence line, unlike the datasets it releases
+  // under CC-BY-4.0 or CC-BY-NC; ParlAI's MIT LICENSE covers its code, and the data is downloaded from parl.ai — and
+  // FSB's MIT licence covers FSB's own work, not Meta's data. No stated licence is no permission, so weights that
+  // ship in an Apache-2.0 package are not fitted on them. BAD's test split stays an evaluation set (read locally,
+  // never redistributed), like the other sources without a licence below.
   {
     // Chit-chat between two crowd workers, each playing a persona: the register of BAD's dialogues (BAD's bots
-    // were persona chat bots), benign. Added because BAD's ok utterances alone are too few to teach the
-    // classifier that everyday small talk is not harmful. Role written before the files were read.
+    // were persona chat bots), benign. Role written before the files were read.
     repo: 'andreamad8/FSB',
     commit: 'a81593590189fa5ad1cc37c5857f974effd9750a',
-    licence: 'PersonaChat (Zhang et al. 2018; released with ParlAI, MIT) as copied in andreamad8/FSB (MIT)',
+    licence:
+      'PersonaChat (Zhang et al. 2018): CC-BY-4.0 (facebookresearch/ParlAI@a29567f7:parlai/tasks/personachat/LICENSE_DOCUMENTATION, added in 096f6c7e "personachat license"), as copied in andreamad8/FSB',
     role: 'train',
     files: ['data/persona/valid.json', 'data/persona/test.json'],
     what: 'PersonaChat valid and test (1,000 dialogues each): every utterance of both people as benign',
   },
   {
     // Longer, fact-laden small talk between crowd workers (the register of Topical-Chat, which is only a dev and
-    // report set here): the persona chats alone leave long opinionated turns about sport or news unseen, and the
-    // classifier then reads them as BAD's provocations. Role written before the files were read.
+    // report set here): the persona chats alone leave long opinionated turns about sport or news unseen. Role
+    // written before the files were read.
     repo: 'andreamad8/FSB',
     commit: 'a81593590189fa5ad1cc37c5857f974effd9750a',
     licence:
-      'Wizard of Wikipedia (Dinan et al. 2019) and Multi-Session Chat (Xu et al. 2022), both released with ParlAI (MIT), as copied in andreamad8/FSB (MIT)',
+      'Wizard of Wikipedia (Dinan et al. 2019): CC-BY-4.0 (facebookresearch/ParlAI@a29567f7:parlai/tasks/wizard_of_wikipedia/README.md and LICENSE_DOCUMENTATION), as copied in andreamad8/FSB',
     role: 'train',
-    files: [
-      'data/wow/valid.json',
-      'data/wow/test.json',
-      ...[2, 3, 4, 5].flatMap((n) => [`data/msc/session-${n}-valid.json`, `data/msc/session-${n}-test.json`]),
-    ],
-    what: 'Wizard of Wikipedia valid and test, Multi-Session Chat sessions 2-5 valid and test: every utterance of both people as benign',
+    files: ['data/wow/valid.json', 'data/wow/test.json'],
+    what: 'Wizard of Wikipedia valid and test: every utterance of both people as benign',
   },
   {
     // More small talk, on the topics the dev false alarms were about (sport, news, people): the dev Topical-Chat
@@ -212,7 +208,8 @@ const SOURCES: Source[] = [
     // Internet (chats grounded in web search, any topic). Roles written before the files were read.
     repo: 'alexa/Topical-Chat',
     commit: '7c939229cbcf6f55f6977b341a5a2f2fe982d53f',
-    licence: 'CDLA-Sharing-1.0 (a model trained on the data is a Result, not Data, under that licence)',
+    licence:
+      'CDLA-Sharing-1.0 (DATALICENSE at this commit): weights fitted on it are Results (§1.11, outputs of Computational Use holding no more than a de minimis portion of the Data), and "this Agreement imposes no obligations or restrictions on Your Use or Publication of Results" (§3.5); its sharing terms bind only Data and Enhanced Data that is published',
     role: 'train',
     files: ['conversations/valid_rare.json'],
     what: 'Topical-Chat valid (rare entities): 539 chats between two people, every message of both as benign',
@@ -220,7 +217,8 @@ const SOURCES: Source[] = [
   {
     repo: 'andreamad8/FSB',
     commit: 'a81593590189fa5ad1cc37c5857f974effd9750a',
-    licence: 'Wizard of Internet (Komeili et al. 2022), released with ParlAI (MIT), as copied in andreamad8/FSB (MIT)',
+    licence:
+      'Wizard of Internet (Komeili et al. 2022): CC-BY-4.0 (facebookresearch/ParlAI@a29567f7:parlai/tasks/wizard_of_internet/README.md and LICENSE_DOCUMENTATION), as copied in andreamad8/FSB',
     role: 'train',
     files: ['data/wit/valid.json', 'data/wit/test.json'],
     what: 'Wizard of Internet valid and test: every utterance of both people as benign',
@@ -279,7 +277,7 @@ const SOURCES: Source[] = [
     repo: 'andreamad8/FSB',
     commit: 'a81593590189fa5ad1cc37c5857f974effd9750a',
     licence:
-      'Bot-Adversarial Dialogue (Xu et al. 2021), released by Facebook AI with ParlAI (MIT); read from the copy in andreamad8/FSB (MIT), evaluation only, never redistributed',
+      "Bot-Adversarial Dialogue (Xu et al. 2021), released by Facebook AI through ParlAI with no licence stated for the data (ParlAI@a29567f7: none in parlai/tasks/bot_adversarial_dialogue or projects/safety_recipes; ParlAI's MIT covers its code); read from the copy in andreamad8/FSB, evaluation only, never redistributed",
     role: 'report',
     // even dialogues → dev, odd → report (see badDialogues)
     files: ['data/safety_layers/bot_adversarial_dialogue_datasets_with_persona/test.txt'],
@@ -560,11 +558,9 @@ export function prepare(): { train: TrainItem[]; conversations: Conversation[] }
             attack: false,
             turns: d.dialogue.filter(([u]) => u.trim()).map(([u, a]) => ({ user: u, assistant: a.trim() ? a : undefined })),
           });
-      } else if (s.repo === 'andreamad8/FSB' && /^data\/(?:persona|wow|msc|wit)\//.test(f)) {
+      } else if (s.repo === 'andreamad8/FSB' && /^data\/(?:persona|wow|wit)\//.test(f)) {
         for (const d of JSON.parse(text) as { dialogue: [string, string][] }[])
           for (const pair of d.dialogue) for (const u of pair) if (u.trim()) train.push({ text: u.trim(), harmful: false, source: `${s.repo}:${f}` });
-      } else if (s.repo === 'andreamad8/FSB' && s.role === 'train') {
-        train.push(...badValidUtterances(text, `${s.repo}:${f}`));
       } else if (s.repo === 'andreamad8/FSB') {
         conversations.push(...badDialogues(text, s.repo));
       } else if (s.repo === 'microsoft/TOXIGEN') {
@@ -619,7 +615,7 @@ export function prepare(): { train: TrainItem[]; conversations: Conversation[] }
       }
     }
   }
-  // No BAD test utterance (either half, either speaker) may be trained on: drop valid-split utterances with the same text.
+  // No BAD test utterance (either half, either speaker) may be trained on: drop FSB chat utterances with the same text.
   const testTexts = new Set<string>();
   for (const c of conversations)
     if (c.source === 'andreamad8/FSB') for (const t of c.turns) for (const u of [t.user, t.assistant ?? '']) testTexts.add(badKey(u));
@@ -635,24 +631,6 @@ const badKey = (t: string) =>
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, ' ')
     .trim();
-
-/**
- * FSB's files derived from BAD valid (see preproces_safety.py there): each entry is one labelled line, the
- * dialogue up to the labelled utterance as [person, bot] pairs, the last pair's bot side empty when the
- * person spoke last. Each labelled utterance is kept as crowd workers labelled it, its speaker in `source`.
- */
-function badValidUtterances(text: string, source: string): TrainItem[] {
-  const notok = source.endsWith('safety_adv.json');
-  const out: TrainItem[] = [];
-  for (const e of JSON.parse(text) as { dialogue: [string, string][] }[]) {
-    const last = e.dialogue[e.dialogue.length - 1];
-    if (!last) continue;
-    // The person spoke last (bot side empty): their utterance was labelled; otherwise the bot's was.
-    const [text, speaker] = last[1] === '' ? [last[0].trim(), 'person'] : [last[1].trim(), 'bot'];
-    if (text) out.push({ text, harmful: notok, source: `${source}#${speaker}` });
-  }
-  return out;
-}
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const { train, conversations } = prepare();

@@ -4,12 +4,13 @@
  * - src/conversation/intent-weights.ts — harmful or policy-violating intent in single prompts: the
  *   `train` sources of bench/data/conversations/prepare.ts except the dialogue ones (harmful
  *   prompts and questions, hateful statements and tweets vs benign instructions and questions).
- * - src/conversation/dialogue-weights.ts — unsafe talk in a chat: all of those plus in-domain
- *   dialogue, Bot-Adversarial Dialogue's valid split (people's ok / not ok label of every utterance,
- *   the person's and the bot's) and benign small talk from PersonaChat, Wizard of Wikipedia and
- *   Multi-Session Chat. A second model rather than one: fitted together, the hundred thousand
- *   chat utterances drown the few hundred harmful requests ("how do I make a pipe bomb" fell
- *   from 0.95 to 0.2), so the scorer reads a turn with both and takes the higher.
+ * - src/conversation/dialogue-weights.ts — harm in a chat: all of those plus benign small talk
+ *   between people (PersonaChat, Wizard of Wikipedia, Wizard of Internet, Topical-Chat valid_rare).
+ *   A second model rather than one: fitted together, the hundred thousand chat utterances drown
+ *   the few hundred harmful requests ("how do I make a pipe bomb" fell from 0.95 to 0.2), so the
+ *   scorer reads a turn with both and takes the higher. Bot-Adversarial Dialogue's valid split
+ *   and Multi-Session Chat were trained on until the licence audit dropped them (no licence is
+ *   stated for either; see the package README's provenance table).
  *
  * Run bench/data/conversations/prepare.ts first. Deterministic (seeded shuffle).
  *
@@ -30,10 +31,8 @@ const items = readFileSync(resolve(cache, 'train.jsonl'), 'utf8')
   .filter(Boolean)
   .map((l) => JSON.parse(l) as { text: string; harmful: boolean; source: string });
 
-/** Dialogue sources: BAD valid and the small-talk sets (all read from andreamad8/FSB). */
+/** Dialogue sources: the small-talk sets (read from andreamad8/FSB and alexa/Topical-Chat). */
 const isDialogue = (source: string) => source.startsWith('andreamad8/FSB:') || source.startsWith('alexa/Topical-Chat:');
-/** BAD's labelled utterances are a few percent of the dialogue model's texts but its only adversarial dialogue; each counts this many times (chosen on the dev conversations). */
-const BAD_WEIGHT = 3;
 /** The dialogue model's weights: three times the texts of the intent model, so more buckets (fewer collisions between chat words and harmful ones). */
 const DIALOGUE_BUCKETS = FEATURE_BUCKETS;
 
@@ -42,8 +41,6 @@ interface Example {
   y: number;
   question: boolean;
   tweet: boolean;
-  bad: boolean;
-  weight: number;
 }
 
 function fit(selected: typeof items, buckets: number): { q: Buffer; scale: number; bias: number; summary: string } {
@@ -57,14 +54,11 @@ function fit(selected: typeof items, buckets: number): { q: Buffer; scale: numbe
     seen.add(t);
     const f: number[] = [];
     forEachIntentFeature(t, (b) => f.push(b & (buckets - 1)));
-    const bad = it.source.includes('/safety_layers/');
     data.push({
       feats: Int32Array.from(f),
       y: it.harmful ? 1 : 0,
       question: /\?\s*$/.test(t),
       tweet: it.source.startsWith('t-davidson/'),
-      bad,
-      weight: bad ? BAD_WEIGHT : 1,
     });
   }
   for (let i = data.length - 1; i > 0; i--) {
@@ -94,7 +88,7 @@ function fit(selected: typeof items, buckets: number): { q: Buffer; scale: numbe
   for (let epoch = 0; epoch < 12; epoch++) {
     for (const d of train) {
       const p = 1 / (1 + Math.exp(-logit(d.feats)));
-      const g = (p - d.y) * (d.y ? wPos : wNeg) * d.weight;
+      const g = (p - d.y) * (d.y ? wPos : wNeg);
       for (const b of d.feats) {
         const gi = g + l2 * w[b]!;
         g2[b]! += gi * gi;
@@ -135,10 +129,8 @@ function fit(selected: typeof items, buckets: number): { q: Buffer; scale: numbe
   const all = rates(holdout);
   // Also for questions alone: the known weakness was question-mood harmful requests read as benign.
   const questions = rates(holdout.filter((d) => d.question));
-  const prompts = rates(holdout.filter((d) => !d.tweet && !d.bad));
-  const bad = rates(holdout.filter((d) => d.bad));
-  let summary = `${train.length} texts (${pos} harmful, ${neg} benign); held-out ${holdout.length}: ${fmt(all)}; without the tweets${bad.pos + bad.neg ? ' and BAD' : ''} (${prompts.pos} harmful, ${prompts.neg} benign): ${fmt(prompts)}; its questions (${questions.pos} harmful, ${questions.neg} benign): ${fmt(questions)}`;
-  if (bad.pos + bad.neg) summary += `; BAD valid utterances alone (${bad.pos} not ok, ${bad.neg} ok): ${fmt(bad)}`;
+  const prompts = rates(holdout.filter((d) => !d.tweet));
+  const summary = `${train.length} texts (${pos} harmful, ${neg} benign); held-out ${holdout.length}: ${fmt(all)}; without the tweets (${prompts.pos} harmful, ${prompts.neg} benign): ${fmt(prompts)}; its questions (${questions.pos} harmful, ${questions.neg} benign): ${fmt(questions)}`;
   return { q, scale, bias, summary };
 }
 
@@ -178,7 +170,7 @@ write(
 write(
   'dialogue-weights.ts',
   'DIALOGUE_MODEL',
-  'Unsafe talk in a chat (what people asked or said, and what a bot said, that crowd workers labelled not ok), plus the single-prompt sets.',
+  'Harm in a chat: the single-prompt sets plus small talk between people as benign.',
   fit(items, DIALOGUE_BUCKETS),
   cite(trainSources),
 );
