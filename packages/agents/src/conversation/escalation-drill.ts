@@ -42,6 +42,11 @@ export function replayEscalation(
  * `report` sources were not looked at while tuning; these figures are one run at main aabf1a6 (fourth round).
  * The bench prints whether they still equal what it measures, and a test keeps the README's table
  * equal to them. Re-measure and update when the detector changes.
+ *
+ * Measured with the weights of main aabf1a6 (the fourth round's one held-out run). The dialogue model shipped since the
+ * licence audit is fitted without Bot-Adversarial Dialogue's valid split and Multi-Session Chat (no licence stated) and
+ * has not been run on the report sets: these are not its figures (dev, with it: 13.6% of the even BAD dialogues people
+ * labelled successful, 79.7% before; README).
  */
 export const MEASURED_MULTI_TURN_OUTSIDE_RATES = {
   threshold: 1.5,

@@ -121,10 +121,10 @@ export function defaultIntentClassifier(): IntentClassifier {
 
 let sharedDialogue: IntentClassifier | undefined;
 /**
- * The second embedded model, same features: unsafe talk in a chat (hateful, offensive or harmful
- * things said by the user or the model), fitted on the intent model's data plus Bot-Adversarial
- * Dialogue's labelled valid split and benign small talk (provenance in the package README).
- * One decoded copy per process (131 072 int8 weights, 128 KiB).
+ * The second embedded model, same features: harm in a chat (said by the user or the model), fitted
+ * on the intent model's data plus benign small talk between people, so chat reads as chat
+ * (provenance and licences in the package README). One decoded copy per process (131 072 int8
+ * weights, 128 KiB).
  */
 export function defaultDialogueClassifier(): IntentClassifier {
   sharedDialogue ??= new IntentClassifier(DIALOGUE_MODEL);
