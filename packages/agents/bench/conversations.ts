@@ -7,7 +7,8 @@
  * - false alarms: share of benign conversations that alert at all;
  * - a curve over thresholds (each conversation's peak score against the threshold);
  * - cost per turn with content (typical and 2 KB inputs), without content, and with a 1 MB
- *   input (truncated, so it should cost what a 2 KB one does); heap per tracked conversation.
+ *   input and output (truncated, so it should cost what a 2 KB input and output do: both texts
+ *   are read, the reply by the dialogue model too); heap per tracked conversation.
  *
  * Every figure is printed per source and split: `dev` sources were looked at while tuning,
  * `report` sources were not. Run: node --import tsx packages/agents/bench/conversations.ts
@@ -17,6 +18,7 @@
  * of earlier rounds run again; no fresh human-labelled attack set (the odd BAD dialogues run a fifth time).
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { MEASURED_MULTI_TURN_OUTSIDE_RATES } from '../src/conversation/escalation-drill';
 import { MultiTurnRiskScorer, DEFAULT_MULTI_TURN_THRESHOLD } from '../src/multi-turn-risk';
@@ -106,7 +108,9 @@ function timePerOp(ops: number, fn: (i: number) => void): number {
 function cost(): void {
   const typical = 'Thanks! Could you now explain, step by step, how the extraction works and which solvent you would pick for it?';
   const twoKb = (typical + ' ').repeat(20).slice(0, 2048);
-  const megabyte = 'lorem ipsum dolor sit amet, '.repeat(40_000);
+  // The same text as the 2 KB input, to a megabyte: what truncation saves is then the only difference (the cost of a
+  // text depends on its words as much as on its length; an earlier lorem-ipsum megabyte was cheaper per character).
+  const megabyte = (typical + ' ').repeat(Math.ceil(1_048_576 / (typical.length + 1)));
   const s = new MultiTurnRiskScorer({ maxConversations: 1000 });
   // Conversation ids built once: the figure is the scorer's, not the cost of building id strings.
   const ids = Array.from({ length: 1000 }, (_, i) => `conversation-${i}`);
@@ -119,14 +123,22 @@ function cost(): void {
     s.observeTurn({ conversationId: ids[i % 1000]!, time: i, input: typical, output: 'Sure, here is an overview.' }),
   );
   const with2k = timePerOp(20_000, (i) => s.observeTurn({ conversationId: ids[i % 1000]!, time: i, input: twoKb, output: 'Sure.' }));
+  const with2kBoth = timePerOp(20_000, (i) => s.observeTurn({ conversationId: ids[i % 1000]!, time: i, input: twoKb, output: twoKb }));
   const withMb = timePerOp(500, (i) => s.observeTurn({ conversationId: ids[i % 1000]!, time: i, input: megabyte, output: megabyte }));
-  console.log('cost per turn (median of 5 rounds; baseline = JSON.stringify of a tiny object, same run)');
+  console.log(
+    `cost per turn (median of 5 rounds; baseline = JSON.stringify of a tiny object, same run; load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')})`,
+  );
   console.log(
     `  without content          ${(bare / 1000).toFixed(3)} µs   (${(bare / baseline).toFixed(1)}× baseline ${baseline.toFixed(0)} ns)   budget ≤ 1 µs`,
   );
   console.log(`  typical input (${typical.length} chars)  ${(withTypical / 1000).toFixed(2)} µs   budget ≤ 50 µs`);
   console.log(`  2 KB input               ${(with2k / 1000).toFixed(2)} µs`);
-  console.log(`  1 MB input and output    ${(withMb / 1000).toFixed(2)} µs   (truncated to head+tail; ${(withMb / with2k).toFixed(2)}× a 2 KB input)`);
+  console.log(`  2 KB input and output    ${(with2kBoth / 1000).toFixed(2)} µs   budget ≤ 50 µs`);
+  console.log(
+    `  1 MB input and output    ${(withMb / 1000).toFixed(2)} µs   (truncated to head+tail; ${(withMb / with2kBoth).toFixed(2)}× a 2 KB input and output)   budget ≤ 50 µs`,
+  );
 
   globalThis.gc?.();
   const before = process.memoryUsage().heapUsed;

@@ -3,9 +3,11 @@ import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-ho
 import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 import { setToolGuard, traceAgent, traceTool, type Alert } from '@warden/core';
 import { resolveAgent, resolveContentPolicy, startModelCallSpan, wardenTracer, type InputMessage } from '@warden/core/internal';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { attackConversations, benignConversations, type ConversationEvent } from './__fixtures__/conversations';
-import { IntentClassifier } from './conversation/intent-classifier';
+import { DIALOGUE_MODEL } from './conversation/dialogue-weights';
+import { IntentClassifier, type IntentModel } from './conversation/intent-classifier';
+import { INTENT_MODEL } from './conversation/intent-weights';
 import { contentSignals, MEASURED_MULTI_TURN_FALSE_ALARMS_PER_CONVERSATION, MultiTurnRiskScorer, type TurnObservation } from './multi-turn-risk';
 import { MultiTurnRiskSpanProcessor } from './multi-turn-span-processor';
 import { createPolicyGuard } from './policy-guard';
@@ -254,5 +256,60 @@ describe('the stated multi-turn false-alarm rate', () => {
       }
     }
     expect(alarms / conversations.length).toBeCloseTo(MEASURED_MULTI_TURN_FALSE_ALARMS_PER_CONVERSATION, 4);
+  });
+});
+
+describe('a megabyte turn', () => {
+  // "Truncated, not slowed down": every pass whose cost grows with the text (Unicode normalisation, lower-casing,
+  // the regular expressions, both classifiers) must read the bounded head and tail, never the megabyte. Counted
+  // (characters each pass was handed), not timed. The builtins are spied on, not replaced: they still run.
+  it('is cut to maxTextChars before any per-character pass reads it', () => {
+    const maxTextChars = 1024;
+    const classifierReads: number[] = [];
+    class CountingClassifier extends IntentClassifier {
+      constructor(model: IntentModel) {
+        super(model);
+      }
+      override logit(normalized: string, features?: Set<number>): number {
+        classifierReads.push(normalized.length);
+        return super.logit(normalized, features);
+      }
+    }
+    const scorer = new MultiTurnRiskScorer({
+      maxTextChars,
+      intentClassifier: new CountingClassifier(INTENT_MODEL),
+      dialogueClassifier: new CountingClassifier(DIALOGUE_MODEL),
+    });
+    // Non-ASCII (typographic apostrophes, full-width letters) so the NFKC path runs, not only the ASCII fast path.
+    const megabyte = (s: string) => s.repeat(Math.ceil(1_000_000 / s.length));
+    const input = megabyte('How’d I get ｔｈｅ admin password? ');
+    const output = megabyte('Here’s what I’d say about ｔｈａｔ. ');
+    const toolResult = megabyte('result “row” ');
+    // What each pass was handed: the string a String method ran on, the string a RegExp was run over.
+    const onString = {
+      normalize: vi.spyOn(String.prototype, 'normalize'),
+      toLowerCase: vi.spyOn(String.prototype, 'toLowerCase'),
+      replace: vi.spyOn(String.prototype, 'replace'),
+    };
+    const onRegExp = { test: vi.spyOn(RegExp.prototype, 'test'), exec: vi.spyOn(RegExp.prototype, 'exec') };
+    const read: Record<string, number[]> = {};
+    try {
+      scorer.observeTurn({ conversationId: 'mb', time: T0, input, output, toolResults: [toolResult] });
+      scorer.observeTool({ conversationId: 'mb', time: T0 + 1, tool: 'fetch', result: toolResult });
+      for (const [name, spy] of Object.entries(onString)) read[name] = spy.mock.contexts.map((c) => String(c).length);
+      for (const [name, spy] of Object.entries(onRegExp)) read[name] = spy.mock.calls.map((a) => String(a[0]).length);
+    } finally {
+      for (const spy of [...Object.values(onString), ...Object.values(onRegExp)]) spy.mockRestore();
+    }
+    // Each pass ran (the test cannot pass by reading nothing): three texts normalised and lower-cased...
+    expect(read.normalize!.length).toBeGreaterThanOrEqual(3);
+    expect(read.toLowerCase!.length).toBeGreaterThanOrEqual(3);
+    expect(read.replace!.length).toBeGreaterThan(0);
+    expect(read.test!.length).toBeGreaterThan(0);
+    expect(classifierReads.length).toBeGreaterThanOrEqual(2); // the input (both models in one pass) and the reply
+    // ...and none was handed more than the bounded slice (head, a newline, tail).
+    const bound = maxTextChars + 1;
+    for (const [name, lengths] of Object.entries(read)) expect(Math.max(0, ...lengths), name).toBeLessThanOrEqual(bound);
+    expect(Math.max(...classifierReads)).toBeLessThanOrEqual(bound);
   });
 });
