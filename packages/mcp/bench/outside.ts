@@ -25,7 +25,9 @@ import {
   labelFromFixtureFileAndName,
   labelFromGoTest,
   labelFromPytestClass,
+  labelFromPytestFlags,
   labelFromPytestName,
+  labelFromScenarioOverride,
   labelFromShouldSubject,
   labelFromShouldTitle,
   labelFromTestTitle,
@@ -87,6 +89,8 @@ export function loadPoison(): Item[] {
       'fixture-file': () => labelFromFixtureFile(t.file),
       'attack-meta': () => labelFromAttackMeta(t.file, t.fixture),
       'fixture-file-name': () => labelFromFixtureFileAndName(t.file, t.name),
+      'pytest-flags': () => labelFromPytestFlags(t.file, t.name, `${t.block ?? ''} :: ${t.fixture ?? ''}`),
+      'scenario-override': () => labelFromScenarioOverride(`${t.block ?? ''} :: ${t.fixture ?? ''}`),
     };
     const byFixture = by ? labellers[by]?.() : undefined;
     if (by && !byFixture) {

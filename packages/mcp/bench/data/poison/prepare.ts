@@ -328,7 +328,16 @@ export function extract(source: PoisonSource): ExtractedTool[] {
       const block = typeof context === 'string' ? undefined : context?.block;
       out.push({ source: source.repo, file, name, description, params, ...(fixture ? { fixture } : {}), ...(block ? { block } : {}), ...extra });
     };
-    if (file.endsWith('.py') && (source.labelBy === 'pytest-class' || source.labelBy === 'pytest-name' || source.labelBy === 'unittest-class')) {
+    if (file.endsWith('.py') && (source.labelBy === 'scenario-override' || (source.labelBy === 'pytest-flags' && !/(?:^|\/)test_[^/]*\.py$/.test(file)))) {
+      // Round 9: tool lists and description overrides in a module's literals, read by py_literals.py, never run.
+      const found = JSON.parse(
+        execFileSync('python3', [new URL('./py_literals.py', import.meta.url).pathname], { input: text, encoding: 'utf8', maxBuffer: 64 << 20 }),
+      ) as { name: string; description: string; inputSchema?: Record<string, unknown>; fixture: string; block: string }[];
+      for (const t of found) push(t.name, t.description, {}, { label: t.fixture, block: t.block }, t.inputSchema ? { inputSchema: t.inputSchema } : {});
+    } else if (
+      file.endsWith('.py') &&
+      (source.labelBy === 'pytest-class' || source.labelBy === 'pytest-name' || source.labelBy === 'unittest-class' || source.labelBy === 'pytest-flags')
+    ) {
       // pytest suites: the scanner calls' arguments, read by Python's parser (pytest_tools.py), never executed.
       const found = JSON.parse(
         execFileSync('python3', [new URL('./pytest_tools.py', import.meta.url).pathname], { input: text, encoding: 'utf8', maxBuffer: 64 << 20 }),

@@ -1,7 +1,8 @@
 """
 Tool definitions passed to a scanner inside a pytest suite, read with Python's own parser (never run):
 every `<x>.scan_tool(name, description[, schema[, server]])` and `<x>.scan_server(server, [tool dicts])`
-call and every `ToolDefinition(tool_name=..., description=..., input_schema=...)` construction in a `test_*`
+call, every `ToolDefinition(tool_name=..., description=..., input_schema=...)` construction and (since round 9) every
+`ToolSpec(name=..., description=...)` or `_spec(name, description, schema)` call in a `test_*`
 function (sync or async, in a test class or at module level), with its arguments resolved from literals and from the
 function's earlier assignments (`desc = "..."`, `schema = {...}`, `for desc in (...)`, f-strings, implicit concatenation,
 `base64.b64encode(b"...").decode()`). Prints a JSON list of
@@ -79,6 +80,22 @@ def tools_in(fn, block, out):
                         schema = ev(kw["input_schema"], env) if "input_schema" in kw else None
                     except (Unresolved, KeyError, TypeError, AttributeError):
                         schema = None
+                    if isinstance(schema, dict):
+                        tool["inputSchema"] = schema
+                    out.append({**tool, "fixture": fn.name, "block": block})
+                    continue
+                if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("ToolSpec", "_spec"):
+                    # A tool spec built for a detector (round 9): ToolSpec(name=, description=, input_schema=) or a test's
+                    # _spec(name, description, schema) helper; an unnamed one is called "tool".
+                    kw = {k.arg: k.value for k in node.keywords}
+                    args = node.args + [None] * 3
+                    try:
+                        name_node = args[0] or kw.get("name")
+                        tool = {"name": ev(name_node, env) if name_node is not None else "tool", "description": ev(args[1] or kw["description"], env)}
+                        schema_node = args[2] or kw.get("schema") or kw.get("input_schema")
+                        schema = ev(schema_node, env) if schema_node is not None else None
+                    except (Unresolved, KeyError, TypeError, AttributeError):
+                        continue
                     if isinstance(schema, dict):
                         tool["inputSchema"] = schema
                     out.append({**tool, "fixture": fn.name, "block": block})

@@ -33,7 +33,9 @@ export interface PoisonSource {
     | 'unittest-class'
     | 'fixture-file'
     | 'attack-meta'
-    | 'fixture-file-name';
+    | 'fixture-file-name'
+    | 'pytest-flags'
+    | 'scenario-override';
   /** Files (path prefixes) holding tool definitions. */
   paths: readonly string[];
   note: string;
@@ -372,5 +374,33 @@ export const POISON_SOURCES: readonly PoisonSource[] = [
     labelBy: 'fixture-file-name',
     paths: ['tests/fixtures/poisoned_tools.json', 'tests/fixtures/clean_tools.json'],
     note: "an agent monitor's poisoned and clean tools fixtures (branch master)",
+  },
+  // Round 9 held-out: found in this round's search after the rules after round 8's run were written (2ac00a1, on main as
+  // 1a7239b), neither mirrored nor used before; the scanner is frozen at main 1a7239b (packages/mcp/src unchanged since;
+  // the protocol commit only adds these sources, their label maps and extraction). Labels follow from the authors' own structure
+  // (labelFromPytestFlags, labelFromScenarioOverride), written and committed before the one run. Read before the run:
+  // file paths and sizes, the licence files' first lines, the test code with string literals masked (tool-name strings in
+  // the probe test's assertions left visible), the mock server's and the scenarios' tool names, variable names, scenario
+  // ids and categories and the descriptions' lengths; not the descriptions. Extracted and labelled before the run (counts
+  // only): redcell 8 poisoned, 13 benign (2 left out: a test that flags one text and spares another), tool-poisoning-bench 3
+  // and 4 (pytest_tools.py now also reads ToolSpec/_spec calls; py_literals.py reads module literals; the development
+  // sources' extraction is unchanged, checked by hash). Small: 11 poisoned, 21 benign.
+  {
+    repo: 'Blute122/redcell',
+    commit: '0f79c878cceabc03152e70777ad85c17fb4cc29c',
+    licence: 'Apache-2.0',
+    role: 'held-out',
+    labelBy: 'pytest-flags',
+    paths: ['tests/test_tool_poisoning.py', 'tests/mock_mcp_server.py'],
+    note: "pytest suite of an MCP red-team tool's tool-poisoning detector, and the mock server its probe test scans",
+  },
+  {
+    repo: 'harryc295/tool-poisoning-bench',
+    commit: '9a5c49669f2e50da8e7cfc571ff35dc77cccb034',
+    licence: 'MIT',
+    role: 'held-out',
+    labelBy: 'scenario-override',
+    paths: ['scenarios.py'],
+    note: 'a tool-poisoning benchmark: four base tools and the scenarios that override one tool description',
   },
 ];

@@ -264,3 +264,39 @@ export function labelFromFixtureFileAndName(file: string, name: string): { poiso
   if (/^(?:clean|benign|safe)/i.test(stem)) return { poisoned: false, category: 'benign' };
   return undefined;
 }
+
+/**
+ * Round 9 held-out labels (written before the round-9 run) for a pytest suite of a tool-poisoning detector and the mock
+ * server it probes: "block :: test". A definition built in a test named for flagging ("…_flags", "…_is_high",
+ * "…_is_medium") is poisoned, one in a test named for not flagging or sparing ("…does_not_flag", "…do_not_flag",
+ * "…spared…") benign, a test that does both ("…_but_…") and every other test left out; the category is the test's
+ * subject. The mock server's tool lists (block: the module variable) are labelled by the author's own assertions in
+ * test_probe_flags_poisoned_tools_and_spares_clean_ones: the tools it asserts flagged (get_weather, translate,
+ * log_event) are poisoned, the ones it asserts spared (get_forecast, summarize_chat, list_files, delete_account,
+ * wire_transfer) benign.
+ */
+export function labelFromPytestFlags(file: string, name: string, label: string | undefined): { poisoned: boolean; category: string } | undefined {
+  if (/mock_mcp_server\.py$/.test(file)) {
+    if (/^(?:get_weather|translate|log_event)$/.test(name)) return { poisoned: true, category: 'mock server: asserted flagged' };
+    if (/^(?:get_forecast|summarize_chat|list_files|delete_account|wire_transfer)$/.test(name)) return { poisoned: false, category: 'benign' };
+    return undefined;
+  }
+  const test = label?.includes(' :: ') ? label.split(' :: ')[1] : label;
+  if (!test || /_but_/.test(test)) return undefined;
+  if (/does_not_flag|do_not_flag|spared/.test(test)) return { poisoned: false, category: 'benign' };
+  const m = /^test_(.+?)_(?:flags|is_high|is_medium)$/.exec(test);
+  return m ? { poisoned: true, category: m[1].replace(/_/g, ' ') } : undefined;
+}
+
+/**
+ * Round 9 held-out labels (written before the round-9 run) for a tool-poisoning benchmark's scenarios: the base tools
+ * (block BASE_TOOLS) are benign; a scenario of category tool_description_injection overrides one tool's description,
+ * which is poisoned (category: the scenario's id); anything else is left out.
+ */
+export function labelFromScenarioOverride(label: string | undefined): { poisoned: boolean; category: string } | undefined {
+  if (!label) return undefined;
+  const [block, id] = label.split(' :: ');
+  if (block === 'BASE_TOOLS') return { poisoned: false, category: 'benign' };
+  if (block === 'tool_description_injection' && id) return { poisoned: true, category: id };
+  return undefined;
+}
