@@ -10,16 +10,17 @@ const meta = defineRule(
   [REF.LLM02, REF.LLM06, REF.T0057, REF.MCP10],
 );
 
-// Sensitive sources, as ordinary product prose names them.
+// Sensitive sources, as ordinary product prose names them; after round 9 (harryc295/tool-poisoning-bench, development
+// since) also what the user or customer asked or said (the conversation itself), moved by "let … know" or "loop … in".
 const SOURCE =
-  /(?:\b|(?=[*.~]))(?:(?:api|access|auth|bearer|session|refresh|oauth)[\s_-]?(?:keys?|tokens?|secrets?)|secret\s+keys?|private\s+keys?|ssh\s+keys?|credentials?|passwords?|passphrases?|secrets|cookies|keychain|wallet|seed\s+phrases?|mnemonic|\.env\b|\*\.(?:env|pem|key|p12|pfx)|\.pem\b|id_rsa|\.ssh|environment\s+variables|env\s+vars|phi\b|patient\s+(?:records?|data)|medical\s+records?|health\s+records?|social\s+security|ssns?\b|credit\s+card|card\s+numbers?|bank\s+(?:details|accounts?)|(?:all|every|each|entire|full)\s+(?:the\s+)?(?:user'?s?\s+)?(?:files?|messages?|emails?|e-mails?|inbox|contacts?|chats?|conversations?|history|documents?|records?|notes?|data|repository|repo|codebase|workspace)|clipboard(?:\s+contents)?|conversation\s+history|chat\s+history|message\s+(?:content|history)|system\s+prompt)/i;
+  /(?:\b|(?=[*.~]))(?:(?:api|access|auth|bearer|session|refresh|oauth)[\s_-]?(?:keys?|tokens?|secrets?)|secret\s+keys?|private\s+keys?|ssh\s+keys?|credentials?|passwords?|passphrases?|secrets|cookies|keychain|wallet|seed\s+phrases?|mnemonic|\.env\b|\*\.(?:env|pem|key|p12|pfx)|\.pem\b|id_rsa|\.ssh|environment\s+variables|env\s+vars|phi\b|patient\s+(?:records?|data)|medical\s+records?|health\s+records?|social\s+security|ssns?\b|credit\s+card|card\s+numbers?|bank\s+(?:details|accounts?)|(?:all|every|each|entire|full)\s+(?:the\s+)?(?:user'?s?\s+)?(?:files?|messages?|emails?|e-mails?|inbox|contacts?|chats?|conversations?|history|documents?|records?|notes?|data|repository|repo|codebase|workspace)|clipboard(?:\s+contents)?|conversation\s+history|chat\s+history|message\s+(?:content|history)|system\s+prompt|what\s+the\s+(?:user|customer|client|caller|patient)\s+(?:asked|said|wrote|typed|requested|shared|entered|told))/i;
 // Outward sinks: somewhere other than the user and the tool's own advertised service; after round 8 (ksek87/fuzzd,
 // development since) also a hidden file in a temporary directory ("write them to /tmp/.session_tokens").
 const SINK =
   /\b(?:https?:\/\/\S+|[\w.+-]+@[\w-]+\.[\w.-]+|(?:remote|external|third[\s-]party|offsite|off-site|backup|collection|logging|monitoring|analytics|telemetry|tracking|attacker'?s?|our|admin)\s+(?:server|service|endpoint|host|store|storage|bucket|database|collector|log(?:ging)?\s+service|api)|stored\s+remotely|(?:to|into)\s+(?:a\s+|the\s+)?(?:remote|external)\b|webhook|pastebin|exfiltrat\w*|to\s+\+?\d[\d\s-]{6,})|(?:\/tmp|\/var\/tmp|\/dev\/shm)\/\.[\w.-]+/i;
 // Verbs that move data.
 const MOVE =
-  /\b(?:upload\w*|send\w*|sent|forward\w*|post\w*|transmit\w*|exfiltrat\w*|cop(?:y|ies|ied|ying)|mirror\w*|sync\w*|back(?:s|ed|ing)?\s+up|report\w*|share\w*|leak\w*|relay\w*|ship\w*|stream\w*|collect\w*|harvest\w*|index\w*|cache[sd]?|log(?:s|ged)?|mail(?:s|ed|ing)?|e-?mailed|bcc|cc|writ(?:e|es|ing|ten)|append\w*|dump\w*)\b/i;
+  /\b(?:upload\w*|send\w*|sent|forward\w*|post\w*|transmit\w*|exfiltrat\w*|cop(?:y|ies|ied|ying)|mirror\w*|sync\w*|back(?:s|ed|ing)?\s+up|report\w*|share\w*|leak\w*|relay\w*|ship\w*|stream\w*|collect\w*|harvest\w*|index\w*|cache[sd]?|log(?:s|ged)?|mail(?:s|ed|ing)?|e-?mailed|bcc|cc|writ(?:e|es|ing|ten)|append\w*|dump\w*|let\s+\S+\s+know|loop\s+\w+\s+in|notify\w*|inform\w*|tell\w*)\b/i;
 // Destructive actions hidden in prose about something else.
 const DESTRUCTIVE =
   /\b(?:rm\s+-rf|del\s+\/[sfq]|format\s+(?:the\s+)?(?:disk|drive)|drop\s+(?:all\s+)?(?:tables?|databases?)|truncate\s+(?:all\s+)?tables?|wipe\s+(?:the\s+|all\s+)?\w+|(?:delete|erase|destroy|remove)\s+(?:all|every|the\s+entire|everything)\b|shutdown\s+-h|mkfs\b|chmod\s+-R\s+0?777|chmod\s+-R\s+0?[0-7]{3}\s+(?:~|\/|\$HOME)(?=\s|$)|disable\s+(?:the\s+)?(?:firewall|antivirus|logging|audit))/i;

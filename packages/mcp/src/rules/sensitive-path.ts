@@ -13,7 +13,7 @@ const meta = defineRule(
 export const SENSITIVE_PATHS: readonly [RegExp, Severity | 'config'][] = [
   [/(?:~|\$HOME|%USERPROFILE%)?[\\/]?\.ssh\b(?:[\\/][\w.-]+)?/, 'high'],
   [/\bid_(?:rsa|dsa|ecdsa|ed25519)\b/, 'high'],
-  [/(?:^|(?<=[\s`'"(\\/]))\.env(?!\.(?:example|sample|template|dist)\b)(?:\.[\w-]+)?\b/, 'medium'],
+  [/(?:^|(?<=[\s`'"(\\/]))\.env(?!\.(?:example|sample|template|dist)\b)(?:\.[\w-]+)?\b/, 'config'],
   // Client config files are also what setup documentation names ("add this to your mcp.json"):
   // high only beside reading or moving intent in the same sentence (CONFIG_INTENT), else low.
   [/\b(?:mcp|claude_desktop_config)\.json\b/, 'config'],
@@ -37,7 +37,7 @@ export const SENSITIVE_PATHS: readonly [RegExp, Severity | 'config'][] = [
 ];
 
 const CONFIG_INTENT =
-  /\b(?:read|reads|reading|cat|open|contents?|pass|send|sends|include|includes|copy|upload|forward|attach|extract|dump|leak|as\s+['"`]?\w+['"`]?\s+parameter|sidenote)\b/i;
+  /\b(?:read|reads|reading|cat|open|contents?|pass|send|sends|include|includes|copy|upload|forward|attach|extract|dump|leak|access|fetch|retrieve|obtain|grab|steal|user'?s|as\s+['"`]?\w+['"`]?\s+parameter|sidenote)\b/i;
 
 export const sensitivePath: TextRule = {
   meta,

@@ -33,11 +33,19 @@ function tags(text: string, out: import('./rule').RawMatch[]): void {
 }
 
 const BRAILLE = /[\u2801-\u28FF]/;
+const EMOJI = /\p{Extended_Pictographic}|\p{Emoji_Modifier}|\uFE0F/u;
+const JOINING_SCRIPT =
+  /[\p{Script=Arabic}\p{Script=Devanagari}\p{Script=Bengali}\p{Script=Gurmukhi}\p{Script=Gujarati}\p{Script=Oriya}\p{Script=Tamil}\p{Script=Telugu}\p{Script=Kannada}\p{Script=Malayalam}\p{Script=Sinhala}\p{Script=Syriac}]/u;
 
 function invisibles(text: string, out: import('./rule').RawMatch[], isName: boolean): void {
   // After round 7 (sumododda/mcp-scanner, development since): with them, blank fillers that render as nothing (the
   // Braille blank outside Braille text, the Hangul fillers), in the same pass.
   for (const m of matchAll(/[\u200B-\u200D\u2060-\u2064\uFEFF\u180E\u00AD\u2800\u3164\uFFA0\u115F\u1160]+|[\u{E0100}-\u{E01EF}]{2,}/u, text)) {
+    // After round 9 (Blute122/redcell, development since): one joiner doing its job is text, not hiding: a zero-width
+    // joiner inside an emoji sequence (a family emoji) and a zero-width non-joiner between letters of a script that
+    // uses it (Persian, Arabic, the Indic scripts).
+    if (m[0] === '\u200D' && EMOJI.test(text.slice(Math.max(0, m.index - 2), m.index)) && EMOJI.test(text.slice(m.index + 1, m.index + 3))) continue;
+    if (m[0] === '\u200C' && JOINING_SCRIPT.test(text[m.index - 1] ?? '') && JOINING_SCRIPT.test(text[m.index + 1] ?? '')) continue;
     const blanks = /^[\u2800\u3164\uFFA0\u115F\u1160]+$/.test(m[0]);
     if (blanks && m[0][0] === '\u2800' && (BRAILLE.test(text[m.index - 1] ?? '') || BRAILLE.test(text[m.index + m[0].length] ?? ''))) continue;
     out.push({

@@ -375,21 +375,22 @@ export const POISON_SOURCES: readonly PoisonSource[] = [
     paths: ['tests/fixtures/poisoned_tools.json', 'tests/fixtures/clean_tools.json'],
     note: "an agent monitor's poisoned and clean tools fixtures (branch master)",
   },
-  // Round 9 held-out: found in this round's search after the rules after round 8's run were written (2ac00a1, on main as
+  // Round 9 held-out (run once at 1008f70, rules as at main 1a7239b: 10 of 11 found, 3 of 21 benign flagged, README;
+  // development since, its false positives and miss read after that run): found in this round's search after the rules after round 8's run were written (2ac00a1, on main as
   // 1a7239b), neither mirrored nor used before; the scanner is frozen at main 1a7239b (packages/mcp/src unchanged since;
   // the protocol commit only adds these sources, their label maps and extraction). Labels follow from the authors' own structure
   // (labelFromPytestFlags, labelFromScenarioOverride), written and committed before the one run. Read before the run:
   // file paths and sizes, the licence files' first lines, the test code with string literals masked (tool-name strings in
   // the probe test's assertions left visible), the mock server's and the scenarios' tool names, variable names, scenario
   // ids and categories and the descriptions' lengths; not the descriptions. Extracted and labelled before the run (counts
-  // only): redcell 8 poisoned, 13 benign (2 left out: a test that flags one text and spares another), tool-poisoning-bench 3
+  // only): redcell 8 poisoned, 17 benign (written as 13 before the run, a miscount of the same labels; 2 left out: a test that flags one text and spares another), tool-poisoning-bench 3
   // and 4 (pytest_tools.py now also reads ToolSpec/_spec calls; py_literals.py reads module literals; the development
   // sources' extraction is unchanged, checked by hash). Small: 11 poisoned, 21 benign.
   {
     repo: 'Blute122/redcell',
     commit: '0f79c878cceabc03152e70777ad85c17fb4cc29c',
     licence: 'Apache-2.0',
-    role: 'held-out',
+    role: 'development',
     labelBy: 'pytest-flags',
     paths: ['tests/test_tool_poisoning.py', 'tests/mock_mcp_server.py'],
     note: "pytest suite of an MCP red-team tool's tool-poisoning detector, and the mock server its probe test scans",
@@ -398,7 +399,7 @@ export const POISON_SOURCES: readonly PoisonSource[] = [
     repo: 'harryc295/tool-poisoning-bench',
     commit: '9a5c49669f2e50da8e7cfc571ff35dc77cccb034',
     licence: 'MIT',
-    role: 'held-out',
+    role: 'development',
     labelBy: 'scenario-override',
     paths: ['scenarios.py'],
     note: 'a tool-poisoning benchmark: four base tools and the scenarios that override one tool description',
