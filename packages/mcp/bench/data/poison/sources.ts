@@ -375,7 +375,7 @@ export const POISON_SOURCES: readonly PoisonSource[] = [
     paths: ['tests/fixtures/poisoned_tools.json', 'tests/fixtures/clean_tools.json'],
     note: "an agent monitor's poisoned and clean tools fixtures (branch master)",
   },
-  // Round 9 held-out (run once at 1008f70, rules as at main 1a7239b: 10 of 11 found, 3 of 21 benign flagged, README;
+  // Round 9 held-out (run once at 1008f70 (edb440f on main), rules as at main 1a7239b: 10 of 11 found, 3 of 21 benign flagged, README;
   // development since, its false positives and miss read after that run): found in this round's search after the rules after round 8's run were written (2ac00a1, on main as
   // 1a7239b), neither mirrored nor used before; the scanner is frozen at main 1a7239b (packages/mcp/src unchanged since;
   // the protocol commit only adds these sources, their label maps and extraction). Labels follow from the authors' own structure
