@@ -21,7 +21,7 @@ import { MAX_ACTIVE_NEW_TOOL_ALERTS, toolAlertFields, type AlertFields } from '.
 import { newGroupState, type AgentState, type GroupState, type GroupSummary } from './state';
 import type { AlertResolved, AnalyzerEvents, ConfigChange } from './events';
 import { closeMember, joinIncident, joinableIncident, openIncident, type IncidentState } from './incidents';
-import { baselineValues, newNumericDriftState, numericIsQuiet, observeNumeric, recentValues, valueSpread } from './detectors/numeric-drift';
+import { baselineValues, newNumericDriftState, numericIsQuiet, observeNumeric, recentValues, shiftCanReach, valueSpread } from './detectors/numeric-drift';
 import { newRateCusumState, observeRate, rateIsQuiet } from './detectors/rate-cusum';
 import { newCategoricalState, observeCategory } from './detectors/categorical-drift';
 import { newToolUsageState, observeTools, sequenceIsQuiet, toolRateIsQuiet, type ToolVerdict } from './detectors/tool-usage';
@@ -435,6 +435,9 @@ export class Analyzer extends EventEmitter<AnalyzerEvents> {
       // A fast model's latency crosses now and then by host noise; when no two values are
       // minLatencyShiftMs apart the shift below cannot pass that floor: skip building it.
       if (f.wallClock && v.statistic !== 'spike' && valueSpread(s) < this.options.minLatencyShiftMs) continue;
+      // Nor when every recent value is within the floor of the baseline's median and mean (a fast
+      // model's CUSUM on host noise): the shift below cannot pass it either, so nothing is built.
+      if (f.wallClock && v.statistic !== 'spike' && !shiftCanReach(s, v.span, this.options.minLatencyShiftMs)) continue;
       const base = Array.from(baselineValues(s));
       const b = quantileSorted(base, 0.5);
       const bMean = mean(base);

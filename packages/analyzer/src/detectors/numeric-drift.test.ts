@@ -1,7 +1,17 @@
+import { mean, quantileSorted } from 'simple-statistics';
 import { describe, expect, it } from 'vitest';
 import { cusumThreshold, ksThreshold } from '../calibration';
 import { logNormal, normal, poisson, prng } from '../synthetic-streams';
-import { ksDistance, midRankIndex, newNumericDriftState, observeNumeric, type NumericDriftParams } from './numeric-drift';
+import {
+  baselineValues,
+  ksDistance,
+  midRankIndex,
+  newNumericDriftState,
+  observeNumeric,
+  recentValues,
+  shiftCanReach,
+  type NumericDriftParams,
+} from './numeric-drift';
 
 // The analyzer's defaults: 25 group detectors share a 10^6 target.
 const ARL = 25e6;
@@ -126,5 +136,56 @@ describe('midRankIndex', () => {
     const sorted = Float32Array.from([1, 2, 2, 2, 3, 9, 9]);
     expect(midRankIndex(sorted, 4, 2)).toBe(counted(sorted, 4, 2));
     expect(midRankIndex(sorted, 4, 5)).toBe(8);
+  });
+});
+
+describe('shiftCanReach', () => {
+  // The shift the analyzer's alert reports for the last `count` values: median to median, or mean to mean when the medians are equal.
+  const reportedShift = (s: ReturnType<typeof newNumericDriftState>, count: number) => {
+    const base = Array.from(baselineValues(s));
+    const recent = Array.from(recentValues(s, count));
+    const b = quantileSorted(base, 0.5);
+    const c = recent.length > 0 ? quantileSorted(recent, 0.5) : b;
+    return b !== c ? Math.abs(c - b) : Math.abs((recent.length > 0 ? mean(recent) : mean(base)) - mean(base));
+  };
+
+  it('says false only when the reported shift is below the floor, and says it for host noise', () => {
+    const rand = prng(11);
+    // Latency-like values in ms: fast calls with rare stalls; whole milliseconds and a constant with rare outliers (ties: equal medians, so the means decide).
+    const gens: Gen[] = [
+      (r) => 0.3 + 0.2 * r() + (r() < 0.01 ? 80 * r() : 0),
+      (r) => Math.floor(4 * r()),
+      (r) => (r() < 0.05 ? 1000 : 1),
+      generators.lognormal,
+      generators.heavyTail,
+    ];
+    let sure = 0;
+    let reachable = 0;
+    for (const gen of gens) {
+      const s = newNumericDriftState(params);
+      for (let i = 0; i < 3000; i++) {
+        observeNumeric(s, params, gen(rand, i < 1500 ? 1 : 1.5));
+        if (!s.fixed) continue;
+        for (const floor of [0, 0.5, 2, 50]) {
+          const count = 1 + Math.floor(rand() * 250);
+          const shift = reportedShift(s, count);
+          if (shiftCanReach(s, count, floor)) {
+            if (shift >= floor) reachable++;
+          } else {
+            sure++;
+            expect(shift).toBeLessThan(floor);
+          }
+        }
+      }
+    }
+    expect(sure).toBeGreaterThan(1000);
+    expect(reachable).toBeGreaterThan(1000);
+  });
+
+  it('never rules out a floor of zero', () => {
+    const s = newNumericDriftState(params);
+    for (let i = 0; i < 400; i++) observeNumeric(s, params, 5);
+    expect(shiftCanReach(s, 50, 0)).toBe(true);
+    expect(shiftCanReach(s, 50, 1e-6)).toBe(false);
   });
 });

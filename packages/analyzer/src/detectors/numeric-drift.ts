@@ -370,6 +370,37 @@ export function valueSpread(s: NumericDriftState): number {
   return hi - lo;
 }
 
+/**
+ * Whether a shift of `floor` or more between the baseline and the last `count` values is possible:
+ * the shift an alert reports (median to median, or mean to mean when the medians are equal) is
+ * at most the distance from the baseline's median or mean to the farthest recent value. Reads
+ * the state in place, without copying or sorting, so a verdict that cannot pass the floor costs
+ * no evidence; false only when the shift is surely below the floor.
+ */
+export function shiftCanReach(s: NumericDriftState, count: number, floor: number): boolean {
+  const sorted = baselineValues(s);
+  const m = Math.min(count, s.windowFill);
+  if (sorted.length === 0 || m === 0) return true;
+  let lo = Infinity;
+  let hi = -Infinity;
+  const len = s.window.length;
+  for (let i = 0; i < m; i++) {
+    const x = s.window[(s.windowPos - 1 - i + len * 2) % len];
+    if (x < lo) lo = x;
+    if (x > hi) hi = x;
+  }
+  // The median as simple-statistics' quantileSorted(·, 0.5) computes it.
+  const mid = (sorted.length - 1) * 0.5;
+  const lower = Math.floor(mid);
+  const median = mid % 1 !== 0 ? sorted[lower] + 0.5 * (sorted[lower + 1] - sorted[lower]) : sorted[mid];
+  let total = 0;
+  for (let i = 0; i < sorted.length; i++) total += sorted[i];
+  const average = total / sorted.length;
+  const farthest = Math.max(hi - median, median - lo, hi - average, average - lo);
+  // The mean is summed here without the compensation the alert's uses: a margin far above that rounding.
+  return farthest + 1e-9 * (1 + Math.abs(average)) >= floor;
+}
+
 /** The baseline sample, sorted (copies during warm-up). */
 export function baselineValues(s: NumericDriftState): Float32Array {
   return s.fixed ? s.baseline : s.baseline.slice(0, s.baselineCount).sort();
