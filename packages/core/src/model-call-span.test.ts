@@ -135,6 +135,56 @@ describe('ModelCallSpan', () => {
     expect(a['gen_ai.usage.cache_read.input_tokens']).toBe(0);
   });
 
+  it('gives a sampler the sampling-relevant attributes at start, and the span the rest after', () => {
+    const seen: Record<string, unknown>[] = [];
+    const sampler: Sampler = {
+      shouldSample(_context, _traceId, _name, _kind, attributes) {
+        seen.push({ ...attributes });
+        return { decision: SamplingDecision.RECORD_AND_SAMPLED };
+      },
+      toString: () => 'RecordingSampler',
+    };
+    const sampled = new BasicTracerProvider({ sampler, spanProcessors: [new SimpleSpanProcessor(exporter)] });
+    const call = startModelCallSpan(
+      sampled.getTracer('test'),
+      {
+        operation: 'chat',
+        provider: 'openai',
+        requestModel: 'gpt-4o-mini',
+        serverAddress: 'api.openai.com',
+        serverPort: 443,
+        streaming: true,
+        agent: { name: 'support-bot', conversationId: 'c-1' },
+        request: { temperature: 0.2, choiceCount: 2 },
+      },
+      resolveContentPolicy(),
+    );
+    call.end('completed');
+    expect(seen).toEqual([
+      {
+        'gen_ai.operation.name': 'chat',
+        'gen_ai.provider.name': 'openai',
+        'gen_ai.request.model': 'gpt-4o-mini',
+        'server.address': 'api.openai.com',
+        'server.port': 443,
+      },
+    ]);
+    expect(exporter.getFinishedSpans()[0]!.attributes).toEqual({
+      'gen_ai.operation.name': 'chat',
+      'gen_ai.provider.name': 'openai',
+      'gen_ai.request.model': 'gpt-4o-mini',
+      'server.address': 'api.openai.com',
+      'server.port': 443,
+      'gen_ai.agent.name': 'support-bot',
+      'gen_ai.conversation.id': 'c-1',
+      'warden.stream': true,
+      'gen_ai.request.temperature': 0.2,
+      'gen_ai.request.choice.count': 2,
+      'warden.content.captured': false,
+      'warden.stream.outcome': 'completed',
+    });
+  });
+
   it('records time to first chunk no longer than the span, even when starting the span is slow', () => {
     // A sampler runs inside startSpan before the span's start time; a slow one used to count in TTFC only.
     const slowSampler: Sampler = {

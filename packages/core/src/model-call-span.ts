@@ -1,4 +1,16 @@
-import { context, createNoopMeter, metrics, SpanKind, trace, type Attributes, type Context, type Histogram, type Span, type Tracer } from '@opentelemetry/api';
+import {
+  context,
+  createNoopMeter,
+  metrics,
+  SpanKind,
+  trace,
+  type Attributes,
+  type AttributeValue,
+  type Context,
+  type Histogram,
+  type Span,
+  type Tracer,
+} from '@opentelemetry/api';
 import type { AgentIdentity } from './agent-context';
 import type { ContentPolicy, InputMessage, MessagePart, OutputMessage } from './content';
 import { boundedName, MAX_NAME_LENGTH } from './names';
@@ -91,16 +103,29 @@ function updateInstruments(): boolean {
 
 export function agentAttributes(agent: AgentIdentity | undefined): Attributes {
   const attrs: Attributes = {};
-  if (agent) addAgentAttributes(attrs, agent);
+  if (agent)
+    setAgentAttributes(
+      {
+        setAttribute(key, value) {
+          attrs[key] = value;
+        },
+      },
+      agent,
+    );
   return attrs;
 }
 
-function addAgentAttributes(attrs: Attributes, agent: AgentIdentity): void {
-  attrs[A.ATTR_GEN_AI_AGENT_NAME] = boundedName(agent.name);
-  if (agent.id) attrs[A.ATTR_GEN_AI_AGENT_ID] = boundedName(agent.id);
-  if (agent.version) attrs[A.ATTR_GEN_AI_AGENT_VERSION] = boundedName(agent.version);
-  if (agent.conversationId) attrs[A.ATTR_GEN_AI_CONVERSATION_ID] = boundedName(agent.conversationId);
-  if (agent.promptVersion) attrs[A.ATTR_WARDEN_PROMPT_VERSION] = boundedName(agent.promptVersion);
+/** Where agent attributes are written: a span, or an attribute object (agentAttributes). */
+interface AttributeSink {
+  setAttribute(key: string, value: AttributeValue): unknown;
+}
+
+function setAgentAttributes(sink: AttributeSink, agent: AgentIdentity): void {
+  sink.setAttribute(A.ATTR_GEN_AI_AGENT_NAME, boundedName(agent.name));
+  if (agent.id) sink.setAttribute(A.ATTR_GEN_AI_AGENT_ID, boundedName(agent.id));
+  if (agent.version) sink.setAttribute(A.ATTR_GEN_AI_AGENT_VERSION, boundedName(agent.version));
+  if (agent.conversationId) sink.setAttribute(A.ATTR_GEN_AI_CONVERSATION_ID, boundedName(agent.conversationId));
+  if (agent.promptVersion) sink.setAttribute(A.ATTR_WARDEN_PROMPT_VERSION, boundedName(agent.promptVersion));
 }
 
 function finite(n: unknown): n is number {
@@ -121,6 +146,27 @@ function finishReasonsOf(reasons: readonly unknown[] | undefined): string[] | un
     if (typeof r === 'string' && r.length > 0) (out ??= []).push(boundedName(r));
   }
   return out;
+}
+
+/** The call's attributes that are not sampling-relevant, set on its started span. */
+function setRequestAttributes(span: Span, start: ModelCallStart, contentCaptured: boolean): void {
+  if (start.agent) setAgentAttributes(span, start.agent);
+  if (start.streaming) span.setAttribute(A.ATTR_WARDEN_STREAM, true);
+  const r = start.request;
+  if (r) {
+    if (finite(r.maxTokens)) span.setAttribute(A.ATTR_GEN_AI_REQUEST_MAX_TOKENS, r.maxTokens);
+    if (finite(r.temperature)) span.setAttribute(A.ATTR_GEN_AI_REQUEST_TEMPERATURE, r.temperature);
+    if (finite(r.topP)) span.setAttribute(A.ATTR_GEN_AI_REQUEST_TOP_P, r.topP);
+    if (finite(r.topK)) span.setAttribute(A.ATTR_GEN_AI_REQUEST_TOP_K, r.topK);
+    if (finite(r.frequencyPenalty)) span.setAttribute(A.ATTR_GEN_AI_REQUEST_FREQUENCY_PENALTY, r.frequencyPenalty);
+    if (finite(r.presencePenalty)) span.setAttribute(A.ATTR_GEN_AI_REQUEST_PRESENCE_PENALTY, r.presencePenalty);
+    if (finite(r.seed)) span.setAttribute(A.ATTR_GEN_AI_REQUEST_SEED, r.seed);
+    if (finite(r.choiceCount) && r.choiceCount !== 1) span.setAttribute(A.ATTR_GEN_AI_REQUEST_CHOICE_COUNT, r.choiceCount);
+    if (r.stopSequences?.length) span.setAttribute(A.ATTR_GEN_AI_REQUEST_STOP_SEQUENCES, r.stopSequences);
+    if (r.encodingFormats?.length) span.setAttribute(A.ATTR_GEN_AI_REQUEST_ENCODING_FORMATS, r.encodingFormats);
+    if (r.outputType) span.setAttribute(A.ATTR_GEN_AI_OUTPUT_TYPE, r.outputType);
+  }
+  span.setAttribute(A.ATTR_WARDEN_CONTENT_CAPTURED, contentCaptured);
 }
 
 /**
@@ -156,27 +202,15 @@ export class ModelCallSpan {
     if (start.requestModel !== undefined && start.requestModel.length > MAX_NAME_LENGTH) start.requestModel = boundedName(start.requestModel);
     if (start.provider.length > MAX_NAME_LENGTH) start.provider = boundedName(start.provider);
     if (start.serverAddress !== undefined && start.serverAddress.length > MAX_NAME_LENGTH) start.serverAddress = boundedName(start.serverAddress);
-    const r = start.request ?? {};
+    // The attributes the GenAI conventions name as sampling-relevant go to startSpan (a sampler
+    // sees them); the rest are set on the span it returns: the SDK copies start attributes twice
+    // (sanitised, then into the span), and a sampled-out span takes nothing.
     const attrs: Attributes = {};
     attrs[A.ATTR_GEN_AI_OPERATION_NAME] = start.operation;
     attrs[A.ATTR_GEN_AI_PROVIDER_NAME] = start.provider;
-    if (start.agent) addAgentAttributes(attrs, start.agent);
     if (start.requestModel) attrs[A.ATTR_GEN_AI_REQUEST_MODEL] = start.requestModel;
     if (start.serverAddress) attrs[A.ATTR_SERVER_ADDRESS] = start.serverAddress;
     if (finite(start.serverPort)) attrs[A.ATTR_SERVER_PORT] = start.serverPort;
-    if (start.streaming) attrs[A.ATTR_WARDEN_STREAM] = true;
-    if (finite(r.maxTokens)) attrs[A.ATTR_GEN_AI_REQUEST_MAX_TOKENS] = r.maxTokens;
-    if (finite(r.temperature)) attrs[A.ATTR_GEN_AI_REQUEST_TEMPERATURE] = r.temperature;
-    if (finite(r.topP)) attrs[A.ATTR_GEN_AI_REQUEST_TOP_P] = r.topP;
-    if (finite(r.topK)) attrs[A.ATTR_GEN_AI_REQUEST_TOP_K] = r.topK;
-    if (finite(r.frequencyPenalty)) attrs[A.ATTR_GEN_AI_REQUEST_FREQUENCY_PENALTY] = r.frequencyPenalty;
-    if (finite(r.presencePenalty)) attrs[A.ATTR_GEN_AI_REQUEST_PRESENCE_PENALTY] = r.presencePenalty;
-    if (finite(r.seed)) attrs[A.ATTR_GEN_AI_REQUEST_SEED] = r.seed;
-    if (finite(r.choiceCount) && r.choiceCount !== 1) attrs[A.ATTR_GEN_AI_REQUEST_CHOICE_COUNT] = r.choiceCount;
-    if (r.stopSequences?.length) attrs[A.ATTR_GEN_AI_REQUEST_STOP_SEQUENCES] = r.stopSequences;
-    if (r.encodingFormats?.length) attrs[A.ATTR_GEN_AI_REQUEST_ENCODING_FORMATS] = r.encodingFormats;
-    if (r.outputType) attrs[A.ATTR_GEN_AI_OUTPUT_TYPE] = r.outputType;
-    attrs[A.ATTR_WARDEN_CONTENT_CAPTURED] = content.enabled;
 
     if ('adopt' in source) {
       this.ownsSpan = false;
@@ -187,6 +221,7 @@ export class ModelCallSpan {
       const name = start.requestModel ? `${start.operation} ${start.requestModel}` : start.operation;
       this.span = source.startSpan(name, { kind: SpanKind.CLIENT, attributes: attrs }, start.parentContext ?? active ?? context.active());
     }
+    if (this.span.isRecording()) setRequestAttributes(this.span, start, content.enabled);
     this.startedAt = performance.now();
   }
 
