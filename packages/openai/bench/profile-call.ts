@@ -1,0 +1,110 @@
+/**
+ * One variant of overhead.ts alone, for profilers (`--cpu-prof`, callgrind), where the bench runs
+ * all of them in one process:
+ *
+ *   node --import tsx packages/openai/bench/profile-call.ts <variant> <plain|stream> <calls>
+ *
+ * variants: bare, wrap, wrap-content, monitor, monitor-content (NO_ANALYZER=1: analyzer off),
+ * traceloop, openinference, langfuse. WARMUP calls (default 3000), then `calls` timed calls
+ * between two process.cpuUsage() reads. Instructions per call, repeatable at any machine load:
+ * `valgrind --tool=callgrind --dump-before=uv_getrusage node --single-threaded ...` dumps at
+ * each read, so the second dump holds the timed calls alone (count JIT code, builtins and
+ * runtime; leave out the compiler, and GC apart, which move between runs).
+ */
+import { readFileSync } from 'node:fs';
+import { context, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { DroppingExporter, fetchFromMemory, sseBody } from '@warden/testing';
+import OpenAI from 'openai';
+import type { monitor } from 'warden';
+
+const [variant = 'monitor', scenario = 'plain', callsArg = '5000'] = process.argv.slice(2);
+const calls = Number(callsArg);
+const fixture = (name: string) => readFileSync(new URL(`../src/__fixtures__/${name}`, import.meta.url), 'utf8');
+const inMemoryFetch = fetchFromMemory({
+  json: fixture('chat-cached-usage.json'),
+  sse: sseBody(fixture('chat-usage-only.chunks.txt')),
+  headers: { 'x-request-id': 'req_bench' },
+});
+const newClient = () => new OpenAI({ apiKey: 'sk-bench', baseURL: 'http://in-memory.invalid/v1', maxRetries: 0, fetch: inMemoryFetch });
+const messages = [
+  { role: 'system' as const, content: 'You are a support agent for an online shop.' },
+  { role: 'user' as const, content: 'Where is my order 7? It was due yesterday.' },
+];
+const call =
+  scenario === 'plain'
+    ? (c: OpenAI) => c.chat.completions.create({ model: 'gpt-4o-mini', messages, n: 2 })
+    : async (c: OpenAI) => {
+        const stream = await c.chat.completions.create({ model: 'gpt-4o-mini', messages, stream: true, stream_options: { include_usage: true } });
+        let n = 0;
+        for await (const _chunk of stream) n++;
+        return n;
+      };
+
+const provider = new BasicTracerProvider({ spanProcessors: [new BatchSpanProcessor(new DroppingExporter(), { maxQueueSize: 2048 })] });
+context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+trace.setGlobalTracerProvider(provider);
+// As in the bench, where every variant runs after some instrumentation entered a context: AsyncLocalStorage's promise hooks are on.
+context.with(context.active(), () => undefined);
+let client: OpenAI;
+let warden: ReturnType<typeof monitor> | undefined;
+const { monitor: monitorFn, wrap } = variant.startsWith('monitor') ? await import('warden') : ({} as typeof import('warden'));
+const { wrapOpenAI } = variant.startsWith('wrap') ? await import('@warden/openai') : ({} as typeof import('@warden/openai'));
+const wardenMonitor = () =>
+  (warden ??= monitorFn({
+    serviceName: 'overhead-bench',
+    ...(process.env.NO_ANALYZER ? { analyzer: false } : {}),
+    exporter: new DroppingExporter(),
+    metrics: 'none',
+    registerGlobal: false,
+  }));
+switch (variant) {
+  case 'bare':
+    client = newClient();
+    break;
+  case 'wrap':
+    client = wrapOpenAI(newClient(), { tracerProvider: provider });
+    break;
+  case 'wrap-content':
+    client = wrapOpenAI(newClient(), { tracerProvider: provider, captureContent: true });
+    break;
+  case 'monitor':
+    client = wrap(newClient(), { agent: 'support-bot', tracerProvider: wardenMonitor().tracerProvider });
+    break;
+  case 'monitor-content':
+    client = wrap(newClient(), { agent: 'support-bot', tracerProvider: wardenMonitor().tracerProvider, captureContent: true });
+    break;
+  case 'langfuse': {
+    const { observeOpenAI } = await import('@langfuse/openai');
+    const { setLangfuseTracerProvider } = await import('@langfuse/tracing');
+    setLangfuseTracerProvider(provider);
+    client = observeOpenAI(newClient());
+    break;
+  }
+  case 'traceloop': {
+    const { OpenAIInstrumentation: TraceloopInstrumentation } = await import('@traceloop/instrumentation-openai');
+    const i = new TraceloopInstrumentation();
+    i.setTracerProvider(provider);
+    i.manuallyInstrument(OpenAI as never);
+    client = newClient();
+    break;
+  }
+  case 'openinference': {
+    const { OpenAIInstrumentation: OpenInferenceInstrumentation } = await import('@arizeai/openinference-instrumentation-openai');
+    const i = new OpenInferenceInstrumentation({ tracerProvider: provider });
+    i.manuallyInstrument({ OpenAI } as never);
+    client = newClient();
+    break;
+  }
+  default:
+    throw new Error(`unknown variant ${variant}: expected bare, wrap, wrap-content, monitor, monitor-content, traceloop, openinference or langfuse`);
+}
+const warmup = Number(process.env.WARMUP ?? 3000);
+for (let i = 0; i < warmup; i++) await call(client);
+const start = process.cpuUsage();
+for (let i = 0; i < calls; i++) await call(client);
+const used = process.cpuUsage(start);
+console.log(`${variant} ${scenario} ${((used.user + used.system) / calls).toFixed(1)} µs/call`);
+await warden?.shutdown();
+await provider.shutdown();
