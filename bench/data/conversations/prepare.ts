@@ -224,6 +224,26 @@ const SOURCES: Source[] = [
     what: 'Wizard of Internet valid and test: every utterance of both people as benign',
   },
   {
+    // Dialogue safety with a clear licence, to win back what the audit took (BAD valid taught the dialogue model what
+    // people provoke chat bots with and what unsafe bot replies look like). DiaSafety (Sun et al., Findings of ACL
+    // 2022, "On the Safety of Conversational Models"): context/response pairs, each response labelled Safe or Unsafe
+    // in one of five categories. Mapping decided from the paper's definitions before the texts were read: Toxicity
+    // Agreement contexts are toxic by construction (the category asks whether the bot goes along with them), so
+    // they are harmful user turns; Unsafe responses of Toxicity Agreement, Offending User and Biased Opinion say
+    // something unsafe themselves, so they are harmful; every Safe response and the contexts of Offending User and
+    // Unauthorized Expertise (ordinary chat and medical questions) are benign; Risk Ignorance (a person at risk, an
+    // unsafe reply being one that ignores it) and Unauthorized Expertise's Unsafe replies (medical advice) are not
+    // harm in the text itself and are left out, as are Biased Opinion's contexts (questions about groups, which
+    // the labels do not judge). All three splits: none is an evaluation set here. Role written before the files were
+    // read beyond their shape (keys context, response, category, label).
+    repo: 'thu-coai/DiaSafety',
+    commit: '5106a041b1c7e36f30e02a97c44897a7f2057278',
+    licence: 'Apache-2.0 (LICENSE at this commit, covering the repository with its DiaSafety_dataset/ files)',
+    role: 'train',
+    files: ['DiaSafety_dataset/train.json', 'DiaSafety_dataset/val.json', 'DiaSafety_dataset/test.json'],
+    what: 'DiaSafety: 11,209 context/response pairs labelled Safe or Unsafe per category; toxic contexts and unsafe replies as harmful, safe replies and ordinary contexts as benign (dialogue model only)',
+  },
+  {
     repo: 'Parapet-Tech/parapet',
     commit: '17394b7ef07d93cd480f8a2b1609ba251f8c4629',
     licence: 'Apache-2.0',
