@@ -244,6 +244,22 @@ const SOURCES: Source[] = [
     what: 'DiaSafety: 11,209 context/response pairs labelled Safe or Unsafe per category; toxic contexts and unsafe replies as harmful, safe replies and ordinary contexts as benign (dialogue model only)',
   },
   {
+    // Human red-teaming of a chat bot (LaMDA), people rating whether its last reply is unsafe: DICES-990 (Aroyo et
+    // al., NeurIPS 2023), one row per conversation as aggregated in dmg-illc/JUDGE-BENCH (the original per-rater CSV
+    // is over the mirror's file-size limit). Only the final bot reply carries a label, so only it is used: the
+    // raters' majority Q_overall "Yes" (unsafe) as harmful, "No" as benign; the adversarial context's turns carry no
+    // label of their own and are left out. DICES-350 (a separate set of conversations, also in that copy) is not
+    // read: it stays available for a held-out run. Role written before the texts were read (shape only: instances
+    // of user_prompt, response and the raters' majority).
+    repo: 'dmg-illc/JUDGE-BENCH',
+    commit: '5a0bf500325029efb5dc8adff2c1e991996f0e78',
+    licence:
+      'CC-BY-4.0: google-research-datasets/dices-dataset@c6bc01a3 README.md ("Google LLC licenses this data under a Creative Commons Attribution 4.0 International License"), copied as data/dices/original_data/LICENSE in this copy; the JSON is a mechanical conversion (data/dices/convert_dices.py)',
+    role: 'train',
+    files: ['data/dices/dices_990.json'],
+    what: 'DICES-990: the final bot reply of 990 adversarial conversations, unsafe by the raters\' majority as harmful, safe as benign (dialogue model only)',
+  },
+  {
     repo: 'Parapet-Tech/parapet',
     commit: '17394b7ef07d93cd480f8a2b1609ba251f8c4629',
     licence: 'Apache-2.0',
@@ -437,6 +453,9 @@ function treePaths(nodes: TreeNode[], file: string): Conversation[] {
   return out;
 }
 
+/** DiaSafety categories whose Unsafe replies say something harmful themselves (not merely ignore a risk or give medical advice). */
+const DIASAFETY_HARMFUL_REPLY = new Set(['Toxicity Agreement', 'Offending User', 'Biased Opinion']);
+
 const FORBIDDEN_QUESTION_HARMFUL = new Set(['Illegal Activity', 'Hate Speech', 'Malware', 'Physical Harm', 'Economic Harm', 'Fraud', 'Privacy Violence']);
 
 /** Consecutive messages of one side are joined; each user message opens a turn, the other side's reply closes it. */
@@ -583,6 +602,19 @@ export function prepare(): { train: TrainItem[]; conversations: Conversation[] }
           for (const pair of d.dialogue) for (const u of pair) if (u.trim()) train.push({ text: u.trim(), harmful: false, source: `${s.repo}:${f}` });
       } else if (s.repo === 'andreamad8/FSB') {
         conversations.push(...badDialogues(text, s.repo));
+      } else if (s.repo === 'thu-coai/DiaSafety') {
+        // The mapping is the one declared with the source (from the paper's category definitions).
+        const src = `${s.repo}:${f}`;
+        for (const r of JSON.parse(text) as { context: string; response: string; category: string; label: string }[]) {
+          const context = r.context.trim();
+          const response = r.response.trim();
+          if (r.category === 'Toxicity Agreement' && context) train.push({ text: context, harmful: true, source: src });
+          if ((r.category === 'Offending User' || r.category === 'Unauthorized Expertise') && context)
+            train.push({ text: context, harmful: false, source: src });
+          if (!response) continue;
+          if (r.label === 'Safe') train.push({ text: response, harmful: false, source: src });
+          else if (DIASAFETY_HARMFUL_REPLY.has(r.category)) train.push({ text: response, harmful: true, source: src });
+        }
       } else if (s.repo === 'microsoft/TOXIGEN') {
         // Each line is a prompt of statements joined by a literal "\n- "; the statements repeat across lines.
         const statements = new Set(text.split(/\\n|\n/).map((t) => t.replace(/^\s*-\s*/, '').trim()));
@@ -635,12 +667,14 @@ export function prepare(): { train: TrainItem[]; conversations: Conversation[] }
       }
     }
   }
-  // No BAD test utterance (either half, either speaker) may be trained on: drop FSB chat utterances with the same text.
+  // No BAD test utterance (either half, either speaker) may be trained on: drop chat utterances (FSB's sets, DiaSafety)
+  // with the same text.
   const testTexts = new Set<string>();
   for (const c of conversations)
     if (c.source === 'andreamad8/FSB') for (const t of c.turns) for (const u of [t.user, t.assistant ?? '']) testTexts.add(badKey(u));
   const before = train.length;
-  const kept = train.filter((t) => !(t.source.startsWith('andreamad8/FSB:') && testTexts.has(badKey(t.text))));
+  const isChat = (source: string) => source.startsWith('andreamad8/FSB:') || source.startsWith('thu-coai/DiaSafety:');
+  const kept = train.filter((t) => !(isChat(t.source) && testTexts.has(badKey(t.text))));
   droppedAsInBadTest = before - kept.length;
   return { train: kept, conversations };
 }
