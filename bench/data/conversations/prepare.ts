@@ -243,22 +243,14 @@ const SOURCES: Source[] = [
     files: ['DiaSafety_dataset/train.json', 'DiaSafety_dataset/val.json', 'DiaSafety_dataset/test.json'],
     what: 'DiaSafety: 11,209 context/response pairs labelled Safe or Unsafe per category; toxic contexts and unsafe replies as harmful, safe replies and ordinary contexts as benign (dialogue model only)',
   },
-  {
-    // Human red-teaming of a chat bot (LaMDA), people rating whether its last reply is unsafe: DICES-990 (Aroyo et
-    // al., NeurIPS 2023), one row per conversation as aggregated in dmg-illc/JUDGE-BENCH (the original per-rater CSV
-    // is over the mirror's file-size limit). Only the final bot reply carries a label, so only it is used: the
-    // raters' majority Q_overall "Yes" (unsafe) as harmful, "No" as benign; the adversarial context's turns carry no
-    // label of their own and are left out. DICES-350 (a separate set of conversations, also in that copy) is not
-    // read: it stays available for a held-out run. Role written before the texts were read (shape only: instances
-    // of user_prompt, response and the raters' majority).
-    repo: 'dmg-illc/JUDGE-BENCH',
-    commit: '5a0bf500325029efb5dc8adff2c1e991996f0e78',
-    licence:
-      'CC-BY-4.0: google-research-datasets/dices-dataset@c6bc01a3 README.md ("Google LLC licenses this data under a Creative Commons Attribution 4.0 International License"), copied as data/dices/original_data/LICENSE in this copy; the JSON is a mechanical conversion (data/dices/convert_dices.py)',
-    role: 'train',
-    files: ['data/dices/dices_990.json'],
-    what: 'DICES-990: the final bot reply of 990 adversarial conversations, unsafe by the raters\' majority as harmful, safe as benign (dialogue model only)',
-  },
+  // Declared and tried once on the dev sets, then dropped: DICES-990 (Aroyo et al., NeurIPS 2023; CC-BY-4.0, stated in
+  // google-research-datasets/dices-dataset@c6bc01a3 README.md), the final LaMDA reply of 990 human red-teaming
+  // conversations as aggregated in dmg-illc/JUDGE-BENCH@5a0bf500 data/dices/dices_990.json (the raters' majority
+  // Q_overall "Yes", unsafe, as harmful; "No" as benign; 160 and 830). With it the dialogue model read ordinary
+  // assistant phrasing as unsafe ("Here is a revised version." 0.75, "Write a short story where a dragon learns to
+  // cook." 0.98): false alarms on the generated benign conversations went from 3.0% to 9.9% (seed 99) for 3 more of
+  // the 59 dev BAD dialogues people labelled successful. DICES-350, a separate set of conversations in the same copy,
+  // was never read and stays available for a held-out run.
   {
     repo: 'Parapet-Tech/parapet',
     commit: '17394b7ef07d93cd480f8a2b1609ba251f8c4629',
@@ -667,8 +659,8 @@ export function prepare(): { train: TrainItem[]; conversations: Conversation[] }
       }
     }
   }
-  // No BAD test utterance (either half, either speaker) may be trained on: drop chat utterances (FSB's sets, DiaSafety)
-  // with the same text.
+  // No BAD test utterance (either half, either speaker) may be trained on: drop chat utterances (FSB's sets, DiaSafety) with
+  // the same text.
   const testTexts = new Set<string>();
   for (const c of conversations)
     if (c.source === 'andreamad8/FSB') for (const t of c.turns) for (const u of [t.user, t.assistant ?? '']) testTexts.add(badKey(u));

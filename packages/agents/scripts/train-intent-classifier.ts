@@ -31,8 +31,9 @@ const items = readFileSync(resolve(cache, 'train.jsonl'), 'utf8')
   .filter(Boolean)
   .map((l) => JSON.parse(l) as { text: string; harmful: boolean; source: string });
 
-/** Dialogue sources: the small-talk sets (read from andreamad8/FSB and alexa/Topical-Chat). */
-const isDialogue = (source: string) => source.startsWith('andreamad8/FSB:') || source.startsWith('alexa/Topical-Chat:');
+/** Dialogue sources: the small-talk sets (read from andreamad8/FSB and alexa/Topical-Chat) and DiaSafety's labelled chat. */
+const DIALOGUE_REPOS = ['andreamad8/FSB', 'alexa/Topical-Chat', 'thu-coai/DiaSafety'];
+const isDialogue = (source: string) => DIALOGUE_REPOS.some((r) => source.startsWith(`${r}:`));
 /** The dialogue model's weights: three times the texts of the intent model, so more buckets (fewer collisions between chat words and harmful ones). */
 const DIALOGUE_BUCKETS = FEATURE_BUCKETS;
 
@@ -156,7 +157,7 @@ export const ${name}: IntentModel = {
   console.log(`${file}: ${model.summary}`);
 };
 
-const isDialogueSource = (s: (typeof trainSources)[number]) => s.url.endsWith('/andreamad8/FSB') || s.url.endsWith('/alexa/Topical-Chat');
+const isDialogueSource = (s: (typeof trainSources)[number]) => DIALOGUE_REPOS.some((r) => s.url.endsWith(`/${r}`));
 write(
   'intent-weights.ts',
   'INTENT_MODEL',
