@@ -44,9 +44,10 @@ export function replayEscalation(
  * equal to them. Re-measure and update when the detector changes.
  *
  * Measured with the weights of main aabf1a6 (the fourth round's one held-out run). The dialogue model shipped since the
- * licence audit is fitted without Bot-Adversarial Dialogue's valid split and Multi-Session Chat (no licence stated) and
- * has not been run on the report sets: these are not its figures (dev, with it: 13.6% of the even BAD dialogues people
- * labelled successful, 79.7% before; README).
+ * licence audit is fitted without Bot-Adversarial Dialogue's valid split and Multi-Session Chat (no licence stated),
+ * with DiaSafety (Apache-2.0) in their place, and has not been run on the report sets: these are not its figures (dev,
+ * with it: 27.1% of the even BAD dialogues people labelled successful; 13.6% without DiaSafety, 79.7% with the aabf1a6
+ * weights; README).
  */
 export const MEASURED_MULTI_TURN_OUTSIDE_RATES = {
   threshold: 1.5,
