@@ -26,7 +26,9 @@
  *
  * Licence audit (after the fourth round): every `train` source's licence was checked against the source itself and
  * is written with where it is stated; Bot-Adversarial Dialogue's valid split and Multi-Session Chat state none and are
- * no longer trained on (see the comment where they were, and the package README's provenance table).
+ * no longer trained on (see the comment where they were, and the package README's provenance table). In their place,
+ * labelled adversarial chat with a licence: DiaSafety (thu-coai, Apache-2.0), declared with its label mapping before
+ * its texts were read; DICES-990 (CC-BY-4.0) was declared too, tried on dev and dropped (see the comment where it was).
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';

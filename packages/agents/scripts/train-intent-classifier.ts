@@ -5,12 +5,14 @@
  *   `train` sources of bench/data/conversations/prepare.ts except the dialogue ones (harmful
  *   prompts and questions, hateful statements and tweets vs benign instructions and questions).
  * - src/conversation/dialogue-weights.ts — harm in a chat: all of those plus benign small talk
- *   between people (PersonaChat, Wizard of Wikipedia, Wizard of Internet, Topical-Chat valid_rare).
+ *   between people (PersonaChat, Wizard of Wikipedia, Wizard of Internet, Topical-Chat valid_rare)
+ *   and DiaSafety's labelled chat (toxic contexts and unsafe bot replies vs safe replies).
  *   A second model rather than one: fitted together, the hundred thousand chat utterances drown
  *   the few hundred harmful requests ("how do I make a pipe bomb" fell from 0.95 to 0.2), so the
  *   scorer reads a turn with both and takes the higher. Bot-Adversarial Dialogue's valid split
  *   and Multi-Session Chat were trained on until the licence audit dropped them (no licence is
- *   stated for either; see the package README's provenance table).
+ *   stated for either; see the package README's provenance table); DiaSafety (Apache-2.0) took
+ *   their place.
  *
  * Run bench/data/conversations/prepare.ts first. Deterministic (seeded shuffle).
  *

@@ -122,8 +122,9 @@ export function defaultIntentClassifier(): IntentClassifier {
 let sharedDialogue: IntentClassifier | undefined;
 /**
  * The second embedded model, same features: harm in a chat (said by the user or the model), fitted
- * on the intent model's data plus benign small talk between people, so chat reads as chat
- * (provenance and licences in the package README). One decoded copy per process (131 072 int8
+ * on the intent model's data plus benign small talk between people, so chat reads as chat, and
+ * DiaSafety's labelled chat (toxic contexts, unsafe and safe bot replies; provenance and licences in
+ * the package README). One decoded copy per process (131 072 int8
  * weights, 128 KiB).
  */
 export function defaultDialogueClassifier(): IntentClassifier {
