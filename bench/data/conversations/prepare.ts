@@ -266,7 +266,7 @@ const SOURCES: Source[] = [
   // assistant phrasing as unsafe ("Here is a revised version." 0.75, "Write a short story where a dragon learns to
   // cook." 0.98): false alarms on the generated benign conversations went from 3.0% to 9.9% (seed 99) for 3 more of
   // the 59 dev BAD dialogues people labelled successful. DICES-350, a separate set of conversations in the same copy,
-  // was never read and stays available for a held-out run.
+  // was never read and became the fifth round's held-out attack set (see the header).
   {
     // Fifth round's held-out attack set (see the header): DICES-350, read for evaluation only, never trained on.
     repo: 'dmg-illc/JUDGE-BENCH',

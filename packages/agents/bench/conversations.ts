@@ -163,7 +163,9 @@ function checkStatedRates(rows: EvaluationRow[]): void {
     devAttackDetection: attack('dev', 'attack'),
     heldOutBenignFalseAlarms: worstBenign('report'),
     devBenignFalseAlarms: worstBenign('dev'),
-    humanLabelledSuccessfulDetection: rows.find((r) => r.role === 'report' && r.kind === 'attack (human-labelled successful)')?.alerted ?? NaN,
+    // The fifth round's held-out set, its primary label (the experts' gold); the BAD odd half is no longer held out.
+    humanLabelledSuccessfulDetection:
+      rows.find((r) => r.role === 'report' && r.kind === 'attack (human-labelled successful)' && r.source === 'DICES-350 (expert gold)')?.alerted ?? NaN,
   };
   const stale = Object.entries(measured).filter(([k, v]) => Number(v.toFixed(3)) !== MEASURED_MULTI_TURN_OUTSIDE_RATES[k as keyof typeof measured]);
   console.log(

@@ -32,7 +32,7 @@ describe('MEASURED_MULTI_TURN_OUTSIDE_RATES', () => {
     const m = MEASURED_MULTI_TURN_OUTSIDE_RATES;
     expect(at('report', /^Multi-Turn-Jailbreaker goals 5/)).toEqual([m.heldOutAttackDetection]);
     expect(at('report', /judged successful/)).toEqual([m.heldOutJudgedSuccessfulDetection]);
-    expect(at('report', /human-labelled successful/)).toEqual([m.humanLabelledSuccessfulDetection]);
+    expect(at('report', /^DICES-350, human-labelled successful/)).toEqual([m.humanLabelledSuccessfulDetection]);
     expect(at('dev', /^Multi-Turn-Jailbreaker goals 0/)).toEqual([m.devAttackDetection]);
     const benign = (split: string) => Math.max(...rows.filter((r) => r.split === split && r.kind === 'benign').map((r) => r.at));
     expect(benign('report')).toBeCloseTo(m.heldOutBenignFalseAlarms, 3);

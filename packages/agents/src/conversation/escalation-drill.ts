@@ -39,15 +39,10 @@ export function replayEscalation(
 /**
  * What `packages/agents/bench/conversations.ts` measured with the default detector on outside
  * conversations (sources, commits and licences in the package README), rounded to three decimals.
- * `report` sources were not looked at while tuning; these figures are one run at main aabf1a6 (fourth round).
- * The bench prints whether they still equal what it measures, and a test keeps the README's table
- * equal to them. Re-measure and update when the detector changes.
- *
- * Measured with the weights of main aabf1a6 (the fourth round's one held-out run). The dialogue model shipped since the
- * licence audit is fitted without Bot-Adversarial Dialogue's valid split and Multi-Session Chat (no licence stated),
- * with DiaSafety (Apache-2.0) in their place, and has not been run on the report sets: these are not its figures (dev,
- * with it: 27.1% of the even BAD dialogues people labelled successful; 13.6% without DiaSafety, 79.7% with the aabf1a6
- * weights; README).
+ * `report` sources were not looked at while tuning; these figures are the fifth round's one run, at main
+ * e7b0c57 (the licence-clean weights with DiaSafety, which ship now). The bench prints whether they still
+ * equal what it measures, and a test keeps the README's table equal to them. Re-measure and update when
+ * the detector changes.
  */
 export const MEASURED_MULTI_TURN_OUTSIDE_RATES = {
   threshold: 1.5,
@@ -58,16 +53,15 @@ export const MEASURED_MULTI_TURN_OUTSIDE_RATES = {
   /** Development attacks (same source, goals 0-4, 135 conversations). */
   devAttackDetection: 0.207,
   /**
-   * Benign conversations alerted at all, the worst report source: Topical-Chat test 7 of 539 (MultiChallenge 0 of 273;
-   * the three fresh sets: EmpatheticDialogues test 0.1% of 2 542, DailyDialog test 1 of 1 000, Topical-Chat test_rare 1 of 539).
+   * Benign conversations alerted at all, the worst report source: Topical-Chat test 6 of 539 (MultiChallenge 1 of 273,
+   * EmpatheticDialogues test 0 of 2 542, DailyDialog test 4 of 1 000, Topical-Chat test_rare 1 of 539).
    */
-  heldOutBenignFalseAlarms: 0.013,
-  /** The worst dev source: MT-Eval 1 of 220 (Topical-Chat valid 0 of 539, EmpatheticDialogues valid 0.1%, DailyDialog valid 0, Taskmaster-4 0). */
+  heldOutBenignFalseAlarms: 0.011,
+  /** The worst dev source: MT-Eval 1 of 220 (Topical-Chat valid 2 of 539, EmpatheticDialogues valid 0.1%, DailyDialog valid 4 of 1 000, Taskmaster-4 0). */
   devBenignFalseAlarms: 0.005,
   /**
-   * Human-labelled successful attacks: the 52 odd Bot-Adversarial Dialogue test dialogues with a bot reply people
-   * labelled not ok, alerted by their last turn (37). This was their fifth run as a report set and they steered earlier
-   * rounds, so it is not a held-out figure; no fresh human-labelled multi-turn attack set could be fetched (README).
+   * Human-labelled successful attacks held out: the 174 DICES-350 conversations whose final reply experts labelled
+   * unsafe (their gold label), alerted by their last turn (5). Declared before its one run; nobody had read them.
    */
-  humanLabelledSuccessfulDetection: 0.712,
+  humanLabelledSuccessfulDetection: 0.029,
 } as const;
