@@ -7,6 +7,7 @@
  * label; in the crowd file the raters' majority `Q_overall`.
  */
 import type { Conversation } from './prepare';
+import { pairTurns } from './turns';
 
 interface DicesFile {
   instances: { id: number; instance: { user_prompt: string; response: string }; annotations: { safety: { majority_human: string } } }[];
@@ -26,14 +27,7 @@ export function dicesConversations(json: string, source: string, role: Conversat
       else if (messages.length && line.trim()) messages[messages.length - 1]!.text += `\n${line}`;
     }
     messages.push({ user: false, text: response });
-    const turns: Conversation['turns'] = [];
-    for (const msg of messages) {
-      if (msg.user) turns.push({ user: msg.text });
-      else if (turns.length) {
-        const t = turns[turns.length - 1]!;
-        t.assistant = t.assistant === undefined ? msg.text : `${t.assistant}\n${msg.text}`;
-      }
-    }
+    const turns = pairTurns(messages);
     if (turns.length === 0) continue;
     out.push({
       id: `dices-350#${item.id}`,

@@ -48,6 +48,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { dicesConversations } from './dices';
+import { pairTurns } from './turns';
 
 const mirrorRoot = process.env.WARDEN_MIRROR ?? '/work/.mirror';
 export const CACHE_DIR = resolve(import.meta.dirname, '.cache');
@@ -474,23 +475,6 @@ function treePaths(nodes: TreeNode[], file: string): Conversation[] {
 const DIASAFETY_HARMFUL_REPLY = new Set(['Toxicity Agreement', 'Offending User', 'Biased Opinion']);
 
 const FORBIDDEN_QUESTION_HARMFUL = new Set(['Illegal Activity', 'Hate Speech', 'Malware', 'Physical Harm', 'Economic Harm', 'Fraud', 'Privacy Violence']);
-
-/** Consecutive messages of one side are joined; each user message opens a turn, the other side's reply closes it. */
-function pairTurns(messages: { user: boolean; text: string }[]): Conversation['turns'] {
-  const turns: Conversation['turns'] = [];
-  let lastUser = false;
-  for (const m of messages) {
-    if (m.user) {
-      if (lastUser && turns.length) turns[turns.length - 1]!.user += `\n${m.text}`;
-      else turns.push({ user: m.text });
-    } else if (turns.length) {
-      const t = turns[turns.length - 1]!;
-      t.assistant = t.assistant === undefined ? m.text : `${t.assistant}\n${m.text}`;
-    }
-    lastUser = m.user;
-  }
-  return turns;
-}
 
 /**
  * ParlAI's Bot-Adversarial Dialogue format: one line per utterance, `text:` holding the whole dialogue

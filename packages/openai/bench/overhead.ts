@@ -10,40 +10,18 @@
  *
  * Run alone: `node --import tsx packages/openai/bench/overhead.ts`
  */
-import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { OpenAIInstrumentation as OpenInferenceInstrumentation } from '@arizeai/openinference-instrumentation-openai';
 import { observeOpenAI } from '@langfuse/openai';
 import { setLangfuseTracerProvider } from '@langfuse/tracing';
 import type { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 import { OpenAIInstrumentation as TraceloopInstrumentation } from '@traceloop/instrumentation-openai';
-import {
-  DroppingExporter,
-  fetchFromMemory,
-  runOverheadBench,
-  sseBody,
-  type OverheadBenchOptions,
-  type OverheadScenario,
-  type OverheadVariant,
-} from '@warden/testing';
+import { DroppingExporter, runOverheadBench, type OverheadBenchOptions, type OverheadScenario, type OverheadVariant } from '@warden/testing';
 import OpenAI from 'openai';
 // 'warden' resolves through the workspace root: the bench measures the package users install.
 import { monitor, wrap, type Warden } from 'warden';
 import { wrapOpenAI } from '../src/index';
-
-const fixture = (name: string) => readFileSync(new URL(`../src/__fixtures__/${name}`, import.meta.url), 'utf8');
-const inMemoryFetch = fetchFromMemory({
-  json: fixture('chat-cached-usage.json'),
-  sse: sseBody(fixture('chat-usage-only.chunks.txt')),
-  headers: { 'x-request-id': 'req_bench' },
-});
-
-const newClient = () => new OpenAI({ apiKey: 'sk-bench', baseURL: 'http://in-memory.invalid/v1', maxRetries: 0, fetch: inMemoryFetch });
-
-const messages = [
-  { role: 'system' as const, content: 'You are a support agent for an online shop.' },
-  { role: 'user' as const, content: 'Where is my order 7? It was due yesterday.' },
-];
+import { messages, newClient } from './in-memory-client';
 
 const scenarios: { name: string; call: (c: OpenAI) => Promise<unknown> }[] = [
   { name: 'chat.completions.create', call: (c) => c.chat.completions.create({ model: 'gpt-4o-mini', messages, n: 2 }) },

@@ -11,27 +11,16 @@
  * each read, so the second dump holds the timed calls alone (count JIT code, builtins and
  * runtime; leave out the compiler, and GC apart, which move between runs).
  */
-import { readFileSync } from 'node:fs';
 import { context, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { DroppingExporter, fetchFromMemory, sseBody } from '@warden/testing';
+import { DroppingExporter } from '@warden/testing';
 import OpenAI from 'openai';
 import type { monitor } from 'warden';
+import { messages, newClient } from './in-memory-client';
 
 const [variant = 'monitor', scenario = 'plain', callsArg = '5000'] = process.argv.slice(2);
 const calls = Number(callsArg);
-const fixture = (name: string) => readFileSync(new URL(`../src/__fixtures__/${name}`, import.meta.url), 'utf8');
-const inMemoryFetch = fetchFromMemory({
-  json: fixture('chat-cached-usage.json'),
-  sse: sseBody(fixture('chat-usage-only.chunks.txt')),
-  headers: { 'x-request-id': 'req_bench' },
-});
-const newClient = () => new OpenAI({ apiKey: 'sk-bench', baseURL: 'http://in-memory.invalid/v1', maxRetries: 0, fetch: inMemoryFetch });
-const messages = [
-  { role: 'system' as const, content: 'You are a support agent for an online shop.' },
-  { role: 'user' as const, content: 'Where is my order 7? It was due yesterday.' },
-];
 const call =
   scenario === 'plain'
     ? (c: OpenAI) => c.chat.completions.create({ model: 'gpt-4o-mini', messages, n: 2 })

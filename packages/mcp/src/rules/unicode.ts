@@ -96,14 +96,18 @@ function invisiblesIn(text: string, out: import('./rule').RawMatch[], isName: bo
   if (NON_ASCII.test(text) || (isName ? ASCII_NAME_CONTROLS : ASCII_CONTROLS).test(text)) invisibles(text, out, isName);
 }
 
+// Plain ASCII holds no tag characters and no lookalike letters: the cheap test skips the scan.
+const tagsIn: NonNullable<TextRule['prose']> = (t, _c, out) => {
+  if (NON_ASCII.test(t)) tags(t, out);
+};
+const homoglyphsIn: NonNullable<TextRule['prose']> = (t, _c, out) => {
+  if (LOOKALIKE_SCRIPTS.test(t)) homoglyphs(t, out);
+};
+
 export const unicodeTags: TextRule = {
   meta: unicodeTagsMeta,
-  prose: (t, _c, out) => {
-    if (NON_ASCII.test(t)) tags(t, out);
-  },
-  name: (t, _c, out) => {
-    if (NON_ASCII.test(t)) tags(t, out);
-  },
+  prose: tagsIn,
+  name: tagsIn,
 };
 export const invisibleControls: TextRule = {
   meta: invisibleControlsMeta,
@@ -112,10 +116,6 @@ export const invisibleControls: TextRule = {
 };
 export const homoglyphMixing: TextRule = {
   meta: homoglyphsMeta,
-  prose: (t, _c, out) => {
-    if (LOOKALIKE_SCRIPTS.test(t)) homoglyphs(t, out);
-  },
-  name: (t, _c, out) => {
-    if (LOOKALIKE_SCRIPTS.test(t)) homoglyphs(t, out);
-  },
+  prose: homoglyphsIn,
+  name: homoglyphsIn,
 };
