@@ -28,8 +28,11 @@ import {
   labelFromPytestFlags,
   labelFromPytestName,
   labelFromScenarioOverride,
+  labelFromServerFile,
   labelFromShouldSubject,
+  labelFromSuiteModule,
   labelFromShouldTitle,
+  labelFromTestName,
   labelFromTestTitle,
   labelFromToolName,
   labelFromUnittestClass,
@@ -91,6 +94,9 @@ export function loadPoison(): Item[] {
       'fixture-file-name': () => labelFromFixtureFileAndName(t.file, t.name),
       'pytest-flags': () => labelFromPytestFlags(t.file, t.name, `${t.block ?? ''} :: ${t.fixture ?? ''}`),
       'scenario-override': () => labelFromScenarioOverride(`${t.block ?? ''} :: ${t.fixture ?? ''}`),
+      'server-file': () => labelFromServerFile(t.file, t.name),
+      'pytest-test-name': () => labelFromTestName(`${t.block ?? ''} :: ${t.fixture ?? ''}`),
+      'suite-module': () => labelFromSuiteModule(t.file, t.block),
     };
     const byFixture = by ? labellers[by]?.() : undefined;
     if (by && !byFixture) {
@@ -107,7 +113,13 @@ export function loadPoison(): Item[] {
       {
         id: `${t.source}#${i}`,
         // Files of independent attack cases (one attacker tool each) are scanned one definition at a time.
-        server: by === 'attack-meta' ? `${t.source}/${t.file}#${i}` : `${t.source}/${t.file}`,
+        // A test suite's tools (round 10's 'pytest-test-name') are one server per test: each test is one scenario.
+        server:
+          by === 'attack-meta'
+            ? `${t.source}/${t.file}#${i}`
+            : by === 'pytest-test-name'
+              ? `${t.source}/${t.file}::${t.fixture ?? ''}`
+              : `${t.source}/${t.file}`,
         group: role.get(t.source) === 'held-out' ? 'held-out repos' : 'development repos',
         category: label?.category ?? 'benign',
         poisoned: label !== undefined,

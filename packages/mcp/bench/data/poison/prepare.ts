@@ -309,7 +309,9 @@ export function extract(source: PoisonSource): ExtractedTool[] {
       (f) =>
         (/\.(?:py|js|mjs|cjs|ts|json)$|_test\.go$/.test(f) || (source.labelBy === 'fixture-file' && /\.ya?ml$/.test(f))) &&
         !/package(?:-lock)?\.json$|tsconfig\.json$/.test(f),
-    );
+    )
+    // A suite's default tools are read before its adversarial copies, so an unchanged copy is the default tool (benign), once.
+    .sort((a, b) => (source.labelBy === 'suite-module' ? Number(!/default_suites\//.test(a)) - Number(!/default_suites\//.test(b)) : 0));
   const out: ExtractedTool[] = [];
   const seen = new Set<string>();
   for (const file of files) {
@@ -322,13 +324,40 @@ export function extract(source: PoisonSource): ExtractedTool[] {
       extra: Pick<ExtractedTool, 'inputSchema' | 'annotations'> = {},
     ) => {
       const key = `${name}\u0000${description}\u0000${JSON.stringify(extra)}`;
-      if (!name || !description || seen.has(key)) return;
+      // Round 10's test-named source: a tool dict with a schema and no description is still a definition (schema poisoning).
+      const schemaOnly = source.labelBy === 'pytest-test-name' && extra.inputSchema !== undefined;
+      if (!name || (!description && !schemaOnly) || seen.has(key)) return;
       seen.add(key);
       const fixture = typeof context === 'string' ? context : context?.label;
       const block = typeof context === 'string' ? undefined : context?.block;
       out.push({ source: source.repo, file, name, description, params, ...(fixture ? { fixture } : {}), ...(block ? { block } : {}), ...extra });
     };
-    if (file.endsWith('.py') && (source.labelBy === 'scenario-override' || (source.labelBy === 'pytest-flags' && !/(?:^|\/)test_[^/]*\.py$/.test(file)))) {
+    if (file.endsWith('.py') && (source.labelBy === 'server-file' || source.labelBy === 'pytest-test-name' || source.labelBy === 'suite-module')) {
+      // Round 10: decorated FastMCP tools, Tool(...) constructions and tool dicts (or a suite's plain function tools), read by
+      // py_tools.py, never run.
+      const args = source.labelBy === 'suite-module' ? ['--module-functions'] : [];
+      const found = JSON.parse(
+        execFileSync('python3', [new URL('./py_tools.py', import.meta.url).pathname, ...args], { input: text, encoding: 'utf8', maxBuffer: 64 << 20 }),
+      ) as {
+        name: string;
+        description: string;
+        inputSchema?: Record<string, unknown>;
+        annotations?: Record<string, unknown>;
+        fixture: string;
+        block: string;
+      }[];
+      for (const t of found)
+        push(
+          t.name,
+          t.description,
+          {},
+          { label: t.fixture, block: t.block },
+          { ...(t.inputSchema ? { inputSchema: t.inputSchema } : {}), ...(t.annotations ? { annotations: t.annotations } : {}) },
+        );
+    } else if (
+      file.endsWith('.py') &&
+      (source.labelBy === 'scenario-override' || (source.labelBy === 'pytest-flags' && !/(?:^|\/)test_[^/]*\.py$/.test(file)))
+    ) {
       // Round 9: tool lists and description overrides in a module's literals, read by py_literals.py, never run.
       const found = JSON.parse(
         execFileSync('python3', [new URL('./py_literals.py', import.meta.url).pathname], { input: text, encoding: 'utf8', maxBuffer: 64 << 20 }),
@@ -392,7 +421,7 @@ export function extract(source: PoisonSource): ExtractedTool[] {
     } else if (file.endsWith('.py')) fromPython(text, push);
     else if (file.endsWith('.json')) {
       try {
-        fromJson(JSON.parse(text), push, source.labelBy === 'attack-meta' || source.labelBy === 'fixture-file-name');
+        fromJson(JSON.parse(text), push, source.labelBy === 'attack-meta' || source.labelBy === 'fixture-file-name' || source.labelBy === 'server-file');
       } catch {
         /* not JSON after all */
       }

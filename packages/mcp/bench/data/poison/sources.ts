@@ -35,7 +35,10 @@ export interface PoisonSource {
     | 'attack-meta'
     | 'fixture-file-name'
     | 'pytest-flags'
-    | 'scenario-override';
+    | 'scenario-override'
+    | 'server-file'
+    | 'pytest-test-name'
+    | 'suite-module';
   /** Files (path prefixes) holding tool definitions. */
   paths: readonly string[];
   note: string;
@@ -403,5 +406,104 @@ export const POISON_SOURCES: readonly PoisonSource[] = [
     labelBy: 'scenario-override',
     paths: ['scenarios.py'],
     note: 'a tool-poisoning benchmark: four base tools and the scenarios that override one tool description',
+  },
+  // Round 10 held-out: found in this round's search (after the rules after round 9's run, 682bee1, were on main), none of
+  // them mirrored or used before; the scanner is frozen at main 3be8624 (682bee1's rules plus the review's refactor of
+  // src/rules/unicode.ts; the protocol commit only adds these sources, their label maps and extraction). Labels follow from
+  // the authors' own structure (labelFromServerFile, labelFromTestName, labelFromSuiteModule), written and committed before
+  // the one run. Extraction: py_tools.py reads these sources' Python (decorated FastMCP tools, Tool(...) and tool dicts with
+  // the enclosing test's name; with --module-functions a suite's plain function tools, AgentDojo style); their JSON keeps
+  // the whole schema; the earlier sources' extraction is unchanged (checked by hash). Bench rules: each test of a
+  // 'pytest-test-name' source is one server (one scenario), and its tool dicts with a schema and no description are kept;
+  // a 'suite-module' source's default tools are read first, so an unchanged adversarial copy counts once, as the default.
+  // Extracted and labelled before the run (counts only): 169 poisoned, 93 benign (README, round 10, with what was read).
+  {
+    repo: 'enkryptai/secure-mcp-gateway',
+    commit: 'b4f0165e1f17100313b2b78164cf035a2ff084f5',
+    licence: 'Apache-2.0',
+    role: 'held-out',
+    labelBy: 'server-file',
+    paths: [
+      'src/secure_mcp_gateway/bad_mcps/tool_poisoning_mcp.py',
+      'src/secure_mcp_gateway/bad_mcps/schema_poisoning_mcp.py',
+      'src/secure_mcp_gateway/bad_mcps/mpma_mcp.py',
+      'src/secure_mcp_gateway/bad_mcps/echo_mcp.py',
+      'src/secure_mcp_gateway/bad_mcps/echo_oauth_mcp.py',
+      'src/secure_mcp_gateway/bad_mcps/bad_output_mcp.py',
+    ],
+    note: "an MCP gateway's test servers (FastMCP): tool poisoning, full schema poisoning and preference manipulation servers, and a safe echo server and tools whose attack is only in their output",
+  },
+  {
+    repo: 'bountyyfi/mcp-watchdog',
+    commit: 'f7d4db527421492d8f43d9ecde28dd0e5bc48d43',
+    licence: 'MIT (pyproject.toml)',
+    role: 'held-out',
+    labelBy: 'pytest-test-name',
+    paths: ['tests/test_schema_poisoning.py', 'tests/test_tool_shadow.py', 'tests/test_param_scanner.py'],
+    note: "pytest suites of an MCP security proxy's schema-poisoning, tool-shadowing and parameter scanners (tool dicts inside each test)",
+  },
+  {
+    repo: 'Aravindargutus/mcp-gatekeeper',
+    commit: 'ddf053017acbf723ba0f509f86453087010527cb',
+    licence: 'MIT (package.json)',
+    role: 'held-out',
+    labelBy: 'server-file',
+    paths: ['tests/fixtures/malicious-tools.json', 'tests/fixtures/valid-tools.json'],
+    note: "an MCP gatekeeper's malicious and valid tools fixtures",
+  },
+  {
+    repo: 'Gowrav-M/agentops-watchtower',
+    commit: '8d78801c62c2db3efa1bb82a26797eb254b0caab',
+    licence: 'MIT',
+    role: 'held-out',
+    labelBy: 'server-file',
+    paths: ['tests/fixtures/poisoned-tools.json'],
+    note: "an agent monitor's poisoned tools fixture",
+  },
+  {
+    repo: 'oktsec/mcp-sentinel',
+    commit: '671572f446c04d070c623980f9d4b800eab5ce0e',
+    licence: 'Apache-2.0',
+    role: 'held-out',
+    labelBy: 'server-file',
+    paths: ['examples/test-malicious-server.mjs'],
+    note: "an MCP scanner's example malicious server (server.tool calls); labelled per file, so a benign control inside it would count as a missed poisoned one",
+  },
+  {
+    repo: 'alexandriashai/mcp-guardian',
+    commit: '012c0610f49995cb15dbf0fb20ece21af6583efc',
+    licence: 'MIT',
+    role: 'held-out',
+    labelBy: 'server-file',
+    paths: ['examples/poisoned-server/index.js'],
+    note: "an MCP scanner's example poisoned server (its README names each tool's attacks and one clean tool); same author as the development source alexandriashai/cbrowser",
+  },
+
+  {
+    repo: 'Touring-686/VIGIL',
+    commit: 'e6d06b163d34cf8fd44b4fdf6c481cc82f17051b',
+    licence: 'none stated (a fork of ethz-spylab/agentdojo, MIT, whose default suites it carries); not committed, not used for training',
+    role: 'held-out',
+    labelBy: 'suite-module',
+    paths: [
+      'src/agentdojo/default_suites/v1/tools/',
+      'src/agentdojo/adverseral_tool/banking/type_i_a.py',
+      'src/agentdojo/adverseral_tool/banking/type_i_b.py',
+      'src/agentdojo/adverseral_tool/banking/type_ii_a.py',
+      'src/agentdojo/adverseral_tool/banking/type_ii_b.py',
+      'src/agentdojo/adverseral_tool/slack/type_i_a.py',
+      'src/agentdojo/adverseral_tool/slack/type_i_b.py',
+      'src/agentdojo/adverseral_tool/slack/type_ii_a.py',
+      'src/agentdojo/adverseral_tool/slack/type_ii_b.py',
+      'src/agentdojo/adverseral_tool/travel/type_i_a.py',
+      'src/agentdojo/adverseral_tool/travel/type_i_b.py',
+      'src/agentdojo/adverseral_tool/travel/type_ii_a.py',
+      'src/agentdojo/adverseral_tool/travel/type_ii_b.py',
+      'src/agentdojo/adverseral_tool/workspace/type_i_a.py',
+      'src/agentdojo/adverseral_tool/workspace/type_i_b.py',
+      'src/agentdojo/adverseral_tool/workspace/type_ii_a.py',
+      'src/agentdojo/adverseral_tool/workspace/type_ii_b.py',
+    ],
+    note: "a tool-poisoning benchmark on AgentDojo: the suites' default function tools (benign) and adversarial copies whose docstrings, parameters or tool set carry the attack (types I-A, I-B, II-A, II-B; types III in return values left out)",
   },
 ];

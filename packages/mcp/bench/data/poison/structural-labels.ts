@@ -300,3 +300,80 @@ export function labelFromScenarioOverride(label: string | undefined): { poisoned
   if (block === 'tool_description_injection' && id) return { poisoned: true, category: id };
   return undefined;
 }
+
+/**
+ * Round 10 held-out labels (written before the round-10 run) for sources labelled by the file a definition sits in.
+ * enkryptai/secure-mcp-gateway's test servers (`bad_mcps/`), named by the author and headed in its README ("Tool
+ * Poisoning Attacks", "Full Schema Poisoning", "MCP Preference Manipulation Attack"; "Safe Echo Server"; "Malicious Output
+ * from Safe Tools": tools that look safe and whose attack is in their output): tool_poisoning, schema_poisoning and
+ * mpma poisoned, echo, echo_oauth and bad_output benign, the servers of code vulnerabilities (command injection, path
+ * traversal, RCE, SSRF, sessions, authentication, resource exhaustion), credential theft, prompt injection and the
+ * "general malicious tools" left out, since their attack may sit in code, arguments or output rather than in the
+ * definition. A server under a `clean_server/` folder is benign; one under a `poisoned-server/` (or malicious/evil) folder
+ * poisoned, except the tools its README calls clean (alexandriashai/mcp-guardian: `calculator`). Fixture files (and example servers) whose name starts
+ * with or says malicious/poisoned/evil are poisoned, valid/clean/benign/safe benign, anything else (invalid schemas, mixed
+ * lists) left out; a tool named normal…/benign…/safe… is benign wherever it sits. Categories: the server or file.
+ */
+export function labelFromServerFile(file: string, name: string): { poisoned: boolean; category: string } | undefined {
+  const base = file.split('/').pop() ?? '';
+  const stem = base.replace(/\.[^.]+$/, '');
+  if (/(?:^|\/)bad_mcps\//.test(file)) {
+    const m = /^(tool_poisoning|schema_poisoning|mpma)_mcp$/.exec(stem);
+    if (m) return { poisoned: true, category: `enkrypt ${m[1].replace(/_/g, ' ')} server` };
+    if (/^(?:echo|echo_oauth|bad_output)_mcp$/.test(stem)) return { poisoned: false, category: 'benign' };
+    return undefined;
+  }
+  if (/^(?:normal|benign|clean|safe)/i.test(name)) return { poisoned: false, category: 'benign' };
+  if (/(?:^|\/)clean[_-]server\//.test(file)) return { poisoned: false, category: 'benign' };
+  // alexandriashai/mcp-guardian's example poisoned server: its README names each tool's attacks and calls `calculator` clean.
+  if (/(?:^|\/)(?:poisoned|malicious|evil)[-_]server\//.test(file))
+    return name === 'calculator' ? { poisoned: false, category: 'benign' } : { poisoned: true, category: 'example poisoned server' };
+  if (/^invalid/i.test(stem)) return undefined;
+  if (/(?:^|[-_])(?:malicious|poisoned|evil)(?:[-_]|$)/i.test(stem)) return { poisoned: true, category: `file ${base}` };
+  if (/^(?:valid|clean|benign|safe)(?:[-_]|$)/i.test(stem)) return { poisoned: false, category: 'benign' };
+  return undefined;
+}
+
+/**
+ * Round 10 held-out labels (written before the round-10 run) for a pytest suite whose tool dicts sit inside the tests:
+ * the test's name. A test named for clean input ("…clean…", "…no_alert…", "…no_false_positive…") holds benign tools;
+ * tests about arguments, responses, name collisions or pin changes ("…_in_response", "…_in_arguments", "…squatting…",
+ * "…rug_pull…", "…removal…", "…first_load…", "…unchanged…", "…schema_change…") are left out (not a poisoned definition);
+ * every other test holds a poisoned tool, its category the test's subject.
+ */
+export function labelFromTestName(label: string | undefined): { poisoned: boolean; category: string } | undefined {
+  const test = label?.includes(' :: ') ? label.split(' :: ')[1] : label;
+  if (!test || !/^test_/.test(test)) return undefined;
+  if (/clean|no_alert|no_false_positive/.test(test)) return { poisoned: false, category: 'benign' };
+  if (/_in_response|_in_arguments|squatting|rug_pull|removal|first_load|unchanged|schema_change/.test(test)) return undefined;
+  return {
+    poisoned: true,
+    category: test
+      .replace(/^test_/, '')
+      .replace(/_(?:flagged|detected)$/, '')
+      .replace(/_/g, ' '),
+  };
+}
+
+/**
+ * Round 10 held-out labels (written before the round-10 run) for a suite of plain function tools and its adversarial
+ * copies (Touring-686/VIGIL, built on AgentDojo): "block" is `listed` when the module names the function in its
+ * NOT_ALLOWED_TOOLS / MALICIOUS_TOOLS / ATTACK_TOOLS lists. The suites' default tools (`default_suites/v1/tools/`) are
+ * benign; a listed function of an adversarial module of type I-A (explicit directive injection in the docstring), I-B
+ * (procedural dependency traps: docstrings that make the agent call "security"/"compliance" helpers, and the helpers),
+ * II-A (reasoning-path short-circuit: one "super-tool" in place of several) or II-B (induced parameters: extra
+ * "required" parameters) is poisoned, its category the type (the module docstrings' own names); types III-A and III-B
+ * (attacks in return values and in execution), unlisted functions, backups and variants are left out.
+ */
+export function labelFromSuiteModule(file: string, block: string | undefined): { poisoned: boolean; category: string } | undefined {
+  if (/(?:^|\/)default_suites\/v1\/tools\/[^/]+\.py$/.test(file)) return { poisoned: false, category: 'benign' };
+  const m = /(?:^|\/)adverseral_tool\/\w+\/type_(i_a|i_b|ii_a|ii_b)\.py$/.exec(file);
+  if (!m || block !== 'listed') return undefined;
+  const names: Record<string, string> = {
+    i_a: 'VIGIL type I-A: explicit directive injection',
+    i_b: 'VIGIL type I-B: procedural dependency trap',
+    ii_a: 'VIGIL type II-A: reasoning-path short-circuit',
+    ii_b: 'VIGIL type II-B: induced parameters',
+  };
+  return { poisoned: true, category: names[m[1]] };
+}
