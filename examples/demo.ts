@@ -35,9 +35,17 @@ import { formatSpanTree } from './lib/print-spans';
 const outDir = resolve(process.env.WARDEN_DEMO_DIR ?? '.warden');
 mkdirSync(outDir, { recursive: true });
 
-// A seeded PRNG so every run of the demo tells the same story.
+// A seeded PRNG so every run of the demo tells the same story. Conversations run side by side, so
+// each request reseeds it from its own content: the replies do not depend on arrival order.
 let seed = 42;
 const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
+const reseed = (key: string) => {
+  let h = 2_166_136_261; // FNV-1a, then a murmur finaliser so near keys give unrelated seeds
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 16_777_619);
+  h = Math.imul(h ^ (h >>> 16), 0x85eb_ca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2_ae35);
+  seed = ((h ^ (h >>> 16)) >>> 0) % 2 ** 31;
+};
 const logNormal = (median: number, sigma: number) => {
   const u = Math.max(random(), 1e-9);
   const z = Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random());
@@ -53,6 +61,7 @@ const toolWork = () => new Promise((resolve) => setTimeout(resolve, 5));
 let phase: 'normal' | 'changed' = 'normal';
 function behaviour(req: FakeRequest): FakeReply {
   const messages = (req.body.messages ?? []) as { role: string; content?: unknown }[];
+  reseed(`${String(messages[0]?.content)}|${messages.length}`);
   const answeringToolResult = messages.at(-1)?.role === 'tool';
   // The billing agent is offered no tools: it only ever answers in text.
   if (String(messages.at(-1)?.content ?? '').startsWith('billing:')) return { outputTokens: logNormal(120, 0.2), delayMs: modelLatency() };
@@ -196,16 +205,33 @@ server.setBehaviour((req) =>
 await supportTurn('What is the status of A-1001?', 'conv-0');
 console.log(formatSpanTree(warden.finishedSpans()).replace(/^/gm, '   '));
 
+/**
+ * Turns `from`..`from + count - 1`, five to a conversation; four conversations at a time, as a
+ * service has them side by side, each conversation's turns in order.
+ */
+async function converse(from: number, count: number): Promise<void> {
+  let next = from;
+  const end = from + count;
+  const oneAtATime = async () => {
+    while (next < end) {
+      const start = next;
+      next = Math.min(start + 5, end);
+      for (let i = start; i < Math.min(start + 5, end); i++) await supportTurn(`question ${i}`, `conv-${Math.floor(i / 5)}`);
+    }
+  };
+  await Promise.all([oneAtATime(), oneAtATime(), oneAtATime(), oneAtATime()]);
+}
+
 const NORMAL_TURNS = 500;
 const CHANGED_TURNS = 300;
 console.log(`\n2. Normal traffic while the analyzer learns the baseline (${NORMAL_TURNS} turns)...`);
 server.setBehaviour(behaviour);
-for (let i = 0; i < NORMAL_TURNS; i++) await supportTurn(`question ${i}`, `conv-${Math.floor(i / 5)}`);
+await converse(0, NORMAL_TURNS);
 console.log(`   alerts during normal traffic: ${alertCount}`);
 
 console.log(`\n3. The model changes: longer answers, a new tool (issue_refund), more tool calls (${CHANGED_TURNS} turns):`);
 phase = 'changed';
-for (let i = 0; i < CHANGED_TURNS; i++) await supportTurn(`question ${NORMAL_TURNS + i}`, `conv-${Math.floor((NORMAL_TURNS + i) / 5)}`);
+await converse(NORMAL_TURNS, CHANGED_TURNS);
 console.log('   alerts by detector:', Object.fromEntries(seen));
 const incidents = warden.analyzer?.incidents().filter((i) => i.subject.agent === 'support-bot') ?? [];
 console.log(`   analyzer incidents for support-bot: ${incidents.length}${incidents.map((i) => ` (${i.features.join(', ')})`).join('')}`);
