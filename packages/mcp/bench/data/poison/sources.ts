@@ -407,7 +407,9 @@ export const POISON_SOURCES: readonly PoisonSource[] = [
     paths: ['scenarios.py'],
     note: 'a tool-poisoning benchmark: four base tools and the scenarios that override one tool description',
   },
-  // Round 10 held-out: found in this round's search (after the rules after round 9's run, 682bee1, were on main), none of
+  // Round 10 held-out (run once at f70d701 on main, rules as at 3be8624: 29 of 169 found at precision 0.967, README; development
+  // since, its misses read after that run, which showed three labels wrong for definitions: VIGIL I-A templates, enkrypt's
+  // response-poisoning server, watchtower's `safe…` tool): found in this round's search (after the rules after round 9's run, 682bee1, were on main), none of
   // them mirrored or used before; the scanner is frozen at main 3be8624 (682bee1's rules plus the review's refactor of
   // src/rules/unicode.ts; the protocol commit only adds these sources, their label maps and extraction). Labels follow from
   // the authors' own structure (labelFromServerFile, labelFromTestName, labelFromSuiteModule), written and committed before
@@ -421,7 +423,7 @@ export const POISON_SOURCES: readonly PoisonSource[] = [
     repo: 'enkryptai/secure-mcp-gateway',
     commit: 'b4f0165e1f17100313b2b78164cf035a2ff084f5',
     licence: 'Apache-2.0',
-    role: 'held-out',
+    role: 'development',
     labelBy: 'server-file',
     paths: [
       'src/secure_mcp_gateway/bad_mcps/tool_poisoning_mcp.py',
@@ -437,7 +439,7 @@ export const POISON_SOURCES: readonly PoisonSource[] = [
     repo: 'bountyyfi/mcp-watchdog',
     commit: 'f7d4db527421492d8f43d9ecde28dd0e5bc48d43',
     licence: 'MIT (pyproject.toml)',
-    role: 'held-out',
+    role: 'development',
     labelBy: 'pytest-test-name',
     paths: ['tests/test_schema_poisoning.py', 'tests/test_tool_shadow.py', 'tests/test_param_scanner.py'],
     note: "pytest suites of an MCP security proxy's schema-poisoning, tool-shadowing and parameter scanners (tool dicts inside each test)",
@@ -446,7 +448,7 @@ export const POISON_SOURCES: readonly PoisonSource[] = [
     repo: 'Aravindargutus/mcp-gatekeeper',
     commit: 'ddf053017acbf723ba0f509f86453087010527cb',
     licence: 'MIT (package.json)',
-    role: 'held-out',
+    role: 'development',
     labelBy: 'server-file',
     paths: ['tests/fixtures/malicious-tools.json', 'tests/fixtures/valid-tools.json'],
     note: "an MCP gatekeeper's malicious and valid tools fixtures",
@@ -455,7 +457,7 @@ export const POISON_SOURCES: readonly PoisonSource[] = [
     repo: 'Gowrav-M/agentops-watchtower',
     commit: '8d78801c62c2db3efa1bb82a26797eb254b0caab',
     licence: 'MIT',
-    role: 'held-out',
+    role: 'development',
     labelBy: 'server-file',
     paths: ['tests/fixtures/poisoned-tools.json'],
     note: "an agent monitor's poisoned tools fixture",
@@ -464,7 +466,7 @@ export const POISON_SOURCES: readonly PoisonSource[] = [
     repo: 'oktsec/mcp-sentinel',
     commit: '671572f446c04d070c623980f9d4b800eab5ce0e',
     licence: 'Apache-2.0',
-    role: 'held-out',
+    role: 'development',
     labelBy: 'server-file',
     paths: ['examples/test-malicious-server.mjs'],
     note: "an MCP scanner's example malicious server (server.tool calls); labelled per file, so a benign control inside it would count as a missed poisoned one",
@@ -473,7 +475,7 @@ export const POISON_SOURCES: readonly PoisonSource[] = [
     repo: 'alexandriashai/mcp-guardian',
     commit: '012c0610f49995cb15dbf0fb20ece21af6583efc',
     licence: 'MIT',
-    role: 'held-out',
+    role: 'development',
     labelBy: 'server-file',
     paths: ['examples/poisoned-server/index.js'],
     note: "an MCP scanner's example poisoned server (its README names each tool's attacks and one clean tool); same author as the development source alexandriashai/cbrowser",
@@ -483,7 +485,7 @@ export const POISON_SOURCES: readonly PoisonSource[] = [
     repo: 'Touring-686/VIGIL',
     commit: 'e6d06b163d34cf8fd44b4fdf6c481cc82f17051b',
     licence: 'none stated (a fork of ethz-spylab/agentdojo, MIT, whose default suites it carries); not committed, not used for training',
-    role: 'held-out',
+    role: 'development',
     labelBy: 'suite-module',
     paths: [
       'src/agentdojo/default_suites/v1/tools/',
