@@ -18,6 +18,7 @@ import { describeSubject, fmt, isoTime, pct, quantiles, subjectOf } from './mess
 import { describeDetectors, type DetectorDescription } from './describe';
 import { loadSnapshot, takeSnapshot, type AnalyzerSnapshot } from './snapshot';
 import { MAX_ACTIVE_NEW_TOOL_ALERTS, toolAlertFields, type AlertFields } from './tool-alerts';
+import { KEY_SEPARATOR, LruIndex } from './lru';
 import { newGroupState, type AgentState, type GroupState, type GroupSummary } from './state';
 import type { AlertResolved, AnalyzerEvents, ConfigChange } from './events';
 import { closeMember, joinIncident, joinableIncident, openIncident, type IncidentState } from './incidents';
@@ -54,6 +55,15 @@ const REORDER_CAPACITY = 16;
 const RATE_SOURCES: AlarmSource[] = RATE_FEATURES.map((r) => ({ family: 'rate', feature: r.id }));
 const CATEGORICAL_SOURCES: AlarmSource[] = CATEGORICAL_FEATURES.map((c) => ({ family: 'categorical', feature: c.id }));
 
+/** A snapshot's key string (the parts joined by KEY_SEPARATOR) back into its parts. */
+function keyParts(key: string, depth: number): string[] {
+  const parts = key.split(KEY_SEPARATOR);
+  // A name containing the separator: the first parts keep their place, the rest stays joined.
+  if (parts.length > depth) return [...parts.slice(0, depth - 1), parts.slice(depth - 1).join(KEY_SEPARATOR)];
+  while (parts.length < depth) parts.push('');
+  return parts;
+}
+
 function keyPart(v: unknown): string | undefined {
   return typeof v === 'string' && v.length > 0 ? v.slice(0, MAX_KEY_PART) : undefined;
 }
@@ -65,8 +75,9 @@ function keyPart(v: unknown): string | undefined {
 export class Analyzer extends EventEmitter<AnalyzerEvents> {
   readonly options: ResolvedAnalyzerOptions;
   private readonly params: Calibrated;
-  private readonly groupsByKey = new Map<string, GroupState>();
-  private readonly agentsByKey = new Map<string, AgentState>();
+  /** Least recently seen first: what the `maxGroups` cap evicts, what groups() and snapshots list first. */
+  private readonly groupsByKey = new LruIndex<GroupState>(5);
+  private readonly agentsByKey = new LruIndex<AgentState>(2);
   private alertCounter = 0;
   private evicted = 0;
   /** The agent and record time of the record being observed (incidents are per agent). */
@@ -98,8 +109,8 @@ export class Analyzer extends EventEmitter<AnalyzerEvents> {
     if (snapshot) {
       const loaded = loadSnapshot(snapshot);
       this.alertCounter = loaded.alertCounter;
-      for (const [k, g] of loaded.groups) this.groupsByKey.set(k, g);
-      for (const [k, a] of loaded.agents) this.agentsByKey.set(k, a);
+      for (const [k, g] of loaded.groups) this.groupsByKey.set(keyParts(k, 5), g);
+      for (const [k, a] of loaded.agents) this.agentsByKey.set(keyParts(k, 2), a);
       this.evict();
     }
   }
@@ -185,11 +196,8 @@ export class Analyzer extends EventEmitter<AnalyzerEvents> {
   }
 
   private evict(): void {
-    while (this.groupsByKey.size > this.options.maxGroups) {
-      this.groupsByKey.delete(this.groupsByKey.keys().next().value as string);
-      this.evicted++;
-    }
-    while (this.agentsByKey.size > this.options.maxGroups) this.agentsByKey.delete(this.agentsByKey.keys().next().value as string);
+    while (this.groupsByKey.size > this.options.maxGroups && this.groupsByKey.deleteOldest()) this.evicted++;
+    while (this.agentsByKey.size > this.options.maxGroups && this.agentsByKey.deleteOldest());
   }
 
   private observeUnsafe(record: CallRecord): Alert[] {
@@ -231,18 +239,20 @@ export class Analyzer extends EventEmitter<AnalyzerEvents> {
     if (sameGroup) {
       agent = lastAgent;
     } else {
-      const agentKey = `${service ?? ''}\u0001${agentName ?? ''}`;
-      const known = this.agentsByKey.get(agentKey);
-      if (known) this.agentsByKey.delete(agentKey);
-      agent = known ?? {
-        service,
-        agent: agentName,
-        models: [],
-        tools: newToolUsageState(this.params.tools, this.allowedToolsOf(agentName)),
-        alarms: {},
-        incidents: [],
-      };
-      this.agentsByKey.set(agentKey, agent);
+      const known = this.agentsByKey.use(service ?? '', agentName ?? '');
+      if (known) {
+        agent = known;
+      } else {
+        agent = {
+          service,
+          agent: agentName,
+          models: [],
+          tools: newToolUsageState(this.params.tools, this.allowedToolsOf(agentName)),
+          alarms: {},
+          incidents: [],
+        };
+        this.agentsByKey.set([service ?? '', agentName ?? ''], agent);
+      }
     }
     this.currentAgent = agent;
     this.currentTime = typeof record.time === 'number' && Number.isFinite(record.time) ? record.time : 0;
@@ -388,10 +398,8 @@ export class Analyzer extends EventEmitter<AnalyzerEvents> {
     promptVersion: string,
     traceId: string,
   ): GroupState {
-    const groupKey = `${service ?? ''}\u0001${agentName ?? ''}\u0001${operation}\u0001${model ?? ''}\u0001${tool ?? ''}`;
-    let group = this.groupsByKey.get(groupKey);
+    let group = this.groupsByKey.use(service ?? '', agentName ?? '', operation, model ?? '', tool ?? '');
     if (group) {
-      this.groupsByKey.delete(groupKey);
       const changed: ConfigChange['reason'] | undefined =
         group.agentVersion !== agentVersion ? 'agent_version' : group.promptVersion !== promptVersion ? 'prompt_version' : undefined;
       if (changed) {
@@ -399,6 +407,7 @@ export class Analyzer extends EventEmitter<AnalyzerEvents> {
         const to = changed === 'agent_version' ? agentVersion : promptVersion;
         const key = group.key;
         group = newGroupState(key, agentVersion, promptVersion);
+        this.groupsByKey.set([service ?? '', agentName ?? '', operation, model ?? '', tool ?? ''], group);
         this.emitConfigChange({
           reason: changed,
           subject: { service: key.service, agent: key.agent, model: key.model, tool: key.tool },
@@ -409,10 +418,10 @@ export class Analyzer extends EventEmitter<AnalyzerEvents> {
           time: this.timeOf(),
         });
       }
-    } else {
-      group = newGroupState({ service, agent: agentName, operation, model, tool }, agentVersion, promptVersion);
+      return group;
     }
-    this.groupsByKey.set(groupKey, group);
+    group = newGroupState({ service, agent: agentName, operation, model, tool }, agentVersion, promptVersion);
+    this.groupsByKey.set([service ?? '', agentName ?? '', operation, model ?? '', tool ?? ''], group);
     this.evict();
     return group;
   }
@@ -667,7 +676,7 @@ export class Analyzer extends EventEmitter<AnalyzerEvents> {
   }
 
   private agentOf(g: GroupState): AgentState | undefined {
-    return this.agentsByKey.get(`${g.key.service ?? ''}\u0001${g.key.agent ?? ''}`);
+    return this.agentsByKey.peek(g.key.service ?? '', g.key.agent ?? '');
   }
 
   /**

@@ -21,8 +21,8 @@ function plain(v: unknown): unknown {
 export function takeSnapshot(
   options: ResolvedAnalyzerOptions,
   alertCounter: number,
-  groups: Map<string, GroupState>,
-  agents: Map<string, AgentState>,
+  groups: { entries(): Iterable<[string, GroupState]> },
+  agents: { entries(): Iterable<[string, AgentState]> },
 ): AnalyzerSnapshot {
   return {
     version: 1,
