@@ -65,7 +65,9 @@ function keyParts(key: string, depth: number): string[] {
 }
 
 function keyPart(v: unknown): string | undefined {
-  return typeof v === 'string' && v.length > 0 ? v.slice(0, MAX_KEY_PART) : undefined;
+  if (typeof v !== 'string' || v.length === 0) return undefined;
+  // Most names are short: returned as they are, no call into slice() per key part per record.
+  return v.length > MAX_KEY_PART ? v.slice(0, MAX_KEY_PART) : v;
 }
 
 /**
@@ -214,7 +216,10 @@ export class Analyzer extends EventEmitter<AnalyzerEvents> {
     const tool = keyPart(record.tool);
     const tools: string[] = Array.isArray(record.toolCalls) && record.toolCalls.length > 0 ? [] : tool ? [] : NO_TOOLS;
     if (tools !== NO_TOOLS) {
-      for (const t of Array.isArray(record.toolCalls) ? record.toolCalls : []) if (keyPart(t) && tools.length < 64) tools.push(keyPart(t) as string);
+      for (const t of Array.isArray(record.toolCalls) ? record.toolCalls : []) {
+        const name = keyPart(t);
+        if (name && tools.length < 64) tools.push(name);
+      }
       if (tool) tools.push(tool);
     }
     const alerts: Alert[] = [];

@@ -119,7 +119,8 @@ function pseudoRandomIndex(i: number, bound: number): number {
   x ^= x >>> 13;
   x = Math.imul(x, 0xc2b2ae35);
   x ^= x >>> 16;
-  return (x >>> 0) % bound;
+  // Both operands as uint32 (bound is a positive integer below 2^32): an integer modulo, not fmod.
+  return (x >>> 0) % (bound >>> 0);
 }
 
 function fix(s: NumericDriftState, p: NumericDriftParams): void {
