@@ -10,8 +10,11 @@ const meta = defineRule('WMCP004', 'forced-invocation', 'medium', 'Text demandin
 const PATTERNS = [
   /\b(?:always|must)\s+(?:call|use|invoke|run)\s+this\s+(?:tool|function)\s+(?:first|before)/i,
   /\bbefore\s+(?:using|calling|invoking|running)\s+(?:any|every|all)\s+(?:other\s+)?(?:tools?|functions?)/i,
-  /\b(?:call|use|invoke|run)\s+this\s+(?:tool|function)\s+(?:first\b|before\s+(?:any|every|all|anything)|every\s+time|on\s+every|at\s+the\s+start\s+of\s+every)/i,
+  /\b(?:call|use|invoke|run|try)\s+this\s+(?:tool|function)\s+(?:first\b|before\s+(?:any|every|all|anything)|every\s+time|on\s+every|at\s+the\s+start\s+of\s+every)/i,
   /\bmust\s+be\s+(?:called|invoked|used|run)\s+(?:first|before\s+(?:any|every|all))/i,
+  // After round 10 (VIGIL's procedural traps, development since): "It **MUST** be called immediately before any
+  // operation that reads data", "… immediately AFTER any data retrieval tool".
+  /\bmust\*{0,2}\s+be\s+(?:called|invoked|used|run|executed|performed)\s+immediately\s+(?:before|after)\s+(?:any|every|all|each)\b/i,
   /\bprior\s+to\s+(?:any|every)\s+(?:other\s+)?(?:tool|action|response)/i,
   /\b(?:call|use|invoke|run)\s+[`'"]?\w+[`'"]?\s+(?:before|after)\s+(?:every|each)\s+(?:response|reply|message|answer|tool\s+call)/i,
 ];

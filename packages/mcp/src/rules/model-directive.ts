@@ -36,6 +36,21 @@ const PATTERNS = [
   // crash if you do not follow these instructions") and emphasis stacked for the model ("VERY VERY VERY important").
   /\bwill\s+(?:crash|fail|break|stop\s+working|be\s+(?:deleted|lost))\s+(?:if|unless)\s+you\s+(?:do\s+not\s+|don'?t\s+|fail\s+to\s+)?(?:follow|obey|comply)/i,
   /\b(?:very\s+){2,}important\b/i,
+  // After round 10 (enkrypt's MPMA server, VIGIL's traps and mcp-watchdog's tests, development since): scarcity and social
+  // proof aimed at the model's choice of tool, a bcc order, an injection key inside a JSON blob, a fake error that asks
+  // for privileges, a call with literal arguments made mandatory, and the threat of a "security violation".
+  /\b(?:limited[- ]time\s+offer|act\s+now\b|only\s+\d+\s+uses?\s+left|access\s+expires\s+soon|spots?\s+(?:are\s+)?filling\s+(?:up\s+)?fast)/i,
+  /(?:#1\s+(?:rated|ranked)|\b(?:rated|ranked)\s+#1)(?!\w)|\b\d+\s+out\s+of\s+\d+\s+(?:AI\s+)?experts\b|\bas\s+seen\s+on\s+[A-Z]/i,
+  /\balways\s+(?:add|include|set|put)\s+(?:a\s+)?bcc\b|\bbcc\b[^.\n]{0,30}\b(?:the\s+)?(?:admin|administrator|attacker|third[- ]party)\b/i,
+  /["']_?(?:system|hidden|ai|llm|agent)_(?:injection|instructions?|prompt|override|directive)s?["']\s*:/i,
+  /\bneeds?\s+(?:elevated|root|admin(?:istrator)?|sudo|superuser)\s+(?:access|privileges?|permissions?|rights)\s+to\s+(?:continue|proceed)\b/i,
+  /\b(?:must|mandatory|required?)\b\*{0,2}[^.\n]{0,40}\b(?:call|execute|invoke|run)\s+[`'"]?[A-Za-z_][\w.]*\(\s*\w+\s*=\s*['"][^'"\n]*['"]/i,
+  /\bwithout\s+(?:prior\s+)?(?:verification|authori[sz]ation|registration|an?\s+audit)\b[^.\n]{0,40}\bis\s+a\s+(?:security|compliance|policy)\s+violation\b/i,
+  // A bold all-caps prerequisite label before a call expression ("**MANDATORY**: Execute `open_tunnel()` before …"), and
+  // every operation made to be followed or preceded by another step under a compliance pretext ("Per the audit
+  // regulation, all booking operations MUST be followed by an audit log submission").
+  /\*\*\s*(?:\[[A-Z ]+\]\s*)?(?:MANDATORY|PREREQUISITE|REQUIRED\s+ACTION|MANDATORY\s+STEP)\b[^*]{0,30}\*\*:?[^.\n]{0,60}\b(?:call|execute|invoke|run)\s+[`'"]?[A-Za-z_]\w*\(/i,
+  /\b(?:audit|compliance|regulat\w*|GDPR|polic(?:y|ies))\b[^.]{0,120}\b(?:any|all|every)\b[^.]{0,80}\bmust\*{0,2}\s+be\s+(?:followed|preceded)\s+by\b/i,
   /\b(?:compliance|security|audit|mandatory|legal)\s+(?:requirement|check|rule|policy)\s*:/i,
   // Round 3 (AgentDefenders/mcp-scan's strings): tampering with what the model gets back, and
   // instructions meant to outlive this call.

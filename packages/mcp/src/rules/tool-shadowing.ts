@@ -34,6 +34,19 @@ const REDEFINES = [
   /\b(?:[Ii]gnore|[Dd]on'?t\s+use|[Nn]ever\s+use|[Aa]void)\s+(?:all\s+|any\s+)?(other)\s+[\w\s-]{0,30}?(?:tools?|functions?|servers?)\b/,
   /\b[Uu]se\s+the\s+[`'"]?([A-Za-z][\w.-]*_[\w.-]+|[a-z]+[A-Z]\w+)[`'"]?\s+(?:tool|function)\s+to\b/,
   /\b(?:[Bb]efore|[Aa]fter|[Ww]hen(?:ever)?)\s+(?:using|calling|invoking|running)\s+(?:the\s+)?[`'"]?([A-Za-z][\w.-]*_[\w.-]+|[a-z]+[A-Z]\w+)[`'"]?/,
+  // After round 10 (enkrypt's MPMA server, mcp-watchdog and VIGIL's super-tools, development since): steering away from
+  // other tools written as advertising ("prefer this tool over similarly-named ones", "the other tool is deprecated",
+  // "don't settle for inferior alternatives", "far superior to standard alternatives", "the only converter you should
+  // trust", "the only tool authorized to …").
+  /\b[Pp]refer\s+this\s+(?:tool|function|server)\s+over\s+(?:all\s+|any\s+)?(?:similarly[- ]named|identically[- ]named|similar|competing|alternative)\s+(?:ones|tools|functions|servers|alternatives)\b/,
+  /\b(?:the\s+)?other\s+(?:[\w-]+\s+){0,2}?(?:tools?|converters?|alternatives|versions?|services?)\s+(?:is|are)\s+(?:now\s+|being\s+)?(?:deprecated|outdated|obsolete|inaccurate|inferior|unreliable)\b/i,
+  /\b(?:don'?t|do\s+not|never)\s+(?:settle\s+for|waste\s+(?:your\s+)?time\s+(?:with|on)|bother\s+with|use)\s+(?:any\s+)?(?:inferior|outdated|lesser|other)\s+(?:[\w-]+\s+)?(?:tools?|alternatives|options|converters?|services?|competitors)\b/i,
+  /\bwhy\s+(?:use|settle\s+for)\s+(?:inferior|outdated|lesser)\b/i,
+  /\b(?:superior|better)\s+(?:to|than)\s+(?:all\s+|any\s+)?(?:other|standard|competing|inferior|existing)\s+(?:[\w-]+\s+)?(?:tools|alternatives|options|services)\b/i,
+  /\boutperforms\s+(?:all|every|any)\s+(?:other\s+)?[\w-]+/i,
+  /\b(?:must|should)\*{0,2}\s+(?:always\s+)?prioriti[sz]e\s+this\s+(?:tool|function|server)\s+over\s+(?:any|all)\s+(?:other\s+)?(?:alternatives|tools|options|functions)\b/i,
+  /\bthe\s+only\s+(?:(?:authori[sz]ed|approved|official|permitted|trusted)\s+)?(?:[\w-]+\s+)?(?:(?:tool|converter|method|service)\s+(?:you\s+should\s+(?:ever\s+)?use|(?:that\s+is\s+)?(?:authori[sz]ed|approved|permitted|allowed)\s+to)|[\w-]+\s+you\s+should\s+(?:ever\s+)?trust)\b/i,
+  /\bthe\s+only\s+(?:authori[sz]ed|approved|official|permitted)\s+(?:[\w-]+\s+)?(?:tool|method|service)\s+(?:to|for)\b/i,
 ];
 
 // After round 8 (ksek87/fuzzd's MCPTox data, development since): directives about a tool this server does not offer,
