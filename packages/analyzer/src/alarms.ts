@@ -28,8 +28,14 @@ export interface ActiveAlarm {
   occurrences?: number;
 }
 
-/** Open alarms of a group or agent, by alarmKey(). */
-export type AlarmTable = Record<string, ActiveAlarm>;
+/**
+ * Open alarms of a group or agent, by alarmKey(). A closed alarm's key stays with the value
+ * undefined (keys are bounded: one per detector, and per tracked tool): a `delete` turns the
+ * table into a dictionary, and every record enumerates it (hasAlarms, resolveQuiet) through the
+ * runtime's slow key collection, about 3 k instructions per record. JSON drops the undefined keys,
+ * so snapshots are unchanged.
+ */
+export type AlarmTable = Record<string, ActiveAlarm | undefined>;
 
 const TOO_MANY_TOOLS = '\u0001(too many tools)';
 
@@ -52,7 +58,7 @@ export function extendOpenAlarm(t: AlarmTable, key: string, at: number): boolean
 }
 
 export function hasAlarms(t: AlarmTable): boolean {
-  for (const _ in t) return true;
+  for (const key in t) if (t[key] !== undefined) return true;
   return false;
 }
 
@@ -60,8 +66,8 @@ export function hasAlarms(t: AlarmTable): boolean {
 export function countNewToolAlarms(t: AlarmTable, requested: boolean): number {
   let n = 0;
   for (const key in t) {
-    const s = t[key].source;
-    if (s.family === 'new_tool' && (s.requested === true) === requested) n++;
+    const s = t[key]?.source;
+    if (s?.family === 'new_tool' && (s.requested === true) === requested) n++;
   }
   return n;
 }
@@ -72,8 +78,8 @@ const EMPTY_SET: ReadonlySet<string> = new Set();
 export function alarmedToolRates(t: AlarmTable): ReadonlySet<string> {
   let set: Set<string> | undefined;
   for (const key in t) {
-    const s = t[key].source;
-    if (s.family === 'tool_rate') (set ??= new Set()).add(s.tool);
+    const s = t[key]?.source;
+    if (s?.family === 'tool_rate') (set ??= new Set()).add(s.tool);
   }
   return set ?? EMPTY_SET;
 }

@@ -186,7 +186,7 @@ export class Analyzer extends EventEmitter<AnalyzerEvents> {
         warmupRemaining: Math.max(0, this.options.warmup - g.count),
         features,
         tools: Object.fromEntries(g.toolCounts),
-        activeAlerts: Object.values(g.alarms).map((a) => a.alertId),
+        activeAlerts: Object.values(g.alarms).flatMap((a) => (a ? [a.alertId] : [])),
         lastAlert: g.lastAlert ? { ...g.lastAlert } : undefined,
       });
     }
@@ -589,6 +589,7 @@ export class Analyzer extends EventEmitter<AnalyzerEvents> {
     const acceptAfter = this.options.acceptAfter;
     for (const key in alarms) {
       const alarm = alarms[key];
+      if (alarm === undefined) continue;
       // A change that persisted for acceptAfter records is the new normal: re-arm on a new baseline.
       if (acceptAfter > 0 && at - alarm.raisedAt >= acceptAfter && REARMED.has(alarm.source.family)) {
         this.close(group, agent, alarms, key, at, 'accepted');
@@ -610,7 +611,9 @@ export class Analyzer extends EventEmitter<AnalyzerEvents> {
     reason: AlertResolved['reason'],
   ): void {
     const alarm = alarms[key];
-    delete alarms[key];
+    if (alarm === undefined) return;
+    // Left as undefined, not deleted: the table stays a fast object (see AlarmTable).
+    alarms[key] = undefined;
     if (reason === 'accepted') {
       if (group && alarms === group.alarms) this.resetGroupDetector(group, alarm.source);
       else if (agent) this.resetAgentDetector(agent, alarm.source);
@@ -652,8 +655,8 @@ export class Analyzer extends EventEmitter<AnalyzerEvents> {
       if (i >= 0) g.numeric[i] = null;
       // The feature's other alarms (CUSUM, KS, spike) watched the same old baseline.
       for (const key in g.alarms) {
-        const other = g.alarms[key].source;
-        if (other.family === 'numeric' && other.feature === source.feature) this.close(g, this.agentOf(g), g.alarms, key, g.count, 'accepted');
+        const other = g.alarms[key]?.source;
+        if (other?.family === 'numeric' && other.feature === source.feature) this.close(g, this.agentOf(g), g.alarms, key, g.count, 'accepted');
       }
     } else if (source.family === 'rate') {
       const i = RATE_FEATURES.findIndex((f) => f.id === source.feature);

@@ -38,6 +38,7 @@ function upgradeAlarms(alarms: AlarmTable): AlarmTable {
   const out: AlarmTable = {};
   for (const key in alarms) {
     const alarm = alarms[key];
+    if (!alarm) continue;
     if (alarm.source && typeof alarm.detector === 'string') {
       out[key] = alarm;
       continue;
