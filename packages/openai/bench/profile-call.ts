@@ -10,6 +10,14 @@
  * `valgrind --tool=callgrind --dump-before=uv_getrusage node --single-threaded ...` dumps at
  * each read, so the second dump holds the timed calls alone (count JIT code, builtins and
  * runtime; leave out the compiler, and GC apart, which move between runs).
+ *
+ * Warden's variants reach steady tiers late: at 2,000 warm-up calls TurboFan still compiles the
+ * analyzer and the span path inside the timed calls, and some of them run in baseline code (the
+ * analyzer fixes its baselines at 1,000 records and tiers up again). Warm up 12,000 calls with
+ * callgrind's instrumentation off, then turn it on: with CG_WAIT=<ms> the harness prints WARM
+ * after the warm-up and spins that long, so
+ *   `valgrind --tool=callgrind --instr-atstart=no --dump-before=uv_getrusage node --single-threaded ...`
+ * with WARMUP=12000 CG_WAIT=8000, then `vgdb --pid=<pid> instrumentation on` once WARM is printed.
  */
 import { context, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
@@ -91,6 +99,12 @@ switch (variant) {
 }
 const warmup = Number(process.env.WARMUP ?? 3000);
 for (let i = 0; i < warmup; i++) await call(client);
+if (process.env.CG_WAIT) {
+  // Busy, not asleep: valgrind takes the vgdb command while the process runs code.
+  console.log('WARM');
+  const until = Date.now() + Number(process.env.CG_WAIT);
+  while (Date.now() < until);
+}
 const start = process.cpuUsage();
 for (let i = 0; i < calls; i++) await call(client);
 const used = process.cpuUsage(start);
