@@ -36,6 +36,37 @@ export interface ExtractedTool {
 const MIRROR = process.env.MIRROR_DIR ?? '/work/.mirror';
 const OUT = process.env.MCP_POISON_OUT ?? '/work/data/mcp-poison/corpus.json';
 
+/** What the Python extractors (py_tools.py, py_literals.py, pytest_tools.py, go_tools.py) print. */
+interface ScriptTool {
+  name: string;
+  description: string;
+  inputSchema?: Record<string, unknown>;
+  annotations?: Record<string, unknown>;
+  fixture: string;
+  block: string;
+}
+
+/** Runs one of the extractors beside this file on a source file's text (parsed there, never run). */
+function runExtractor(script: string, text: string, args: string[] = []): ScriptTool[] {
+  const path = new URL(`./${script}`, import.meta.url).pathname;
+  return JSON.parse(execFileSync('python3', [path, ...args], { input: text, encoding: 'utf8', maxBuffer: 64 << 20 })) as ScriptTool[];
+}
+
+/** Parameter name → its description in an input schema ('' when it has none). */
+function paramDescriptions(inputSchema: Record<string, unknown> | undefined): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries((inputSchema?.properties ?? {}) as Record<string, { description?: unknown }>).map(([k, v]) => [
+      k,
+      typeof v?.description === 'string' ? v.description : '',
+    ]),
+  );
+}
+
+/** The schema and annotations an extractor found, as ExtractedTool fields. */
+function schemaFields(t: ScriptTool): Pick<ExtractedTool, 'inputSchema' | 'annotations'> {
+  return { ...(t.inputSchema ? { inputSchema: t.inputSchema } : {}), ...(t.annotations ? { annotations: t.annotations } : {}) };
+}
+
 function git(source: PoisonSource, ...args: string[]): string {
   const dir = join(MIRROR, source.repo.replace('/', '+'), 'repo');
   return execFileSync('git', ['--git-dir', dir, ...args], { encoding: 'utf8', maxBuffer: 64 << 20 });
@@ -335,81 +366,33 @@ export function extract(source: PoisonSource): ExtractedTool[] {
     if (file.endsWith('.py') && (source.labelBy === 'server-file' || source.labelBy === 'pytest-test-name' || source.labelBy === 'suite-module')) {
       // Round 10: decorated FastMCP tools, Tool(...) constructions and tool dicts (or a suite's plain function tools), read by
       // py_tools.py, never run.
-      const args = source.labelBy === 'suite-module' ? ['--module-functions'] : [];
-      const found = JSON.parse(
-        execFileSync('python3', [new URL('./py_tools.py', import.meta.url).pathname, ...args], { input: text, encoding: 'utf8', maxBuffer: 64 << 20 }),
-      ) as {
-        name: string;
-        description: string;
-        inputSchema?: Record<string, unknown>;
-        annotations?: Record<string, unknown>;
-        fixture: string;
-        block: string;
-      }[];
-      for (const t of found)
-        push(
-          t.name,
-          t.description,
-          {},
-          { label: t.fixture, block: t.block },
-          { ...(t.inputSchema ? { inputSchema: t.inputSchema } : {}), ...(t.annotations ? { annotations: t.annotations } : {}) },
-        );
+      const found = runExtractor('py_tools.py', text, source.labelBy === 'suite-module' ? ['--module-functions'] : []);
+      for (const t of found) push(t.name, t.description, {}, { label: t.fixture, block: t.block }, schemaFields(t));
     } else if (
       file.endsWith('.py') &&
       (source.labelBy === 'scenario-override' || (source.labelBy === 'pytest-flags' && !/(?:^|\/)test_[^/]*\.py$/.test(file)))
     ) {
       // Round 9: tool lists and description overrides in a module's literals, read by py_literals.py, never run.
-      const found = JSON.parse(
-        execFileSync('python3', [new URL('./py_literals.py', import.meta.url).pathname], { input: text, encoding: 'utf8', maxBuffer: 64 << 20 }),
-      ) as { name: string; description: string; inputSchema?: Record<string, unknown>; fixture: string; block: string }[];
+      const found = runExtractor('py_literals.py', text);
       for (const t of found) push(t.name, t.description, {}, { label: t.fixture, block: t.block }, t.inputSchema ? { inputSchema: t.inputSchema } : {});
     } else if (
       file.endsWith('.py') &&
       (source.labelBy === 'pytest-class' || source.labelBy === 'pytest-name' || source.labelBy === 'unittest-class' || source.labelBy === 'pytest-flags')
     ) {
       // pytest suites: the scanner calls' arguments, read by Python's parser (pytest_tools.py), never executed.
-      const found = JSON.parse(
-        execFileSync('python3', [new URL('./pytest_tools.py', import.meta.url).pathname], { input: text, encoding: 'utf8', maxBuffer: 64 << 20 }),
-      ) as { name: string; description: string; inputSchema?: Record<string, unknown>; fixture: string; block: string }[];
-      for (const t of found) {
-        const params = Object.fromEntries(
-          Object.entries((t.inputSchema?.properties ?? {}) as Record<string, { description?: unknown }>).map(([k, v]) => [
-            k,
-            typeof v?.description === 'string' ? v.description : '',
-          ]),
-        );
-        push(t.name, t.description, params, { label: t.fixture, block: t.block }, t.inputSchema ? { inputSchema: t.inputSchema } : {});
-      }
-    } else if (file.endsWith('_test.go') && source.labelBy === 'go-test') {
-      // Go test suites: the texts and tools lists in their string literals, read by go_tools.py, never compiled.
-      const found = JSON.parse(
-        execFileSync('python3', [new URL('./go_tools.py', import.meta.url).pathname], { input: text, encoding: 'utf8', maxBuffer: 64 << 20 }),
-      ) as {
-        name: string;
-        description: string;
-        inputSchema?: Record<string, unknown>;
-        annotations?: Record<string, unknown>;
-        fixture: string;
-        block: string;
-      }[];
-      for (const t of found) {
-        const params = Object.fromEntries(
-          Object.entries((t.inputSchema?.properties ?? {}) as Record<string, { description?: unknown }>).map(([k, v]) => [
-            k,
-            typeof v?.description === 'string' ? v.description : '',
-          ]),
-        );
+      const found = runExtractor('pytest_tools.py', text);
+      for (const t of found)
         push(
           t.name,
           t.description,
-          params,
+          paramDescriptions(t.inputSchema),
           { label: t.fixture, block: t.block },
-          {
-            ...(t.inputSchema ? { inputSchema: t.inputSchema } : {}),
-            ...(t.annotations ? { annotations: t.annotations } : {}),
-          },
+          t.inputSchema ? { inputSchema: t.inputSchema } : {},
         );
-      }
+    } else if (file.endsWith('_test.go') && source.labelBy === 'go-test') {
+      // Go test suites: the texts and tools lists in their string literals, read by go_tools.py, never compiled.
+      const found = runExtractor('go_tools.py', text);
+      for (const t of found) push(t.name, t.description, paramDescriptions(t.inputSchema), { label: t.fixture, block: t.block }, schemaFields(t));
     } else if (/\.ya?ml$/.test(file)) {
       // YAML fixtures (sources labelled by fixture file only), read by PyYAML's safe loader into JSON, never run.
       const json = execFileSync('python3', ['-c', 'import json, sys, yaml; json.dump(yaml.safe_load(sys.stdin), sys.stdout)'], {
