@@ -214,9 +214,11 @@ async function converse(from: number, count: number): Promise<void> {
   const end = from + count;
   const oneAtATime = async () => {
     while (next < end) {
+      // Claim the next conversation before awaiting: the other three read `next` meanwhile.
       const start = next;
-      next = Math.min(start + 5, end);
-      for (let i = start; i < Math.min(start + 5, end); i++) await supportTurn(`question ${i}`, `conv-${Math.floor(i / 5)}`);
+      const stop = Math.min(start + 5, end);
+      next = stop;
+      for (let i = start; i < stop; i++) await supportTurn(`question ${i}`, `conv-${Math.floor(i / 5)}`);
     }
   };
   await Promise.all([oneAtATime(), oneAtATime(), oneAtATime(), oneAtATime()]);
